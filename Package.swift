@@ -1,0 +1,118 @@
+// swift-tools-version: 6.1
+
+import PackageDescription
+
+// Formatting style: one section per target with its test target, dependencies one per line,
+// sections ordered from the wire upwards (each target may only depend on targets above it).
+
+let package = Package(
+    name: "agentwire",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "agentwire", targets: ["agentwire"]),
+        .executable(name: "agentwire-bench", targets: ["agentwire-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: CJansson
+        .systemLibrary(
+            name: "CJansson",
+            pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"])]
+        ),
+
+        // MARK: JSONCore
+        .target(
+            name: "JSONCore",
+            dependencies: ["CJansson"]
+        ),
+
+        // MARK: JSONRPC
+        .target(
+            name: "JSONRPC",
+            dependencies: ["JSONCore"]
+        ),
+        .testTarget(
+            name: "JSONRPCTests",
+            dependencies: [
+                "CJansson",
+                "JSONCore",
+                "JSONRPC",
+            ]
+        ),
+
+        // MARK: JSONRPCTransport
+        .target(
+            name: "JSONRPCTransport",
+            dependencies: [
+                "JSONRPC",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: AgentCore
+        .target(
+            name: "AgentCore",
+            dependencies: [
+                "JSONCore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AgentCoreTests",
+            dependencies: [
+                "AgentCore",
+                "JSONCore",
+            ]
+        ),
+
+        // MARK: AgentService
+        .target(
+            name: "AgentService",
+            dependencies: [
+                "AgentCore",
+                "JSONCore",
+                "JSONRPC",
+                "JSONRPCTransport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AgentServiceTests",
+            dependencies: [
+                "AgentCore",
+                "AgentService",
+                "JSONCore",
+                "JSONRPC",
+                "JSONRPCTransport",
+            ]
+        ),
+
+        // MARK: agentwire
+        .executableTarget(
+            name: "agentwire",
+            dependencies: [
+                "AgentCore",
+                "AgentService",
+                "JSONCore",
+                "JSONRPC",
+                "JSONRPCTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: agentwire-bench
+        .executableTarget(
+            name: "agentwire-bench",
+            dependencies: [
+                "JSONCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

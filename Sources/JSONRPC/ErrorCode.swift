@@ -1,0 +1,28 @@
+/// A JSON-RPC error code. An open set: the spec's codes, LSP's cancellation code, and AgentWire's own.
+public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    // JSON-RPC 2.0
+    public static let parseError = ErrorCode(rawValue: -32700)
+    public static let invalidRequest = ErrorCode(rawValue: -32600)
+    public static let methodNotFound = ErrorCode(rawValue: -32601)
+    public static let invalidParams = ErrorCode(rawValue: -32602)
+    public static let internalError = ErrorCode(rawValue: -32603)
+
+    // LSP-reserved range
+    /// The request was cancelled by the client (LSP `RequestCancelled`).
+    public static let requestCancelled = ErrorCode(rawValue: -32800)
+
+    // AgentWire (implementation-defined server errors, -32000 ... -32099)
+    /// A named agent, run or session does not exist.
+    public static let notFound = ErrorCode(rawValue: -32001)
+    /// The message was larger than the configured maximum and was skipped.
+    public static let messageTooLarge = ErrorCode(rawValue: -32002)
+    /// The service is shutting down and takes no new work.
+    public static let shuttingDown = ErrorCode(rawValue: -32003)
+    /// The model provider failed.
+    public static let providerFailure = ErrorCode(rawValue: -32010)
+
+    public var description: String { String(rawValue) }
+}
