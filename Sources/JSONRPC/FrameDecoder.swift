@@ -196,7 +196,8 @@ public struct FrameDecoder: Sendable {
         }
     }
 
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
+    /// The bytes skipped before detection and around frames: space, tab, CR, LF.
+    public static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
     }
 }

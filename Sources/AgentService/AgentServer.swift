@@ -1,0 +1,174 @@
+import AgentCore
+import Foundation
+import JSONCore
+import JSONRPC
+import JSONRPCTransport
+import Logging
+import Synchronization
+
+/// The native AgentWire face: binds JSON-RPC methods to the agent core.
+///
+/// Messages arrive on the connection's reader thread in order. Quick requests are answered right
+/// there; runs go to tasks, so many stream at once. Cancellation notifications are handled on arrival and
+/// so overtake everything queued behind them.
+public final class AgentServer: MessageHandler, Sendable {
+    public static let protocolVersion = "agentwire/1"
+    public static let version = "0.1.0"
+
+    /// Requests the server answers. IMPORTANT: keep in sync with `handleRequest` and schemas/openrpc.json.
+    public static let requestMethods = [
+        "initialize", "ping", "shutdown", "agents/list", "agent/run", "run/cancel",
+    ]
+    /// Notifications the server acts on. IMPORTANT: keep in sync with `handleNotification`.
+    public static let notificationMethods = [
+        "initialized", "exit", "$/cancelRequest", "$/cancel_request", "notifications/cancelled",
+    ]
+    /// Notifications the server sends.
+    public static let sentNotificationMethods = [RunNotifications.started, RunNotifications.step, RunNotifications.token]
+
+    let runtime: AgentRuntime
+    let logger: Logger
+    let onExit: @Sendable (Int32) -> Void
+    let state = Mutex(State())
+    /// Signalled whenever a run ends, for EOF to wait on.
+    let settled = NSCondition()
+
+    struct State {
+        var shutdownRequested = false
+        var runs: [RequestID: InFlightRun] = [:]
+    }
+
+    /// - Parameters:
+    ///   - runtime: the agents.
+    ///   - onExit: called once the connection is closed, with the process exit status.
+    public init(runtime: AgentRuntime, logger: Logger, onExit: @escaping @Sendable (Int32) -> Void) {
+        self.runtime = runtime
+        self.logger = logger
+        self.onExit = onExit
+    }
+
+    public func handle(_ incoming: Incoming, on connection: Connection) {
+        switch incoming {
+        case .single(let message):
+            handle(message, responder: Responder(connection: connection), connection: connection)
+        case .batch(let messages):
+            let expected = messages.count { message in
+                if case .notification = message { return false }
+                if case .response = message { return false }
+                return true
+            }
+            let batch = BatchCollector(connection: connection, expected: expected)
+            for message in messages {
+                handle(message, responder: Responder(batch: batch), connection: connection)
+            }
+        case .unparseable(let error):
+            logger.warning("Received a message that is not JSON", metadata: ["error": "\(error.message)"])
+            connection.send(Envelope.error(id: .null, error))
+        case .emptyBatch:
+            connection.send(Envelope.error(id: .null, .invalidRequest("an empty batch")))
+        }
+    }
+
+    func handle(_ message: Message, responder: Responder, connection: Connection) {
+        switch message {
+        case .request(let id, let method, let params):
+            logger.trace("Request", metadata: ["id": "\(id)", "method": "\(method)"])
+            handleRequest(id: id, method: method, params: params, responder: responder, connection: connection)
+        case .notification(let method, let params):
+            logger.trace("Notification", metadata: ["method": "\(method)"])
+            handleNotification(method: method, params: params, connection: connection)
+        case .response(let id, _):
+            logger.debug("Ignored a response to a request the server never sent", metadata: ["id": "\(id)"])
+        case .invalid(let id, let error):
+            logger.warning("Received an invalid message", metadata: ["id": "\(id)", "error": "\(error.data?["detail"]?.stringValue ?? error.message)"])
+            responder.reply(id: id, .failure(error))
+        }
+    }
+
+    func handleRequest(id: RequestID, method: String, params: JSONValue?, responder: Responder, connection: Connection) {
+        if state.withLock({ $0.shutdownRequested }), method != "shutdown", method != "ping" {
+            responder.reply(id: id, .failure(ResponseError(code: .shuttingDown, message: "The server is shutting down")))
+            return
+        }
+        do throws(ResponseError) {
+            switch method {
+            case "initialize":
+                responder.reply(id: id, .success(initializeResult(framing: connection.outbound.framing)))
+            case "ping":
+                responder.reply(id: id, .success(.object([:])))
+            case "shutdown":
+                state.withLock { $0.shutdownRequested = true }
+                logger.info("Shutdown requested")
+                responder.reply(id: id, .success(.null))
+            case "agents/list":
+                _ = try Params(params)
+                responder.reply(id: id, .success(agentsList()))
+            case "agent/run":
+                try startAgentRun(id: id, params: Params(params, positional: ["agent", "input"]), responder: responder, connection: connection)
+            case "run/cancel":
+                let runId = try Params(params, positional: ["runId"]).string("runId")
+                responder.reply(id: id, .success(["cancelled": .bool(cancelRun(runId: runId))]))
+            default:
+                throw ResponseError.methodNotFound(method)
+            }
+        } catch {
+            responder.reply(id: id, .failure(error))
+        }
+    }
+
+    func handleNotification(method: String, params: JSONValue?, connection: Connection) {
+        do throws(ResponseError) {
+            switch method {
+            case "initialized":
+                break
+            case "exit":
+                let code: Int32 = state.withLock { $0.shutdownRequested } ? 0 : 1
+                logger.info("Exit requested", metadata: ["status": "\(code)"])
+                cancelAllRuns()
+                connection.close()
+                onExit(code)
+            case "$/cancelRequest":
+                cancelRequest(try Params(params).requestID("id"), mode: .errorReply)
+            case "$/cancel_request":
+                cancelRequest(try Params(params).requestID("requestId"), mode: .errorReply)
+            case "notifications/cancelled":
+                cancelRequest(try Params(params).requestID("requestId"), mode: .noReply)
+            default:
+                logger.debug("Ignored an unknown notification", metadata: ["method": "\(method)"])
+            }
+        } catch {
+            // Notifications get no reply, even when malformed.
+            logger.warning("Ignored a malformed notification", metadata: ["method": "\(method)", "error": "\(error.message)"])
+        }
+    }
+
+    /// EOF on stdin: let every run finish and answer, write everything, then exit 0.
+    public func inputClosed(on connection: Connection) {
+        let count = state.withLock { $0.runs.count }
+        if count > 0 { logger.info("Input closed; settling runs in flight", metadata: ["runs": "\(count)"]) }
+        settled.lock()
+        while state.withLock({ !$0.runs.isEmpty }) { settled.wait() }
+        settled.unlock()
+        connection.close()
+        onExit(0)
+    }
+
+    func initializeResult(framing: Framing) -> JSONValue {
+        [
+            "protocolVersion": .string(Self.protocolVersion),
+            "serverInfo": ["name": "agentwire", "version": .string(Self.version)],
+            "capabilities": [
+                "agents": true,
+                "runs": ["cancel": ["$/cancelRequest", "$/cancel_request", "notifications/cancelled", "run/cancel"]],
+                "framing": .string(framing.rawValue),
+            ],
+        ]
+    }
+
+    func agentsList() -> JSONValue {
+        let agents = runtime.agents.map { agent -> JSONValue in
+            ["name": .string(agent.name), "description": .string(agent.description), "provider": .string(agent.provider.typeName)]
+        }
+        return ["agents": .array(agents)]
+    }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import JSONCore
+import JSONRPC
+import Logging
+
+/// Receives what a ``Connection`` reads, in arrival order, on the connection's reader thread.
+///
+/// - Important: `handle` runs on the reader thread and should return quickly: long work (a run) belongs in
+///   a task. Cancellation messages are handled right here, so they overtake queued work.
+public protocol MessageHandler: AnyObject, Sendable {
+    func handle(_ incoming: Incoming, on connection: Connection)
+    /// stdin reached EOF (or failed). Called once, after the last `handle`.
+    func inputClosed(on connection: Connection)
+}
+
+/// A JSON-RPC connection over a pair of file descriptors: one reader thread that frames and parses
+/// input, and one ``OutboundQueue`` for everything sent.
+public final class Connection: @unchecked Sendable {
+    public let outbound: OutboundQueue
+    private let inputFD: Int32
+    private let logger: Logger
+    private let maxMessageBytes: Int
+    private let forcedFraming: Framing?
+    private let stopped = NSCondition()
+    private var isStopped = false
+
+    /// - Parameters:
+    ///   - inputFD: where requests are read from (stdin).
+    ///   - outputFD: where frames are written (a duplicate of the real stdout).
+    ///   - maxMessageBytes: larger messages are answered with an error and skipped.
+    ///   - maxQueuedBytes: outbound backpressure threshold.
+    ///   - framing: forces a framing instead of detecting it from the first byte.
+    public init(
+        inputFD: Int32,
+        outputFD: Int32,
+        maxMessageBytes: Int = 16 * 1024 * 1024,
+        maxQueuedBytes: Int = 8 * 1024 * 1024,
+        framing: Framing? = nil,
+        logger: Logger
+    ) {
+        self.inputFD = inputFD
+        self.maxMessageBytes = maxMessageBytes
+        self.forcedFraming = framing
+        self.logger = logger
+        self.outbound = OutboundQueue(fd: outputFD, framing: framing ?? .newlineDelimited, maxQueuedBytes: maxQueuedBytes)
+    }
+
+    /// Starts the reader thread. Messages go to `handler` until EOF.
+    public func start(handler: MessageHandler) {
+        let thread = Thread { [self] in self.readLoop(handler: handler) }
+        thread.name = "agentwire-reader"
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// Queues one message.
+    public func send(_ message: JSONValue) { outbound.send(message) }
+
+    /// Writes everything queued and stops writing. Wakes ``waitUntilStopped()``.
+    public func close() {
+        outbound.flushAndClose()
+        stopped.withLock {
+            isStopped = true
+            stopped.broadcast()
+        }
+    }
+
+    /// Blocks the calling thread until ``close()``.
+    public func waitUntilStopped() {
+        stopped.lock()
+        while !isStopped { stopped.wait() }
+        stopped.unlock()
+    }
+
+    private func readLoop(handler: MessageHandler) {
+        var decoder = FrameDecoder(maxMessageBytes: maxMessageBytes, framing: forcedFraming)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var announced = forcedFraming != nil
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(inputFD, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                logger.error("Reading the input failed", metadata: ["errno": "\(errno)"])
+                break
+            }
+            if n == 0 { break }
+            // Replies use the client's framing, so it must be known before the first message is handled.
+            if !announced, let first = buffer[0..<n].first(where: { !FrameDecoder.isWhitespace($0) }) {
+                announced = true
+                let framing = Framing.detect(firstByte: first)
+                outbound.framing = framing
+                logger.info("Client framing detected", metadata: ["framing": "\(framing.rawValue)"])
+            }
+            decoder.feed(buffer[0..<n]) { dispatch($0, handler: handler) }
+        }
+        logger.debug("Input closed")
+        handler.inputClosed(on: self)
+    }
+
+    private func dispatch(_ event: FrameDecoder.Event, handler: MessageHandler) {
+        switch event {
+        case .frame(let bytes):
+            handler.handle(Incoming(frame: bytes), on: self)
+        case .oversized(let size):
+            logger.warning("Skipped a message over the size limit", metadata: ["bytes": "\(size)", "limit": "\(maxMessageBytes)"])
+            send(
+                Envelope.error(
+                    id: .null,
+                    ResponseError(
+                        code: .messageTooLarge,
+                        message: "Message too large: \(size) bytes, the limit is \(maxMessageBytes) (--max-message-bytes); it was skipped",
+                        data: ["limit": .int(maxMessageBytes), "size": .int(size)])))
+        case .badHeader(let problem):
+            logger.warning("Skipped an unreadable header block", metadata: ["problem": "\(problem)"])
+            send(Envelope.error(id: .null, .parseError("bad header block: \(problem)")))
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import JSONCore
+import JSONRPC
+
+/// The one way out: every reply and notification is framed into one FIFO and written by one thread.
+///
+/// Producers append encoded frames under a lock and return at once. The writer thread takes everything
+/// queued and writes it in `write(2)` calls of up to 64 KiB, so frames queued while a write is under way
+/// share the next one. When the queue is empty a new frame is written straight away: no timer, no
+/// batching delay. Partial writes and EINTR are retried; a failed write (EPIPE: the client closed its
+/// end) marks the queue broken, drops what is queued and tells the owner once.
+///
+/// - Important: Because there is exactly one FIFO, a run's notifications, queued before its response,
+///   are on the wire before it.
+public final class OutboundQueue: @unchecked Sendable {
+    /// Largest single `write(2)`.
+    public static let maxWriteBytes = 64 * 1024
+
+    private let fd: Int32
+    private let condition = NSCondition()
+    private var pending: [UInt8] = []
+    private var inFlightBytes = 0
+    private var scratch: [UInt8] = []
+    private var framingValue: Framing
+    private var closed = false
+    private var broken = false
+    private var finished = false
+    private var capacityWaiters: [CheckedContinuation<Void, Never>] = []
+    private var onBroken: (@Sendable () -> Void)?
+    private var writer: Thread?
+
+    /// Above this many queued bytes, ``waitForCapacity()`` suspends producers that honour backpressure.
+    public let maxQueuedBytes: Int
+
+    /// - Parameters:
+    ///   - fd: the descriptor frames are written to (the real stdout, duplicated before fd 1 was redirected).
+    ///   - framing: the framing replies use until the client's own is detected.
+    ///   - maxQueuedBytes: backpressure threshold for streaming producers.
+    public init(fd: Int32, framing: Framing = .newlineDelimited, maxQueuedBytes: Int = 8 * 1024 * 1024) {
+        self.fd = fd
+        self.framingValue = framing
+        self.maxQueuedBytes = maxQueuedBytes
+        let thread = Thread { [unowned self] in self.writeLoop() }
+        thread.name = "agentwire-writer"
+        thread.stackSize = 1 << 20
+        writer = thread
+        thread.start()
+    }
+
+    /// The framing frames are written in; set once the client's first byte is seen.
+    public var framing: Framing {
+        get { condition.withLock { framingValue } }
+        set { condition.withLock { framingValue = newValue } }
+    }
+
+    /// Bytes queued or being written.
+    public var queuedBytes: Int { condition.withLock { pending.count + inFlightBytes } }
+
+    /// Whether writing has failed (the client went away).
+    public var isBroken: Bool { condition.withLock { broken } }
+
+    /// Called once, from the writer thread, when a write fails.
+    public func setBrokenHandler(_ handler: @escaping @Sendable () -> Void) {
+        condition.withLock { onBroken = handler }
+    }
+
+    /// Queues one message, serialized by jansson.
+    public func send(_ message: JSONValue) {
+        let body = message.encoded()
+        enqueue { $0.append(contentsOf: body) }
+    }
+
+    /// Queues one message whose JSON body `write` appends in place (the hand-encoded hot notifications).
+    public func enqueue(_ write: (inout [UInt8]) -> Void) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !broken, !finished else { return }
+        let wasEmpty = pending.isEmpty
+        framingValue.appendFrame(to: &pending, scratch: &scratch, write)
+        if wasEmpty { condition.signal() }
+    }
+
+    /// Suspends while more than ``maxQueuedBytes`` wait to be written, so a client that reads slowly
+    /// slows its runs down instead of growing memory.
+    public func waitForCapacity() async {
+        if condition.withLock({ pending.count + inFlightBytes < maxQueuedBytes || broken || finished }) { return }
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            if pending.count + inFlightBytes < maxQueuedBytes || broken || finished {
+                condition.unlock()
+                continuation.resume()
+            } else {
+                capacityWaiters.append(continuation)
+                condition.unlock()
+            }
+        }
+    }
+
+    /// Writes everything queued, then stops the writer. Later sends are dropped. Safe to call twice.
+    public func flushAndClose() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    private func writeLoop() {
+        var batch: [UInt8] = []
+        condition.lock()
+        while true {
+            while pending.isEmpty && !closed { condition.wait() }
+            if pending.isEmpty { break }
+            swap(&batch, &pending)
+            inFlightBytes = batch.count
+            let skip = broken
+            condition.unlock()
+
+            let ok = skip || writeAll(batch)
+            if batch.capacity > 4 << 20 { batch = [] } else { batch.removeAll(keepingCapacity: true) }
+
+            condition.lock()
+            inFlightBytes = 0
+            var handler: (@Sendable () -> Void)? = nil
+            if !ok && !broken {
+                broken = true
+                pending.removeAll()
+                handler = onBroken
+            }
+            let waiters = takeWaitersIfBelowCapacity()
+            condition.broadcast()
+            condition.unlock()
+            for waiter in waiters { waiter.resume() }
+            handler?()
+            condition.lock()
+        }
+        finished = true
+        let waiters = capacityWaiters
+        capacityWaiters = []
+        condition.broadcast()
+        condition.unlock()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// - Important: Must be called with the lock held.
+    private func takeWaitersIfBelowCapacity() -> [CheckedContinuation<Void, Never>] {
+        guard !capacityWaiters.isEmpty, pending.count < maxQueuedBytes || broken else { return [] }
+        defer { capacityWaiters = [] }
+        return capacityWaiters
+    }
+
+    /// Writes all of `bytes` in chunks of at most 64 KiB; `false` when the descriptor fails.
+    private func writeAll(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let length = min(Self.maxWriteBytes, raw.count - offset)
+                let n = write(fd, raw.baseAddress! + offset, length)
+                if n < 0 {
+                    if errno == EINTR || errno == EAGAIN { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
+    }
+}

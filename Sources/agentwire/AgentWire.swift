@@ -1,0 +1,51 @@
+import AgentCore
+import AgentService
+import ArgumentParser
+import Foundation
+import Logging
+
+@main
+struct AgentWire: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agentwire",
+        abstract: "An agent service that speaks JSON-RPC 2.0 on stdin/stdout.",
+        discussion: """
+            With no subcommand, agentwire serves JSON-RPC on stdin/stdout (see `agentwire serve --help`). \
+            Editors and programs spawn it and stream agent runs as notifications. \
+            `agentwire run AGENT INPUT…` runs an agent right here in the terminal.
+            """,
+        version: AgentServer.version,
+        subcommands: [Serve.self, Run.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Options every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "A JSON config file defining agents (schema: schemas/config.schema.json).")
+    var config: String?
+
+    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    /// Sets up logging to stderr and loads the agents, or exits with the config problem.
+    func makeRuntime(label: String) throws -> AgentRuntime {
+        let level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var agentConfig = AgentConfig.builtIn
+        if let config {
+            do {
+                agentConfig = try AgentConfig.load(path: config)
+            } catch {
+                throw ValidationError("invalid config: \(error)")
+            }
+        }
+        return AgentRuntime(config: agentConfig, logger: Logger(label: label))
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,116 @@
+import AgentCore
+import AgentService
+import ArgumentParser
+import Foundation
+import JSONCore
+import Logging
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run an agent in this process and stream its output to the terminal.",
+        discussion: """
+            Tokens go to stdout as they stream; step lines go to stderr. With --json, every notification the \
+            service would send is printed as one JSON line, followed by the result. Ctrl-C cancels the run \
+            and keeps the partial output. Exit status: 0 done, 1 error, 130 cancelled.
+            """
+    )
+
+    @OptionGroup var options: CommonOptions
+
+    @Flag(help: "Print every notification as a JSON line, then the result, instead of plain text.")
+    var json = false
+
+    @Argument(help: "The agent to run (see `agents/list`; built in: echo, echo-slow).")
+    var agent: String
+
+    @Argument(parsing: .remaining, help: "The input; several words are joined with spaces. '-' reads stdin.")
+    var input: [String] = []
+
+    func run() async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let runtime = try options.makeRuntime(label: "agentwire.run")
+        var text = input.joined(separator: " ")
+        if text == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        }
+        guard runtime.agent(named: agent) != nil else {
+            throw ValidationError(
+                "unknown agent '\(agent)'; available agents: \(runtime.agents.map(\.name).joined(separator: ", "))")
+        }
+        let runId = AgentRuntime.makeRunId()
+        let observer = TerminalObserver(json: json)
+        let task = Task { try await runtime.run(agent: agent, input: text, runId: runId, observer: observer) }
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT)
+        interrupt.setEventHandler { task.cancel() }
+        interrupt.resume()
+        let result = try await task.value
+        interrupt.cancel()
+        if json {
+            observer.writeLine(AgentServerResultJSON.make(result))
+        } else {
+            if !result.output.hasSuffix("\n") { observer.write("\n") }
+            let note = result.stopReason == .cancelled ? "cancelled" : "done"
+            FileHandle.standardError.write(
+                Data("\(note): \(result.outputTokens) tokens in \(result.durationMs) ms (\(result.runId))\n".utf8))
+        }
+        if result.stopReason == .cancelled { throw ExitCode(130) }
+    }
+}
+
+/// The run's result in the shape `agent/run` answers with.
+enum AgentServerResultJSON {
+    static func make(_ result: RunResult) -> JSONValue {
+        [
+            "runId": .string(result.runId), "output": .string(result.output),
+            "stopReason": .string(result.stopReason.rawValue),
+            "usage": ["outputTokens": .int(result.outputTokens)], "durationMs": .int(result.durationMs),
+        ]
+    }
+}
+
+/// Prints a run as it streams: tokens to stdout, steps to stderr; or every notification as JSON lines.
+struct TerminalObserver: RunObserver {
+    let json: Bool
+
+    func runEvent(runId: String, seq: UInt64, event: RunEvent) {
+        if json {
+            var line: [UInt8] = []
+            RunNotifications.append(runId: runId, seq: seq, event: event, to: &line)
+            line.append(UInt8(ascii: "\n"))
+            writeBytes(line)
+            return
+        }
+        switch event {
+        case .token(_, let text):
+            write(text)
+        case .step(let step):
+            let timing = step.durationMs.map { " in \($0) ms" } ?? ""
+            FileHandle.standardError.write(Data("[\(step.agent)] \(step.name): \(step.status.rawValue)\(timing)\n".utf8))
+        case .started:
+            break
+        }
+    }
+
+    func write(_ text: String) { writeBytes(Array(text.utf8)) }
+
+    func writeLine(_ value: JSONValue) {
+        var bytes = value.encoded()
+        bytes.append(UInt8(ascii: "\n"))
+        writeBytes(bytes)
+    }
+
+    private func writeBytes(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += n
+            }
+        }
+    }
+}
