@@ -90,7 +90,8 @@ public struct FrameDecoder: Sendable {
     private mutating func nextLine(_ emit: (Event) -> Void) -> Bool {
         guard let newline = buffer[scanFrom...].firstIndex(of: UInt8(ascii: "\n")) else {
             scanFrom = buffer.count
-            if buffer.count - start > maxMessageBytes {
+            // One byte of slack: a line of exactly the limit may still be waiting for its "\r\n".
+            if buffer.count - start > maxMessageBytes + 1 {
                 discardedSoFar = buffer.count - start
                 start = buffer.count
                 scanFrom = start
@@ -167,7 +168,9 @@ public struct FrameDecoder: Sendable {
 
     static func contentLength(in header: String) -> Result<Int, HeaderProblemText> {
         var length: Int? = nil
-        for line in header.split(whereSeparator: { $0 == "\r" || $0 == "\n" }) {
+        // Split on the bytes: in Swift "\r\n" is a single Character, equal to neither "\r" nor "\n".
+        for lineBytes in header.utf8.split(whereSeparator: { $0 == 0x0D || $0 == 0x0A }) {
+            let line = Substring(lineBytes)
             guard let colon = line.firstIndex(of: ":") else {
                 return .failure(HeaderProblemText("header line without a colon: \(line.prefix(80))"))
             }

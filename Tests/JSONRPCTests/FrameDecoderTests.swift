@@ -175,7 +175,8 @@ struct FrameDecoderTests {
         var peak = 0
         let (events, _) = run(oneByteAtATime(stream), maxMessageBytes: limit) { peak = max(peak, $0.bufferedBytes) }
         #expect(events == [.oversized(bytes: big.utf8.count), frame("{\"after\":1}")])
-        #expect(peak <= limit)
+        // One byte over the limit may be held: a line of exactly the limit can still be awaiting its "\r\n".
+        #expect(peak <= limit + 1)
     }
 
     @Test func lineOfExactlyTheLimitIsAccepted() {
