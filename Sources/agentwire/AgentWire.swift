@@ -41,7 +41,7 @@ struct CommonOptions: ParsableArguments {
             do {
                 agentConfig = try AgentConfig.load(path: config)
             } catch {
-                throw ValidationError("invalid config: \(error)")
+                throw CommandFailure("invalid config: \(error)")
             }
         }
         return AgentRuntime(config: agentConfig, logger: Logger(label: label))
@@ -49,3 +49,9 @@ struct CommonOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// A failure to report on stderr as one line, without the usage text a validation error prints.
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import JSONCore
 import Logging
+import Synchronization
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +35,7 @@ struct Run: AsyncParsableCommand {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
         guard runtime.agent(named: agent) != nil else {
-            throw ValidationError(
+            throw CommandFailure(
                 "unknown agent '\(agent)'; available agents: \(runtime.agents.map(\.name).joined(separator: ", "))")
         }
         let runId = AgentRuntime.makeRunId()
@@ -49,7 +50,7 @@ struct Run: AsyncParsableCommand {
         if json {
             observer.writeLine(AgentServerResultJSON.make(result))
         } else {
-            if !result.output.hasSuffix("\n") { observer.write("\n") }
+            observer.finishLine()
             let note = result.stopReason == .cancelled ? "cancelled" : "done"
             FileHandle.standardError.write(
                 Data("\(note): \(result.outputTokens) tokens in \(result.durationMs) ms (\(result.runId))\n".utf8))
@@ -70,8 +71,17 @@ enum AgentServerResultJSON {
 }
 
 /// Prints a run as it streams: tokens to stdout, steps to stderr; or every notification as JSON lines.
-struct TerminalObserver: RunObserver {
+final class TerminalObserver: RunObserver {
     let json: Bool
+    /// Whether stdout is in the middle of a line, so a step line does not land after a partial one.
+    private let midLine = Mutex(false)
+
+    init(json: Bool) { self.json = json }
+
+    /// Ends the current stdout line if tokens left it open.
+    func finishLine() {
+        if midLine.withLock({ $0 }) { write("\n") }
+    }
 
     func runEvent(runId: String, seq: UInt64, event: RunEvent) {
         if json {
@@ -85,6 +95,7 @@ struct TerminalObserver: RunObserver {
         case .token(_, let text):
             write(text)
         case .step(let step):
+            if step.status != .started { finishLine() }
             let timing = step.durationMs.map { " in \($0) ms" } ?? ""
             FileHandle.standardError.write(Data("[\(step.agent)] \(step.name): \(step.status.rawValue)\(timing)\n".utf8))
         case .started:
@@ -92,7 +103,11 @@ struct TerminalObserver: RunObserver {
         }
     }
 
-    func write(_ text: String) { writeBytes(Array(text.utf8)) }
+    func write(_ text: String) {
+        guard let last = text.utf8.last else { return }
+        midLine.withLock { $0 = last != UInt8(ascii: "\n") }
+        writeBytes(Array(text.utf8))
+    }
 
     func writeLine(_ value: JSONValue) {
         var bytes = value.encoded()

@@ -1,0 +1,156 @@
+import Foundation
+import JSONCore
+import Testing
+
+/// End to end through the built `agentwire` executable, as an editor or script would spawn it.
+@Suite struct BinaryTests {
+    struct Output {
+        var status: Int32
+        var stdout: [UInt8]
+        var stderr: String
+        var stdoutLines: [String] {
+            String(decoding: stdout, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        }
+    }
+
+    /// Runs the binary to completion with `input` on stdin.
+    static func run(_ arguments: [String], input: [UInt8] = []) throws -> Output {
+        let process = Process()
+        process.executableURL = TestClient.binaryURL
+        process.arguments = arguments
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let group = DispatchGroup()
+        nonisolated(unsafe) var out = Data()
+        nonisolated(unsafe) var err = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            out = stdout.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        group.enter()
+        DispatchQueue.global().async {
+            err = stderr.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        stdin.fileHandleForWriting.write(Data(input))
+        try stdin.fileHandleForWriting.close()
+        guard group.wait(timeout: .now() + 30) == .success else {
+            process.terminate()
+            throw TestClientError.timeout(received: 0)
+        }
+        process.waitUntilExit()
+        return Output(status: process.terminationStatus, stdout: Array(out), stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    static let runRequest =
+        #"{"jsonrpc":"2.0","id":1,"method":"agent/run","params":{"agent":"echo","input":"hello brave new world"}}"#
+
+    @Test(arguments: [[], ["--log-level", "trace"]])
+    func pipedRunPrintsOnlyFrames(extraArguments: [String]) throws {
+        let output = try Self.run(extraArguments, input: Array((Self.runRequest + "\n").utf8))
+        #expect(output.status == 0)
+        let messages = try output.stdoutLines.map { try JSONValue.parse($0) }
+        #expect(messages.allSatisfy { $0["jsonrpc"] == "2.0" })
+        let tokens = messages.filter { $0["method"] == "run/token" }
+        #expect(tokens.count == 4)
+        #expect(tokens.compactMap { $0["params", "text"]?.stringValue }.joined() == "hello brave new world")
+        let methods = Set(messages.compactMap { $0["method"]?.stringValue })
+        #expect(methods == ["run/started", "run/step", "run/token"])
+        let last = try #require(messages.last)
+        #expect(last["id"] == 1)
+        #expect(last["result", "output"] == "hello brave new world")
+        #expect(messages.count == 8)  // started, step started, 4 tokens, step completed, response
+        if extraArguments.contains("trace") {
+            #expect(output.stderr.contains("trace"), "trace logging goes to stderr")
+        }
+    }
+
+    @Test func contentLengthConversation() throws {
+        var input: [UInt8] = []
+        for body in [#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":null}"#, Self.runRequest] {
+            input += Array("Content-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        }
+        let output = try Self.run([], input: input)
+        #expect(output.status == 0)
+        var decoderInput = output.stdout[...]
+        var bodies: [JSONValue] = []
+        while let headerEnd = decoderInput.firstRange(of: Array("\r\n\r\n".utf8)) {
+            let header = String(decoding: decoderInput[..<headerEnd.lowerBound], as: UTF8.self)
+            #expect(header.hasPrefix("Content-Length: "))
+            let length = try #require(Int(header.dropFirst("Content-Length: ".count)))
+            let body = decoderInput[headerEnd.upperBound..<headerEnd.upperBound + length]
+            bodies.append(try JSONValue.parse(Array(body)))
+            decoderInput = decoderInput[(headerEnd.upperBound + length)...]
+        }
+        #expect(decoderInput.isEmpty, "nothing but frames on stdout")
+        #expect(bodies.first?["result", "protocolVersion"] == "agentwire/1")
+        #expect(bodies.first?["result", "capabilities", "framing"] == "content-length")
+        #expect(bodies.filter { $0["method"] == "run/token" }.count == 4)
+        #expect(bodies.last?["result", "stopReason"] == "end_turn")
+    }
+
+    @Test func runSubcommandStreamsTokensToStdout() throws {
+        let output = try Self.run(["run", "echo", "hello", "brave", "new", "world"])
+        #expect(output.status == 0)
+        #expect(String(decoding: output.stdout, as: UTF8.self) == "hello brave new world\n")
+        #expect(output.stderr.contains("completed"))
+    }
+
+    @Test func runSubcommandJSONPrintsEveryNotification() throws {
+        let output = try Self.run(["run", "--json", "echo", "one two three"])
+        #expect(output.status == 0)
+        let lines = try output.stdoutLines.map { try JSONValue.parse($0) }
+        #expect(lines.filter { $0["method"] == "run/token" }.count == 3)
+        #expect(lines.last?["output"] == "one two three")
+        #expect(lines.last?["usage", "outputTokens"] == 3)
+    }
+
+    @Test func runSubcommandRejectsUnknownAgent() throws {
+        let output = try Self.run(["run", "nosuch", "hi"])
+        #expect(output.status != 0)
+        #expect(output.stderr.contains("nosuch"))
+        #expect(output.stderr.contains("echo"))
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test func badConfigFailsAtStartNamingFilePathAndExpectation() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-bad-\(UUID()).json")
+        try Data(#"{"agents":{"slow":{"provider":{"type":"echo","delayMs":"five"}}}}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try Self.run(["--config", file.path], input: Array((Self.runRequest + "\n").utf8))
+        #expect(output.status != 0)
+        #expect(output.stderr.contains(file.path))
+        #expect(output.stderr.contains("$.agents.slow.provider.delayMs"))
+        #expect(output.stderr.contains("expected"))
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test func configAgentIsServed() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-good-\(UUID()).json")
+        try Data(#"{"agents":{"slow":{"description":"Slow echo","provider":{"type":"echo","delayMs":1}}}}"#.utf8)
+            .write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let request = #"{"jsonrpc":"2.0","id":1,"method":"agents/list"}"# + "\n"
+            + #"{"jsonrpc":"2.0","id":2,"method":"agent/run","params":{"agent":"slow","input":"a b c"}}"# + "\n"
+        let output = try Self.run(["serve", "--config", file.path], input: Array(request.utf8))
+        let messages = try output.stdoutLines.map { try JSONValue.parse($0) }
+        let list = try #require(messages.first { $0["id"] == 1 })
+        let names = (list["result", "agents"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        #expect(names.contains("slow") && names.contains("echo"))
+        #expect(messages.first { $0["id"] == 2 }?["result", "output"] == "a b c")
+    }
+
+    @Test func helpDescribesTheService() throws {
+        let output = try Self.run(["--help"])
+        let text = String(decoding: output.stdout, as: UTF8.self) + output.stderr
+        #expect(text.contains("JSON-RPC"))
+        #expect(text.contains("run"))
+        #expect(text.contains("serve"))
+    }
+}
