@@ -144,12 +144,14 @@ public final class OutboundQueue: @unchecked Sendable {
 
     /// - Important: Must be called with the lock held.
     private func takeWaitersIfBelowCapacity() -> [CheckedContinuation<Void, Never>] {
-        guard !capacityWaiters.isEmpty, pending.count < maxQueuedBytes || broken else { return [] }
+        guard !capacityWaiters.isEmpty, pending.count + inFlightBytes < maxQueuedBytes || broken else { return [] }
         defer { capacityWaiters = [] }
         return capacityWaiters
     }
 
-    /// Writes all of `bytes` in chunks of at most 64 KiB; `false` when the descriptor fails.
+    /// Writes all of `bytes` in chunks of at most 64 KiB; `false` when the descriptor fails. After each
+    /// chunk the in-flight count drops, so producers held by backpressure resume while a large batch is
+    /// still being written.
     private func writeAll(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { raw in
             var offset = 0
@@ -161,8 +163,17 @@ public final class OutboundQueue: @unchecked Sendable {
                     return false
                 }
                 offset += n
+                if raw.count > Self.maxWriteBytes { progress(remaining: raw.count - offset) }
             }
             return true
         }
+    }
+
+    private func progress(remaining: Int) {
+        condition.lock()
+        inFlightBytes = remaining
+        let waiters = takeWaitersIfBelowCapacity()
+        condition.unlock()
+        for waiter in waiters { waiter.resume() }
     }
 }
