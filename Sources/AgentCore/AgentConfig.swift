@@ -28,17 +28,15 @@ public struct AgentConfig: Sendable, Equatable {
         do {
             root = try JSONValue.parse(Array(data))
         } catch {
-            let (line, column) = Self.lineAndColumn(of: error.position, in: Array(data))
-            throw ConfigError(file: path, path: "$", message: "not valid JSON at line \(line), column \(column): \(error.message)")
+            throw ConfigError(
+                file: path, path: "$", message: "not valid JSON at line \(error.line), column \(error.column): \(error.message)")
         }
         return try parse(root, file: path)
     }
 
     /// Validates a parsed config document.
     public static func parse(_ root: JSONValue, file: String) throws(ConfigError) -> AgentConfig {
-        func fail(_ path: String, _ expected: String, got value: JSONValue?) -> ConfigError {
-            ConfigError(file: file, path: path, message: "expected \(expected), got \(value?.typeName ?? "nothing")")
-        }
+        let fail = ConfigProblems(file: file)
         guard case .object(let top) = root else { throw fail("$", "an object", got: root) }
         var config = AgentConfig.builtIn
         for (key, value) in top.members {
@@ -56,14 +54,14 @@ public struct AgentConfig: Sendable, Equatable {
                     }
                 }
             default:
-                throw ConfigError(file: file, path: "$.\(key)", message: "unknown setting (expected one of: agents)")
+                throw fail.unknown("$.\(key)", allowed: ["agents"])
             }
         }
         return config
     }
 
     private static func parseAgent(
-        name: String, _ value: JSONValue, path: String, fail: (String, String, JSONValue?) -> ConfigError
+        name: String, _ value: JSONValue, path: String, fail: ConfigProblems
     ) throws(ConfigError) -> AgentDefinition {
         guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789_.-".unicodeScalars.contains($0)) }) else {
             throw fail(path, "an agent name of letters, digits, '_', '.' or '-'", .string(name))
@@ -79,7 +77,7 @@ public struct AgentConfig: Sendable, Equatable {
             case "provider":
                 provider = try parseProvider(member, path: "\(path).provider", fail: fail)
             default:
-                throw fail("\(path).\(key)", "one of: description, provider", .string(key))
+                throw fail.unknown("\(path).\(key)", allowed: ["description", "provider"])
             }
         }
         guard let provider else { throw fail("\(path).provider", "a provider object such as {\"type\": \"echo\"}", nil) }
@@ -87,7 +85,7 @@ public struct AgentConfig: Sendable, Equatable {
     }
 
     private static func parseProvider(
-        _ value: JSONValue, path: String, fail: (String, String, JSONValue?) -> ConfigError
+        _ value: JSONValue, path: String, fail: ConfigProblems
     ) throws(ConfigError) -> ProviderSpec {
         guard case .object(let object) = value else { throw fail(path, "an object", value) }
         guard let type = object["type"] else { throw fail("\(path).type", "a provider type (\"echo\")", nil) }
@@ -101,24 +99,27 @@ public struct AgentConfig: Sendable, Equatable {
                 }
                 delayMs = Int(ms)
             default:
-                throw fail("\(path).\(key)", "one of: type, delayMs", .string(key))
+                throw fail.unknown("\(path).\(key)", allowed: ["type", "delayMs"])
             }
         }
         return .echo(delayMs: delayMs)
     }
+}
 
-    static func lineAndColumn(of position: Int, in bytes: [UInt8]) -> (Int, Int) {
-        var line = 1
-        var column = 1
-        for byte in bytes.prefix(position) {
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else {
-                column += 1
-            }
-        }
-        return (line, column)
+/// Builds the errors of one config file.
+struct ConfigProblems {
+    let file: String
+
+    func callAsFunction(_ path: String, _ expected: String, got value: JSONValue?) -> ConfigError {
+        ConfigError(file: file, path: path, message: "expected \(expected), got \(value?.typeName ?? "nothing")")
+    }
+
+    func callAsFunction(_ path: String, _ expected: String, _ value: JSONValue?) -> ConfigError {
+        self(path, expected, got: value)
+    }
+
+    func unknown(_ path: String, allowed: [String]) -> ConfigError {
+        ConfigError(file: file, path: path, message: "unknown setting (expected one of: \(allowed.joined(separator: ", ")))")
     }
 }
 

@@ -41,10 +41,12 @@ public final class RunContext: Sendable {
     }
 
     /// Throws `CancellationError` when the run was cancelled, and waits while the consumer is behind.
-    /// Providers call it between tokens (at least every few dozen).
+    /// Providers call it between tokens (at least every few dozen). It also yields the thread, so a
+    /// provider that never has to wait cannot starve other runs of the shared executor.
     public func checkpoint() async throws {
         try Task.checkCancellation()
         await observer.waitForCapacity()
+        await Task.yield()
         try Task.checkCancellation()
     }
 

@@ -6,6 +6,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var message: String
     /// Byte offset of the problem in the input.
     public var position: Int
+    /// 1-based line and column (in characters) of the problem, as jansson counts them.
+    public var line: Int = 1
+    public var column: Int = 1
 
     public var description: String { "\(message) at byte \(position)" }
 }
@@ -27,7 +30,8 @@ extension JSONValue {
             let text = withUnsafeBytes(of: &error.text) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            throw JSONParseError(message: text, position: Int(error.position))
+            throw JSONParseError(
+                message: text, position: Int(error.position), line: Int(error.line), column: Int(error.column))
         }
         defer { json_decref(root) }
         return JSONValue(jansson: root)

@@ -47,13 +47,13 @@ import Testing
 
     /// The server's method table really answers what it lists: every listed request gets something
     /// other than -32601, and an unlisted name gets -32601.
-    @Test func listedRequestsAreReallyHandled() throws {
+    @Test func listedRequestsAreReallyHandled() async throws {
         let client = TestClient()
         for method in AgentServer.requestMethods where method != "shutdown" {
-            let reply = try client.request(method, ["runId": "run_none", "agent": "echo", "input": "x"])
+            let reply = try await client.awaitCall(method, ["runId": "run_none", "agent": "echo", "input": "x"])
             #expect(reply["error", "code"] != .integer(-32601), "\(method) is listed but not handled")
         }
-        let unknown = try client.request("agents/unlisted")
+        let unknown = try await client.awaitCall("agents/unlisted")
         #expect(unknown["error", "code"] == .integer(-32601))
     }
 }

@@ -2,9 +2,9 @@ import JSONCore
 import Testing
 
 @Suite struct SmokeTests {
-    @Test func pingAnswersEmptyObject() throws {
+    @Test func pingAnswersEmptyObject() async throws {
         let client = TestClient()
-        let reply = try client.request("ping")
+        let reply = try await client.awaitCall("ping")
         #expect(reply["result"] == .object([:]))
     }
 }

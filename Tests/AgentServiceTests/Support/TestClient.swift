@@ -20,6 +20,7 @@ final class TestClient: @unchecked Sendable {
     private var received: [JSONValue] = []
     private var rawOutput: [UInt8] = []
     private var outputClosed = false
+    private var inputClosed = false
     private var nextId: Int64 = 1
     private var process: Process?
     private var exitStatus: Int32?
@@ -82,7 +83,7 @@ final class TestClient: @unchecked Sendable {
     }
 
     deinit {
-        close(toServer)
+        closeInput()
         if let process, process.isRunning { process.terminate() }
     }
 
@@ -132,8 +133,15 @@ final class TestClient: @unchecked Sendable {
         return try response(to: id, timeout: timeout)
     }
 
-    /// Closes the server's stdin (EOF).
-    func closeInput() { close(toServer) }
+    /// Closes the server's stdin (EOF). Only the first call closes, so a reused descriptor number is
+    /// never closed by mistake.
+    func closeInput() {
+        let first = condition.withLock {
+            defer { inputClosed = true }
+            return !inputClosed
+        }
+        if first { close(toServer) }
+    }
 
     // MARK: Receiving
 

@@ -1,0 +1,280 @@
+import AgentCore
+import Foundation
+import Synchronization
+import Testing
+
+/// A config file in a fresh temporary directory, removed when the test ends.
+private final class TempConfigFile {
+    let directory: URL
+    let path: String
+
+    init(_ contents: String, name: String = "agentwire.json") throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        path = directory.appendingPathComponent(name).path
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+private func loadError(_ contents: String) throws -> (file: TempConfigFile, error: ConfigError) {
+    let file = try TempConfigFile(contents)
+    do throws(ConfigError) {
+        let config = try AgentConfig.load(path: file.path)
+        Issue.record("expected an error, loaded \(config.agents.map(\.name))")
+        return (file, ConfigError(file: "", path: "", message: "no error"))
+    } catch {
+        return (file, error)
+    }
+}
+
+@Suite struct AgentConfigTests {
+    // MARK: Valid files
+
+    @Test func validFileAddsAgentsToTheBuiltInOnes() throws {
+        let file = try TempConfigFile(
+            """
+            {
+              "$schema": "https://agentwire.dev/schemas/config.schema.json",
+              "agents": {
+                "slow": {"description": "Echo, 5 ms per word", "provider": {"type": "echo", "delayMs": 5}},
+                "plain": {"provider": {"type": "echo"}}
+              }
+            }
+            """)
+        let config = try AgentConfig.load(path: file.path)
+        #expect(config.agents.map(\.name) == ["echo", "echo-slow", "slow", "plain"])
+        let slow = try #require(config.agents.first { $0.name == "slow" })
+        #expect(slow == AgentDefinition(name: "slow", description: "Echo, 5 ms per word", provider: .echo(delayMs: 5)))
+        let plain = try #require(config.agents.first { $0.name == "plain" })
+        #expect(plain.description == "")
+        #expect(plain.provider == .echo(delayMs: 0))
+        #expect(config.agents.first { $0.name == "echo" } == AgentConfig.builtIn.agents.first { $0.name == "echo" })
+    }
+
+    @Test func fileCanOverrideTheBuiltInEcho() throws {
+        let file = try TempConfigFile(
+            #"{"agents": {"echo": {"description": "My echo", "provider": {"type": "echo", "delayMs": 7}}}}"#)
+        let config = try AgentConfig.load(path: file.path)
+        #expect(config.agents.filter { $0.name == "echo" }.count == 1)
+        #expect(config.agents.first { $0.name == "echo" } == AgentDefinition(name: "echo", description: "My echo", provider: .echo(delayMs: 7)))
+        #expect(config.agents.count == AgentConfig.builtIn.agents.count)
+    }
+
+    @Test func emptyObjectGivesTheBuiltInAgents() throws {
+        let file = try TempConfigFile("{}")
+        #expect(try AgentConfig.load(path: file.path) == AgentConfig.builtIn)
+    }
+
+    @Test func delayBoundsAreAccepted() throws {
+        let file = try TempConfigFile(
+            #"{"agents": {"a": {"provider": {"type": "echo", "delayMs": 0}}, "b": {"provider": {"type": "echo", "delayMs": 3600000}}}}"#)
+        let config = try AgentConfig.load(path: file.path)
+        #expect(config.agents.first { $0.name == "a" }?.provider == .echo(delayMs: 0))
+        #expect(config.agents.first { $0.name == "b" }?.provider == .echo(delayMs: 3_600_000))
+    }
+
+    // MARK: Unreadable files
+
+    @Test func missingFileGivesAClearError() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-missing-\(UUID().uuidString).json").path
+        do throws(ConfigError) {
+            _ = try AgentConfig.load(path: path)
+            Issue.record("loaded a file that does not exist")
+        } catch {
+            #expect(error.file == path)
+            #expect(error.description.hasPrefix(path))
+            #expect(error.message.contains("cannot read"))
+            #expect(error.message.contains("exist"))
+        }
+    }
+
+    @Test func badJSONNamesFileLineAndColumn() throws {
+        // The stray comma is on line 3, column 10.
+        let (file, error) = try loadError("{\n  \"agents\": {\n    \"x\": ,\n  }\n}\n")
+        #expect(error.file == file.path)
+        #expect(error.description.hasPrefix(file.path + ": "))
+        #expect(error.message.contains("not valid JSON"))
+        #expect(error.message.contains("line 3, column 10"), "\(error.message)")
+    }
+
+    @Test func badJSONColumnCountsCharactersNotBytes() throws {
+        // `é` is two bytes in UTF-8 but one column in an editor: the stray `x` is on line 2, column 22.
+        let (_, error) = try loadError("{\"agents\": {\"x\": {\n  \"description\": \"é\" x}}}\n")
+        #expect(error.message.contains("line 2, column 22"), "\(error.message)")
+    }
+
+    @Test func truncatedFileIsReportedAsBadJSON() throws {
+        let (file, error) = try loadError("{\"agents\": {")
+        #expect(error.file == file.path)
+        #expect(error.message.contains("not valid JSON at line 1"), "\(error.message)")
+    }
+
+    @Test func emptyFileIsReportedAsBadJSON() throws {
+        let (_, error) = try loadError("")
+        #expect(error.message.contains("not valid JSON at line 1, column 1"), "\(error.message)")
+    }
+
+    // MARK: Wrong types
+
+    static let wrongTypes: [(json: String, path: String, expected: String, got: String)] = [
+        (#"[]"#, "$", "an object", "an array"),
+        (#"{"$schema": 1}"#, "$.$schema", "a string", "an integer"),
+        (#"{"agents": []}"#, "$.agents", "an object", "an array"),
+        (#"{"agents": {"slow": "echo"}}"#, "$.agents.slow", "an object", "a string"),
+        (#"{"agents": {"slow": {"description": 3, "provider": {"type": "echo"}}}}"#, "$.agents.slow.description", "a string", "an integer"),
+        (#"{"agents": {"slow": {"provider": "echo"}}}"#, "$.agents.slow.provider", "an object", "a string"),
+        (#"{"agents": {"slow": {"description": "no provider"}}}"#, "$.agents.slow.provider", "provider", "nothing"),
+        (#"{"agents": {"slow": {"provider": {"delayMs": 5}}}}"#, "$.agents.slow.provider.type", "provider type", "nothing"),
+        (#"{"agents": {"slow": {"provider": {"type": 1}}}}"#, "$.agents.slow.provider.type", "echo", "an integer"),
+        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": "5"}}}}"#, "$.agents.slow.provider.delayMs", "whole number of milliseconds", "a string"),
+        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": -1}}}}"#, "$.agents.slow.provider.delayMs", "from 0 to 3600000", "an integer"),
+        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": 2.5}}}}"#, "$.agents.slow.provider.delayMs", "whole number", "a number"),
+        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": 3600001}}}}"#, "$.agents.slow.provider.delayMs", "from 0 to 3600000", "an integer"),
+        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": null}}}}"#, "$.agents.slow.provider.delayMs", "whole number", "null"),
+        (#"{"agents": {"bad name!": {"provider": {"type": "echo"}}}}"#, "$.agents.bad name!", "agent name", "a string"),
+    ]
+
+    @Test(arguments: wrongTypes)
+    func wrongTypeNamesPathAndExpectation(json: String, path: String, expected: String, got: String) throws {
+        let (file, error) = try loadError(json)
+        #expect(error.file == file.path)
+        #expect(error.path == path, "\(error)")
+        #expect(error.message.contains("expected"), "\(error)")
+        #expect(error.message.contains(expected), "\(error)")
+        #expect(error.message.contains("got \(got)"), "\(error)")
+        #expect(error.description == "\(file.path): \(path): \(error.message)")
+    }
+
+    // MARK: Unknown keys and providers
+
+    static let unknownKeys: [(json: String, path: String, allowed: String)] = [
+        (#"{"agent": {}}"#, "$.agent", "agents"),
+        (#"{"agents": {"slow": {"provider": {"type": "echo"}, "model": "gpt"}}}"#, "$.agents.slow.model", "description, provider"),
+        (#"{"agents": {"slow": {"provider": {"type": "echo", "delay": 5}}}}"#, "$.agents.slow.provider.delay", "delayMs"),
+    ]
+
+    @Test(arguments: unknownKeys)
+    func unknownKeysAreRejected(json: String, path: String, allowed: String) throws {
+        let (file, error) = try loadError(json)
+        #expect(error.file == file.path)
+        #expect(error.path == path, "\(error)")
+        #expect(error.message.contains(allowed), "\(error)")
+    }
+
+    @Test func unknownProviderTypeIsRejected() throws {
+        let (file, error) = try loadError(#"{"agents": {"gpt": {"provider": {"type": "openai"}}}}"#)
+        #expect(error.file == file.path)
+        #expect(error.path == "$.agents.gpt.provider.type")
+        #expect(error.message.contains("\"echo\""), "\(error)")
+    }
+}
+
+// MARK: AgentRuntime
+
+/// Records every event a run emits.
+private final class CollectingObserver: RunObserver {
+    struct Recorded: Sendable {
+        var runId: String
+        var seq: UInt64
+        var event: RunEvent
+    }
+
+    private let recorded = Mutex<[Recorded]>([])
+
+    func runEvent(runId: String, seq: UInt64, event: RunEvent) {
+        recorded.withLock { $0.append(Recorded(runId: runId, seq: seq, event: event)) }
+    }
+
+    var events: [Recorded] { recorded.withLock { $0 } }
+
+    var tokens: [String] {
+        events.compactMap { if case .token(_, let text) = $0.event { text } else { nil } }
+    }
+
+    var steps: [StepEvent] {
+        events.compactMap { if case .step(let step) = $0.event { step } else { nil } }
+    }
+}
+
+@Suite struct AgentRuntimeRunTests {
+    static let config = AgentConfig(agents: [
+        AgentDefinition(name: "echo", description: "", provider: .echo(delayMs: 0)),
+        AgentDefinition(name: "slow", description: "", provider: .echo(delayMs: 10)),
+    ])
+
+    @Test func runStreamsEventsAndReturnsTheInput() async throws {
+        let runtime = AgentRuntime(config: Self.config)
+        let observer = CollectingObserver()
+        let input = "hello brave new world"
+        let result = try await runtime.run(agent: "echo", input: input, runId: "run_t1", observer: observer)
+        #expect(result.runId == "run_t1")
+        #expect(result.agent == "echo")
+        #expect(result.output == input)
+        #expect(result.stopReason == .endTurn)
+        #expect(result.outputTokens == 4)
+        #expect(result.durationMs >= 0)
+        let events = observer.events
+        #expect(events.map(\.seq) == Array(1...UInt64(events.count)))
+        #expect(events.allSatisfy { $0.runId == "run_t1" })
+        #expect(events.first?.event == .started(agent: "echo"))
+        #expect(observer.tokens == ["hello ", "brave ", "new ", "world"])
+        #expect(observer.steps.map(\.status) == [.started, .completed])
+        #expect(observer.steps.last?.durationMs != nil)
+    }
+
+    @Test func cancellingTheCallingTaskStopsWithPartialOutput() async throws {
+        let runtime = AgentRuntime(config: Self.config)
+        let observer = CollectingObserver()
+        let input = (1...200).map { "w\($0)" }.joined(separator: " ")
+        let task = Task {
+            try await runtime.run(agent: "slow", input: input, runId: "run_cancel", observer: observer)
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while observer.tokens.count < 3 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        task.cancel()
+        let result = try await task.value
+
+        #expect(result.stopReason == .cancelled)
+        #expect(!result.output.isEmpty)
+        #expect(input.hasPrefix(result.output))
+        #expect(result.output.count < input.count)
+        #expect(result.output == observer.tokens.joined())
+        #expect(result.outputTokens == observer.tokens.count)
+        #expect(observer.steps.map(\.status) == [.started, .cancelled])
+        if case .step(let last)? = observer.events.last?.event {
+            #expect(last.status == .cancelled)
+        } else {
+            Issue.record("the last event is not the step's end")
+        }
+        let seqs = observer.events.map(\.seq)
+        #expect(seqs == Array(1...UInt64(seqs.count)))
+    }
+
+    @Test func runInAlreadyCancelledTaskStreamsNothing() async throws {
+        let runtime = AgentRuntime(config: Self.config)
+        let observer = CollectingObserver()
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await runtime.run(agent: "echo", input: "never streamed", runId: "run_pre", observer: observer)
+        }
+        let result = try await task.value
+        #expect(result.stopReason == .cancelled)
+        #expect(result.output == "")
+        #expect(result.outputTokens == 0)
+        #expect(observer.tokens.isEmpty)
+        #expect(observer.steps.map(\.status) == [.started, .cancelled])
+    }
+
+    @Test func unknownAgentIsAnError() async throws {
+        let runtime = AgentRuntime(config: Self.config)
+        let observer = CollectingObserver()
+        await #expect(throws: AgentError.unknownAgent(name: "nope", available: ["echo", "slow"])) {
+            try await runtime.run(agent: "nope", input: "x", runId: "run_x", observer: observer)
+        }
+        #expect(observer.events.isEmpty)
+    }
+}
