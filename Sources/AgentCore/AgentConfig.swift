@@ -1,25 +1,75 @@
 import Foundation
 import JSONCore
 
-/// The agents a service offers: the built-in ones, plus or overridden by those in a config file.
+/// Everything a service offers and obeys: agents, named workflows and limits.
 public struct AgentConfig: Sendable, Equatable {
     public var agents: [AgentDefinition]
+    public var workflows: [WorkflowDefinition]
+    public var limits: ServiceLimits
 
-    public init(agents: [AgentDefinition]) {
+    public init(agents: [AgentDefinition], workflows: [WorkflowDefinition] = [], limits: ServiceLimits = ServiceLimits()) {
         self.agents = agents
+        self.workflows = workflows
+        self.limits = limits
     }
 
-    /// Works with no file at all: `echo` streams its input back, `echo-slow` does so at a readable pace.
-    public static let builtIn = AgentConfig(agents: [
-        AgentDefinition(
-            name: "echo", description: "Streams its input back one word at a time (built in, offline).",
-            provider: .echo(delayMs: 0)),
-        AgentDefinition(
-            name: "echo-slow", description: "Like echo, with 50 ms before each word: for demos and cancellation.",
-            provider: .echo(delayMs: 50)),
-    ])
+    public func agent(named name: String) -> AgentDefinition? {
+        agents.first { $0.name == name }
+    }
 
-    /// Reads a config file and merges its agents over the built-in ones (same name replaces).
+    public func workflow(named name: String) -> WorkflowDefinition? {
+        workflows.first { $0.name == name }
+    }
+
+    /// Works with no file at all: demo agents on `echo` and one workflow per strategy.
+    public static let builtIn = AgentConfig(
+        agents: [
+            AgentDefinition(
+                name: "echo", description: "Streams its input back one word at a time (built in, offline).",
+                provider: .echo(delayMs: 0)),
+            AgentDefinition(
+                name: "echo-slow", description: "Like echo, with 50 ms before each word: for demos and cancellation.",
+                provider: .echo(delayMs: 50)),
+            AgentDefinition(
+                name: "echo-thinking", description: "Like echo, and first says what it is about to do (run/thinking).",
+                provider: .echo(delayMs: 0, thinking: true)),
+            AgentDefinition(
+                name: "echo-history", description: "Answers with every user turn of its session so far, one per line.",
+                provider: .echo(delayMs: 0, history: true)),
+        ],
+        workflows: [
+            WorkflowDefinition(
+                name: "pipeline", description: "echo, then echo again on a labelled copy of the first answer.",
+                strategy: .sequential([
+                    SequentialStep(agent: "echo"),
+                    SequentialStep(agent: "echo", transform: try! Template("reviewed: {{previous}}")),
+                ])),
+            WorkflowDefinition(
+                name: "fanout", description: "echo and echo-thinking on the same input at once, as a numbered list.",
+                strategy: .parallel([ParallelTask(agent: "echo"), ParallelTask(agent: "echo-thinking")], aggregate: .list)),
+            WorkflowDefinition(
+                name: "delegate",
+                description: "echo plans (one sub-task per line of the input); two echo workers share the lines.",
+                strategy: .hierarchical(master: "echo", subAgents: ["echo", "echo-slow"], aggregate: .concat)),
+        ])
+
+    /// Where the config comes from when `--config` is not given, in order: `./agentwire.json`, then
+    /// `$XDG_CONFIG_HOME/agentwire/config.json` (`~/.config/…` when unset). `nil`: use the built-in one.
+    public static func discover(
+        explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) -> String? {
+        if let explicit { return explicit }
+        let local = (currentDirectory as NSString).appendingPathComponent("agentwire.json")
+        if FileManager.default.fileExists(atPath: local) { return local }
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
+        let user = ((base as NSString).appendingPathComponent("agentwire") as NSString).appendingPathComponent("config.json")
+        return FileManager.default.fileExists(atPath: user) ? user : nil
+    }
+
+    /// Reads a config file and merges it over the built-in config (an agent or workflow of the same name
+    /// replaces the built-in one).
     public static func load(path: String) throws(ConfigError) -> AgentConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, path: "$", message: "cannot read the file (does it exist?)")
@@ -31,95 +81,20 @@ public struct AgentConfig: Sendable, Equatable {
             throw ConfigError(
                 file: path, path: "$", message: "not valid JSON at line \(error.line), column \(error.column): \(error.message)")
         }
-        return try parse(root, file: path)
+        do {
+            return try ConfigParser.parse(root)
+        } catch {
+            throw ConfigError(file: path, path: error.path, message: error.message)
+        }
     }
 
-    /// Validates a parsed config document.
+    /// Validates a parsed config document (merged over the built-in config).
     public static func parse(_ root: JSONValue, file: String) throws(ConfigError) -> AgentConfig {
-        let fail = ConfigProblems(file: file)
-        guard case .object(let top) = root else { throw fail("$", "an object", got: root) }
-        var config = AgentConfig.builtIn
-        for (key, value) in top.members {
-            switch key {
-            case "$schema":
-                guard value.stringValue != nil else { throw fail("$.$schema", "a string", got: value) }
-            case "agents":
-                guard case .object(let agents) = value else { throw fail("$.agents", "an object of agents by name", got: value) }
-                for (name, agentValue) in agents.members {
-                    let agent = try parseAgent(name: name, agentValue, path: "$.agents.\(name)", fail: fail)
-                    if let index = config.agents.firstIndex(where: { $0.name == name }) {
-                        config.agents[index] = agent
-                    } else {
-                        config.agents.append(agent)
-                    }
-                }
-            default:
-                throw fail.unknown("$.\(key)", allowed: ["agents"])
-            }
+        do {
+            return try ConfigParser.parse(root)
+        } catch {
+            throw ConfigError(file: file, path: error.path, message: error.message)
         }
-        return config
-    }
-
-    private static func parseAgent(
-        name: String, _ value: JSONValue, path: String, fail: ConfigProblems
-    ) throws(ConfigError) -> AgentDefinition {
-        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789_.-".unicodeScalars.contains($0)) }) else {
-            throw fail(path, "an agent name of letters, digits, '_', '.' or '-'", .string(name))
-        }
-        guard case .object(let object) = value else { throw fail(path, "an object", value) }
-        var description = ""
-        var provider: ProviderSpec? = nil
-        for (key, member) in object.members {
-            switch key {
-            case "description":
-                guard let text = member.stringValue else { throw fail("\(path).description", "a string", member) }
-                description = text
-            case "provider":
-                provider = try parseProvider(member, path: "\(path).provider", fail: fail)
-            default:
-                throw fail.unknown("\(path).\(key)", allowed: ["description", "provider"])
-            }
-        }
-        guard let provider else { throw fail("\(path).provider", "a provider object such as {\"type\": \"echo\"}", nil) }
-        return AgentDefinition(name: name, description: description, provider: provider)
-    }
-
-    private static func parseProvider(
-        _ value: JSONValue, path: String, fail: ConfigProblems
-    ) throws(ConfigError) -> ProviderSpec {
-        guard case .object(let object) = value else { throw fail(path, "an object", value) }
-        guard let type = object["type"] else { throw fail("\(path).type", "a provider type (\"echo\")", nil) }
-        guard type == "echo" else { throw fail("\(path).type", "one of: \"echo\"", type) }
-        var delayMs = 0
-        for (key, member) in object.members where key != "type" {
-            switch key {
-            case "delayMs":
-                guard let ms = member.integerValue, ms >= 0, ms <= 3_600_000 else {
-                    throw fail("\(path).delayMs", "a whole number of milliseconds from 0 to 3600000", member)
-                }
-                delayMs = Int(ms)
-            default:
-                throw fail.unknown("\(path).\(key)", allowed: ["type", "delayMs"])
-            }
-        }
-        return .echo(delayMs: delayMs)
-    }
-}
-
-/// Builds the errors of one config file.
-struct ConfigProblems {
-    let file: String
-
-    func callAsFunction(_ path: String, _ expected: String, got value: JSONValue?) -> ConfigError {
-        ConfigError(file: file, path: path, message: "expected \(expected), got \(value?.typeName ?? "nothing")")
-    }
-
-    func callAsFunction(_ path: String, _ expected: String, _ value: JSONValue?) -> ConfigError {
-        self(path, expected, got: value)
-    }
-
-    func unknown(_ path: String, allowed: [String]) -> ConfigError {
-        ConfigError(file: file, path: path, message: "unknown setting (expected one of: \(allowed.joined(separator: ", ")))")
     }
 }
 
@@ -136,4 +111,24 @@ public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(file): \(path): \(message)" }
+}
+
+/// A value at `path` that is not what was expected. Config loading adds the file; request handling
+/// turns it into invalid params naming the field.
+public struct FieldError: Error, Sendable, Equatable {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    static func expected(_ path: String, _ expected: String, got value: JSONValue?) -> FieldError {
+        FieldError(path: path, message: "expected \(expected), got \(value?.typeName ?? "nothing")")
+    }
+
+    static func unknown(_ path: String, allowed: [String]) -> FieldError {
+        FieldError(path: path, message: "unknown setting (expected one of: \(allowed.joined(separator: ", ")))")
+    }
 }

@@ -1,20 +1,30 @@
-/// A named agent: which provider produces its output, and how it is described to clients.
+/// A named agent: which provider produces its output, its instructions, and its limits.
 public struct AgentDefinition: Sendable, Equatable {
     public var name: String
     public var description: String
     public var provider: ProviderSpec
+    /// Instructions given to the provider before the conversation.
+    public var systemPrompt: String
+    /// Per-call timeout for this agent, when set.
+    public var timeoutMs: Int?
 
-    public init(name: String, description: String, provider: ProviderSpec) {
+    public init(
+        name: String, description: String, provider: ProviderSpec, systemPrompt: String = "", timeoutMs: Int? = nil
+    ) {
         self.name = name
         self.description = description
         self.provider = provider
+        self.systemPrompt = systemPrompt
+        self.timeoutMs = timeoutMs
     }
 }
 
 /// The provider of an agent, as configured.
 public enum ProviderSpec: Sendable, Equatable {
-    /// Streams its input back word by word; deterministic and offline. `delayMs` waits before each token.
-    case echo(delayMs: Int)
+    /// Streams its input back word by word; deterministic and offline. `delayMs` waits before each
+    /// token; `thinking` first emits a line of reasoning; `history` replies with every user turn of the
+    /// session so far, one per line, so multi-turn behaviour is visible.
+    case echo(delayMs: Int, thinking: Bool = false, history: Bool = false)
 
     /// The provider's type name as it appears in config and in `agents/list`.
     public var typeName: String {
@@ -23,10 +33,11 @@ public enum ProviderSpec: Sendable, Equatable {
         }
     }
 
-    /// A provider instance for one run.
+    /// A provider instance for one call.
     public func makeProvider() -> any Provider {
         switch self {
-        case .echo(let delayMs): EchoProvider(delayMs: delayMs)
+        case .echo(let delayMs, let thinking, let history):
+            EchoProvider(delayMs: delayMs, thinking: thinking, history: history)
         }
     }
 }

@@ -1,64 +1,249 @@
 import Foundation
 import Logging
+import Synchronization
 
-/// Runs agents. Holds the configuration; each run gets its own ``RunContext``.
+/// Options of one run beyond its input.
+public struct RunOptions: Sendable {
+    /// Limit for the whole run; past it the run fails with a timeout error carrying the partial output.
+    public var timeoutMs: Int?
+    /// Earlier turns of a session, for the provider to see.
+    public var history: [Turn]
+
+    public init(timeoutMs: Int? = nil, history: [Turn] = []) {
+        self.timeoutMs = timeoutMs
+        self.history = history
+    }
+}
+
+/// Runs agents and workflows: admission (concurrency and rate limits), heartbeats, timeouts,
+/// reaping of stale runs, and statistics. Holds the configuration.
 public final class AgentRuntime: Sendable {
     public let config: AgentConfig
+    public let monitor: StreamMonitor
+    public let sessions = SessionStore()
     private let logger: Logger
+    private let admissions = Mutex<[ContinuousClock.Instant]>([])
 
     public init(config: AgentConfig, logger: Logger = Logger(label: "agentwire.core")) {
         self.config = config
         self.logger = logger
+        self.monitor = StreamMonitor(windowSize: config.limits.statsWindow)
     }
 
     public var agents: [AgentDefinition] { config.agents }
 
-    public func agent(named name: String) -> AgentDefinition? {
-        config.agents.first { $0.name == name }
-    }
+    public func agent(named name: String) -> AgentDefinition? { config.agent(named: name) }
 
     /// A new run id: short, unique across processes sharing a store.
     public static func makeRunId() -> String {
         "run_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     }
 
+    // MARK: Validation and admission
+
+    /// Checks that every agent a strategy names exists.
+    public func validate(_ strategy: Strategy) throws(RunFailure) {
+        let probe = WorkflowDefinition(name: "", strategy: strategy)
+        for name in probe.agents where agent(named: name) == nil {
+            throw RunFailure.unknownAgent(name, available: agents.map(\.name))
+        }
+        if case .sequential(let steps) = strategy, steps.isEmpty {
+            throw RunFailure(kind: .invalidInput, message: "A sequential workflow needs at least one step")
+        }
+        if case .parallel(let tasks, _) = strategy, tasks.isEmpty {
+            throw RunFailure(kind: .invalidInput, message: "A parallel workflow needs at least one task")
+        }
+        if case .hierarchical(_, let subAgents, _) = strategy, subAgents.isEmpty {
+            throw RunFailure(kind: .invalidInput, message: "A hierarchical workflow needs at least one sub-agent")
+        }
+    }
+
+    public func workflow(named name: String) throws(RunFailure) -> WorkflowDefinition {
+        guard let workflow = config.workflows.first(where: { $0.name == name }) else {
+            throw RunFailure.unknownWorkflow(name, available: config.workflows.map(\.name))
+        }
+        return workflow
+    }
+
+    /// Refuses a new run when too many are in flight (`active`, counted by the caller, which knows about
+    /// runs accepted but not yet started) or the rate limit is spent.
+    public func admit(active: Int) throws(RunFailure) {
+        let limits = config.limits
+        if active >= limits.maxConcurrentRuns {
+            throw RunFailure(
+                kind: .overloaded, message: "Too many runs in flight (limit \(limits.maxConcurrentRuns))", retryable: true,
+                suggestions: ["Retry when a run has finished.", "Raise limits.maxConcurrentRuns in the config."],
+                details: ["limit": .int(limits.maxConcurrentRuns)])
+        }
+        guard let perMinute = limits.requestsPerMinute else { return }
+        let now = ContinuousClock.now
+        let retryAfter: Duration? = admissions.withLock { stamps in
+            stamps.removeAll { now - $0 >= .seconds(60) }
+            guard stamps.count >= perMinute else {
+                stamps.append(now)
+                return nil
+            }
+            return .seconds(60) - (now - stamps[0])
+        }
+        if let retryAfter {
+            let ms = max(1, Self.milliseconds(retryAfter))
+            throw RunFailure(
+                kind: .rateLimited, message: "Rate limit of \(perMinute) runs per minute reached; retry in \(ms) ms",
+                retryable: true, suggestions: ["Retry after retryAfterMs.", "Raise limits.requestsPerMinute in the config."],
+                details: ["retryAfterMs": .int(ms), "limit": .int(perMinute)])
+        }
+    }
+
+    // MARK: Running
+
     /// Runs one agent on `input`, streaming its events to `observer`.
     ///
     /// Cancellation (of the calling task) is not an error: the run stops within one checkpoint and
     /// returns `stopReason: .cancelled` with the output streamed so far.
-    public func run(agent name: String, input: String, runId: String, observer: any RunObserver)
-        async throws(AgentError) -> RunResult
-    {
-        guard let agent = agent(named: name) else {
-            throw .unknownAgent(name: name, available: config.agents.map(\.name))
+    public func run(
+        agent name: String, input: String, runId: String, observer: any RunObserver, options: RunOptions = RunOptions()
+    ) async throws(RunFailure) -> RunResult {
+        guard agent(named: name) != nil else { throw RunFailure.unknownAgent(name, available: agents.map(\.name)) }
+        let context = RunContext(runId: runId, observer: observer)
+        let execution = Execution(context: context, config: config, monitor: monitor, history: options.history)
+        return try await supervise(name: name, strategy: nil, context: context, execution: execution, options: options) {
+            () throws(RunFailure) -> String in
+            let result = await execution.call(agent: name, input: input, stepId: Execution.rootStep, parent: nil)
+            if result.status == .failed { throw execution.failure(of: result) }
+            return result.output
         }
+    }
+
+    /// Runs a workflow (named or ad hoc) on `input`.
+    public func run(
+        workflow: WorkflowDefinition, input: String, runId: String, observer: any RunObserver,
+        options: RunOptions = RunOptions()
+    ) async throws(RunFailure) -> RunResult {
+        try validate(workflow.strategy)
+        let context = RunContext(runId: runId, observer: observer)
+        let strategy = workflow.strategy.name
+        let execution = Execution(
+            context: context, config: config, monitor: monitor, onError: workflow.onError,
+            stepTimeoutMs: workflow.stepTimeoutMs, strategy: strategy, history: options.history)
+        var options = options
+        options.timeoutMs = [options.timeoutMs, workflow.timeoutMs].compactMap { $0 }.min()
+        monitor.workflowStarted(strategy: strategy)
         let clock = ContinuousClock()
         let started = clock.now
-        let context = RunContext(runId: runId, agent: agent.name, observer: observer)
-        context.emit(.started(agent: agent.name))
-        let stepId = "\(runId).1"
-        let stepName = "\(agent.provider.typeName) model call"
-        context.emit(.step(StepEvent(stepId: stepId, status: .started, name: stepName, agent: agent.name)))
-        var stopReason = StopReason.endTurn
-        var failure: AgentError? = nil
-        do {
-            try await agent.provider.makeProvider().stream(input: input, context: context)
-        } catch is CancellationError {
-            stopReason = .cancelled
-        } catch {
-            failure = .providerFailed(agent: agent.name, message: String(describing: error))
+        var status = StepEvent.Status.failed
+        defer {
+            monitor.workflowEnded(
+                strategy: strategy, status: context.wasReaped ? .cancelled : status, durationMs: Self.milliseconds(clock.now - started),
+                tokens: context.outputTokens, reaped: context.wasReaped)
         }
+        let result = try await supervise(
+            name: workflow.name, strategy: strategy, context: context, execution: execution, options: options
+        ) { () throws(RunFailure) -> String in
+            context.emit(
+                .step(
+                    StepEvent(
+                        stepId: Execution.rootStep, status: .started, name: "\(strategy) workflow \(workflow.name)",
+                        agent: workflow.name, strategy: strategy)))
+            let began = ContinuousClock.now
+            var stepStatus = StepEvent.Status.completed
+            var stepError: String? = nil
+            defer {
+                if Task.isCancelled && stepStatus == .completed { stepStatus = .cancelled }
+                context.emit(
+                    .step(
+                        StepEvent(
+                            stepId: Execution.rootStep, status: stepStatus, name: "\(strategy) workflow \(workflow.name)",
+                            agent: workflow.name, strategy: strategy, durationMs: Self.milliseconds(ContinuousClock.now - began),
+                            error: stepError)))
+            }
+            do throws(RunFailure) {
+                return try await execution.run(workflow.strategy, input: input)
+            } catch {
+                stepStatus = .failed
+                stepError = error.message
+                throw error
+            }
+        }
+        status = result.stopReason == .cancelled ? .cancelled : .completed
+        return result
+    }
+
+    /// Wraps a run's body with registration for reaping, heartbeats, the run timeout, and the mapping of
+    /// cancellation and timeouts to results and errors.
+    private func supervise(
+        name: String, strategy: String?, context: RunContext, execution: Execution, options: RunOptions,
+        body: @escaping @Sendable () async throws(RunFailure) -> String
+    ) async throws(RunFailure) -> RunResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        context.emit(.started(name: name, strategy: strategy))
+        let heartbeatSeconds = config.limits.heartbeatSeconds
+        let outcome = Mutex<Result<String, RunFailure>?>(nil)
+        let inner = Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        do { try await Task.sleep(for: .seconds(heartbeatSeconds)) } catch { return }
+                        context.emit(.heartbeat)
+                    }
+                }
+                do {
+                    try await withTimeout(milliseconds: options.timeoutMs) {
+                        do throws(RunFailure) {
+                            let output = try await body()
+                            outcome.withLock { $0 = .success(output) }
+                        } catch {
+                            outcome.withLock { $0 = .failure(error) }
+                        }
+                    }
+                } catch let timeout as TimeoutError {
+                    outcome.withLock {
+                        $0 = .failure(
+                            RunFailure(
+                                kind: .timeout, message: "The run took longer than \(timeout.milliseconds) ms",
+                                runId: context.runId, retryable: true,
+                                suggestions: ["Retry with a larger timeoutMs.", "Use a faster agent or a shorter input."],
+                                partialOutput: execution.partialOutput))
+                    }
+                } catch {}
+                group.cancelAll()
+            }
+        }
+        monitor.register(runId: context.runId, context: context) { inner.cancel() }
+        await withTaskCancellationHandler {
+            await inner.value
+        } onCancel: {
+            inner.cancel()
+        }
+        monitor.unregister(runId: context.runId)
         let durationMs = Self.milliseconds(clock.now - started)
-        let status: StepEvent.Status = failure != nil ? .failed : (stopReason == .cancelled ? .cancelled : .completed)
-        context.emit(
-            .step(StepEvent(stepId: stepId, status: status, name: stepName, agent: agent.name, durationMs: durationMs)))
-        logger.debug(
-            "Run ended",
-            metadata: ["runId": "\(runId)", "agent": "\(agent.name)", "status": "\(status.rawValue)", "ms": "\(durationMs)"])
-        if let failure { throw failure }
-        return RunResult(
-            runId: runId, agent: agent.name, output: context.output, stopReason: stopReason,
-            outputTokens: context.outputTokens, durationMs: durationMs)
+        if context.wasReaped {
+            if strategy == nil { monitor.agentRunReaped(agent: name) }
+            logger.warning("Reaped a stale run", metadata: ["runId": "\(context.runId)", "name": "\(name)"])
+            throw RunFailure(
+                kind: .timeout,
+                message: "The run produced no event for \(config.limits.staleAfterSeconds) s and was reaped",
+                runId: context.runId, retryable: true,
+                suggestions: ["Check that the agent's provider is responding.", "Raise limits.staleAfterSeconds."],
+                partialOutput: execution.partialOutput, details: ["reason": .string("stale")])
+        }
+        switch outcome.withLock({ $0 }) {
+        case .success(let output)?:
+            let cancelled = inner.isCancelled || Task.isCancelled
+            return RunResult(
+                runId: context.runId, name: name, strategy: strategy,
+                output: cancelled ? execution.partialOutput : output,
+                stopReason: cancelled ? .cancelled : .endTurn, outputTokens: context.outputTokens, durationMs: durationMs,
+                branches: strategy == nil ? [] : execution.branches)
+        case .failure(var failure)?:
+            failure.runId = context.runId
+            if failure.partialOutput == nil { failure.partialOutput = execution.partialOutput }
+            throw failure
+        case nil:
+            return RunResult(
+                runId: context.runId, name: name, strategy: strategy, output: execution.partialOutput, stopReason: .cancelled,
+                outputTokens: context.outputTokens, durationMs: durationMs, branches: execution.branches)
+        }
     }
 
     static func milliseconds(_ duration: Duration) -> Int {

@@ -1,24 +1,25 @@
+import Foundation
 import Synchronization
 
-/// The state of one run while it streams: its sequence counter, the output so far and its usage.
+/// The state of one run while it streams: its sequence counter and when it last did anything.
 ///
-/// Providers emit through it; every event gets the next `seq` and reaches the observer under the same
-/// lock, so concurrent emitters still deliver in `seq` order.
+/// Every event gets the next `seq` and reaches the observer under the same lock, so concurrent branches
+/// of a workflow still deliver in `seq` order.
 public final class RunContext: Sendable {
     public let runId: String
-    public let agent: String
     private let observer: any RunObserver
     private let state = Mutex(State())
 
+    private let reaped = Mutex(false)
+
     private struct State {
         var seq: UInt64 = 0
-        var output = ""
+        var lastEvent = ContinuousClock.now
         var outputTokens = 0
     }
 
-    public init(runId: String, agent: String, observer: any RunObserver) {
+    public init(runId: String, observer: any RunObserver) {
         self.runId = runId
-        self.agent = agent
         self.observer = observer
     }
 
@@ -26,17 +27,26 @@ public final class RunContext: Sendable {
     public func emit(_ event: RunEvent) {
         state.withLock { state in
             state.seq += 1
+            switch event {
+            case .heartbeat: break  // a heartbeat is not activity: it must not keep a stuck run alive
+            case .token:
+                state.outputTokens += 1
+                state.lastEvent = ContinuousClock.now
+            default: state.lastEvent = ContinuousClock.now
+            }
             observer.runEvent(runId: runId, seq: state.seq, event: event)
         }
     }
 
-    /// Emits one token of output and adds it to the run's output and usage.
-    public func emitToken(_ text: String) {
+    /// Emits a burst of tokens from one step: consecutive `seq`s, delivered to the observer at once.
+    public func emitTokens(agent: String, stepId: String, texts: [String]) {
+        guard !texts.isEmpty else { return }
         state.withLock { state in
-            state.seq += 1
-            state.output += text
-            state.outputTokens += 1
-            observer.runEvent(runId: runId, seq: state.seq, event: .token(agent: agent, text: text))
+            let first = state.seq + 1
+            state.seq += UInt64(texts.count)
+            state.outputTokens += texts.count
+            state.lastEvent = ContinuousClock.now
+            observer.runTokens(runId: runId, firstSeq: first, agent: agent, stepId: stepId, texts: texts)
         }
     }
 
@@ -50,7 +60,56 @@ public final class RunContext: Sendable {
         try Task.checkCancellation()
     }
 
-    /// The output streamed so far.
-    public var output: String { state.withLock { $0.output } }
+    /// Marks the run as reaped for inactivity (its task is then cancelled).
+    public func markReaped() { reaped.withLock { $0 = true } }
+    public var wasReaped: Bool { reaped.withLock { $0 } }
+
+    /// Tokens emitted by every step of the run.
     public var outputTokens: Int { state.withLock { $0.outputTokens } }
+    /// When the run last emitted an event.
+    public var lastEventAt: ContinuousClock.Instant { state.withLock { $0.lastEvent } }
+}
+
+/// One agent call inside a run: emits its tokens with its step id and keeps its own output.
+public final class StepContext: Sendable {
+    public let run: RunContext
+    public let stepId: String
+    public let agent: String
+    private let output = Mutex((text: "", tokens: 0))
+
+    public init(run: RunContext, stepId: String, agent: String) {
+        self.run = run
+        self.stepId = stepId
+        self.agent = agent
+    }
+
+    /// Emits one token of output and adds it to this step's output.
+    public func emitToken(_ text: String) {
+        output.withLock {
+            $0.text += text
+            $0.tokens += 1
+        }
+        run.emit(.token(agent: agent, stepId: stepId, text: text))
+    }
+
+    /// Emits several tokens at once (a burst produced without waiting).
+    public func emitTokens(_ texts: [String]) {
+        output.withLock { output in
+            for text in texts { output.text += text }
+            output.tokens += texts.count
+        }
+        run.emitTokens(agent: agent, stepId: stepId, texts: texts)
+    }
+
+    /// Emits reasoning; it is not part of the output.
+    public func emitThinking(_ text: String) {
+        run.emit(.thinking(agent: agent, stepId: stepId, text: text))
+    }
+
+    public func checkpoint() async throws { try await run.checkpoint() }
+
+    /// The output streamed so far.
+    public var text: String { output.withLock { $0.text } }
+    /// Tokens streamed so far.
+    public var tokens: Int { output.withLock { $0.tokens } }
 }

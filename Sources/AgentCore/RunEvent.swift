@@ -1,10 +1,17 @@
 /// Something that happened during a run, in the order it happened. The service turns each into a
 /// notification; the terminal front end prints them.
 public enum RunEvent: Sendable, Equatable {
-    case started(agent: String)
+    /// The run began. `name` is the agent, or for workflows the workflow, whose `strategy` is then set.
+    case started(name: String, strategy: String? = nil)
     case step(StepEvent)
-    /// A piece of model output.
-    case token(agent: String, text: String)
+    /// A piece of model output from the step `stepId`.
+    case token(agent: String, stepId: String, text: String)
+    /// A piece of reasoning from the step `stepId`.
+    case thinking(agent: String, stepId: String, text: String)
+    /// Overall progress, 0...100, rising as steps complete.
+    case progress(percent: Int, message: String)
+    /// Sent periodically while a run is active, so a client can tell a quiet run from a dead one.
+    case heartbeat
 }
 
 /// A step of a run starting or ending. Steps nest through `parentStepId`.
@@ -18,18 +25,25 @@ public struct StepEvent: Sendable, Equatable {
     public var name: String
     public var agent: String
     public var parentStepId: String?
+    /// The coordinator strategy this step belongs to (`sequential`, `parallel`, `hierarchical`), if any.
+    public var strategy: String?
     /// Set when the step has ended.
     public var durationMs: Int?
+    /// Why the step failed, when it did.
+    public var error: String?
 
     public init(
-        stepId: String, status: Status, name: String, agent: String, parentStepId: String? = nil, durationMs: Int? = nil
+        stepId: String, status: Status, name: String, agent: String, parentStepId: String? = nil,
+        strategy: String? = nil, durationMs: Int? = nil, error: String? = nil
     ) {
         self.stepId = stepId
         self.status = status
         self.name = name
         self.agent = agent
         self.parentStepId = parentStepId
+        self.strategy = strategy
         self.durationMs = durationMs
+        self.error = error
     }
 }
 
@@ -42,8 +56,17 @@ public protocol RunObserver: Sendable {
     func runEvent(runId: String, seq: UInt64, event: RunEvent)
     /// Suspends while the consumer is behind (for example, too many bytes waiting for a slow client).
     func waitForCapacity() async
+    /// A burst of tokens with consecutive `seq`s from `firstSeq`.
+    func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String])
 }
 
 extension RunObserver {
     public func waitForCapacity() async {}
+
+    /// A burst of tokens with consecutive `seq`s from `firstSeq`; by default, one event each.
+    public func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
+        for (offset, text) in texts.enumerated() {
+            runEvent(runId: runId, seq: firstSeq + UInt64(offset), event: .token(agent: agent, stepId: stepId, text: text))
+        }
+    }
 }

@@ -7,24 +7,50 @@ public enum StopReason: String, Sendable {
 /// The outcome of a run, returned once all its events have been emitted.
 public struct RunResult: Sendable, Equatable {
     public var runId: String
-    public var agent: String
+    /// The agent, or the workflow for coordinator runs.
+    public var name: String
+    /// The strategy for coordinator runs; `nil` for a single agent.
+    public var strategy: String?
     public var output: String
     public var stopReason: StopReason
     public var outputTokens: Int
     public var durationMs: Int
+    /// Each agent call of a workflow, in start order (empty for a single agent run).
+    public var branches: [BranchResult]
 
-    public init(runId: String, agent: String, output: String, stopReason: StopReason, outputTokens: Int, durationMs: Int) {
+    public init(
+        runId: String, name: String, strategy: String? = nil, output: String, stopReason: StopReason,
+        outputTokens: Int, durationMs: Int, branches: [BranchResult] = []
+    ) {
         self.runId = runId
-        self.agent = agent
+        self.name = name
+        self.strategy = strategy
         self.output = output
         self.stopReason = stopReason
         self.outputTokens = outputTokens
         self.durationMs = durationMs
+        self.branches = branches
     }
+
+    /// The agent of a single-agent run.
+    public var agent: String { name }
 }
 
-/// Why a run could not start or failed.
-public enum AgentError: Error, Sendable, Equatable {
-    case unknownAgent(name: String, available: [String])
-    case providerFailed(agent: String, message: String)
+/// One agent call of a workflow and how it ended.
+public struct BranchResult: Sendable, Equatable {
+    public var stepId: String
+    public var agent: String
+    public var status: StepEvent.Status
+    public var output: String
+    public var error: String?
+    public var durationMs: Int
+
+    public init(stepId: String, agent: String, status: StepEvent.Status, output: String, error: String?, durationMs: Int) {
+        self.stepId = stepId
+        self.agent = agent
+        self.status = status
+        self.output = output
+        self.error = error
+        self.durationMs = durationMs
+    }
 }

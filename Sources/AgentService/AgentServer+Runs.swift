@@ -21,47 +21,97 @@ struct InFlightRun: Sendable {
     var cancelRequested = false
 }
 
-/// Sends a run's events to one connection; tokens take the hand-written encoder.
-struct ConnectionRunObserver: RunObserver {
-    let outbound: OutboundQueue
-
-    func runEvent(runId: String, seq: UInt64, event: RunEvent) {
-        outbound.enqueue { RunNotifications.append(runId: runId, seq: seq, event: event, to: &$0) }
-    }
-
-    func waitForCapacity() async {
-        await outbound.waitForCapacity()
-    }
-}
+/// The body of a run: given its id and observer, produce the result.
+typealias RunBody = @Sendable (_ runId: String, _ observer: ConnectionRunObserver) async throws(RunFailure) -> RunResult
 
 extension AgentServer {
     func startAgentRun(id: RequestID, params: Params, responder: Responder, connection: Connection) throws(ResponseError) {
-        let agentName = try params.string("agent")
+        let agent = try params.string("agent")
         let input = try params.string("input")
-        guard runtime.agent(named: agentName) != nil else {
-            let names = runtime.agents.map(\.name)
-            throw ResponseError(
-                code: .notFound,
-                message: "Unknown agent '\(agentName)'; available agents: \(names.joined(separator: ", "))",
-                data: ["agent": .string(agentName), "available": .array(names.map { .string($0) })])
+        guard runtime.agent(named: agent) != nil else {
+            throw Self.responseError(RunFailure.unknownAgentForRequest(agent, available: runtime.agents.map(\.name)))
         }
+        let options = try runOptions(params)
+        try launch(id: id, params: params, responder: responder, connection: connection) { [runtime] runId, observer async throws(RunFailure) in
+            try await runtime.run(agent: agent, input: input, runId: runId, observer: observer, options: options)
+        }
+    }
+
+    func startCoordinatorRun(id: RequestID, strategy: String, params: Params, responder: Responder, connection: Connection)
+        throws(ResponseError)
+    {
+        let input = try params.string("input")
+        let allowed = ["input", "timeoutMs", "stream", "_meta", "onError", "stepTimeoutMs"] + ConfigParser.strategyKeys(strategy)
+        for key in params.object.keys where !allowed.contains(key) {
+            throw .invalidParams(field: "params.\(key)", "unknown param (expected one of: \(allowed.joined(separator: ", ")))")
+        }
+        let workflow: WorkflowDefinition
+        do {
+            workflow = try ConfigParser.workflowSpec(strategy: strategy, params.object, path: "params")
+        } catch {
+            throw .invalidParams(field: error.path, error.message)
+        }
+        try startWorkflow(workflow, input: input, id: id, params: params, responder: responder, connection: connection)
+    }
+
+    func startWorkflowRun(id: RequestID, params: Params, responder: Responder, connection: Connection) throws(ResponseError) {
+        let name = try params.string("workflow")
+        let input = try params.string("input")
+        let workflow: WorkflowDefinition
+        do { workflow = try runtime.workflow(named: name) } catch { throw Self.responseError(error) }
+        try startWorkflow(workflow, input: input, id: id, params: params, responder: responder, connection: connection)
+    }
+
+    private func startWorkflow(
+        _ workflow: WorkflowDefinition, input: String, id: RequestID, params: Params, responder: Responder,
+        connection: Connection
+    ) throws(ResponseError) {
+        do { try runtime.validate(workflow.strategy) } catch { throw Self.responseError(error) }
+        let options = try runOptions(params)
+        try launch(id: id, params: params, responder: responder, connection: connection) { [runtime] runId, observer async throws(RunFailure) in
+            try await runtime.run(workflow: workflow, input: input, runId: runId, observer: observer, options: options)
+        }
+    }
+
+    func runOptions(_ params: Params) throws(ResponseError) -> RunOptions {
+        var options = RunOptions()
+        if let value = params.object["timeoutMs"] {
+            guard let ms = value.integerValue, ms > 0, ms <= 86_400_000 else {
+                throw .invalidParams(field: "params.timeoutMs", "expected a whole number of milliseconds from 1 to 86400000")
+            }
+            options.timeoutMs = Int(ms)
+        }
+        return options
+    }
+
+    /// Admits, registers and starts a run; its request is answered when it ends (see ``finishRun``).
+    func launch(
+        id: RequestID, params: Params, responder: Responder, connection: Connection,
+        onFinish: (@Sendable (Result<RunResult, RunFailure>) -> Void)? = nil, body: @escaping RunBody
+    ) throws(ResponseError) {
+        let stream = try state.withLock { $0.stream }.merging(params.object["stream"], field: "params.stream")
         let runId = AgentRuntime.makeRunId()
-        let registered = state.withLock { state -> Bool in
-            guard state.runs[id] == nil else { return false }
+        let admission: ResponseError? = state.withLock { state in
+            if state.runs[id] != nil { return .invalidRequest("request id \(id) is already in use by a run in flight") }
+            do throws(RunFailure) {
+                try runtime.admit(active: state.runs.count)
+            } catch {
+                return Self.responseError(error)
+            }
             state.runs[id] = InFlightRun(runId: runId)
-            return true
+            return nil
         }
-        guard registered else {
-            throw .invalidRequest("request id \(id) is already in use by a run in flight")
-        }
-        let observer = ConnectionRunObserver(outbound: connection.outbound)
+        if let admission { throw admission }
+        let observer = ConnectionRunObserver(outbound: connection.outbound, options: stream)
         let task = Task {
-            let outcome: Result<RunResult, AgentError>
-            do throws(AgentError) {
-                outcome = .success(try await runtime.run(agent: agentName, input: input, runId: runId, observer: observer))
+            let outcome: Result<RunResult, RunFailure>
+            do throws(RunFailure) {
+                outcome = .success(try await body(runId, observer))
             } catch {
                 outcome = .failure(error)
             }
+            observer.flush()
+            onFinish?(outcome)
             finishRun(id: id, runId: runId, outcome: outcome, responder: responder)
         }
         let cancelNow = state.withLock { state -> Bool in
@@ -72,7 +122,7 @@ extension AgentServer {
         if cancelNow { task.cancel() }
     }
 
-    func finishRun(id: RequestID, runId: String, outcome: Result<RunResult, AgentError>, responder: Responder) {
+    func finishRun(id: RequestID, runId: String, outcome: Result<RunResult, RunFailure>, responder: Responder) {
         let mode = state.withLock { $0.runs[id]?.cancelMode ?? .none }
         switch outcome {
         case .success(let result) where result.stopReason == .cancelled && mode == .errorReply:
@@ -86,34 +136,66 @@ extension AgentServer {
             responder.dropReply()
         case .success(let result):
             responder.reply(id: id, .success(Self.runResultJSON(result)))
-        case .failure(let error):
-            responder.reply(id: id, .failure(Self.responseError(error)))
+        case .failure(let failure):
+            responder.reply(id: id, .failure(Self.responseError(failure)))
         }
         state.withLock { _ = $0.runs.removeValue(forKey: id) }
         settled.withLock { settled.broadcast() }
     }
 
-    static func runResultJSON(_ result: RunResult) -> JSONValue {
-        [
-            "runId": .string(result.runId),
-            "output": .string(result.output),
-            "stopReason": .string(result.stopReason.rawValue),
-            "usage": ["outputTokens": .int(result.outputTokens)],
-            "durationMs": .int(result.durationMs),
-        ]
+    public static func runResultJSON(_ result: RunResult) -> JSONValue {
+        var object: JSONObject = ["runId": .string(result.runId)]
+        if let strategy = result.strategy {
+            object["workflow"] = .string(result.name)
+            object["strategy"] = .string(strategy)
+        } else {
+            object["agent"] = .string(result.name)
+        }
+        object["output"] = .string(result.output)
+        object["stopReason"] = .string(result.stopReason.rawValue)
+        object["usage"] = ["outputTokens": .int(result.outputTokens)]
+        object["durationMs"] = .int(result.durationMs)
+        if result.strategy != nil {
+            object["branches"] = .array(
+                result.branches.map { branch in
+                    var entry: JSONObject = [
+                        "stepId": .string(branch.stepId), "agent": .string(branch.agent),
+                        "status": .string(branch.status.rawValue), "output": .string(branch.output),
+                        "durationMs": .int(branch.durationMs),
+                    ]
+                    if let error = branch.error { entry["error"] = .string(error) }
+                    return .object(entry)
+                })
+        }
+        return .object(object)
     }
 
-    static func responseError(_ error: AgentError) -> ResponseError {
-        switch error {
-        case .unknownAgent(let name, let available):
-            ResponseError(
-                code: .notFound, message: "Unknown agent '\(name)'; available agents: \(available.joined(separator: ", "))",
-                data: ["agent": .string(name), "available": .array(available.map { .string($0) })])
-        case .providerFailed(let agent, let message):
-            ResponseError(
-                code: .providerFailure, message: "The provider of agent '\(agent)' failed: \(message)",
-                data: ["agent": .string(agent), "retryable": false])
+    /// A run failure as a JSON-RPC error: our code for its kind, and data a UI can act on.
+    static func responseError(_ failure: RunFailure) -> ResponseError {
+        let code: ErrorCode =
+            switch failure.kind {
+            case .notFound: .notFound
+            case .sessionBusy: .sessionBusy
+            case .timeout: .timeout
+            case .rateLimited: .rateLimited
+            case .overloaded: .overloaded
+            case .providerFailure: .providerFailure
+            case .invalidInput: .invalidParams
+            }
+        var data: JSONObject = [:]
+        if let runId = failure.runId { data["runId"] = .string(runId) }
+        if let stepId = failure.stepId { data["stepId"] = .string(stepId) }
+        data["retryable"] = .bool(failure.retryable)
+        data["suggestions"] = .array(failure.suggestions.map { .string($0) })
+        if let partial = failure.partialOutput { data["partialOutput"] = .string(partial) }
+        for (key, value) in failure.details.sorted(by: { $0.key < $1.key }) {
+            switch value {
+            case .string(let text): data[key] = .string(text)
+            case .strings(let texts): data[key] = .array(texts.map { .string($0) })
+            case .int(let number): data[key] = .int(number)
+            }
         }
+        return ResponseError(code: code, message: failure.message, data: .object(data))
     }
 
     /// Cancels the run started by request `id`, if it is still in flight. Unknown ids are ignored.
@@ -146,5 +228,14 @@ extension AgentServer {
             return state.runs.values.compactMap(\.task)
         }
         tasks.forEach { $0.cancel() }
+    }
+}
+
+extension RunFailure {
+    static func unknownAgentForRequest(_ name: String, available: [String]) -> RunFailure {
+        RunFailure(
+            kind: .notFound, message: "Unknown agent '\(name)'; available agents: \(available.joined(separator: ", "))",
+            suggestions: ["Call agents/list to see the configured agents."],
+            details: ["agent": .string(name), "available": .strings(available)])
     }
 }

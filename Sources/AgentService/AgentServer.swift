@@ -13,18 +13,20 @@ import Synchronization
 /// so overtake everything queued behind them.
 public final class AgentServer: MessageHandler, Sendable {
     public static let protocolVersion = "agentwire/1"
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     /// Requests the server answers. IMPORTANT: keep in sync with `handleRequest` and schemas/openrpc.json.
     public static let requestMethods = [
-        "initialize", "ping", "shutdown", "agents/list", "agent/run", "run/cancel",
+        "initialize", "ping", "shutdown", "agents/list", "workflows/list", "agent/run", "coordinator/sequential",
+        "coordinator/parallel", "coordinator/hierarchical", "workflow/run", "run/cancel", "session/new",
+        "session/prompt", "session/close", "stats/get", "stats/reset",
     ]
     /// Notifications the server acts on. IMPORTANT: keep in sync with `handleNotification`.
     public static let notificationMethods = [
         "initialized", "exit", "$/cancelRequest", "$/cancel_request", "notifications/cancelled",
     ]
     /// Notifications the server sends.
-    public static let sentNotificationMethods = [RunNotifications.started, RunNotifications.step, RunNotifications.token]
+    public static let sentNotificationMethods = RunNotifications.all
 
     let runtime: AgentRuntime
     let logger: Logger
@@ -36,15 +38,18 @@ public final class AgentServer: MessageHandler, Sendable {
     struct State {
         var shutdownRequested = false
         var runs: [RequestID: InFlightRun] = [:]
+        /// What the client asked to receive at `initialize`.
+        var stream = StreamOptions()
     }
 
     /// - Parameters:
-    ///   - runtime: the agents.
+    ///   - runtime: the agents and workflows.
     ///   - onExit: called once the connection is closed, with the process exit status.
     public init(runtime: AgentRuntime, logger: Logger, onExit: @escaping @Sendable (Int32) -> Void) {
         self.runtime = runtime
         self.logger = logger
         self.onExit = onExit
+        startReaper()
     }
 
     public func handle(_ incoming: Incoming, on connection: Connection) {
@@ -62,7 +67,7 @@ public final class AgentServer: MessageHandler, Sendable {
                 handle(message, responder: Responder(batch: batch), connection: connection)
             }
         case .unparseable(let error):
-            logger.warning("Received a message that is not JSON", metadata: ["error": "\(error.message)"])
+            logger.warning("Received a message that is not JSON", metadata: ["error": "\(error.data?["detail"]?.stringValue ?? "")"])
             connection.send(Envelope.error(id: .null, error))
         case .emptyBatch:
             connection.send(Envelope.error(id: .null, .invalidRequest("an empty batch")))
@@ -80,11 +85,14 @@ public final class AgentServer: MessageHandler, Sendable {
         case .response(let id, _):
             logger.debug("Ignored a response to a request the server never sent", metadata: ["id": "\(id)"])
         case .invalid(let id, let error):
-            logger.warning("Received an invalid message", metadata: ["id": "\(id)", "error": "\(error.data?["detail"]?.stringValue ?? error.message)"])
+            logger.warning(
+                "Received an invalid message",
+                metadata: ["id": "\(id)", "error": "\(error.data?["detail"]?.stringValue ?? error.message)"])
             responder.reply(id: id, .failure(error))
         }
     }
 
+    // IMPORTANT: When adding a method here, also add it to `requestMethods` and schemas/openrpc.json.
     func handleRequest(id: RequestID, method: String, params: JSONValue?, responder: Responder, connection: Connection) {
         if state.withLock({ $0.shutdownRequested }), method != "shutdown", method != "ping" {
             responder.reply(id: id, .failure(ResponseError(code: .shuttingDown, message: "The server is shutting down")))
@@ -93,7 +101,7 @@ public final class AgentServer: MessageHandler, Sendable {
         do throws(ResponseError) {
             switch method {
             case "initialize":
-                responder.reply(id: id, .success(initializeResult(framing: connection.outbound.framing)))
+                responder.reply(id: id, .success(try initialize(params, framing: connection.outbound.framing)))
             case "ping":
                 responder.reply(id: id, .success(.object([:])))
             case "shutdown":
@@ -103,11 +111,30 @@ public final class AgentServer: MessageHandler, Sendable {
             case "agents/list":
                 _ = try Params(params)
                 responder.reply(id: id, .success(agentsList()))
+            case "workflows/list":
+                _ = try Params(params)
+                responder.reply(id: id, .success(workflowsList()))
             case "agent/run":
                 try startAgentRun(id: id, params: Params(params, positional: ["agent", "input"]), responder: responder, connection: connection)
+            case "coordinator/sequential", "coordinator/parallel", "coordinator/hierarchical":
+                let strategy = String(method.dropFirst("coordinator/".count))
+                try startCoordinatorRun(id: id, strategy: strategy, params: Params(params), responder: responder, connection: connection)
+            case "workflow/run":
+                try startWorkflowRun(id: id, params: Params(params, positional: ["workflow", "input"]), responder: responder, connection: connection)
             case "run/cancel":
                 let runId = try Params(params, positional: ["runId"]).string("runId")
                 responder.reply(id: id, .success(["cancelled": .bool(cancelRun(runId: runId))]))
+            case "session/new":
+                responder.reply(id: id, .success(try newSession(Params(params, positional: ["agent"]))))
+            case "session/prompt":
+                try promptSession(id: id, params: Params(params, positional: ["sessionId", "input"]), responder: responder, connection: connection)
+            case "session/close":
+                responder.reply(id: id, .success(try closeSession(Params(params, positional: ["sessionId"]))))
+            case "stats/get":
+                responder.reply(id: id, .success(try stats(Params(params, positional: ["agent"]))))
+            case "stats/reset":
+                runtime.monitor.reset()
+                responder.reply(id: id, .success(["reset": true]))
             default:
                 throw ResponseError.methodNotFound(method)
             }
@@ -116,6 +143,7 @@ public final class AgentServer: MessageHandler, Sendable {
         }
     }
 
+    // IMPORTANT: When adding a notification here, also add it to `notificationMethods`.
     func handleNotification(method: String, params: JSONValue?, connection: Connection) {
         do throws(ResponseError) {
             switch method {
@@ -153,22 +181,35 @@ public final class AgentServer: MessageHandler, Sendable {
         onExit(0)
     }
 
-    func initializeResult(framing: Framing) -> JSONValue {
-        [
+    func initialize(_ params: JSONValue?, framing: Framing) throws(ResponseError) -> JSONValue {
+        let params = try Params(params)
+        let stream = try StreamOptions().merging(params.object["stream"], field: "params.stream")
+        state.withLock { $0.stream = stream }
+        return [
             "protocolVersion": .string(Self.protocolVersion),
             "serverInfo": ["name": "agentwire", "version": .string(Self.version)],
             "capabilities": [
                 "agents": true,
+                "workflows": ["strategies": ["sequential", "parallel", "hierarchical"]],
+                "sessions": true,
                 "runs": ["cancel": ["$/cancelRequest", "$/cancel_request", "notifications/cancelled", "run/cancel"]],
+                "stream": .array(StreamOptions.kinds.map { .string($0) }),
                 "framing": .string(framing.rawValue),
             ],
         ]
     }
 
-    func agentsList() -> JSONValue {
-        let agents = runtime.agents.map { agent -> JSONValue in
-            ["name": .string(agent.name), "description": .string(agent.description), "provider": .string(agent.provider.typeName)]
+    /// Cancels runs that have gone quiet for `limits.staleAfterSeconds`, checking a few times per period.
+    private func startReaper() {
+        let staleAfter = runtime.config.limits.staleAfterSeconds
+        let interval = min(max(staleAfter / 4, 0.01), 5)
+        Task { [weak self] in
+            while true {
+                try? await Task.sleep(for: .seconds(interval))
+                guard let self else { return }
+                let reaped = self.runtime.monitor.reapStale(olderThan: .seconds(staleAfter))
+                if !reaped.isEmpty { self.logger.warning("Reaping stale runs", metadata: ["runs": "\(reaped)"]) }
+            }
         }
-        return ["agents": .array(agents)]
     }
 }

@@ -2,11 +2,16 @@ import AgentCore
 import JSONCore
 import JSONRPC
 
-/// How run events look on the wire: `run/started`, `run/step` and `run/token` notifications.
+/// How run events look on the wire.
 public enum RunNotifications {
     public static let started = "run/started"
     public static let step = "run/step"
     public static let token = "run/token"
+    public static let thinking = "run/thinking"
+    public static let progress = "run/progress"
+    public static let heartbeat = "run/heartbeat"
+
+    public static let all = [started, step, token, thinking, progress, heartbeat]
 
     /// The notification for one event as a JSON value (every kind; used for all but the token path).
     public static func message(runId: String, seq: UInt64, event: RunEvent) -> JSONValue {
@@ -18,49 +23,96 @@ public enum RunNotifications {
         case .started: started
         case .step: step
         case .token: token
+        case .thinking: thinking
+        case .progress: progress
+        case .heartbeat: heartbeat
         }
     }
 
     static func params(runId: String, seq: UInt64, event: RunEvent) -> JSONObject {
         var params: JSONObject = ["runId": .string(runId), "seq": .int(seq)]
         switch event {
-        case .started(let agent):
-            params["agent"] = .string(agent)
+        case .started(let name, let strategy):
+            if let strategy {
+                params["workflow"] = .string(name)
+                params["strategy"] = .string(strategy)
+            } else {
+                params["agent"] = .string(name)
+            }
         case .step(let step):
             params["stepId"] = .string(step.stepId)
             params["status"] = .string(step.status.rawValue)
             params["name"] = .string(step.name)
             params["agent"] = .string(step.agent)
             if let parent = step.parentStepId { params["parentStepId"] = .string(parent) }
+            if let strategy = step.strategy { params["strategy"] = .string(strategy) }
             if let ms = step.durationMs { params["durationMs"] = .int(ms) }
-        case .token(let agent, let text):
+            if let error = step.error { params["error"] = .string(error) }
+        case .token(let agent, let stepId, let text), .thinking(let agent, let stepId, let text):
             params["agent"] = .string(agent)
+            params["stepId"] = .string(stepId)
             params["text"] = .string(text)
+        case .progress(let percent, let message):
+            params["percent"] = .int(percent)
+            params["message"] = .string(message)
+        case .heartbeat:
+            break
         }
         return params
     }
 
     /// Appends a `run/token` notification, written by hand: the same bytes jansson writes for
     /// ``message(runId:seq:event:)`` (a test compares them), several times faster.
-    @inlinable
-    public static func appendToken(runId: String, seq: UInt64, agent: String, text: String, to buffer: inout [UInt8]) {
-        ByteWriter.appendRaw(#"{"jsonrpc":"2.0","method":"run/token","params":{"runId":"#, to: &buffer)
-        ByteWriter.appendString(runId, to: &buffer)
-        ByteWriter.appendRaw(#","seq":"#, to: &buffer)
-        ByteWriter.appendInteger(seq, to: &buffer)
-        ByteWriter.appendRaw(#","agent":"#, to: &buffer)
-        ByteWriter.appendString(agent, to: &buffer)
-        ByteWriter.appendRaw(#","text":"#, to: &buffer)
-        ByteWriter.appendString(text, to: &buffer)
-        ByteWriter.appendRaw("}}", to: &buffer)
+    public static func appendToken(
+        runId: String, seq: UInt64, agent: String, stepId: String, text: String, to buffer: inout [UInt8]
+    ) {
+        TokenFrame(runId: runId, agent: agent, stepId: stepId).append(seq: seq, text: text, to: &buffer)
     }
 
     /// Appends any run event's notification, taking the hand-written path for tokens.
     public static func append(runId: String, seq: UInt64, event: RunEvent, to buffer: inout [UInt8]) {
-        if case .token(let agent, let text) = event {
-            appendToken(runId: runId, seq: seq, agent: agent, text: text, to: &buffer)
+        if case .token(let agent, let stepId, let text) = event {
+            appendToken(runId: runId, seq: seq, agent: agent, stepId: stepId, text: text, to: &buffer)
         } else {
             message(runId: runId, seq: seq, event: event).encode(into: &buffer)
         }
     }
+}
+
+/// The constant parts of a step's `run/token` notifications, encoded once: per token only `seq` and the
+/// text are written.
+public struct TokenFrame: Sendable {
+    private let head: [UInt8]
+    private let middle: [UInt8]
+
+    public init(runId: String, agent: String, stepId: String) {
+        var head: [UInt8] = []
+        ByteWriter.appendRaw(#"{"jsonrpc":"2.0","method":"run/token","params":{"runId":"#, to: &head)
+        ByteWriter.appendString(runId, to: &head)
+        ByteWriter.appendRaw(#","seq":"#, to: &head)
+        var middle: [UInt8] = []
+        ByteWriter.appendRaw(#","agent":"#, to: &middle)
+        ByteWriter.appendString(agent, to: &middle)
+        ByteWriter.appendRaw(#","stepId":"#, to: &middle)
+        ByteWriter.appendString(stepId, to: &middle)
+        ByteWriter.appendRaw(#","text":"#, to: &middle)
+        self.head = head
+        self.middle = middle
+    }
+
+    @inlinable
+    public func append(seq: UInt64, text: String, to buffer: inout [UInt8]) {
+        appendHead(to: &buffer)
+        ByteWriter.appendInteger(seq, to: &buffer)
+        appendMiddle(to: &buffer)
+        ByteWriter.appendString(text, to: &buffer)
+        buffer.append(UInt8(ascii: "}"))
+        buffer.append(UInt8(ascii: "}"))
+    }
+
+    @usableFromInline
+    func appendHead(to buffer: inout [UInt8]) { buffer.append(contentsOf: head) }
+
+    @usableFromInline
+    func appendMiddle(to buffer: inout [UInt8]) { buffer.append(contentsOf: middle) }
 }

@@ -138,7 +138,9 @@ extension JSONValue {
 
     /// Appends the compact JSON text of this value to `buffer`, serialized by jansson.
     ///
-    /// Non-finite reals have no JSON form and are written as `null`.
+    /// jansson streams its output through a callback straight into `buffer`: one pass, no scratch
+    /// buffer and no size probe, however large the value. Non-finite reals have no JSON form and are
+    /// written as `null`.
     public func encode(into buffer: inout [UInt8]) {
         guard let tree = makeJansson() else {
             JSONValue.sanitizingNonFinite(self).encode(into: &buffer)
@@ -146,20 +148,15 @@ extension JSONValue {
         }
         defer { json_decref(tree) }
         let flags = Int(JSON_COMPACT) | Int(JSON_ENCODE_ANY)
-        let scratchSize = 64 * 1024
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: scratchSize))
-        let needed = buffer.withUnsafeMutableBytes { raw in
-            json_dumpb(tree, raw.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self), scratchSize, flags)
-        }
-        if needed <= scratchSize {
-            buffer.removeLast(scratchSize - needed)
-            return
-        }
-        buffer.removeLast(scratchSize)
-        buffer.append(contentsOf: repeatElement(0, count: needed))
-        _ = buffer.withUnsafeMutableBytes { raw in
-            json_dumpb(tree, raw.baseAddress!.advanced(by: start).assumingMemoryBound(to: CChar.self), needed, flags)
+        withUnsafeMutablePointer(to: &buffer) { target in
+            _ = json_dump_callback(tree, { chunk, size, data in
+                guard let chunk, let data else { return -1 }
+                let target = data.assumingMemoryBound(to: [UInt8].self)
+                chunk.withMemoryRebound(to: UInt8.self, capacity: size) {
+                    target.pointee.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+                }
+                return 0
+            }, target, flags)
         }
     }
 

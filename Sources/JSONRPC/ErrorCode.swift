@@ -21,6 +21,14 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let messageTooLarge = ErrorCode(rawValue: -32002)
     /// The service is shutting down and takes no new work.
     public static let shuttingDown = ErrorCode(rawValue: -32003)
+    /// A session already has a turn in flight.
+    public static let sessionBusy = ErrorCode(rawValue: -32004)
+    /// A run, step or request took longer than its limit.
+    public static let timeout = ErrorCode(rawValue: -32005)
+    /// Too many run-starting requests per minute; `data.retryAfterMs` says when to retry.
+    public static let rateLimited = ErrorCode(rawValue: -32006)
+    /// Too many runs in flight.
+    public static let overloaded = ErrorCode(rawValue: -32007)
     /// The model provider failed.
     public static let providerFailure = ErrorCode(rawValue: -32010)
 

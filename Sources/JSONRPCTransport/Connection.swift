@@ -2,6 +2,7 @@ import Foundation
 import JSONCore
 import JSONRPC
 import Logging
+import Synchronization
 
 /// Receives what a ``Connection`` reads, in arrival order, on the connection's reader thread.
 ///
@@ -22,6 +23,7 @@ public final class Connection: @unchecked Sendable {
     private let maxMessageBytes: Int
     private let forcedFraming: Framing?
     private let stopped = NSCondition()
+    private let readerThread = Mutex<pthread_t?>(nil)
     private var isStopped = false
 
     /// - Parameters:
@@ -53,8 +55,14 @@ public final class Connection: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues one message.
-    public func send(_ message: JSONValue) { outbound.send(message) }
+    /// Queues one message. On the reader thread, a message with nothing ahead of it is written at once.
+    public func send(_ message: JSONValue) {
+        if let reader = readerThread.withLock({ $0 }), pthread_equal(reader, pthread_self()) != 0 {
+            outbound.sendInline(message)
+        } else {
+            outbound.send(message)
+        }
+    }
 
     /// Writes everything queued and stops writing. Wakes ``waitUntilStopped()``.
     public func close() {
@@ -73,6 +81,7 @@ public final class Connection: @unchecked Sendable {
     }
 
     private func readLoop(handler: MessageHandler) {
+        readerThread.withLock { $0 = pthread_self() }
         var decoder = FrameDecoder(maxMessageBytes: maxMessageBytes, framing: forcedFraming)
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var announced = forcedFraming != nil

@@ -23,6 +23,8 @@ public final class OutboundQueue: @unchecked Sendable {
     private var scratch: [UInt8] = []
     private var framingValue: Framing
     private var closed = false
+    /// Someone is writing: the writer thread with a batch, or a caller writing inline.
+    private var writing = false
     private var broken = false
     private var finished = false
     private var capacityWaiters: [CheckedContinuation<Void, Never>] = []
@@ -80,6 +82,57 @@ public final class OutboundQueue: @unchecked Sendable {
         if wasEmpty { condition.signal() }
     }
 
+    /// Queues `count` messages under one lock: `write(i, &buffer)` appends the body of the i-th. For
+    /// bursts of tokens, whose frames then share one wake-up of the writer.
+    public func enqueue(count: Int, _ write: (Int, inout [UInt8]) -> Void) {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !broken, !finished, count > 0 else { return }
+        let wasEmpty = pending.isEmpty
+        for index in 0..<count {
+            framingValue.appendFrame(to: &pending, scratch: &scratch) { write(index, &$0) }
+        }
+        if wasEmpty { condition.signal() }
+    }
+
+    /// Queues one message, writing it on the calling thread when nothing is queued or being written
+    /// (the common case for a quick reply): this saves the hand-off to the writer thread. Otherwise it
+    /// is queued like any other frame, so FIFO order holds either way.
+    ///
+    /// - Important: Call it only from a dedicated thread (the reader), never from the shared executor:
+    ///   the write may block while the client is not reading.
+    public func sendInline(_ message: JSONValue) {
+        let body = message.encoded()
+        condition.lock()
+        guard !broken, !finished else {
+            condition.unlock()
+            return
+        }
+        guard pending.isEmpty, !writing else {
+            let wasEmpty = pending.isEmpty
+            framingValue.appendFrame(body: body, to: &pending)
+            if wasEmpty { condition.signal() }
+            condition.unlock()
+            return
+        }
+        writing = true
+        var frame: [UInt8] = []
+        framingValue.appendFrame(body: body, to: &frame)
+        condition.unlock()
+        let ok = writeAll(frame)
+        condition.lock()
+        writing = false
+        var handler: (@Sendable () -> Void)? = nil
+        if !ok && !broken {
+            broken = true
+            pending.removeAll()
+            handler = onBroken
+        }
+        condition.broadcast()
+        condition.unlock()
+        handler?()
+    }
+
     /// Suspends while more than ``maxQueuedBytes`` wait to be written, so a client that reads slowly
     /// slows its runs down instead of growing memory.
     public func waitForCapacity() async {
@@ -109,10 +162,11 @@ public final class OutboundQueue: @unchecked Sendable {
         var batch: [UInt8] = []
         condition.lock()
         while true {
-            while pending.isEmpty && !closed { condition.wait() }
+            while (pending.isEmpty || writing) && !(closed && pending.isEmpty && !writing) { condition.wait() }
             if pending.isEmpty { break }
             swap(&batch, &pending)
             inFlightBytes = batch.count
+            writing = true
             let skip = broken
             condition.unlock()
 
@@ -121,6 +175,7 @@ public final class OutboundQueue: @unchecked Sendable {
 
             condition.lock()
             inFlightBytes = 0
+            writing = false
             var handler: (@Sendable () -> Void)? = nil
             if !ok && !broken {
                 broken = true

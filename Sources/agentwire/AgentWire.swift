@@ -22,7 +22,11 @@ struct AgentWire: AsyncParsableCommand {
 
 /// Options every subcommand shares.
 struct CommonOptions: ParsableArguments {
-    @Option(help: "A JSON config file defining agents (schema: schemas/config.schema.json).")
+    @Option(
+        help: """
+            A JSON config file: agents, workflows, limits (schema: schemas/config.schema.json). Without it: \
+            ./agentwire.json, then $XDG_CONFIG_HOME/agentwire/config.json, then the built-in defaults.
+            """)
     var config: String?
 
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error or critical.")
@@ -37,14 +41,16 @@ struct CommonOptions: ParsableArguments {
             return handler
         }
         var agentConfig = AgentConfig.builtIn
-        if let config {
+        let logger = Logger(label: label)
+        if let path = AgentConfig.discover(explicit: config) {
             do {
-                agentConfig = try AgentConfig.load(path: config)
+                agentConfig = try AgentConfig.load(path: path)
             } catch {
                 throw CommandFailure("invalid config: \(error)")
             }
+            logger.info("Loaded config", metadata: ["path": "\(path)"])
         }
-        return AgentRuntime(config: agentConfig, logger: Logger(label: label))
+        return AgentRuntime(config: agentConfig, logger: logger)
     }
 }
 

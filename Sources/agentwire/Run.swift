@@ -21,11 +21,18 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Print every notification as a JSON line, then the result, instead of plain text.")
     var json = false
 
-    @Argument(help: "The agent to run (see `agents/list`; built in: echo, echo-slow).")
-    var agent: String
+    @Option(help: "Run this named workflow (see `workflows/list`) instead of an agent.")
+    var workflow: String?
+
+    @Argument(help: "The agent to run (built in: echo, echo-slow, echo-thinking, echo-history).")
+    var agent: String?
 
     @Argument(parsing: .remaining, help: "The input; several words are joined with spaces. '-' reads stdin.")
     var input: [String] = []
+
+    static func check<T>(_ body: () throws(RunFailure) -> T) throws -> T {
+        do { return try body() } catch { throw CommandFailure(([error.message] + error.suggestions).joined(separator: "\n  ")) }
+    }
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
@@ -34,18 +41,36 @@ struct Run: AsyncParsableCommand {
         if text == "-" {
             text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         }
-        guard runtime.agent(named: agent) != nil else {
-            throw CommandFailure(
-                "unknown agent '\(agent)'; available agents: \(runtime.agents.map(\.name).joined(separator: ", "))")
-        }
         let runId = AgentRuntime.makeRunId()
         let observer = TerminalObserver(json: json)
-        let task = Task { try await runtime.run(agent: agent, input: text, runId: runId, observer: observer) }
+        let task: Task<RunResult, any Error>
+        if let workflow {
+            // With --workflow, every argument is input.
+            if let agent { text = ([agent] + input).joined(separator: " ") }
+            let definition = try Self.check { () throws(RunFailure) in try runtime.workflow(named: workflow) }
+            task = Task { try await runtime.run(workflow: definition, input: text, runId: runId, observer: observer) }
+        } else {
+            guard let agent else { throw ValidationError("name an agent, or a workflow with --workflow") }
+            guard runtime.agent(named: agent) != nil else {
+                throw CommandFailure(
+                    "unknown agent '\(agent)'; available agents: \(runtime.agents.map(\.name).joined(separator: ", "))")
+            }
+            task = Task { try await runtime.run(agent: agent, input: text, runId: runId, observer: observer) }
+        }
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT)
         interrupt.setEventHandler { task.cancel() }
         interrupt.resume()
-        let result = try await task.value
+        let result: RunResult
+        do {
+            result = try await task.value
+        } catch let failure as RunFailure {
+            observer.finishLine()
+            if let partial = failure.partialOutput, !partial.isEmpty, json {
+                observer.writeLine(["error": .string(failure.message), "partialOutput": .string(partial)])
+            }
+            throw CommandFailure(([failure.message] + failure.suggestions).joined(separator: "\n  "))
+        }
         interrupt.cancel()
         if json {
             observer.writeLine(AgentServerResultJSON.make(result))
@@ -62,11 +87,7 @@ struct Run: AsyncParsableCommand {
 /// The run's result in the shape `agent/run` answers with.
 enum AgentServerResultJSON {
     static func make(_ result: RunResult) -> JSONValue {
-        [
-            "runId": .string(result.runId), "output": .string(result.output),
-            "stopReason": .string(result.stopReason.rawValue),
-            "usage": ["outputTokens": .int(result.outputTokens)], "durationMs": .int(result.durationMs),
-        ]
+        AgentServer.runResultJSON(result)
     }
 }
 
@@ -92,13 +113,19 @@ final class TerminalObserver: RunObserver {
             return
         }
         switch event {
-        case .token(_, let text):
+        case .token(_, _, let text):
             write(text)
+        case .thinking(let agent, _, let text):
+            finishLine()
+            FileHandle.standardError.write(Data("[\(agent)] thinking: \(text)\n".utf8))
+        case .progress(let percent, let message):
+            finishLine()
+            FileHandle.standardError.write(Data("[\(percent)%] \(message)\n".utf8))
         case .step(let step):
             if step.status != .started { finishLine() }
             let timing = step.durationMs.map { " in \($0) ms" } ?? ""
             FileHandle.standardError.write(Data("[\(step.agent)] \(step.name): \(step.status.rawValue)\(timing)\n".utf8))
-        case .started:
+        case .started, .heartbeat:
             break
         }
     }

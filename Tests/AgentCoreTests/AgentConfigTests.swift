@@ -190,7 +190,7 @@ private final class CollectingObserver: RunObserver {
     var events: [Recorded] { recorded.withLock { $0 } }
 
     var tokens: [String] {
-        events.compactMap { if case .token(_, let text) = $0.event { text } else { nil } }
+        events.compactMap { if case .token(_, _, let text) = $0.event { text } else { nil } }
     }
 
     var steps: [StepEvent] {
@@ -218,7 +218,7 @@ private final class CollectingObserver: RunObserver {
         let events = observer.events
         #expect(events.map(\.seq) == Array(1...UInt64(events.count)))
         #expect(events.allSatisfy { $0.runId == "run_t1" })
-        #expect(events.first?.event == .started(agent: "echo"))
+        #expect(events.first?.event == .started(name: "echo"))
         #expect(observer.tokens == ["hello ", "brave ", "new ", "world"])
         #expect(observer.steps.map(\.status) == [.started, .completed])
         #expect(observer.steps.last?.durationMs != nil)
@@ -272,9 +272,11 @@ private final class CollectingObserver: RunObserver {
     @Test func unknownAgentIsAnError() async throws {
         let runtime = AgentRuntime(config: Self.config)
         let observer = CollectingObserver()
-        await #expect(throws: AgentError.unknownAgent(name: "nope", available: ["echo", "slow"])) {
+        let error = await #expect(throws: RunFailure.self) {
             try await runtime.run(agent: "nope", input: "x", runId: "run_x", observer: observer)
         }
+        #expect(error?.kind == .notFound)
+        #expect(error?.details["available"] == .strings(["echo", "slow"]))
         #expect(observer.events.isEmpty)
     }
 }

@@ -1,0 +1,110 @@
+import Foundation
+import Synchronization
+
+/// One run in progress: calls agents as steps, runs the coordinator strategies, and keeps what every
+/// step produced so a failure or cancellation never loses output.
+final class Execution: Sendable {
+    let context: RunContext
+    let config: AgentConfig
+    let monitor: StreamMonitor
+    let onError: OnError
+    let stepTimeoutMs: Int?
+    let strategy: String?
+    let history: [Turn]
+    private let steps = Mutex<[StepRecord]>([])
+
+    struct StepRecord {
+        var context: StepContext
+        var parent: String?
+        var result: BranchResult?
+    }
+
+    init(
+        context: RunContext, config: AgentConfig, monitor: StreamMonitor, onError: OnError = .fail,
+        stepTimeoutMs: Int? = nil, strategy: String? = nil, history: [Turn] = []
+    ) {
+        self.context = context
+        self.config = config
+        self.monitor = monitor
+        self.onError = onError
+        self.stepTimeoutMs = stepTimeoutMs
+        self.strategy = strategy
+        self.history = history
+    }
+
+    /// Every agent call so far, in start order.
+    var branches: [BranchResult] {
+        steps.withLock { $0.compactMap(\.result) }
+    }
+
+    /// The output produced so far by the calls that feed the result: every finished or running agent
+    /// call, in start order, separated by blank lines.
+    var partialOutput: String {
+        steps.withLock { records in
+            records.map(\.context.text).filter { !$0.isEmpty }.joined(separator: "\n\n")
+        }
+    }
+
+    /// Calls one agent as a step. Never throws: the outcome says how it ended.
+    func call(agent name: String, input: String, stepId: String, parent: String?) async -> BranchResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        guard let agent = config.agent(named: name) else {
+            // Validated before the run starts; kept as a defined failure all the same.
+            return BranchResult(stepId: stepId, agent: name, status: .failed, output: "", error: "unknown agent", durationMs: 0)
+        }
+        let step = StepContext(run: context, stepId: stepId, agent: name)
+        steps.withLock { $0.append(StepRecord(context: step, parent: parent)) }
+        let stepName = "\(agent.provider.typeName) model call"
+        context.emit(
+            .step(StepEvent(stepId: stepId, status: .started, name: stepName, agent: name, parentStepId: parent, strategy: strategy)))
+        monitor.agentCallStarted(agent: name)
+        let request = ProviderRequest(input: input, systemPrompt: agent.systemPrompt, history: history)
+        let provider = agent.provider.makeProvider()
+        let limit = [stepTimeoutMs, agent.timeoutMs].compactMap { $0 }.min()
+        var status = StepEvent.Status.completed
+        var error: String? = nil
+        do {
+            try await withTimeout(milliseconds: limit) { try await provider.stream(request, context: step) }
+        } catch is CancellationError {
+            status = .cancelled
+        } catch let timeout as TimeoutError {
+            status = .failed
+            error = "timed out after \(timeout.milliseconds) ms"
+        } catch let failure {
+            status = .failed
+            error = String(describing: failure)
+        }
+        let durationMs = AgentRuntime.milliseconds(clock.now - started)
+        context.emit(
+            .step(
+                StepEvent(
+                    stepId: stepId, status: status, name: stepName, agent: name, parentStepId: parent, strategy: strategy,
+                    durationMs: durationMs, error: error)))
+        let result = BranchResult(
+            stepId: stepId, agent: name, status: status, output: step.text, error: error, durationMs: durationMs)
+        monitor.agentCallEnded(agent: name, status: status, durationMs: durationMs, tokens: step.tokens)
+        steps.withLock { records in
+            if let index = records.firstIndex(where: { $0.context.stepId == stepId }) { records[index].result = result }
+        }
+        return result
+    }
+
+    /// A failed call under `onError: fail` ends the workflow; this is the error it ends with.
+    func failure(of branch: BranchResult) -> RunFailure {
+        let timedOut = branch.error?.hasPrefix("timed out") == true
+        return RunFailure(
+            kind: timedOut ? .timeout : .providerFailure,
+            message: "Step \(branch.stepId) (agent '\(branch.agent)') failed: \(branch.error ?? "unknown error")",
+            runId: context.runId, stepId: branch.stepId, retryable: timedOut,
+            suggestions: timedOut
+                ? ["Raise stepTimeoutMs or the agent's timeoutMs.", "Use onError \"continue\" to keep the other steps' results."]
+                : ["Check the agent's provider settings.", "Use onError \"continue\" to keep the other steps' results."],
+            partialOutput: partialOutput)
+    }
+
+    func progress(done: Int, of total: Int, _ message: String) {
+        let percent = total == 0 ? 100 : min(100, done * 100 / total)
+        context.emit(.progress(percent: percent, message: message))
+    }
+}

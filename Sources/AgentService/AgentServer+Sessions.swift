@@ -1,0 +1,58 @@
+import AgentCore
+import JSONCore
+import JSONRPC
+import JSONRPCTransport
+
+extension AgentServer {
+    func newSession(_ params: Params) throws(ResponseError) -> JSONValue {
+        let agent = try params.string("agent")
+        guard runtime.agent(named: agent) != nil else {
+            throw Self.responseError(RunFailure.unknownAgentForRequest(agent, available: runtime.agents.map(\.name)))
+        }
+        let session = runtime.sessions.create(agent: agent)
+        logger.debug("Session created", metadata: ["sessionId": "\(session.id)", "agent": "\(agent)"])
+        return ["sessionId": .string(session.id), "agent": .string(agent)]
+    }
+
+    /// One turn: the agent sees the session's earlier turns; the turn (even a partial one) is kept.
+    func promptSession(id: RequestID, params: Params, responder: Responder, connection: Connection) throws(ResponseError) {
+        let sessionId = try params.string("sessionId")
+        let input = try params.string("input")
+        var options = try runOptions(params)
+        let session: SessionStore.Session
+        do { session = try runtime.sessions.beginTurn(sessionId) } catch { throw Self.responseError(error) }
+        options.history = session.turns
+        let runOptions = options
+        let sessions = runtime.sessions
+        do {
+            try launch(
+                id: id, params: params, responder: responder, connection: connection,
+                onFinish: { outcome in
+                    switch outcome {
+                    case .success(let result):
+                        sessions.endTurn(sessionId, turn: result.output.isEmpty ? nil : Turn(input: input, output: result.output))
+                    case .failure(let failure):
+                        let partial = failure.partialOutput ?? ""
+                        sessions.endTurn(sessionId, turn: partial.isEmpty ? nil : Turn(input: input, output: partial))
+                    }
+                }
+            ) { [runtime] runId, observer async throws(RunFailure) in
+                try await runtime.run(agent: session.agent, input: input, runId: runId, observer: observer, options: runOptions)
+            }
+        } catch {
+            sessions.endTurn(sessionId, turn: nil)
+            throw error
+        }
+    }
+
+    func closeSession(_ params: Params) throws(ResponseError) -> JSONValue {
+        let sessionId = try params.string("sessionId")
+        guard runtime.sessions.close(sessionId) else {
+            throw Self.responseError(
+                RunFailure(
+                    kind: .notFound, message: "Unknown session '\(sessionId)'",
+                    suggestions: ["Create one with session/new."], details: ["sessionId": .string(sessionId)]))
+        }
+        return ["closed": true]
+    }
+}

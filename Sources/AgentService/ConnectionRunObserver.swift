@@ -1,0 +1,106 @@
+import AgentCore
+import Foundation
+import JSONCore
+import JSONRPCTransport
+import Synchronization
+
+/// Sends one run's events to a connection: filtered by the client's ``StreamOptions``, tokens through
+/// the hand-written encoder, bursts under one queue lock, and tokens merged per step when the client
+/// asked for coalescing.
+///
+/// - Important: Every frame is queued under this observer's lock, so a coalesced token flushed by its
+///   timer can never overtake or trail an event with a different `seq` order.
+final class ConnectionRunObserver: RunObserver {
+    let outbound: OutboundQueue
+    let options: StreamOptions
+    private let pending = Mutex(Pending())
+
+    private struct Pending {
+        var runId = ""
+        var agent = ""
+        var stepId = ""
+        var text = ""
+        var lastSeq: UInt64 = 0
+        var timerArmed = false
+    }
+
+    init(outbound: OutboundQueue, options: StreamOptions) {
+        self.outbound = outbound
+        self.options = options
+    }
+
+    func runEvent(runId: String, seq: UInt64, event: RunEvent) {
+        switch event {
+        case .token(let agent, let stepId, let text):
+            guard options.tokens else { return }
+            if options.tokenCoalesceMs > 0 {
+                coalesce(runId: runId, seq: seq, agent: agent, stepId: stepId, texts: [text])
+                return
+            }
+        case .thinking: guard options.thinking else { return }
+        case .step: guard options.steps else { return }
+        case .progress: guard options.progress else { return }
+        case .heartbeat: guard options.heartbeat else { return }
+        case .started: break
+        }
+        pending.withLock { pending in
+            flushLocked(&pending)
+            outbound.enqueue { RunNotifications.append(runId: runId, seq: seq, event: event, to: &$0) }
+        }
+    }
+
+    func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
+        guard options.tokens else { return }
+        if options.tokenCoalesceMs > 0 {
+            coalesce(runId: runId, seq: firstSeq + UInt64(texts.count - 1), agent: agent, stepId: stepId, texts: texts)
+            return
+        }
+        let frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
+        pending.withLock { pending in
+            flushLocked(&pending)
+            outbound.enqueue(count: texts.count) { index, buffer in
+                frame.append(seq: firstSeq + UInt64(index), text: texts[index], to: &buffer)
+            }
+        }
+    }
+
+    func waitForCapacity() async {
+        await outbound.waitForCapacity()
+    }
+
+    /// Sends any merged tokens still held. Called before the run's response.
+    func flush() {
+        pending.withLock { flushLocked(&$0) }
+    }
+
+    private func coalesce(runId: String, seq: UInt64, agent: String, stepId: String, texts: [String]) {
+        let armTimer = pending.withLock { pending -> Bool in
+            if !pending.text.isEmpty, pending.stepId != stepId { flushLocked(&pending) }
+            pending.runId = runId
+            pending.agent = agent
+            pending.stepId = stepId
+            for text in texts { pending.text += text }
+            pending.lastSeq = seq
+            guard !pending.timerArmed else { return false }
+            pending.timerArmed = true
+            return true
+        }
+        guard armTimer else { return }
+        let delay = options.tokenCoalesceMs
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(delay))
+            self?.flush()
+        }
+    }
+
+    /// - Important: Must be called with `pending` locked.
+    private func flushLocked(_ pending: inout Pending) {
+        pending.timerArmed = false
+        guard !pending.text.isEmpty else { return }
+        let (runId, seq, agent, stepId, text) = (pending.runId, pending.lastSeq, pending.agent, pending.stepId, pending.text)
+        pending.text = ""
+        outbound.enqueue {
+            RunNotifications.appendToken(runId: runId, seq: seq, agent: agent, stepId: stepId, text: text, to: &$0)
+        }
+    }
+}

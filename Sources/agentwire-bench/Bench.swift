@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agentwire-bench",
+        abstract: "Measure the agentwire service over its stdin/stdout pipes.",
+        discussion: """
+            Spawns the release agentwire binary and speaks newline-delimited JSON-RPC 2.0 to it, measuring: \
+            start-up (spawn to the initialize reply, over fresh processes), sequential ping round trips, \
+            pipelined pings (one thread writes, another reads), and token throughput (one echo agent/run of \
+            N words; every run/token line is counted, the last one and the result are checked). \
+            Each phase but start-up gets its own server, initialized before the clock starts. \
+            A phase that runs past --timeout has its server killed and is reported as failed. \
+            Exit status: 0 when every phase ran (targets met or not), 1 when one failed.
+
+            Build first: swift build -c release --product agentwire --product agentwire-bench
+            """
+    )
+
+    @Option(help: ArgumentHelp("The agentwire executable (default: the agentwire next to this bench).", valueName: "path"))
+    var binary: String?
+
+    @Option(help: "Processes to start for the start-up figure (default 20; 5 with --quick).")
+    var starts: Int?
+
+    @Option(help: "Sequential ping round trips (default 20000; 2000 with --quick).")
+    var pings: Int?
+
+    @Option(help: "Pipelined pings (default 100000; 10000 with --quick).")
+    var pipelined: Int?
+
+    @Option(
+        help: """
+            Words in the echo run's input, one token each (default 1000000; 100000 with --quick). \
+            The request must fit the server's --max-message-bytes (16 MiB: about 2 million words).
+            """)
+    var words: Int?
+
+    @Flag(help: "A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words.")
+    var quick = false
+
+    @Flag(help: "Print one JSON object with every figure instead of the table.")
+    var json = false
+
+    @Flag(help: "In the token phase only count newlines (no line is looked at), to bound the client's cost.")
+    var countOnly = false
+
+    @Option(help: ArgumentHelp("Phases to run, comma-separated: startup, pings, pipelined, tokens.", valueName: "list"))
+    var phases: String = "startup,pings,pipelined,tokens"
+
+    @Option(help: "Seconds a phase (or one start) may take before its server is killed and it fails.")
+    var timeout: Double = 120
+
+    private static let phaseNames: Set<String> = ["startup", "pings", "pipelined", "tokens"]
+
+    private var selectedPhases: Set<String> {
+        Set(phases.split(separator: ",").map { $0.filter { $0 != " " } })
+    }
+
+    func validate() throws {
+        for (name, value) in [("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words)] {
+            if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
+        }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        let unknown = selectedPhases.subtracting(Self.phaseNames)
+        guard unknown.isEmpty else {
+            throw ValidationError("unknown phase(s) \(unknown.sorted().joined(separator: ", ")); use \(Self.phaseNames.sorted().joined(separator: ", "))")
+        }
+        let path = resolvedBinary
+        guard access(path, X_OK) == 0 else {
+            throw ValidationError(
+                "cannot execute \(path); build it with `swift build -c release --product agentwire` or pass --binary")
+        }
+    }
+
+    /// --binary, or `agentwire` in the directory of this executable.
+    private var resolvedBinary: String {
+        if let binary { return binary }
+        return Self.executableDirectory() + "/agentwire"
+    }
+
+    private static func executableDirectory() -> String {
+        var path = CommandLine.arguments[0]
+        #if os(Linux)
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if n > 0 { path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+        #endif
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return String(path[..<slash])
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let starts = starts ?? (quick ? 5 : 20)
+        let pings = pings ?? (quick ? 2000 : 20_000)
+        let pipelined = pipelined ?? (quick ? 10_000 : 100_000)
+        let words = words ?? (quick ? 100_000 : 1_000_000)
+        let binary = resolvedBinary
+        let selected = selectedPhases
+        let timeout = timeout
+
+        var results = BenchResults(binary: binary, quick: quick)
+        func phase<T>(_ name: String, _ body: () throws(BenchError) -> T) -> Result<T, BenchError>? {
+            guard selected.contains(name) else { return nil }
+            progress("\(name)…")
+            do {
+                return .success(try body())
+            } catch {
+                progress("\(name) failed: \(error)")
+                return .failure(error)
+            }
+        }
+        results.startup = phase("startup") { () throws(BenchError) in
+            try Phases.startup(binary: binary, count: starts, timeout: timeout)
+        }
+        results.sequential = phase("pings") { () throws(BenchError) in
+            try Phases.sequential(binary: binary, count: pings, timeout: timeout)
+        }
+        results.pipelined = phase("pipelined") { () throws(BenchError) in
+            try Phases.pipelined(binary: binary, count: pipelined, timeout: timeout)
+        }
+        results.tokens = phase("tokens") { () throws(BenchError) in
+            try TokenPhase.measure(binary: binary, words: words, countOnly: countOnly, timeout: timeout)
+        }
+
+        print(json ? Report.json(results) : Report.table(results), terminator: json ? "\n" : "")
+        if results.failed { throw ExitCode(1) }
+    }
+
+    /// A progress note on stderr, so stdout carries only the report.
+    private func progress(_ text: String) {
+        var line = Array("agentwire-bench: \(text)\n".utf8)
+        _ = line.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+}

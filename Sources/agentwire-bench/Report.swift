@@ -1,0 +1,187 @@
+/// The human-readable table and the `--json` object.
+enum Report {
+    // MARK: Table
+
+    static func table(_ results: BenchResults) -> String {
+        var rows: [[String]] = [["metric", "value", "target", ""]]
+        func failure(_ metric: String, _ error: BenchError) {
+            rows.append([metric, "FAILED", "", error.description])
+        }
+        func status(_ met: Bool) -> String { met ? "ok" : "MISSED" }
+
+        switch results.startup {
+        case .success(let f)?:
+            let s = f.summary
+            rows.append([
+                "startup, spawn to initialize reply (median of \(s.count))", Format.ms(s.median) + " ms",
+                "< \(Format.grouped(Targets.startupMs)) ms", status(s.median < Targets.startupMs),
+            ])
+            rows.append(["  startup min / max", "\(Format.ms(s.min)) / \(Format.ms(s.max)) ms", "", ""])
+        case .failure(let e)?: failure("startup", e)
+        case nil: break
+        }
+        switch results.sequential {
+        case .success(let f)?:
+            rows.append([
+                "sequential pings (\(Format.grouped(f.count)))", "\(Format.grouped(f.perSecond)) /s",
+                "≥ \(Format.grouped(Targets.sequentialPerSecond)) /s", status(f.perSecond >= Targets.sequentialPerSecond),
+            ])
+            rows.append([
+                "  ping round trip median / p99",
+                "\(Format.fixed(f.latencyUs.median, 1)) / \(Format.fixed(f.latencyUs.percentile(99), 1)) µs", "", "",
+            ])
+        case .failure(let e)?: failure("sequential pings", e)
+        case nil: break
+        }
+        switch results.pipelined {
+        case .success(let f)?:
+            rows.append(["pipelined pings (\(Format.grouped(f.count)))", "\(Format.grouped(f.perSecond)) /s", "", ""])
+        case .failure(let e)?: failure("pipelined pings", e)
+        case nil: break
+        }
+        switch results.tokens {
+        case .success(let f)?:
+            let label = f.countOnly ? "tokens, lines only counted" : "tokens (\(Format.grouped(f.words)) words, verified)"
+            rows.append([
+                label, "\(Format.grouped(f.tokensPerSecond)) /s",
+                "≥ \(Format.grouped(Targets.tokensPerSecond)) /s", status(f.tokensPerSecond >= Targets.tokensPerSecond),
+            ])
+            rows.append(["  token stream (\(Format.fixed(Double(f.bytesReceived) / 1e6, 1)) MB in \(Format.ms(f.seconds * 1000)) ms)",
+                         "\(Format.fixed(f.megabytesPerSecond, 1)) MB/s", "", ""])
+            if let streaming = f.streamingTokensPerSecond {
+                rows.append(["  tokens/s while streaming (first to last token)", "\(Format.grouped(streaming)) /s", "", ""])
+            }
+        case .failure(let e)?: failure("tokens", e)
+        case nil: break
+        }
+
+        var text = "agentwire-bench: \(results.binary)\(results.quick ? " (quick)" : "")\n\n"
+        text += render(rows)
+        text += "\n" + costs(results)
+        return text
+    }
+
+    /// Where each phase's time went: wall time against the CPU both sides used.
+    private static func costs(_ results: BenchResults) -> String {
+        var rows: [[String]] = [["phase", "wall", "bench CPU", "server CPU", "notes"]]
+        func row(_ name: String, _ cost: PhaseCost, _ notes: String) {
+            rows.append([
+                name, Format.ms(cost.wallSeconds * 1000) + " ms", Format.ms(cost.clientCPUSeconds * 1000) + " ms",
+                Format.ms(cost.serverCPUSeconds * 1000) + " ms", notes,
+            ])
+        }
+        if case .success(let f)? = results.startup {
+            rows.append([
+                "startup", "", "", Format.ms(f.serverCPUMs.median) + " ms",
+                "per spawn (median); exit after stdin closes: \(Format.ms(f.exitMs.median)) ms",
+            ])
+        }
+        if case .success(let f)? = results.sequential {
+            row("sequential", f.cost, "server CPU includes its start and exit")
+        }
+        if case .success(let f)? = results.pipelined {
+            row(
+                "pipelined", f.cost,
+                "all pings in the pipe after \(Format.ms(f.writtenMs)) ms; \(Format.grouped(f.reads)) reads, "
+                    + "\(Format.fixed(Double(f.count) / Double(max(f.reads, 1)), 1)) replies per read")
+        }
+        if case .success(let f)? = results.tokens {
+            var notes = "\(Format.fixed(Double(f.requestBytes) / 1e6, 1)) MB request in the pipe after \(Format.ms(f.requestWrittenMs)) ms"
+            if let started = f.runStartedMs { notes += "; run/started at \(Format.ms(started)) ms" }
+            if let first = f.firstTokenMs, let last = f.lastTokenMs {
+                notes += ", first token at \(Format.ms(first)) ms, last at \(Format.ms(last)) ms, response at \(Format.ms(f.seconds * 1000)) ms"
+            }
+            if let run = f.serverRunMs { notes += "; run's own durationMs \(run)" }
+            notes += "; \(Format.grouped(f.reads)) reads of \(Format.grouped(Double(f.bytesReceived) / Double(max(f.reads, 1)) / 1024)) KiB avg"
+            row("tokens", f.cost, notes)
+        }
+        guard rows.count > 1 else { return "" }
+        return "Where the time goes (2 cores shared by bench and server):\n" + render(rows)
+    }
+
+    /// Left-aligned columns separated by two spaces.
+    private static func render(_ rows: [[String]]) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], cell.count) }
+        }
+        var text = ""
+        for row in rows {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                line += i < columns - 1 ? cell + String(repeating: " ", count: widths[i] - cell.count + 2) : cell
+            }
+            while line.hasSuffix(" ") { line.removeLast() }
+            text += line + "\n"
+        }
+        return text
+    }
+
+    // MARK: JSON
+
+    static func json(_ results: BenchResults) -> String {
+        var members: [(String, JSONOut)] = [
+            ("binary", .string(results.binary)), ("quick", .bool(results.quick)), ("ok", .bool(!results.failed)),
+        ]
+        func phase<T>(_ key: String, _ result: Result<T, BenchError>?, _ body: (T) -> [(String, JSONOut)]) {
+            switch result {
+            case .success(let figures)?: members.append((key, .object(body(figures))))
+            case .failure(let error)?: members.append((key, .object([("error", .string(error.description))])))
+            case nil: break
+            }
+        }
+        func cost(_ c: PhaseCost) -> [(String, JSONOut)] {
+            [
+                ("wallSeconds", .real(c.wallSeconds, digits: 6)),
+                ("clientCPUSeconds", .real(c.clientCPUSeconds, digits: 6)),
+                ("serverCPUSeconds", .real(c.serverCPUSeconds, digits: 6)),
+            ]
+        }
+        phase("startup", results.startup) { f in
+            let s = f.summary
+            return [
+                ("starts", .integer(s.count)), ("medianMs", .real(s.median, digits: 3)),
+                ("minMs", .real(s.min, digits: 3)), ("maxMs", .real(s.max, digits: 3)),
+                ("samplesMs", .array(f.samplesMs.map { .real($0, digits: 3) })),
+                ("exitMedianMs", .real(f.exitMs.median, digits: 3)),
+                ("serverCPUMedianMs", .real(f.serverCPUMs.median, digits: 3)),
+                ("targetMs", .real(Targets.startupMs, digits: 0)), ("meetsTarget", .bool(s.median < Targets.startupMs)),
+            ]
+        }
+        phase("sequentialPings", results.sequential) { f in
+            [
+                ("count", .integer(f.count)), ("seconds", .real(f.seconds, digits: 6)),
+                ("perSecond", .real(f.perSecond, digits: 0)),
+                ("latencyMedianUs", .real(f.latencyUs.median, digits: 2)),
+                ("latencyP99Us", .real(f.latencyUs.percentile(99), digits: 2)),
+                ("latencyMinUs", .real(f.latencyUs.min, digits: 2)), ("latencyMaxUs", .real(f.latencyUs.max, digits: 2)),
+                ("targetPerSecond", .real(Targets.sequentialPerSecond, digits: 0)),
+                ("meetsTarget", .bool(f.perSecond >= Targets.sequentialPerSecond)),
+            ] + cost(f.cost)
+        }
+        phase("pipelinedPings", results.pipelined) { f in
+            [
+                ("count", .integer(f.count)), ("seconds", .real(f.seconds, digits: 6)),
+                ("perSecond", .real(f.perSecond, digits: 0)), ("allWrittenMs", .real(f.writtenMs, digits: 3)),
+                ("reads", .integer(f.reads)),
+            ] + cost(f.cost)
+        }
+        phase("tokens", results.tokens) { f in
+            [
+                ("words", .integer(f.words)), ("countOnly", .bool(f.countOnly)), ("seconds", .real(f.seconds, digits: 6)),
+                ("tokensPerSecond", .real(f.tokensPerSecond, digits: 0)), ("bytesReceived", .integer(f.bytesReceived)),
+                ("megabytesPerSecond", .real(f.megabytesPerSecond, digits: 2)), ("requestBytes", .integer(f.requestBytes)),
+                ("reads", .integer(f.reads)), ("requestWrittenMs", .real(f.requestWrittenMs, digits: 3)),
+                ("runStartedMs", f.runStartedMs.map { .real($0, digits: 3) } ?? .null),
+                ("firstTokenMs", f.firstTokenMs.map { .real($0, digits: 3) } ?? .null),
+                ("lastTokenMs", f.lastTokenMs.map { .real($0, digits: 3) } ?? .null),
+                ("streamingTokensPerSecond", f.streamingTokensPerSecond.map { .real($0, digits: 0) } ?? .null),
+                ("serverRunMs", f.serverRunMs.map { .integer($0) } ?? .null),
+                ("targetPerSecond", .real(Targets.tokensPerSecond, digits: 0)),
+                ("meetsTarget", .bool(f.tokensPerSecond >= Targets.tokensPerSecond)),
+            ] + cost(f.cost)
+        }
+        return JSONOut.object(members).text
+    }
+}
