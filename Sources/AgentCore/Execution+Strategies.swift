@@ -70,19 +70,19 @@ extension Execution {
         async throws(RunFailure) -> [BranchResult]
     {
         let total = calls.count + progressOffset
+        finishedBranches.withLock { $0 = progressOffset }
         let outcome: Result<[BranchResult], RunFailure> = await withTaskGroup(of: (Int, BranchResult).self) { group in
             for (index, call) in calls.enumerated() {
                 group.addTask {
-                    (index, await self.call(agent: call.agent, input: call.input, stepId: call.stepId, parent: Self.rootStep))
+                    let result = await self.call(agent: call.agent, input: call.input, stepId: call.stepId, parent: Self.rootStep)
+                    self.branchFinished(result, total: total)
+                    return (index, result)
                 }
             }
             var results = [BranchResult?](repeating: nil, count: calls.count)
-            var done = progressOffset
             var firstFailure: RunFailure? = nil
             for await (index, result) in group {
                 results[index] = result
-                done += 1
-                progress(done: done, of: total, "\(result.agent) \(result.status.rawValue) (\(done) of \(total))")
                 if result.status == .failed, onError == .fail, firstFailure == nil {
                     firstFailure = failure(of: result)
                     group.cancelAll()

@@ -12,6 +12,8 @@ final class Execution: Sendable {
     let strategy: String?
     let history: [Turn]
     private let steps = Mutex<[StepRecord]>([])
+    /// Branches of the current fan-out that have ended (plus the steps before it).
+    let finishedBranches = Mutex(0)
 
     struct StepRecord {
         var context: StepContext
@@ -54,7 +56,10 @@ final class Execution: Sendable {
             return BranchResult(stepId: stepId, agent: name, status: .failed, output: "", error: "unknown agent", durationMs: 0)
         }
         let step = StepContext(run: context, stepId: stepId, agent: name)
-        steps.withLock { $0.append(StepRecord(context: step, parent: parent)) }
+        let recordIndex = steps.withLock { records in
+            records.append(StepRecord(context: step, parent: parent))
+            return records.count - 1
+        }
         let stepName = "\(agent.provider.typeName) model call"
         context.emit(
             .step(StepEvent(stepId: stepId, status: .started, name: stepName, agent: name, parentStepId: parent, strategy: strategy)))
@@ -84,9 +89,7 @@ final class Execution: Sendable {
         let result = BranchResult(
             stepId: stepId, agent: name, status: status, output: step.text, error: error, durationMs: durationMs)
         monitor.agentCallEnded(agent: name, status: status, durationMs: durationMs, tokens: step.tokens)
-        steps.withLock { records in
-            if let index = records.firstIndex(where: { $0.context.stepId == stepId }) { records[index].result = result }
-        }
+        steps.withLock { $0[recordIndex].result = result }
         return result
     }
 
@@ -106,5 +109,15 @@ final class Execution: Sendable {
     func progress(done: Int, of total: Int, _ message: String) {
         let percent = total == 0 ? 100 : min(100, done * 100 / total)
         context.emit(.progress(percent: percent, message: message))
+    }
+
+    /// Counts one more finished branch of a fan-out and reports it, from the branch's own task (so
+    /// progress is not queued behind the other branches). Counting and emitting under one lock keeps
+    /// `percent` rising in `seq` order.
+    func branchFinished(_ result: BranchResult, total: Int) {
+        finishedBranches.withLock { done in
+            done += 1
+            progress(done: done, of: total, "\(result.agent) \(result.status.rawValue) (\(done) of \(total))")
+        }
     }
 }

@@ -13,8 +13,10 @@ struct Bench: ParsableCommand {
         discussion: """
             Spawns the release agentwire binary and speaks newline-delimited JSON-RPC 2.0 to it, measuring: \
             start-up (spawn to the initialize reply, over fresh processes), sequential ping round trips, \
-            pipelined pings (one thread writes, another reads), and token throughput (one echo agent/run of \
-            N words; every run/token line is counted, the last one and the result are checked). \
+            pipelined pings (one thread writes, another reads), token throughput (one echo agent/run of \
+            N words; every run/token line is counted, the last one and the result are checked), and workflow \
+            overhead (one coordinator/parallel run of N echo branches with tokens off, repeated; the run's \
+            durationMs against its slowest branch's, medians over the repetitions). \
             Each phase but start-up gets its own server, initialized before the clock starts. \
             A phase that runs past --timeout has its server killed and is reported as failed. \
             Exit status: 0 when every phase ran (targets met or not), 1 when one failed.
@@ -42,7 +44,13 @@ struct Bench: ParsableCommand {
             """)
     var words: Int?
 
-    @Flag(help: "A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words.")
+    @Option(help: "Echo branches of the workflow phase's coordinator/parallel run (default 1000; 100 with --quick).")
+    var branches: Int?
+
+    @Option(help: "Workflow runs, each on a fresh server; medians are reported (default 5; 2 with --quick).")
+    var workflowReps: Int?
+
+    @Flag(help: "A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, 2 workflows of 100 branches.")
     var quick = false
 
     @Flag(help: "Print one JSON object with every figure instead of the table.")
@@ -51,20 +59,24 @@ struct Bench: ParsableCommand {
     @Flag(help: "In the token phase only count newlines (no line is looked at), to bound the client's cost.")
     var countOnly = false
 
-    @Option(help: ArgumentHelp("Phases to run, comma-separated: startup, pings, pipelined, tokens.", valueName: "list"))
-    var phases: String = "startup,pings,pipelined,tokens"
+    @Option(help: ArgumentHelp("Phases to run, comma-separated: startup, pings, pipelined, tokens, workflow.", valueName: "list"))
+    var phases: String = "startup,pings,pipelined,tokens,workflow"
 
-    @Option(help: "Seconds a phase (or one start) may take before its server is killed and it fails.")
+    @Option(help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails.")
     var timeout: Double = 120
 
-    private static let phaseNames: Set<String> = ["startup", "pings", "pipelined", "tokens"]
+    private static let phaseNames: Set<String> = ["startup", "pings", "pipelined", "tokens", "workflow"]
 
     private var selectedPhases: Set<String> {
         Set(phases.split(separator: ",").map { $0.filter { $0 != " " } })
     }
 
     func validate() throws {
-        for (name, value) in [("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words)] {
+        let counts = [
+            ("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words),
+            ("--branches", branches), ("--workflow-reps", workflowReps),
+        ]
+        for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -102,6 +114,8 @@ struct Bench: ParsableCommand {
         let pings = pings ?? (quick ? 2000 : 20_000)
         let pipelined = pipelined ?? (quick ? 10_000 : 100_000)
         let words = words ?? (quick ? 100_000 : 1_000_000)
+        let branches = branches ?? (quick ? 100 : 1000)
+        let workflowReps = workflowReps ?? (quick ? 2 : 5)
         let binary = resolvedBinary
         let selected = selectedPhases
         let timeout = timeout
@@ -128,6 +142,9 @@ struct Bench: ParsableCommand {
         }
         results.tokens = phase("tokens") { () throws(BenchError) in
             try TokenPhase.measure(binary: binary, words: words, countOnly: countOnly, timeout: timeout)
+        }
+        results.workflow = phase("workflow") { () throws(BenchError) in
+            try WorkflowPhase.measure(binary: binary, branches: branches, reps: workflowReps, timeout: timeout)
         }
 
         print(json ? Report.json(results) : Report.table(results), terminator: json ? "\n" : "")

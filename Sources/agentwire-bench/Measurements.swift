@@ -78,6 +78,7 @@ struct BenchResults {
     var sequential: Result<SequentialFigures, BenchError>?
     var pipelined: Result<PipelinedFigures, BenchError>?
     var tokens: Result<TokenFigures, BenchError>?
+    var workflow: Result<WorkflowFigures, BenchError>?
 
     var failed: Bool {
         func isFailure<T>(_ r: Result<T, BenchError>?) -> Bool {
@@ -85,6 +86,7 @@ struct BenchResults {
             return false
         }
         return isFailure(startup) || isFailure(sequential) || isFailure(pipelined) || isFailure(tokens)
+            || isFailure(workflow)
     }
 }
 
@@ -93,4 +95,6 @@ enum Targets {
     static let startupMs = 20.0
     static let sequentialPerSecond = 30_000.0
     static let tokensPerSecond = 2_000_000.0
+    /// A parallel workflow's `durationMs` minus its slowest branch's.
+    static let workflowOverheadMs = 50.0
 }

@@ -54,6 +54,26 @@ enum Report {
         case .failure(let e)?: failure("tokens", e)
         case nil: break
         }
+        switch results.workflow {
+        case .success(let f)?:
+            let n = "median of \(f.reps.count)"
+            rows.append([
+                "workflow overhead, durationMs − slowest branch (\(Format.grouped(f.branches)) branches, \(n))",
+                Format.ms(f.overheadMs.median) + " ms", "< \(Format.grouped(Targets.workflowOverheadMs)) ms",
+                status(f.meetsTarget),
+            ])
+            rows.append([
+                "  wall / server durationMs / slowest branch",
+                "\(Format.ms(f.wallMs.median)) / \(Format.ms(f.serverMs.median)) / \(Format.ms(f.slowestBranchMs.median)) ms",
+                "", "",
+            ])
+            rows.append(["  wall − slowest branch", Format.ms(f.wallOverSlowestMs.median) + " ms", "", ""])
+            rows.append([
+                "  overhead min / max", "\(Format.ms(f.overheadMs.min)) / \(Format.ms(f.overheadMs.max)) ms", "", "",
+            ])
+        case .failure(let e)?: failure("workflow", e)
+        case nil: break
+        }
 
         var text = "agentwire-bench: \(results.binary)\(results.quick ? " (quick)" : "")\n\n"
         text += render(rows)
@@ -94,6 +114,23 @@ enum Report {
             if let run = f.serverRunMs { notes += "; run's own durationMs \(run)" }
             notes += "; \(Format.grouped(f.reads)) reads of \(Format.grouped(Double(f.bytesReceived) / Double(max(f.reads, 1)) / 1024)) KiB avg"
             row("tokens", f.cost, notes)
+        }
+        if case .success(let f)? = results.workflow, let first = f.reps.first {
+            let c = first.counts
+            var notes = "\(f.reps.count) runs together; each read \(Format.grouped(c.total)) notifications "
+                + "(\(c.started) run/started, \(Format.grouped(c.steps)) run/step, \(Format.grouped(c.progress)) run/progress"
+                + (c.heartbeats > 0 ? ", \(c.heartbeats) run/heartbeat" : "") + ")"
+            func kb(_ bytes: Int) -> String { Format.fixed(Double(bytes) / 1e3, 0) + " KB" }
+            notes += ", \(kb(first.bytesReceived)) with a \(kb(first.responseBytes)) response for a \(kb(first.requestBytes)) request"
+            if f.runStartedMs.count > 0, f.lastBranchEndedMs.count > 0 {
+                notes += "; medians, read at: run/started \(Format.ms(f.runStartedMs.median)) ms, "
+                    + "last branch started \(Format.ms(f.lastBranchStartedMs.median)) ms, "
+                    + "first branch ended \(Format.ms(f.firstBranchEndedMs.median)) ms, "
+                    + "last branch ended \(Format.ms(f.lastBranchEndedMs.median)) ms "
+                    + "(then \(Format.grouped(f.progressAfterLastBranch.median)) run/progress), "
+                    + "last notification \(Format.ms(f.lastNotificationMs.median)) ms, response \(Format.ms(f.wallMs.median)) ms"
+            }
+            row("workflow", f.cost, notes)
         }
         guard rows.count > 1 else { return "" }
         return "Where the time goes (2 cores shared by bench and server):\n" + render(rows)
@@ -180,6 +217,35 @@ enum Report {
                 ("serverRunMs", f.serverRunMs.map { .integer($0) } ?? .null),
                 ("targetPerSecond", .real(Targets.tokensPerSecond, digits: 0)),
                 ("meetsTarget", .bool(f.tokensPerSecond >= Targets.tokensPerSecond)),
+            ] + cost(f.cost)
+        }
+        phase("workflow", results.workflow) { f in
+            func median(_ s: Summary) -> JSONOut { .real(s.median, digits: 3) }
+            let runs: [JSONOut] = f.reps.map { r in
+                .object([
+                    ("wallMs", .real(r.wallMs, digits: 3)), ("serverDurationMs", .integer(r.serverMs)),
+                    ("slowestBranchMs", .integer(r.slowestBranchMs)), ("overheadMs", .integer(r.overheadMs)),
+                    ("wallMinusSlowestBranchMs", .real(r.wallOverSlowestMs, digits: 3)),
+                    ("runStartedMs", r.runStartedMs.map { .real($0, digits: 3) } ?? .null),
+                    ("lastBranchStartedMs", r.lastBranchStartedMs.map { .real($0, digits: 3) } ?? .null),
+                    ("firstBranchEndedMs", r.firstBranchEndedMs.map { .real($0, digits: 3) } ?? .null),
+                    ("lastBranchEndedMs", r.lastBranchEndedMs.map { .real($0, digits: 3) } ?? .null),
+                    ("progressAfterLastBranch", .integer(r.progressAfterLastBranch)),
+                    ("lastNotificationMs", r.lastNotificationMs.map { .real($0, digits: 3) } ?? .null),
+                    ("notifications", .integer(r.counts.total)), ("stepNotifications", .integer(r.counts.steps)),
+                    ("progressNotifications", .integer(r.counts.progress)), ("heartbeats", .integer(r.counts.heartbeats)),
+                    ("requestBytes", .integer(r.requestBytes)), ("bytesReceived", .integer(r.bytesReceived)),
+                    ("responseBytes", .integer(r.responseBytes)),
+                ] + cost(r.cost))
+            }
+            return [
+                ("branches", .integer(f.branches)), ("reps", .integer(f.reps.count)),
+                ("wallMedianMs", median(f.wallMs)), ("serverDurationMedianMs", median(f.serverMs)),
+                ("slowestBranchMedianMs", median(f.slowestBranchMs)), ("overheadMedianMs", median(f.overheadMs)),
+                ("wallMinusSlowestBranchMedianMs", median(f.wallOverSlowestMs)),
+                ("overheadMinMs", .real(f.overheadMs.min, digits: 3)), ("overheadMaxMs", .real(f.overheadMs.max, digits: 3)),
+                ("targetOverheadMs", .real(Targets.workflowOverheadMs, digits: 0)), ("meetsTarget", .bool(f.meetsTarget)),
+                ("runs", .array(runs)),
             ] + cost(f.cost)
         }
         return JSONOut.object(members).text
