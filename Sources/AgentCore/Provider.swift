@@ -57,14 +57,13 @@ public struct EchoProvider: Provider {
     }
 
     public func stream(_ request: ProviderRequest, context: StepContext) async throws {
-        let text = reply(to: request)
+        var text = reply(to: request)
         try await context.checkpoint()
         if thinking {
-            let words = WordTokens(text).reduce(0) { count, _ in count + 1 }
-            context.emitThinking("The reply repeats the input: \(words) words.")
+            context.emitThinking("The reply repeats the input: \(EchoProvider.tokens(of: text).count) words.")
         }
         if delayMs > 0 {
-            for token in WordTokens(text) {
+            for token in EchoProvider.tokens(of: text) {
                 try await Task.sleep(for: .milliseconds(delayMs))
                 try await context.checkpoint()
                 context.emitToken(String(token))
@@ -73,63 +72,78 @@ public struct EchoProvider: Provider {
         }
         // Without a delay, tokens go out in bursts: one lock and one queue append per burst, and a
         // checkpoint (cancellation, backpressure, a yield) between bursts.
+        var offset = 0
         var batch: [String] = []
         batch.reserveCapacity(Self.checkpointInterval)
-        for token in WordTokens(text) {
-            batch.append(String(token))
-            if batch.count == Self.checkpointInterval {
-                context.emitTokens(batch)
-                batch.removeAll(keepingCapacity: true)
-                try await context.checkpoint()
+        while true {
+            text.withUTF8 { utf8 in
+                while batch.count < Self.checkpointInterval, let end = WordScanner.tokenEnd(in: utf8, from: offset) {
+                    batch.append(String(decoding: UnsafeBufferPointer(rebasing: utf8[offset..<end]), as: UTF8.self))
+                    offset = end
+                }
             }
+            if batch.isEmpty { return }
+            context.emitTokens(batch)
+            batch.removeAll(keepingCapacity: true)
+            try await context.checkpoint()
         }
-        if !batch.isEmpty { context.emitTokens(batch) }
     }
 
-    /// Splits text into word tokens, each carrying the whitespace that follows it.
+    /// Splits text into word tokens, each carrying the whitespace that follows it (the first also any
+    /// before it), so the tokens concatenate to the text.
     public static func tokens(of text: String) -> [Substring] {
-        Array(WordTokens(text))
+        var text = text
+        var ends: [Int] = []
+        text.withUTF8 { utf8 in
+            var offset = 0
+            while let end = WordScanner.tokenEnd(in: utf8, from: offset) {
+                ends.append(end)
+                offset = end
+            }
+        }
+        var tokens: [Substring] = []
+        var start = text.startIndex
+        for end in ends {
+            let index = text.utf8.index(text.utf8.startIndex, offsetBy: end)
+            tokens.append(text[start..<index])
+            start = index
+        }
+        return tokens
     }
 }
 
-/// The words of a text, each with the whitespace after it (the first also with any before it), so the
-/// tokens concatenate to the text. Whitespace is Unicode's; ASCII is decided without a table lookup.
-public struct WordTokens: Sequence, IteratorProtocol {
-    private let text: String
-    private var index: String.UnicodeScalarView.Index
-    private var tokenStart: String.Index
-
-    public init(_ text: String) {
-        self.text = text
-        self.index = text.unicodeScalars.startIndex
-        self.tokenStart = text.startIndex
+/// Finds word tokens in UTF-8 bytes. Whitespace is Unicode's; ASCII bytes are decided without decoding.
+enum WordScanner {
+    /// The end offset of the token starting at `start`: any whitespace, a word, and the whitespace after
+    /// it. `nil` when no word is left.
+    static func tokenEnd(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var i = start
+        // Leading whitespace (only the first token has any).
+        while i < utf8.count, let width = whitespaceWidth(utf8, at: i) { i += width }
+        guard i < utf8.count else { return nil }
+        // The word.
+        while i < utf8.count, whitespaceWidth(utf8, at: i) == nil { i += scalarWidth(utf8[i]) }
+        // The whitespace after it.
+        while i < utf8.count, let width = whitespaceWidth(utf8, at: i) { i += width }
+        return min(i, utf8.count)
     }
 
+    /// The byte length of the whitespace scalar at `i`, or `nil` when it is not whitespace.
     @inline(__always)
-    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        if value < 0x80 { return value == 0x20 || (value >= 0x09 && value <= 0x0D) }
-        return scalar.properties.isWhitespace
+    static func whitespaceWidth(_ utf8: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        let byte = utf8[i]
+        if byte < 0x80 { return byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) ? 1 : nil }
+        let width = scalarWidth(byte)
+        guard i + width <= utf8.count else { return nil }
+        var value = UInt32(byte) & (width == 2 ? 0x1F : width == 3 ? 0x0F : 0x07)
+        for k in 1..<width { value = value << 6 | (UInt32(utf8[i + k]) & 0x3F) }
+        guard let scalar = Unicode.Scalar(value), scalar.properties.isWhitespace else { return nil }
+        return width
     }
 
-    public mutating func next() -> Substring? {
-        let scalars = text.unicodeScalars
-        var sawWord = false
-        var inWhitespace = false
-        while index < scalars.endIndex {
-            if Self.isWhitespace(scalars[index]) {
-                inWhitespace = sawWord
-            } else {
-                if inWhitespace {
-                    defer { tokenStart = index }
-                    return text[tokenStart..<index]
-                }
-                sawWord = true
-            }
-            scalars.formIndex(after: &index)
-        }
-        guard sawWord else { return nil }
-        defer { tokenStart = text.endIndex }
-        return text[tokenStart..<text.endIndex]
+    /// Bytes in the scalar a lead byte starts (1 for ASCII and, defensively, for stray bytes).
+    @inline(__always)
+    static func scalarWidth(_ lead: UInt8) -> Int {
+        lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
     }
 }
