@@ -49,7 +49,7 @@ public enum ConfigParser {
         guard !name.isEmpty,
             name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789_.-".unicodeScalars.contains($0)) })
         else {
-            throw FieldError(path: path, message: "a name may only contain letters, digits, '_', '.' and '-'")
+            throw FieldError(path: path, message: "expected a name of letters, digits, '_', '.' or '-', got the string \"\(name)\"")
         }
     }
 

@@ -121,13 +121,7 @@ public final class OutboundQueue: @unchecked Sendable {
         condition.unlock()
         let ok = writeAll(frame)
         condition.lock()
-        writing = false
-        var handler: (@Sendable () -> Void)? = nil
-        if !ok && !broken {
-            broken = true
-            pending.removeAll()
-            handler = onBroken
-        }
+        let handler = finishWriteLocked(ok: ok)
         condition.broadcast()
         condition.unlock()
         handler?()
@@ -175,13 +169,7 @@ public final class OutboundQueue: @unchecked Sendable {
 
             condition.lock()
             inFlightBytes = 0
-            writing = false
-            var handler: (@Sendable () -> Void)? = nil
-            if !ok && !broken {
-                broken = true
-                pending.removeAll()
-                handler = onBroken
-            }
+            let handler = finishWriteLocked(ok: ok)
             let waiters = takeWaitersIfBelowCapacity()
             condition.broadcast()
             condition.unlock()
@@ -195,6 +183,17 @@ public final class OutboundQueue: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Ends a write; on the first failure marks the queue broken, drops what is queued and returns the
+    /// handler to call once the lock is released.
+    /// - Important: Must be called with the lock held.
+    private func finishWriteLocked(ok: Bool) -> (@Sendable () -> Void)? {
+        writing = false
+        guard !ok, !broken else { return nil }
+        broken = true
+        pending.removeAll()
+        return onBroken
     }
 
     /// - Important: Must be called with the lock held.

@@ -44,7 +44,7 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
             }
             """)
         let config = try AgentConfig.load(path: file.path)
-        #expect(config.agents.map(\.name) == ["echo", "echo-slow", "slow", "plain"])
+        #expect(config.agents.map(\.name) == AgentConfig.builtIn.agents.map(\.name) + ["slow", "plain"])
         let slow = try #require(config.agents.first { $0.name == "slow" })
         #expect(slow == AgentDefinition(name: "slow", description: "Echo, 5 ms per word", provider: .echo(delayMs: 5)))
         let plain = try #require(config.agents.first { $0.name == "plain" })
@@ -128,12 +128,12 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
         (#"{"agents": {"slow": {"description": "no provider"}}}"#, "$.agents.slow.provider", "provider", "nothing"),
         (#"{"agents": {"slow": {"provider": {"delayMs": 5}}}}"#, "$.agents.slow.provider.type", "provider type", "nothing"),
         (#"{"agents": {"slow": {"provider": {"type": 1}}}}"#, "$.agents.slow.provider.type", "echo", "an integer"),
-        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": "5"}}}}"#, "$.agents.slow.provider.delayMs", "whole number of milliseconds", "a string"),
+        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": "5"}}}}"#, "$.agents.slow.provider.delayMs", "whole number from 0 to 3600000", "a string"),
         (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": -1}}}}"#, "$.agents.slow.provider.delayMs", "from 0 to 3600000", "an integer"),
         (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": 2.5}}}}"#, "$.agents.slow.provider.delayMs", "whole number", "a number"),
         (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": 3600001}}}}"#, "$.agents.slow.provider.delayMs", "from 0 to 3600000", "an integer"),
         (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": null}}}}"#, "$.agents.slow.provider.delayMs", "whole number", "null"),
-        (#"{"agents": {"bad name!": {"provider": {"type": "echo"}}}}"#, "$.agents.bad name!", "agent name", "a string"),
+        (#"{"agents": {"bad name!": {"provider": {"type": "echo"}}}}"#, "$.agents.bad name!", "a name of letters, digits", "the string \"bad name!\""),
     ]
 
     @Test(arguments: wrongTypes)

@@ -5,139 +5,10 @@ import JSONCore
 import JSONRPC
 import Testing
 
-// MARK: Helpers shared by RunTests, CancellationTests and ConcurrencyTests
-
-/// One message as received, with its position in `TestClient.messages`.
-struct ReceivedMessage {
-    var index: Int
-    var message: JSONValue
-}
-
-extension TestClient {
-    /// Waits for the first message (from index `start` on) that satisfies `predicate`.
-    ///
-    /// Unlike `waitFor`, this polls with `Task.sleep`, so it never blocks a Swift concurrency thread:
-    /// the server's runs share that (small) pool with the tests.
-    func awaitMessage(
-        from start: Int = 0, timeout: Duration = .seconds(60), where predicate: (JSONValue) -> Bool
-    ) async throws -> ReceivedMessage {
-        let deadline = ContinuousClock.now + timeout
-        var index = start
-        while true {
-            let all = messages
-            while index < all.count {
-                if predicate(all[index]) { return ReceivedMessage(index: index, message: all[index]) }
-                index += 1
-            }
-            if ContinuousClock.now > deadline { throw TestClientError.timeout(received: all.count) }
-            try await Task.sleep(for: .milliseconds(3))
-        }
-    }
-
-    /// Runs `body` on a thread of its own, outside the Swift concurrency pool (which busy runs can fill).
-    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
-        }
-    }
-
-    /// Waits for the response (result or error) carrying `id`.
-    func awaitReply(to id: RequestID, timeout: Duration = .seconds(60)) async throws -> ReceivedMessage {
-        try await awaitMessage(timeout: timeout) { $0.isResponse(to: id) }
-    }
-
-    /// Sends a request and waits for its response.
-    func awaitCall(_ method: String, _ params: JSONValue? = nil) async throws -> JSONValue {
-        try await awaitReply(to: sendRequest(method, params)).message
-    }
-
-    /// Waits for the `run/started` notification at or after `start`; returns it (its `runId` identifies the run).
-    func awaitRunStarted(from start: Int = 0) async throws -> (index: Int, runId: String) {
-        let started = try await awaitMessage(from: start) { $0["method"] == "run/started" }
-        let runId = try #require(started.message["params", "runId"]?.stringValue)
-        return (started.index, runId)
-    }
-
-    /// Waits until at least `count` `run/token` notifications of `runId` have arrived.
-    func awaitTokens(runId: String, count: Int) async throws {
-        var seen = 0
-        var from = 0
-        while seen < count {
-            let token = try await awaitMessage(from: from) {
-                $0["method"] == "run/token" && $0["params", "runId"]?.stringValue == runId
-            }
-            seen += 1
-            from = token.index + 1
-        }
-    }
-
-    /// Every notification of run `runId` received so far, in order.
-    func runNotifications(_ runId: String) -> [ReceivedMessage] {
-        messages.enumerated().compactMap { index, message in
-            message["id"] == nil && message["params", "runId"]?.stringValue == runId
-                ? ReceivedMessage(index: index, message: message) : nil
-        }
-    }
-
-    /// The texts of run `runId`'s `run/token` notifications received so far.
-    func runTokenTexts(_ runId: String) -> [String] {
-        runNotifications(runId).filter { $0.message["method"] == "run/token" }.compactMap {
-            $0.message["params", "text"]?.stringValue
-        }
-    }
-
-    /// Every message carrying `id` that is not a request (a response or an error).
-    func replies(to id: RequestID) -> [ReceivedMessage] {
-        messages.enumerated().compactMap { index, message in
-            message.isResponse(to: id) ? ReceivedMessage(index: index, message: message) : nil
-        }
-    }
-}
-
-extension JSONValue {
-    func isResponse(to id: RequestID) -> Bool {
-        self["method"] == nil && self["id"].flatMap(RequestID.init) == id
-    }
-}
-
-extension String {
-    /// `"w1 w2 … wN"`: N distinct words, so any prefix of the tokens is recognisable.
-    static func numberedWords(_ count: Int, prefix: String = "w") -> String {
-        count == 0 ? "" : (1...count).map { "\(prefix)\($0)" }.joined(separator: " ")
-    }
-}
-
-extension AgentConfig {
-    /// The built-in agents plus `slow`, an echo agent waiting `delayMs` before each token.
-    static func withSlowAgent(delayMs: Int = 20) -> AgentConfig {
-        AgentConfig(
-            agents: AgentConfig.builtIn.agents + [
-                AgentDefinition(name: "slow", description: "echo, \(delayMs) ms per token", provider: .echo(delayMs: delayMs))
-            ])
-    }
-}
-
-/// Words as the echo provider counts them: maximal runs of non-whitespace Unicode scalars.
-func echoWordCount(_ text: String) -> Int {
-    var count = 0
-    var inWord = false
-    for scalar in text.unicodeScalars {
-        if scalar.properties.isWhitespace {
-            inWord = false
-        } else if !inWord {
-            inWord = true
-            count += 1
-        }
-    }
-    return count
-}
-
-// MARK: Tests
-
 @Suite struct RunTests {
     @Test func agentsListIncludesEchoWithProviderAndDescription() async throws {
         let client = TestClient()
-        let reply = try await client.awaitCall("agents/list")
+        let reply = try await client.request("agents/list")
         let agents = try #require(reply["result", "agents"]?.arrayValue)
         let echo = try #require(agents.first { $0["name"] == "echo" })
         #expect(echo["provider"] == "echo")
@@ -149,7 +20,7 @@ func echoWordCount(_ text: String) -> Int {
         let client = TestClient()
         let input = "hello brave new world"
         let id = client.sendRequest("agent/run", ["agent": "echo", "input": .string(input)])
-        let response = try await client.awaitReply(to: id)
+        let response = try await client.response(to: id)
         let result = try #require(response.message["result"])
         let runId = try #require(result["runId"]?.stringValue)
         #expect(!runId.isEmpty)
@@ -210,7 +81,7 @@ func echoWordCount(_ text: String) -> Int {
     func inputRoundTripsExactlyWithOneTokenPerWord(input: String) async throws {
         let client = TestClient()
         let id = client.sendRequest("agent/run", ["agent": "echo", "input": .string(input)])
-        let response = try await client.awaitReply(to: id)
+        let response = try await client.response(to: id)
         let result = try #require(response.message["result"], "\(response.message.jsonString)")
         let runId = try #require(result["runId"]?.stringValue)
         let words = echoWordCount(input)
@@ -229,7 +100,7 @@ func echoWordCount(_ text: String) -> Int {
     @Test func emptyInputGivesNoTokensAndEmptyOutput() async throws {
         let client = TestClient()
         let id = client.sendRequest("agent/run", ["agent": "echo", "input": ""])
-        let response = try await client.awaitReply(to: id)
+        let response = try await client.response(to: id)
         let result = try #require(response.message["result"])
         let runId = try #require(result["runId"]?.stringValue)
         let run = client.runNotifications(runId)
@@ -242,7 +113,7 @@ func echoWordCount(_ text: String) -> Int {
     @Test func whitespaceOnlyInputHasNoWordsAndNoTokens() async throws {
         let client = TestClient()
         let id = client.sendRequest("agent/run", ["agent": "echo", "input": "   \t\n  "])
-        let result = try #require(try await client.awaitReply(to: id).message["result"])
+        let result = try #require(try await client.response(to: id).message["result"])
         let runId = try #require(result["runId"]?.stringValue)
         #expect(client.runTokenTexts(runId).isEmpty)
         #expect(result["usage", "outputTokens"] == 0)
@@ -257,14 +128,14 @@ func echoWordCount(_ text: String) -> Int {
         ])
         let client = TestClient(config: config)
 
-        let list = try await client.awaitCall("agents/list")
+        let list = try await client.request("agents/list")
         #expect(
             list["result", "agents"]
                 == [["name": "paced", "description": "Echo with 5 ms per word", "provider": "echo"]])
 
         let input = "one two  three\tfour "
         let id = client.sendRequest("agent/run", ["agent": "paced", "input": .string(input)])
-        let response = try await client.awaitReply(to: id)
+        let response = try await client.response(to: id)
         let result = try #require(response.message["result"])
         let runId = try #require(result["runId"]?.stringValue)
         #expect(result["output"] == .string(input))
@@ -274,7 +145,7 @@ func echoWordCount(_ text: String) -> Int {
         #expect(client.runNotifications(runId).allSatisfy { $0.message["params", "agent"] == "paced" })
 
         // A config without `echo` does not offer it.
-        let missing = try await client.awaitCall("agent/run", ["agent": "echo", "input": "x"])
+        let missing = try await client.request("agent/run", ["agent": "echo", "input": "x"])
         #expect(missing["error", "code"] == -32001)
         #expect(missing["error", "data", "available"] == ["paced"])
     }
@@ -307,23 +178,26 @@ func echoWordCount(_ text: String) -> Int {
     }
 
     static func expectTokenEncodersAgree(text: String) throws {
-        let cases: [(runId: String, seq: UInt64, agent: String)] = [
-            ("run_0123456789abcdef", 1, "echo"),
-            ("run_x", 42, "echo-slow"),
-            ("run \"quoted\" \\ é", 1_000_000, "agent\twith\u{1}odd name"),
-            ("r", UInt64(Int64.max), ""),
+        let cases: [(runId: String, seq: UInt64, agent: String, stepId: String)] = [
+            ("run_0123456789abcdef", 1, "echo", "1"),
+            ("run_x", 42, "echo-slow", "1.2"),
+            ("run \"quoted\" \\ é", 1_000_000, "agent\twith\u{1}odd name", "step \"x\"\n"),
+            ("r", UInt64(Int64.max), "", ""),
         ]
-        for (runId, seq, agent) in cases {
+        for (runId, seq, agent, stepId) in cases {
             var handWritten: [UInt8] = []
-            RunNotifications.appendToken(runId: runId, seq: seq, agent: agent, text: text, to: &handWritten)
-            let jansson = RunNotifications.message(runId: runId, seq: seq, event: .token(agent: agent, text: text)).encoded()
+            RunNotifications.appendToken(runId: runId, seq: seq, agent: agent, stepId: stepId, text: text, to: &handWritten)
+            let jansson = RunNotifications.message(
+                runId: runId, seq: seq, event: .token(agent: agent, stepId: stepId, text: text)
+            ).encoded()
             #expect(
                 handWritten == jansson,
                 "\(String(decoding: handWritten.prefix(300), as: UTF8.self)) vs \(String(decoding: jansson.prefix(300), as: UTF8.self))"
             )
 
             var viaAppend: [UInt8] = []
-            RunNotifications.append(runId: runId, seq: seq, event: .token(agent: agent, text: text), to: &viaAppend)
+            RunNotifications.append(
+                runId: runId, seq: seq, event: .token(agent: agent, stepId: stepId, text: text), to: &viaAppend)
             #expect(viaAppend == jansson)
 
             // jansson's parser refuses `\u0000` (it would cut C strings), so NUL texts are compared as bytes only.
