@@ -16,8 +16,8 @@ private struct MidStreamRun {
     static func start(_ client: TestClient, id: RequestID? = nil) async throws -> MidStreamRun {
         let input = String.numberedWords(500)
         let id = client.sendRequest("agent/run", ["agent": "slow", "input": .string(input)], id: id)
-        let (_, runId) = try await client.awaitRunStarted()
-        try await client.awaitTokens(runId: runId, count: 3)
+        let (_, runId) = try await client.waitForRunStarted()
+        try await client.waitForTokens(runId: runId, count: 3)
         return MidStreamRun(client: client, id: id, runId: runId, input: input)
     }
 
@@ -54,7 +54,7 @@ private struct MidStreamRun {
         let run = try await MidStreamRun.start(client, id: id)
         client.notify(method, .object([key: id.json]))
 
-        let reply = try await client.awaitReply(to: run.id)
+        let reply = try await client.response(to: run.id)
         #expect(reply.message["result"] == nil)
         #expect(reply.message["id"] == id.json)
         #expect(reply.message["error", "code"] == -32800)
@@ -65,7 +65,7 @@ private struct MidStreamRun {
         #expect(client.runNotifications(run.runId).allSatisfy { $0.index < reply.index })
 
         // Exactly one reply, and the server keeps serving.
-        #expect(try await client.awaitCall("ping")["result"] == .object([:]))
+        #expect(try await client.request("ping")["result"] == .object([:]))
         #expect(client.replies(to: run.id).count == 1)
     }
 
@@ -77,18 +77,18 @@ private struct MidStreamRun {
         client.notify("notifications/cancelled", ["requestId": run.id.json, "reason": "user pressed stop"])
 
         // The run reports its step cancelled …
-        _ = try await client.awaitMessage {
+        _ = try await client.waitFor {
             $0["method"] == "run/step" && $0["params", "runId"] == .string(run.runId) && $0["params", "status"] == "cancelled"
         }
         // … and is settled once `run/cancel` no longer finds it. A reply, if any, would be queued before then.
         var settled = false
         for _ in 0..<1000 where !settled {
-            let answer = try await client.awaitCall("run/cancel", ["runId": .string(run.runId)])
+            let answer = try await client.request("run/cancel", ["runId": .string(run.runId)])
             settled = answer["result", "cancelled"] == false
             if !settled { try await Task.sleep(for: .milliseconds(5)) }
         }
         #expect(settled)
-        let ping = try await client.awaitReply(to: client.sendRequest("ping"))
+        let ping = try await client.response(to: client.sendRequest("ping"))
         #expect(ping.message["result"] == .object([:]))
 
         #expect(client.replies(to: run.id).isEmpty, "\(client.replies(to: run.id).map(\.message.jsonString))")
@@ -106,10 +106,10 @@ private struct MidStreamRun {
         let client = TestClient(config: .withSlowAgent())
         let run = try await MidStreamRun.start(client)
 
-        let cancel = try await client.awaitCall("run/cancel", ["runId": .string(run.runId)])
+        let cancel = try await client.request("run/cancel", ["runId": .string(run.runId)])
         #expect(cancel["result"] == ["cancelled": true])
 
-        let reply = try await client.awaitReply(to: run.id)
+        let reply = try await client.response(to: run.id)
         let result = try #require(reply.message["result"], "\(reply.message.jsonString)")
         #expect(result["runId"] == .string(run.runId))
         #expect(result["stopReason"] == "cancelled")
@@ -120,7 +120,7 @@ private struct MidStreamRun {
         #expect(client.runNotifications(run.runId).allSatisfy { $0.index < reply.index })
 
         // Once finished, the run is no longer cancellable.
-        let again = try await client.awaitCall("run/cancel", ["runId": .string(run.runId)])
+        let again = try await client.request("run/cancel", ["runId": .string(run.runId)])
         #expect(again["result"] == ["cancelled": false])
         #expect(client.replies(to: run.id).count == 1)
     }
@@ -135,21 +135,21 @@ private struct MidStreamRun {
         client.notify("$/cancelRequest")  // malformed: no id
         client.notify("notifications/cancelled", ["requestId": ["not", "an", "id"]])
 
-        let unknownRun = try await client.awaitCall("run/cancel", ["runId": "run_doesnotexist00"])
+        let unknownRun = try await client.request("run/cancel", ["runId": "run_doesnotexist00"])
         #expect(unknownRun["result"] == ["cancelled": false])
 
         // A finished run: by run id and by request id.
         let finishedId = client.sendRequest("agent/run", ["agent": "echo", "input": "all done here"])
-        let finished = try await client.awaitReply(to: finishedId)
+        let finished = try await client.response(to: finishedId)
         let runId = try #require(finished.message["result", "runId"]?.stringValue)
-        let lateCancel = try await client.awaitCall("run/cancel", ["runId": .string(runId)])
+        let lateCancel = try await client.request("run/cancel", ["runId": .string(runId)])
         #expect(lateCancel["result"] == ["cancelled": false])
         client.notify("$/cancelRequest", ["id": finishedId.json])
         client.notify("notifications/cancelled", ["requestId": finishedId.json])
 
         // Still serving, and runs still complete normally.
-        #expect(try await client.awaitCall("ping")["result"] == .object([:]))
-        let next = try await client.awaitCall("agent/run", ["agent": "slow", "input": "still serving"])
+        #expect(try await client.request("ping")["result"] == .object([:]))
+        let next = try await client.request("agent/run", ["agent": "slow", "input": "still serving"])
         #expect(next["result", "output"] == "still serving")
         #expect(next["result", "stopReason"] == "end_turn")
         #expect(client.replies(to: finishedId).count == 1)
@@ -165,21 +165,17 @@ private struct MidStreamRun {
         let client = TestClient()
         let input = String.numberedWords(200_000)
         let id = client.sendRequest("agent/run", ["agent": "echo", "input": .string(input)])
-        // A run without delays keeps a Swift concurrency thread busy until the output backs up, so the
-        // cancel is sent from a thread of its own as soon as the first token is in.
-        let runId: String = try await TestClient.onOwnThread {
-            let started = try client.waitFor(timeout: .seconds(60)) { $0["method"] == "run/started" }
-            let runId = try #require(started["params", "runId"]?.stringValue)
-            _ = try client.waitFor(timeout: .seconds(60)) { $0["method"] == "run/token" }
-            if form == "run/cancel" {
-                client.sendRequest("run/cancel", ["runId": .string(runId)])
-            } else {
-                client.notify(form, ["id": id.json])
-            }
-            return runId
+        // The cancel goes out as soon as the first token is in. A run without delays gives up its thread only
+        // at its checkpoints, which is when this test's polling gets a turn.
+        let (_, runId) = try await client.waitForRunStarted()
+        _ = try await client.waitFor { $0["method"] == "run/token" }
+        if form == "run/cancel" {
+            client.sendRequest("run/cancel", ["runId": .string(runId)])
+        } else {
+            client.notify(form, ["id": id.json])
         }
 
-        let reply = try await client.awaitReply(to: id, timeout: .seconds(120))
+        let reply = try await client.response(to: id, timeout: .seconds(120))
         let partial: String?
         if form == "run/cancel" {
             #expect(reply.message["result", "stopReason"] == "cancelled", "\(reply.message["error"]?.jsonString ?? "")")
@@ -203,16 +199,16 @@ private struct MidStreamRun {
         let startedIndex = client.runNotifications(cancelled.runId)[0].index
         let otherInput = String.numberedWords(30, prefix: "other")
         let otherId = client.sendRequest("agent/run", ["agent": "slow", "input": .string(otherInput)])
-        let (_, otherRunId) = try await client.awaitRunStarted(from: startedIndex + 1)
+        let (_, otherRunId) = try await client.waitForRunStarted(from: startedIndex + 1)
         #expect(otherRunId != cancelled.runId)
-        try await client.awaitTokens(runId: otherRunId, count: 2)
+        try await client.waitForTokens(runId: otherRunId, count: 2)
 
         client.notify("$/cancelRequest", ["id": cancelled.id.json])
-        let cancelledReply = try await client.awaitReply(to: cancelled.id)
+        let cancelledReply = try await client.response(to: cancelled.id)
         #expect(cancelledReply.message["error", "code"] == -32800)
         cancelled.expectPartial(cancelledReply.message["error", "data", "partialOutput"]?.stringValue)
 
-        let otherReply = try await client.awaitReply(to: otherId)
+        let otherReply = try await client.response(to: otherId)
         let result = try #require(otherReply.message["result"], "\(otherReply.message.jsonString)")
         #expect(result["runId"] == .string(otherRunId))
         #expect(result["stopReason"] == "end_turn")

@@ -17,7 +17,7 @@ import Testing
 
         var runIds: Set<String> = []
         for request in requests {
-            let reply = try await client.awaitReply(to: request.id)
+            let reply = try await client.response(to: request.id)
             let result = try #require(reply.message["result"], "\(reply.message.jsonString)")
             let runId = try #require(result["runId"]?.stringValue)
             runIds.insert(runId)
@@ -45,8 +45,8 @@ import Testing
         let inputB = String.numberedWords(30, prefix: "b")
         let idA = client.sendRequest("agent/run", ["agent": "slow", "input": .string(inputA)])
         let idB = client.sendRequest("agent/run", ["agent": "slow", "input": .string(inputB)])
-        let runA = try #require(try await client.awaitReply(to: idA).message["result", "runId"]?.stringValue)
-        let runB = try #require(try await client.awaitReply(to: idB).message["result", "runId"]?.stringValue)
+        let runA = try #require(try await client.response(to: idA).message["result", "runId"]?.stringValue)
+        let runB = try #require(try await client.response(to: idB).message["result", "runId"]?.stringValue)
 
         let tokenIndices = { (runId: String) in
             client.runNotifications(runId).filter { $0.message["method"] == "run/token" }.map(\.index)
@@ -64,14 +64,14 @@ import Testing
         let client = TestClient(config: .withSlowAgent(delayMs: 20))
         let slowInput = String.numberedWords(100)
         let slowId = client.sendRequest("agent/run", ["agent": "slow", "input": .string(slowInput)])
-        let (_, slowRunId) = try await client.awaitRunStarted()
+        let (_, slowRunId) = try await client.waitForRunStarted()
 
         let fastId = client.sendRequest("agent/run", ["agent": "echo", "input": "quick brown fox"])
-        let fast = try await client.awaitReply(to: fastId)
+        let fast = try await client.response(to: fastId)
         #expect(fast.message["result", "output"] == "quick brown fox")
         #expect(client.replies(to: slowId).isEmpty, "the slow run answered before the fast one")
 
-        let slow = try await client.awaitReply(to: slowId)
+        let slow = try await client.response(to: slowId)
         #expect(fast.index < slow.index)
         #expect(slow.message["result", "runId"] == .string(slowRunId))
         #expect(slow.message["result", "output"] == .string(slowInput))

@@ -72,19 +72,19 @@ private func framingExpectError(
 /// Plays a whole conversation and checks every reply; returns once the server has exited.
 private func playFramingConversation(_ client: TestClient) async throws {
     let framing = client.framing
-    let initialize = try await client.probeCall(
+    let initialize = try await client.request(
         "initialize",
         ["protocolVersion": "agentwire/1", "clientInfo": ["name": "framing-test", "version": "1"], "capabilities": [:]])
     #expect(initialize["result", "protocolVersion"] == .string("agentwire/1"))
     #expect(initialize["result", "capabilities", "framing"] == .string(framing.rawValue))
     client.notify("initialized")
 
-    let list = try await client.probeCall("agents/list")
+    let list = try await client.request("agents/list")
     let names = list["result", "agents"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
     #expect(names.contains("echo"))
 
     let input = "hello framed world, with \"quotes\", a\ttab, a\nnewline and ü 🙂"
-    let run = try await client.probeCall("agent/run", ["agent": "echo", "input": .string(input)])
+    let run = try await client.request("agent/run", ["agent": "echo", "input": .string(input)])
     #expect(run["result", "output"] == .string(input))
     #expect(run["result", "stopReason"] == .string("end_turn"))
     let runId = try #require(run["result", "runId"])
@@ -93,15 +93,15 @@ private func playFramingConversation(_ client: TestClient) async throws {
 
     let before = client.messages.count
     client.send(json: #"[{"jsonrpc":"2.0","id":"b1","method":"ping"},{"jsonrpc":"2.0","id":"b2","method":"agent/run","params":["echo","in a batch"]}]"#)
-    let batch = try #require(try await client.probeMessage(from: before) { $0.arrayValue != nil }.message.arrayValue)
+    let batch = try #require(try await client.waitFor(from: before) { $0.arrayValue != nil }.message.arrayValue)
     #expect(batch.count == 2)
     #expect(batch.first { $0["id"] == "b2" }?["result", "output"] == .string("in a batch"))
 
-    #expect(try await client.probeCall("ping")["result"] == .object([:]))
-    let shutdown = try await client.probeCall("shutdown")
+    #expect(try await client.request("ping")["result"] == .object([:]))
+    let shutdown = try await client.request("shutdown")
     #expect(shutdown["result"] == .null)
     client.notify("exit")
-    #expect(try await client.probeExit() == 0)
+    #expect(try await client.waitForExit() == 0)
 }
 
 // MARK: - Tests
@@ -149,10 +149,10 @@ private func playFramingConversation(_ client: TestClient) async throws {
         let client = TestClient(framing: .contentLength)
         let body = #"{"jsonrpc":"2.0","id":"h","method":"agent/run","params":["echo","headers are fine"]}"#
         client.sendRaw(header.replacingOccurrences(of: "{n}", with: String(body.utf8.count)) + body)
-        let reply = try await client.probeReply(to: .string("h"))
+        let reply = try await client.response(to: .string("h")).message
         #expect(reply["result", "output"] == .string("headers are fine"))
         // And the stream continues with ordinary frames.
-        #expect(try await client.probeCall("ping")["result"] == .object([:]))
+        #expect(try await client.request("ping")["result"] == .object([:]))
         #expect(client.rawBytes.starts(with: Array("Content-Length: ".utf8)))
     }
 
@@ -167,15 +167,15 @@ private func playFramingConversation(_ client: TestClient) async throws {
         bytes += framedBytes(#"{"jsonrpc":"2.0","id":5,"method":"agents/list"}"#, framing)
         client.sendBytewise(bytes)
 
-        #expect(try await client.probeReply(to: .integer(1))["result"] == .object([:]))
-        let run = try await client.probeReply(to: .string("two"))
+        #expect(try await client.response(to: .integer(1)).message["result"] == .object([:]))
+        let run = try await client.response(to: .string("two")).message
         #expect(run["result", "output"] == .string("one byte at a time"))
         #expect(run["result", "stopReason"] == .string("end_turn"))
-        let batch = try await client.probeMessage { $0.arrayValue != nil }.message.arrayValue ?? []
+        let batch = try await client.waitFor { $0.arrayValue != nil }.message.arrayValue ?? []
         #expect(batch.count == 2)
         #expect(batch.first { $0["id"] == 3 }?["result"] == .object([:]))
         #expect(batch.first { $0["id"] == 4 }?["error", "code"] == -32601)
-        let list = try await client.probeReply(to: .integer(5))
+        let list = try await client.response(to: .integer(5)).message
         #expect(list["result", "agents"]?.arrayValue?.isEmpty == false)
         #expect(!client.messages.contains { $0.stringValue != nil }, "framing problems: \(client.messages.filter { $0.stringValue != nil })")
         if framing == .contentLength {
@@ -186,13 +186,13 @@ private func playFramingConversation(_ client: TestClient) async throws {
     @Test(arguments: Framing.allCases)
     func oversizedMessageIsSkippedWithAnError(framing: Framing) async throws {
         let client = TestClient(framing: framing, maxMessageBytes: 2048)
-        #expect(try await client.probeCall("ping")["result"] == .object([:]))
+        #expect(try await client.request("ping")["result"] == .object([:]))
 
         let big = #"{"jsonrpc":"2.0","id":"big","method":"agent/run","params":{"agent":"echo","input":""#
             + String(repeating: "x", count: 5000) + #""}}"#
         let start = client.messages.count
         client.send(json: big)
-        let between = try await client.probeUntilSentinel(since: start)
+        let between = try await client.messagesBeforeSentinel(since: start)
         #expect(between.count == 1, "received: \(between.map(\.jsonString))")
         let reply = between.first
         framingExpectError(reply, code: -32002, id: .null)
@@ -201,7 +201,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         #expect(!client.messages.contains { $0["id"] == "big" }, "the oversized request must not be run")
 
         // The next request is answered normally.
-        let run = try await client.probeCall("agent/run", ["agent": "echo", "input": "still here"])
+        let run = try await client.request("agent/run", ["agent": "echo", "input": "still here"])
         #expect(run["result", "output"] == .string("still here"))
     }
 
@@ -218,7 +218,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         bytes += framedBytes(#"{"jsonrpc":"2.0","id":"after","method":"ping"}"#, framing)
         client.sendChunked(bytes, size: 100)
 
-        let after = try await client.probeReply(to: .string("after"))
+        let after = try await client.response(to: .string("after")).message
         #expect(after["result"] == .object([:]))
         let replies = client.messages
         #expect(replies.count == 2, "received: \(replies.map(\.jsonString))")
@@ -235,7 +235,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         let suffix = #""}}"#
         let input = String(repeating: "y", count: 2048 - prefix.utf8.count - suffix.utf8.count)
         client.send(json: prefix + input + suffix)
-        let reply = try await client.probeReply(to: .string("fits"))
+        let reply = try await client.response(to: .string("fits")).message
         #expect(reply["result", "output"] == .string(input))
     }
 
@@ -244,7 +244,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         let client = TestClient(framing: framing, maxMessageBytes: 2048)
         let big = #"{"jsonrpc":"2.0","id":"big","method":"ping","params":[""# + String(repeating: "z", count: 4000) + #""]}"#
         client.sendRaw(framedBytes(big, framing) + framedBytes(#"{"jsonrpc":"2.0","id":"next","method":"ping"}"#, framing))
-        #expect(try await client.probeReply(to: .string("next"))["result"] == .object([:]))
+        #expect(try await client.response(to: .string("next")).message["result"] == .object([:]))
         let messages = client.messages
         #expect(messages.count == 2, "received: \(messages.map(\.jsonString))")
         framingExpectError(messages.first, code: -32002, id: .null)
@@ -257,10 +257,10 @@ private func playFramingConversation(_ client: TestClient) async throws {
         for (index, garbage) in ["this is not json", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"", "<html>"].enumerated() {
             let start = client.messages.count
             client.send(json: garbage)
-            let between = try await client.probeUntilSentinel(since: start)
+            let between = try await client.messagesBeforeSentinel(since: start)
             #expect(between.count == 1, "after \(garbage): \(between.map(\.jsonString))")
             framingExpectError(between.first, code: -32700, id: .null)
-            let run = try await client.probeCall("agent/run", ["agent": "echo", "input": .string("alive \(index)")])
+            let run = try await client.request("agent/run", ["agent": "echo", "input": .string("alive \(index)")])
             #expect(run["result", "output"] == .string("alive \(index)"))
         }
     }
@@ -268,13 +268,13 @@ private func playFramingConversation(_ client: TestClient) async throws {
     @Test(arguments: Framing.allCases)
     func invalidUTF8GetsParseError(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        #expect(try await client.probeCall("ping")["result"] == .object([:]))
+        #expect(try await client.request("ping")["result"] == .object([:]))
         let start = client.messages.count
         let body: [UInt8] = Array(#"{"jsonrpc":"2.0","id":1,"method":"agent/run","params":["echo",""#.utf8) + [0xFF, 0xFE] + Array(#""]}"#.utf8)
         var bytes: [UInt8] = []
         framing.appendFrame(body: body, to: &bytes)
         client.sendRaw(bytes)
-        let between = try await client.probeUntilSentinel(since: start)
+        let between = try await client.messagesBeforeSentinel(since: start)
         #expect(between.count == 1, "received: \(between.map(\.jsonString))")
         framingExpectError(between.first, code: -32700, id: .null)
     }
@@ -282,9 +282,9 @@ private func playFramingConversation(_ client: TestClient) async throws {
     @Test func newlineDelimitedAcceptsCRLFAndBlankLines() async throws {
         let client = TestClient(framing: .newlineDelimited)
         client.sendRaw("\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\n\n  \n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\r\n")
-        #expect(try await client.probeReply(to: .integer(1))["result"] == .object([:]))
-        #expect(try await client.probeReply(to: .integer(2))["result"] == .object([:]))
-        let between = try await client.probeUntilSentinel(since: client.messages.count)
+        #expect(try await client.response(to: .integer(1)).message["result"] == .object([:]))
+        #expect(try await client.response(to: .integer(2)).message["result"] == .object([:]))
+        let between = try await client.messagesBeforeSentinel(since: client.messages.count)
         #expect(between.isEmpty)
         #expect(client.messages.count == 3, "blank lines get no reply: \(client.messages.map(\.jsonString))")
     }
@@ -292,9 +292,9 @@ private func playFramingConversation(_ client: TestClient) async throws {
     @Test func badContentLengthHeaderIsAnErrorAndTheStreamRecovers() async throws {
         let client = TestClient(framing: .contentLength)
         client.sendRaw("Content-Length: abc\r\n\r\n")
-        let first = try await client.probeMessage { _ in true }.message
+        let first = try await client.waitFor { _ in true }.message
         framingExpectError(first, code: -32700, id: .null)
-        #expect(try await client.probeCall("ping")["result"] == .object([:]))
+        #expect(try await client.request("ping")["result"] == .object([:]))
         #expect(client.messages.count == 2)
     }
 
@@ -304,7 +304,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         var bytes: [UInt8] = []
         for i in 1...50 { bytes += framedBytes(#"{"jsonrpc":"2.0","id":\#(i),"method":"ping"}"#, framing) }
         client.sendRaw(bytes)
-        for i in 1...50 { #expect(try await client.probeReply(to: .integer(Int64(i)))["result"] == .object([:])) }
+        for i in 1...50 { #expect(try await client.response(to: .integer(Int64(i))).message["result"] == .object([:])) }
         #expect(client.messages.count == 50)
         // Quick requests are answered in the order they were sent.
         #expect(client.messages.compactMap { $0["id"]?.integerValue } == Array(1...50))

@@ -11,7 +11,7 @@ import Testing
     @Test(arguments: Framing.allCases)
     func initializeDescribesTheServer(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let reply = try await client.probeCall(
+        let reply = try await client.request(
             "initialize",
             ["protocolVersion": "agentwire/1", "clientInfo": ["name": "lifecycle-test", "version": "0.0.1"], "capabilities": [:]])
         #expect(reply["jsonrpc"] == .string("2.0"))
@@ -30,14 +30,14 @@ import Testing
 
     @Test func initializeWithoutParams() async throws {
         let client = TestClient()
-        let reply = try await client.probeCall("initialize")
+        let reply = try await client.request("initialize")
         #expect(reply["result", "protocolVersion"] == .string("agentwire/1"))
     }
 
     @Test(arguments: Framing.allCases)
     func runWorksWithoutInitialize(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let reply = try await client.probeCall("agent/run", ["agent": "echo", "input": "no handshake needed"])
+        let reply = try await client.request("agent/run", ["agent": "echo", "input": "no handshake needed"])
         #expect(reply["error"] == nil, "reply: \(reply.jsonString)")
         #expect(reply["result", "output"] == .string("no handshake needed"))
         #expect(reply["result", "stopReason"] == .string("end_turn"))
@@ -45,54 +45,54 @@ import Testing
 
     @Test func initializedNotificationGetsNoReply() async throws {
         let client = TestClient()
-        _ = try await client.probeCall("initialize", ["protocolVersion": "agentwire/1"])
+        _ = try await client.request("initialize", ["protocolVersion": "agentwire/1"])
         var start = client.messages.count
         client.notify("initialized")
-        let between = try await client.probeUntilSentinel(since: start)
+        let between = try await client.messagesBeforeSentinel(since: start)
         #expect(between.isEmpty, "unexpected: \(between.map(\.jsonString))")
         start = client.messages.count
         client.notify("initialized", [:])
-        let alsoWithParams = try await client.probeUntilSentinel(since: start)
+        let alsoWithParams = try await client.messagesBeforeSentinel(since: start)
         #expect(alsoWithParams.isEmpty, "unexpected: \(alsoWithParams.map(\.jsonString))")
     }
 
     @Test(arguments: Framing.allCases)
     func shutdownRefusesNewRunsThenExitIsStatusZero(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        _ = try await client.probeCall("initialize")
+        _ = try await client.request("initialize")
         client.notify("initialized")
 
-        let shutdown = try await client.probeCall("shutdown")
+        let shutdown = try await client.request("shutdown")
         #expect(shutdown["jsonrpc"] == .string("2.0"))
         #expect(shutdown["error"] == nil, "reply: \(shutdown.jsonString)")
         #expect(shutdown.objectValue?.keys.contains("result") == true, "the result member must be present")
         #expect(shutdown["result"] == .null)
 
         let runId = client.sendRequest("agent/run", ["agent": "echo", "input": "too late"])
-        let refused = try await client.probeReply(to: runId)
+        let refused = try await client.response(to: runId).message
         #expect(refused["id"] == runId.json)
         #expect(refused["error", "code"] == -32003, "reply: \(refused.jsonString)")
         #expect(refused["result"] == nil)
         #expect(client.notifications("run/started").isEmpty, "no run may start after shutdown")
 
         client.notify("exit")
-        #expect(try await client.probeExit() == 0)
+        #expect(try await client.waitForExit() == 0)
         // exit is a notification: nothing answers it.
         #expect(client.messages.count == 3, "received: \(client.messages.map(\.jsonString))")
     }
 
     @Test func exitWithoutShutdownIsStatusOne() async throws {
         let client = TestClient()
-        #expect(try await client.probeCall("ping")["result"] == .object([:]))
+        #expect(try await client.request("ping")["result"] == .object([:]))
         client.notify("exit")
-        #expect(try await client.probeExit() == 1)
+        #expect(try await client.waitForExit() == 1)
         #expect(client.messages.count == 1)
     }
 
     @Test func exitAsFirstMessageIsStatusOne() async throws {
         let client = TestClient(framing: .contentLength)
         client.notify("exit")
-        #expect(try await client.probeExit() == 1)
+        #expect(try await client.waitForExit() == 1)
         #expect(client.messages.isEmpty)
     }
 
@@ -101,10 +101,10 @@ import Testing
         let client = TestClient(framing: framing)
         let input = "the run finishes after end of input"
         let id = client.sendRequest("agent/run", ["agent": "echo-slow", "input": .string(input)])
-        let started = try await client.probeMessage { $0["method"] == .string("run/started") }.message
+        let started = try await client.waitFor { $0["method"] == .string("run/started") }.message
         client.closeInput()
 
-        let reply = try await client.probeReply(to: id, timeout: .seconds(30))
+        let reply = try await client.response(to: id, timeout: .seconds(30)).message
         #expect(reply["error"] == nil, "reply: \(reply.jsonString)")
         #expect(reply["result", "output"] == .string(input))
         #expect(reply["result", "stopReason"] == .string("end_turn"))
@@ -112,17 +112,17 @@ import Testing
         let tokens = client.notifications("run/token").compactMap { $0["params", "text"]?.stringValue }
         #expect(tokens.joined() == input)
 
-        try await client.probeOutputClosed()
-        #expect(try await client.probeExit() == 0)
+        try await client.waitForOutputClosed()
+        #expect(try await client.waitForExit() == 0)
         // The response was the last thing written.
         #expect(client.messages.last == reply)
     }
 
     @Test func endOfInputWithNothingInFlightIsStatusZero() async throws {
         let client = TestClient()
-        #expect(try await client.probeCall("ping")["result"] == .object([:]))
+        #expect(try await client.request("ping")["result"] == .object([:]))
         client.closeInput()
-        #expect(try await client.probeExit() == 0)
+        #expect(try await client.waitForExit() == 0)
     }
 
     @Test func endOfInputRightAfterRequestsStillAnswersThem() async throws {
@@ -130,10 +130,10 @@ import Testing
         client.sendRequest("ping", id: .string("p"))
         client.sendRequest("agent/run", ["echo", "answered before exit"], id: .string("r"))
         client.closeInput()
-        try await client.probeOutputClosed()
-        #expect(try await client.probeReply(to: .string("p"))["result"] == .object([:]))
-        #expect(try await client.probeReply(to: .string("r"))["result", "output"] == .string("answered before exit"))
-        #expect(try await client.probeExit() == 0)
+        try await client.waitForOutputClosed()
+        #expect(try await client.response(to: .string("p")).message["result"] == .object([:]))
+        #expect(try await client.response(to: .string("r")).message["result", "output"] == .string("answered before exit"))
+        #expect(try await client.waitForExit() == 0)
     }
 
     @Test(arguments: ["$/setTrace", "notifications/initialized", "workspace/didChangeConfiguration", "foo", "run/started"])
@@ -143,10 +143,10 @@ import Testing
         client.notify(method)
         client.notify(method, ["value": 1])
         client.notify(method, [1, 2, 3])
-        let between = try await client.probeUntilSentinel(since: start)
+        let between = try await client.messagesBeforeSentinel(since: start)
         #expect(between.isEmpty, "unexpected: \(between.map(\.jsonString))")
         // And the server still works.
-        let run = try await client.probeCall("agent/run", ["agent": "echo", "input": "ok"])
+        let run = try await client.request("agent/run", ["agent": "echo", "input": "ok"])
         #expect(run["result", "output"] == .string("ok"))
     }
 
@@ -157,7 +157,7 @@ import Testing
         client.notify("$/cancelRequest", ["id": [1]])
         client.notify("$/cancel_request", ["wrong": 1])
         client.notify("notifications/cancelled", [:])
-        let between = try await client.probeUntilSentinel(since: start)
+        let between = try await client.messagesBeforeSentinel(since: start)
         #expect(between.isEmpty, "unexpected: \(between.map(\.jsonString))")
     }
 }

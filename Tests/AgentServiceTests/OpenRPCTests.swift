@@ -50,10 +50,10 @@ import Testing
     @Test func listedRequestsAreReallyHandled() async throws {
         let client = TestClient()
         for method in AgentServer.requestMethods where method != "shutdown" {
-            let reply = try await client.awaitCall(method, ["runId": "run_none", "agent": "echo", "input": "x"])
+            let reply = try await client.request(method, ["runId": "run_none", "agent": "echo", "input": "x"])
             #expect(reply["error", "code"] != .integer(-32601), "\(method) is listed but not handled")
         }
-        let unknown = try await client.awaitCall("agents/unlisted")
+        let unknown = try await client.request("agents/unlisted")
         #expect(unknown["error", "code"] == .integer(-32601))
     }
 }

@@ -4,7 +4,7 @@ import Testing
 @Suite struct SmokeTests {
     @Test func pingAnswersEmptyObject() async throws {
         let client = TestClient()
-        let reply = try await client.awaitCall("ping")
+        let reply = try await client.request("ping")
         #expect(reply["result"] == .object([:]))
     }
 }

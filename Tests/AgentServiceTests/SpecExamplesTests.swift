@@ -6,109 +6,9 @@ import Testing
 // The examples of the JSON-RPC 2.0 specification, section 7, played against the server in both framings.
 // Where the spec calls `subtract`, `sum` or `get_data` we call `agent/run` (the echo agent) or `ping`;
 // where it calls a method that does not exist (`foobar`, `foo.get`) we keep a method that does not exist.
-//
-// A missing reply is proven with a sentinel: after the message under test the client sends a `ping` with a
-// fresh id, and the ping's reply must be the next thing the server writes.
+// A missing reply is proven with a sentinel ping (see `TestClient.exchange`).
 
-// MARK: - Helpers (also used by FramingTests and LifecycleTests)
-
-// The tests are async and only ever poll: the server's runs are tasks on the Swift concurrency pool, which is
-// as small as the machine (two threads on CI), so a test blocking a pool thread on a condition could starve
-// the very run it waits for.
-
-/// What the server wrote after one message, up to (not including) the reply to the sentinel ping.
-struct ProbeExchange {
-    /// Everything, in arrival order.
-    var all: [JSONValue]
-    /// Replies: response objects and batch arrays.
-    var replies: [JSONValue] { all.filter { !isProbeServerNotification($0) } }
-    /// Notifications the server sent (`run/started`, `run/step`, `run/token`).
-    var notifications: [JSONValue] { all.filter(isProbeServerNotification) }
-}
-
-/// A notification from the server (`run/...`), as opposed to a reply.
-func isProbeServerNotification(_ message: JSONValue) -> Bool {
-    message.objectValue != nil && message["method"] != nil && message["id"] == nil
-}
-
-extension TestClient {
-    /// Whether the server has closed its output, without waiting.
-    var probeOutputIsClosed: Bool { (try? waitForOutputClosed(timeout: .zero)) != nil }
-
-    /// Polls for the first message from index `start` on that satisfies `predicate`.
-    func probeMessage(
-        from start: Int = 0, timeout: Duration = .seconds(30), where predicate: (JSONValue) -> Bool
-    ) async throws -> (index: Int, message: JSONValue) {
-        let deadline = ContinuousClock.now + timeout
-        var index = start
-        while true {
-            let closed = probeOutputIsClosed
-            let all = messages
-            while index < all.count {
-                if predicate(all[index]) { return (index, all[index]) }
-                index += 1
-            }
-            if closed { throw TestClientError.closed(waitingFor: "a matching message") }
-            if ContinuousClock.now > deadline { throw TestClientError.timeout(received: all.count) }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-    }
-
-    /// Polls for the response (result or error) carrying `id`.
-    func probeReply(to id: RequestID, timeout: Duration = .seconds(30)) async throws -> JSONValue {
-        try await probeMessage(timeout: timeout) { $0["method"] == nil && $0["id"].flatMap(RequestID.init) == id }.message
-    }
-
-    /// Sends a request and polls for its response.
-    func probeCall(_ method: String, _ params: JSONValue? = nil, id: RequestID? = nil) async throws -> JSONValue {
-        try await probeReply(to: sendRequest(method, params, id: id))
-    }
-
-    /// Polls until the server has closed its output.
-    func probeOutputClosed(timeout: Duration = .seconds(30)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while !probeOutputIsClosed {
-            if ContinuousClock.now > deadline { throw TestClientError.timeout(received: messages.count) }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-    }
-
-    /// Polls until the server has exited; returns its exit status.
-    func probeExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        try await probeOutputClosed(timeout: timeout)
-        return try waitForExit(timeout: .zero)
-    }
-
-    /// Sends a `ping` with a fresh id and returns everything received from index `start` up to (not
-    /// including) its reply. The server reads in order, so whatever the messages before the ping were going
-    /// to answer right away has been answered by then.
-    func probeUntilSentinel(since start: Int, timeout: Duration = .seconds(30)) async throws -> [JSONValue] {
-        let sentinel = RequestID.string("sentinel-\(UUID().uuidString)")
-        sendRequest("ping", id: sentinel)
-        let (end, pong) = try await probeMessage(from: start, timeout: timeout) {
-            $0["method"] == nil && $0["id"].flatMap(RequestID.init) == sentinel
-        }
-        #expect(pong["result"] == .object([:]), "the sentinel ping must be answered with {}")
-        return Array(messages[start..<end])
-    }
-
-    /// Sends `text` as one frame, waits for `replies` replies (response objects or batch arrays; run
-    /// notifications do not count), then sends a sentinel `ping` and returns everything received in between.
-    func probeExchange(_ text: String, replies expected: Int = 0, timeout: Duration = .seconds(30)) async throws
-        -> ProbeExchange
-    {
-        let start = messages.count
-        send(json: text)
-        if expected > 0 {
-            var seen = 0
-            _ = try await probeMessage(from: start, timeout: timeout) { message in
-                if !isProbeServerNotification(message) { seen += 1 }
-                return seen == expected
-            }
-        }
-        return ProbeExchange(all: try await probeUntilSentinel(since: start, timeout: timeout))
-    }
-}
+// MARK: - Helpers
 
 /// The spec writes its examples over several lines; newline-delimited framing needs them on one.
 private func specWire(_ text: String, _ framing: Framing) -> String {
@@ -158,12 +58,12 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func callWithPositionalParams(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let first = try await client.probeExchange(
+        let first = try await client.exchange(
             #"{"jsonrpc": "2.0", "method": "agent/run", "params": ["echo", "42 23"], "id": 1}"#, replies: 1)
         #expect(first.replies.count == 1)
         specExpectRunResult(first.replies.first, id: 1, output: "42 23")
 
-        let second = try await client.probeExchange(
+        let second = try await client.exchange(
             #"{"jsonrpc": "2.0", "method": "agent/run", "params": ["echo", "23 42"], "id": 2}"#, replies: 1)
         #expect(second.replies.count == 1)
         specExpectRunResult(second.replies.first, id: 2, output: "23 42")
@@ -174,12 +74,12 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func callWithNamedParamsInEitherOrder(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let first = try await client.probeExchange(
+        let first = try await client.exchange(
             #"{"jsonrpc": "2.0", "method": "agent/run", "params": {"agent": "echo", "input": "42 23"}, "id": 3}"#, replies: 1)
         #expect(first.replies.count == 1)
         specExpectRunResult(first.replies.first, id: 3, output: "42 23")
 
-        let second = try await client.probeExchange(
+        let second = try await client.exchange(
             #"{"jsonrpc": "2.0", "method": "agent/run", "params": {"input": "42 23", "agent": "echo"}, "id": 4}"#, replies: 1)
         #expect(second.replies.count == 1)
         specExpectRunResult(second.replies.first, id: 4, output: "42 23")
@@ -188,7 +88,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func runStreamsItsNotificationsBeforeTheResult(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange(
+        let exchange = try await client.exchange(
             #"{"jsonrpc": "2.0", "method": "agent/run", "params": ["echo", "42 23"], "id": 1}"#, replies: 1)
         let result = try #require(exchange.replies.first)
         let runId = try #require(result["result", "runId"]?.stringValue)
@@ -206,9 +106,9 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func notificationsGetNoReply(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let update = try await client.probeExchange(#"{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}"#)
+        let update = try await client.exchange(#"{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}"#)
         #expect(update.all.isEmpty, "unexpected: \(update.all.map(\.jsonString))")
-        let foobar = try await client.probeExchange(#"{"jsonrpc": "2.0", "method": "foobar"}"#)
+        let foobar = try await client.exchange(#"{"jsonrpc": "2.0", "method": "foobar"}"#)
         #expect(foobar.all.isEmpty, "unexpected: \(foobar.all.map(\.jsonString))")
     }
 
@@ -217,7 +117,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func nonExistentMethod(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange(#"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#, replies: 1)
+        let exchange = try await client.exchange(#"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#, replies: 1)
         #expect(exchange.all.count == 1)
         specExpectError(exchange.replies.first, code: -32601, id: .string("1"))
         #expect(exchange.replies.first?["error", "message"] == .string("Method not found"))
@@ -228,7 +128,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func invalidJSON(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange(#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#, replies: 1)
+        let exchange = try await client.exchange(#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#, replies: 1)
         #expect(exchange.all.count == 1)
         specExpectError(exchange.replies.first, code: -32700, id: .null)
         #expect(exchange.replies.first?["error", "message"] == .string("Parse error"))
@@ -239,7 +139,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func invalidRequestObject(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange(#"{"jsonrpc": "2.0", "method": 1, "params": "bar"}"#, replies: 1)
+        let exchange = try await client.exchange(#"{"jsonrpc": "2.0", "method": 1, "params": "bar"}"#, replies: 1)
         #expect(exchange.all.count == 1)
         specExpectError(exchange.replies.first, code: -32600, id: .null)
         #expect(exchange.replies.first?["error", "message"] == .string("Invalid Request"))
@@ -256,7 +156,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
               {"jsonrpc": "2.0", "method"
             ]
             """
-        let exchange = try await client.probeExchange(specWire(text, framing), replies: 1)
+        let exchange = try await client.exchange(specWire(text, framing), replies: 1)
         // One error object, not an array, and nothing was run.
         #expect(exchange.all.count == 1, "received: \(exchange.all.map(\.jsonString))")
         #expect(exchange.replies.first?.arrayValue == nil)
@@ -268,7 +168,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func emptyBatch(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange("[]", replies: 1)
+        let exchange = try await client.exchange("[]", replies: 1)
         #expect(exchange.all.count == 1)
         #expect(exchange.replies.first?.arrayValue == nil, "an empty batch is answered with one object, not an array")
         specExpectError(exchange.replies.first, code: -32600, id: .null)
@@ -279,7 +179,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func batchOfOneInvalidMember(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange("[1]", replies: 1)
+        let exchange = try await client.exchange("[1]", replies: 1)
         #expect(exchange.all.count == 1)
         let batch = try #require(exchange.replies.first?.arrayValue, "expected an array")
         #expect(batch.count == 1)
@@ -291,7 +191,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func batchOfThreeInvalidMembers(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange("[1,2,3]", replies: 1)
+        let exchange = try await client.exchange("[1,2,3]", replies: 1)
         #expect(exchange.all.count == 1)
         let batch = try #require(exchange.replies.first?.arrayValue, "expected an array")
         #expect(batch.count == 3)
@@ -313,7 +213,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
               {"jsonrpc": "2.0", "method": "ping", "id": "9"}
             ]
             """
-        let exchange = try await client.probeExchange(specWire(text, framing), replies: 1)
+        let exchange = try await client.exchange(specWire(text, framing), replies: 1)
         #expect(exchange.replies.count == 1, "replies: \(exchange.replies.map(\.jsonString))")
         let batch = try #require(exchange.replies.first?.arrayValue, "expected an array")
         #expect(batch.count == 5, "batch: \(batch.map(\.jsonString))")
@@ -328,7 +228,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
 
         // The runs' notifications came on their own, all before the array.
         let arrayIndex = try #require(exchange.all.firstIndex { $0.arrayValue != nil })
-        #expect(exchange.all[..<arrayIndex].allSatisfy(isProbeServerNotification))
+        #expect(exchange.all[..<arrayIndex].allSatisfy { $0.isNotification })
         #expect(exchange.notifications.filter { $0["method"] == .string("run/started") }.count == 2)
     }
 
@@ -343,7 +243,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
               {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}
             ]
             """
-        let exchange = try await client.probeExchange(specWire(text, framing))
+        let exchange = try await client.exchange(specWire(text, framing))
         #expect(exchange.all.isEmpty, "unexpected: \(exchange.all.map(\.jsonString))")
     }
 
@@ -357,7 +257,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
              {"jsonrpc":"2.0","id":"fast","method":"agent/run","params":["echo","alpha beta"]},
              {"jsonrpc":"2.0","id":"p","method":"ping"}]
             """#
-        let exchange = try await client.probeExchange(specWire(text, framing), replies: 1)
+        let exchange = try await client.exchange(specWire(text, framing), replies: 1)
         #expect(exchange.replies.count == 1, "replies: \(exchange.replies.map(\.jsonString))")
         let batch = try #require(exchange.replies.first?.arrayValue, "expected an array")
         #expect(batch.count == 3)
@@ -382,11 +282,11 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func nullParamsAreAccepted(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let ping = try await client.probeExchange(#"{"jsonrpc":"2.0","id":1,"method":"ping","params":null}"#, replies: 1)
+        let ping = try await client.exchange(#"{"jsonrpc":"2.0","id":1,"method":"ping","params":null}"#, replies: 1)
         #expect(ping.all.count == 1)
         specExpectPing(ping.replies.first, id: 1)
 
-        let list = try await client.probeExchange(#"{"jsonrpc":"2.0","id":2,"method":"agents/list","params":null}"#, replies: 1)
+        let list = try await client.exchange(#"{"jsonrpc":"2.0","id":2,"method":"agents/list","params":null}"#, replies: 1)
         #expect(list.all.count == 1)
         let reply = try #require(list.replies.first)
         #expect(reply["id"] == 2)
@@ -396,7 +296,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
         #expect(names.contains("echo-slow"))
 
         // On agent/run, null params are absent params: the agent is missing.
-        let run = try await client.probeExchange(#"{"jsonrpc":"2.0","id":3,"method":"agent/run","params":null}"#, replies: 1)
+        let run = try await client.exchange(#"{"jsonrpc":"2.0","id":3,"method":"agent/run","params":null}"#, replies: 1)
         specExpectError(run.replies.first, code: -32602, id: 3)
         #expect(run.replies.first?["error", "data", "field"] == .string("params.agent"))
     }
@@ -416,12 +316,12 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     func invalidRequestsCarryTheIdWhenReadable(framing: Framing, example: (text: String, id: JSONValue)) async throws {
         let (text, id) = example
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange(text, replies: 1)
+        let exchange = try await client.exchange(text, replies: 1)
         #expect(exchange.all.count == 1)
         specExpectError(exchange.replies.first, code: -32600, id: id)
 
         // The same inside a batch.
-        let batched = try await client.probeExchange("[\(text)]", replies: 1)
+        let batched = try await client.exchange("[\(text)]", replies: 1)
         let batch = try #require(batched.replies.first?.arrayValue, "expected an array")
         #expect(batch.count == 1)
         specExpectError(batch.first, code: -32600, id: id)
@@ -439,7 +339,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
         ])
     func invalidInputOnRunIsInvalidParams(framing: Framing, params: String) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange(
+        let exchange = try await client.exchange(
             #"{"jsonrpc":"2.0","id":"bad","method":"agent/run","params":\#(params)}"#, replies: 1)
         #expect(exchange.all.count == 1, "a rejected run sends no notifications: \(exchange.all.map(\.jsonString))")
         let reply = exchange.replies.first
@@ -450,7 +350,7 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func unknownAgentNamesTheAvailableOnes(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.probeExchange(
+        let exchange = try await client.exchange(
             #"{"jsonrpc":"2.0","id":5,"method":"agent/run","params":{"agent":"nobody","input":"hi"}}"#, replies: 1)
         #expect(exchange.all.count == 1, "received: \(exchange.all.map(\.jsonString))")
         let reply = exchange.replies.first
@@ -473,14 +373,14 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
         let client = TestClient(framing: framing)
         let id = try JSONValue.parse(idText, allowScalars: true)
 
-        let ping = try await client.probeExchange(#"{"jsonrpc":"2.0","id":\#(idText),"method":"ping"}"#, replies: 1)
+        let ping = try await client.exchange(#"{"jsonrpc":"2.0","id":\#(idText),"method":"ping"}"#, replies: 1)
         #expect(ping.all.count == 1)
         specExpectPing(ping.replies.first, id: id)
 
-        let unknown = try await client.probeExchange(#"{"jsonrpc":"2.0","id":\#(idText),"method":"foo.get"}"#, replies: 1)
+        let unknown = try await client.exchange(#"{"jsonrpc":"2.0","id":\#(idText),"method":"foo.get"}"#, replies: 1)
         specExpectError(unknown.replies.first, code: -32601, id: id)
 
-        let run = try await client.probeExchange(
+        let run = try await client.exchange(
             #"{"jsonrpc":"2.0","id":\#(idText),"method":"agent/run","params":["echo","same id"]}"#, replies: 1)
         #expect(run.replies.count == 1)
         specExpectRunResult(run.replies.first, id: id, output: "same id")

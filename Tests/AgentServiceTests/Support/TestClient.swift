@@ -16,14 +16,13 @@ final class TestClient: @unchecked Sendable {
     let framing: Framing
     private let toServer: Int32
     private let fromServer: Int32
-    private let condition = NSCondition()
+    private let lock = NSLock()
     private var received: [JSONValue] = []
     private var rawOutput: [UInt8] = []
     private var outputClosed = false
     private var inputClosed = false
     private var nextId: Int64 = 1
     private var process: Process?
-    private var exitStatus: Int32?
     private let inProcessExit = ExitBox()
 
     /// Starts an in-process server on pipes.
@@ -115,7 +114,7 @@ final class TestClient: @unchecked Sendable {
     /// Sends a request and returns its id.
     @discardableResult
     func sendRequest(_ method: String, _ params: JSONValue? = nil, id: RequestID? = nil) -> RequestID {
-        let id = id ?? condition.withLock {
+        let id = id ?? lock.withLock {
             defer { nextId += 1 }
             return RequestID.integer(nextId)
         }
@@ -127,16 +126,10 @@ final class TestClient: @unchecked Sendable {
         send(Envelope.notification(method: method, params: params))
     }
 
-    /// Sends a request and waits for its response.
-    func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration = .seconds(10)) throws -> JSONValue {
-        let id = sendRequest(method, params)
-        return try response(to: id, timeout: timeout)
-    }
-
     /// Closes the server's stdin (EOF). Only the first call closes, so a reused descriptor number is
     /// never closed by mistake.
     func closeInput() {
-        let first = condition.withLock {
+        let first = lock.withLock {
             defer { inputClosed = true }
             return !inputClosed
         }
@@ -146,61 +139,71 @@ final class TestClient: @unchecked Sendable {
     // MARK: Receiving
 
     /// Every message received so far, in order.
-    var messages: [JSONValue] { condition.withLock { received } }
+    var messages: [JSONValue] { lock.withLock { received } }
 
     /// Everything the server wrote, byte for byte.
-    var rawBytes: [UInt8] { condition.withLock { rawOutput } }
-
-    /// Waits for the first message (from index `from` on) that satisfies `predicate`.
-    func waitFor(
-        from start: Int = 0, timeout: Duration = .seconds(10), _ predicate: (JSONValue) -> Bool
-    ) throws -> JSONValue {
-        let deadline = Date().addingTimeInterval(timeout.seconds)
-        condition.lock()
-        defer { condition.unlock() }
-        var index = start
-        while true {
-            while index < received.count {
-                if predicate(received[index]) { return received[index] }
-                index += 1
-            }
-            if outputClosed { throw TestClientError.closed(waitingFor: "a matching message") }
-            if !condition.wait(until: deadline) { throw TestClientError.timeout(received: received.count) }
-        }
-    }
-
-    /// Waits for the response carrying `id`.
-    func response(to id: RequestID, timeout: Duration = .seconds(10)) throws -> JSONValue {
-        try waitFor(timeout: timeout) { $0["id"].flatMap(RequestID.init) == id && $0["method"] == nil }
-    }
+    var rawBytes: [UInt8] { lock.withLock { rawOutput } }
 
     /// Notifications with `method` received so far.
     func notifications(_ method: String) -> [JSONValue] {
-        messages.filter { $0["method"]?.stringValue == method && $0["id"] == nil }
+        messages.filter { $0.isNotification && $0["method"]?.stringValue == method }
+    }
+
+    // MARK: Waiting
+
+    // Every wait is async and polls: the server's runs are tasks on the Swift concurrency pool, which is as
+    // small as the machine (two threads on CI), so a test blocking a pool thread could starve the very run
+    // it waits for.
+
+    /// Waits for the first message from index `start` on that satisfies `predicate`; fails as soon as the
+    /// server has closed its output without sending one.
+    func waitFor(
+        from start: Int = 0, timeout: Duration = .seconds(60), _ predicate: (JSONValue) -> Bool
+    ) async throws -> ReceivedMessage {
+        var index = start
+        return try await poll(timeout: timeout) {
+            let (closed, all) = lock.withLock { (outputClosed, received) }
+            while index < all.count {
+                if predicate(all[index]) { return ReceivedMessage(index: index, message: all[index]) }
+                index += 1
+            }
+            if closed { throw TestClientError.closed(waitingFor: "a matching message") }
+            return nil
+        }
+    }
+
+    /// Waits for the response (result or error) carrying `id`.
+    func response(to id: RequestID, timeout: Duration = .seconds(60)) async throws -> ReceivedMessage {
+        try await waitFor(timeout: timeout) { $0.isResponse(to: id) }
+    }
+
+    /// Sends a request and waits for its response.
+    func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration = .seconds(60)) async throws -> JSONValue {
+        try await response(to: sendRequest(method, params), timeout: timeout).message
     }
 
     /// Waits until the server closes its stdout.
-    func waitForOutputClosed(timeout: Duration = .seconds(10)) throws {
-        let deadline = Date().addingTimeInterval(timeout.seconds)
-        condition.lock()
-        defer { condition.unlock() }
-        while !outputClosed {
-            if !condition.wait(until: deadline) { throw TestClientError.timeout(received: received.count) }
-        }
+    func waitForOutputClosed(timeout: Duration = .seconds(60)) async throws {
+        try await poll(timeout: timeout) { lock.withLock { outputClosed } ? () : nil }
     }
 
-    /// The exit status: the process's for a binary, the one passed to `onExit` in process.
-    func waitForExit(timeout: Duration = .seconds(10)) throws -> Int32 {
+    /// Waits for the exit status: the process's for a binary, the one passed to `onExit` in process.
+    func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         if let process {
-            let deadline = Date().addingTimeInterval(timeout.seconds)
-            while process.isRunning {
-                if Date() > deadline { throw TestClientError.timeout(received: messages.count) }
-                usleep(2000)
-            }
-            return process.terminationStatus
+            return try await poll(timeout: timeout) { process.isRunning ? nil : process.terminationStatus }
         }
-        try waitForOutputClosed(timeout: timeout)
+        try await waitForOutputClosed(timeout: timeout)
         return inProcessExit.status.withLock { $0 } ?? -1
+    }
+
+    /// Calls `check` every 2 ms until it returns a value; throws once `timeout` has passed.
+    private func poll<T>(timeout: Duration, _ check: () throws -> T?) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let value = try check() { return value }
+            if ContinuousClock.now > deadline { throw TestClientError.timeout(received: messages.count) }
+            try await Task.sleep(for: .milliseconds(2))
+        }
     }
 
     private func startReading() {
@@ -221,16 +224,12 @@ final class TestClient: @unchecked Sendable {
                         parsed.append(.string("<framing problem: \(event)>"))
                     }
                 }
-                self.condition.withLock {
+                self.lock.withLock {
                     self.rawOutput.append(contentsOf: buffer[0..<n])
                     self.received.append(contentsOf: parsed)
-                    self.condition.broadcast()
                 }
             }
-            self?.condition.withLock {
-                self?.outputClosed = true
-                self?.condition.broadcast()
-            }
+            self?.lock.withLock { self?.outputClosed = true }
         }
         thread.start()
     }
@@ -248,8 +247,10 @@ enum TestClientError: Error, CustomStringConvertible {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+/// One message as received, with its position in ``TestClient/messages``.
+struct ReceivedMessage {
+    var index: Int
+    var message: JSONValue
 }
 
 extension JSONValue {
@@ -258,6 +259,16 @@ extension JSONValue {
         var current: JSONValue? = self
         for key in path { current = current?[key] }
         return current
+    }
+
+    /// A response (result or error) carrying `id`, not a request.
+    func isResponse(to id: RequestID) -> Bool {
+        self["method"] == nil && self["id"].flatMap(RequestID.init) == id
+    }
+
+    /// A notification (an object with a method and no id), as opposed to a reply.
+    var isNotification: Bool {
+        objectValue != nil && self["method"] != nil && self["id"] == nil
     }
 }
 
