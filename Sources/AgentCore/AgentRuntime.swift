@@ -133,7 +133,7 @@ public final class AgentRuntime: Sendable {
         var status = StepEvent.Status.failed
         defer {
             monitor.workflowEnded(
-                strategy: strategy, status: context.wasReaped ? .cancelled : status, durationMs: Self.milliseconds(clock.now - started),
+                strategy: strategy, status: status, durationMs: Self.milliseconds(clock.now - started),
                 tokens: context.outputTokens, reaped: context.wasReaped)
         }
         let result = try await supervise(

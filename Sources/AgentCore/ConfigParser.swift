@@ -86,7 +86,7 @@ public enum ConfigParser {
     static func parseWorkflow(name: String, _ value: JSONValue, path: String) throws(FieldError) -> WorkflowDefinition {
         try checkName(name, path: path)
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
-        guard let strategyName = object["strategy"]?.stringValue else {
+        guard let strategyName = object["strategy"]?.stringValue, !strategyKeys(strategyName).isEmpty else {
             throw .expected("\(path).strategy", "one of: \"sequential\", \"parallel\", \"hierarchical\"", got: object["strategy"])
         }
         let allowed = ["description", "strategy", "onError", "timeoutMs", "stepTimeoutMs"] + strategyKeys(strategyName)

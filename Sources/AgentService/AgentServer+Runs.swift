@@ -99,6 +99,7 @@ extension AgentServer {
                 return Self.responseError(error)
             }
             state.runs[id] = InFlightRun(runId: runId)
+            state.unanswered += 1
             return nil
         }
         if let admission { throw admission }
@@ -122,8 +123,11 @@ extension AgentServer {
         if cancelNow { task.cancel() }
     }
 
+    /// Answers a run's request. The run leaves the in-flight table first, so a client that reacts to the
+    /// reply at once (reusing the id, starting another run) never finds it still counted; EOF waits on
+    /// `unanswered`, which drops only once the reply is queued.
     func finishRun(id: RequestID, runId: String, outcome: Result<RunResult, RunFailure>, responder: Responder) {
-        let mode = state.withLock { $0.runs[id]?.cancelMode ?? .none }
+        let mode = state.withLock { $0.runs.removeValue(forKey: id)?.cancelMode ?? .none }
         switch outcome {
         case .success(let result) where result.stopReason == .cancelled && mode == .errorReply:
             responder.reply(
@@ -139,7 +143,7 @@ extension AgentServer {
         case .failure(let failure):
             responder.reply(id: id, .failure(Self.responseError(failure)))
         }
-        state.withLock { _ = $0.runs.removeValue(forKey: id) }
+        state.withLock { $0.unanswered -= 1 }
         settled.withLock { settled.broadcast() }
     }
 

@@ -38,6 +38,8 @@ public final class AgentServer: MessageHandler, Sendable {
     struct State {
         var shutdownRequested = false
         var runs: [RequestID: InFlightRun] = [:]
+        /// Runs accepted whose reply is not yet queued; EOF waits for this to reach zero.
+        var unanswered = 0
         /// What the client asked to receive at `initialize`.
         var stream = StreamOptions()
     }
@@ -172,10 +174,10 @@ public final class AgentServer: MessageHandler, Sendable {
 
     /// EOF on stdin: let every run finish and answer, write everything, then exit 0.
     public func inputClosed(on connection: Connection) {
-        let count = state.withLock { $0.runs.count }
+        let count = state.withLock { $0.unanswered }
         if count > 0 { logger.info("Input closed; settling runs in flight", metadata: ["runs": "\(count)"]) }
         settled.lock()
-        while state.withLock({ !$0.runs.isEmpty }) { settled.wait() }
+        while state.withLock({ $0.unanswered > 0 }) { settled.wait() }
         settled.unlock()
         connection.close()
         onExit(0)

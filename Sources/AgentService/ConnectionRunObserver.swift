@@ -15,12 +15,10 @@ final class ConnectionRunObserver: RunObserver {
     let options: StreamOptions
     private let pending = Mutex(Pending())
 
+    /// Tokens held for coalescing, per step, each with the `seq` of its last token.
     private struct Pending {
         var runId = ""
-        var agent = ""
-        var stepId = ""
-        var text = ""
-        var lastSeq: UInt64 = 0
+        var steps: [String: (agent: String, text: String, lastSeq: UInt64)] = [:]
         var timerArmed = false
     }
 
@@ -75,12 +73,11 @@ final class ConnectionRunObserver: RunObserver {
 
     private func coalesce(runId: String, seq: UInt64, agent: String, stepId: String, texts: [String]) {
         let armTimer = pending.withLock { pending -> Bool in
-            if !pending.text.isEmpty, pending.stepId != stepId { flushLocked(&pending) }
             pending.runId = runId
-            pending.agent = agent
-            pending.stepId = stepId
-            for text in texts { pending.text += text }
-            pending.lastSeq = seq
+            var entry = pending.steps[stepId] ?? (agent, "", 0)
+            for text in texts { entry.text += text }
+            entry.lastSeq = seq
+            pending.steps[stepId] = entry
             guard !pending.timerArmed else { return false }
             pending.timerArmed = true
             return true
@@ -93,14 +90,19 @@ final class ConnectionRunObserver: RunObserver {
         }
     }
 
+    /// Sends each step's merged tokens as one `run/token` carrying the `seq` of its last token, in `seq`
+    /// order, so `seq` still strictly increases on the wire.
     /// - Important: Must be called with `pending` locked.
     private func flushLocked(_ pending: inout Pending) {
         pending.timerArmed = false
-        guard !pending.text.isEmpty else { return }
-        let (runId, seq, agent, stepId, text) = (pending.runId, pending.lastSeq, pending.agent, pending.stepId, pending.text)
-        pending.text = ""
-        outbound.enqueue {
-            RunNotifications.appendToken(runId: runId, seq: seq, agent: agent, stepId: stepId, text: text, to: &$0)
+        guard !pending.steps.isEmpty else { return }
+        let runId = pending.runId
+        for (stepId, entry) in pending.steps.sorted(by: { $0.value.lastSeq < $1.value.lastSeq }) {
+            outbound.enqueue {
+                RunNotifications.appendToken(
+                    runId: runId, seq: entry.lastSeq, agent: entry.agent, stepId: stepId, text: entry.text, to: &$0)
+            }
         }
+        pending.steps.removeAll(keepingCapacity: true)
     }
 }
