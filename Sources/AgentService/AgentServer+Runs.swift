@@ -139,7 +139,7 @@ extension AgentServer {
         case .success(let result) where result.stopReason == .cancelled && mode == .noReply:
             responder.dropReply()
         case .success(let result):
-            responder.reply(id: id, .success(Self.runResultJSON(result)))
+            responder.reply(id: id, .success(Self.runResultJSON(result)), handWritten: true)
         case .failure(let failure):
             responder.reply(id: id, .failure(Self.responseError(failure)))
         }

@@ -18,10 +18,12 @@ public final class Responder: Sendable {
     public init(connection: Connection) { target = .direct(connection) }
     init(batch: BatchCollector) { target = .batch(batch) }
 
-    public func reply(id: RequestID, _ result: Result<JSONValue, ResponseError>) {
+    /// - Parameter handWritten: serialize with the hand-written writer (byte-identical to jansson), for
+    ///   results that carry a whole run's output.
+    public func reply(id: RequestID, _ result: Result<JSONValue, ResponseError>, handWritten: Bool = false) {
         let envelope = Envelope.response(id: id, result)
         switch target {
-        case .direct(let connection): connection.send(envelope)
+        case .direct(let connection): connection.send(envelope, handWritten: handWritten)
         case .batch(let batch): batch.add(envelope)
         }
     }

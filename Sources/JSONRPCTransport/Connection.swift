@@ -56,8 +56,11 @@ public final class Connection: @unchecked Sendable {
     }
 
     /// Queues one message. On the reader thread, a message with nothing ahead of it is written at once.
-    public func send(_ message: JSONValue) {
-        if let reader = readerThread.withLock({ $0 }), pthread_equal(reader, pthread_self()) != 0 {
+    /// `handWritten` serializes it with ``JSONValue/writeCompact(into:)`` (same bytes as jansson).
+    public func send(_ message: JSONValue, handWritten: Bool = false) {
+        if handWritten {
+            outbound.send(message, handWritten: true)
+        } else if let reader = readerThread.withLock({ $0 }), pthread_equal(reader, pthread_self()) != 0 {
             outbound.sendInline(message)
         } else {
             outbound.send(message)

@@ -66,8 +66,13 @@ public final class OutboundQueue: @unchecked Sendable {
         condition.withLock { onBroken = handler }
     }
 
-    /// Queues one message, serialized by jansson.
-    public func send(_ message: JSONValue) {
+    /// Queues one message, serialized by jansson, or with `handWritten` by the byte-identical
+    /// ``JSONValue/writeCompact(into:)`` (for replies that carry a whole run's output).
+    public func send(_ message: JSONValue, handWritten: Bool = false) {
+        if handWritten {
+            enqueue { message.writeCompact(into: &$0) }
+            return
+        }
         let body = message.encoded()
         enqueue { $0.append(contentsOf: body) }
     }
