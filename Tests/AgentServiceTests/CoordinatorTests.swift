@@ -9,7 +9,7 @@ import Testing
 // `coordinator/hierarchical` and `workflow/run`, their step nesting, progress, error policies, timeouts,
 // cancellation and parameter validation.
 
-// MARK: Helpers (file-private, named to stay clear of the shared support code)
+// MARK: Helpers
 
 /// The built-in config plus agents for coordinator tests:
 /// - `w1`, `w2`: plain echo workers (distinguishable by name);
@@ -27,48 +27,32 @@ private func coordinatorConfig(extra: String = "") throws -> AgentConfig {
           "fragile": {"provider": {"type": "echo", "delayMs": 10000}, "limits": {"timeoutMs": 300}}
         }\(extra)}
         """
-    return try AgentConfig.parse(JSONValue.parse(text), file: "coordinator-tests.json")
+    return try .mergedOverBuiltIns(text, file: "coordinator-tests.json")
 }
 
-/// `"w1 w2 … wN"`: N distinct words, so any prefix is recognisable.
-private func coNumbered(_ count: Int) -> String { (1...count).map { "w\($0)" }.joined(separator: " ") }
+extension TestClient {
+    /// Token texts of step `stepId` of run `runId`, in order, joined.
+    fileprivate func stepText(_ runId: String, stepId: String) -> String {
+        runNotificationParams(runId, method: "run/token").filter { $0["stepId"]?.stringValue == stepId }
+            .compactMap { $0["text"]?.stringValue }.joined()
+    }
 
-private func coJSON(_ text: String) throws -> JSONValue { try JSONValue.parse(text) }
+    /// The last `run/step` status reported for step `stepId` of run `runId`.
+    fileprivate func lastStepStatus(_ runId: String, stepId: String) -> String? {
+        runNotificationParams(runId, method: "run/step").last { $0["stepId"]?.stringValue == stepId }?["status"]?.stringValue
+    }
 
-/// Words as the echo provider counts them.
-private func coWords(_ text: String) -> Int {
-    text.split(whereSeparator: { $0.unicodeScalars.allSatisfy(\.properties.isWhitespace) }).count
+    /// The `percent` of each `run/progress` notification of run `runId`, in order.
+    fileprivate func progressPercents(_ runId: String) -> [Int64] {
+        runNotificationParams(runId, method: "run/progress").compactMap { $0["percent"]?.integerValue }
+    }
 }
 
-/// The params of run `runId`'s notifications with `method`, in arrival order.
-private func coParams(_ client: TestClient, _ runId: String, _ method: String) -> [JSONValue] {
-    client.runNotifications(runId).filter { $0.message["method"]?.stringValue == method }.compactMap { $0.message["params"] }
-}
-
-/// Token texts of one step of a run, in order, joined.
-private func coStepText(_ client: TestClient, _ runId: String, stepId: String) -> String {
-    coParams(client, runId, "run/token").filter { $0["stepId"]?.stringValue == stepId }.compactMap { $0["text"]?.stringValue }
-        .joined()
-}
-
-/// The branch with `stepId` in a workflow result.
-private func coBranch(_ result: JSONValue, _ stepId: String) -> JSONValue? {
-    result["branches"]?.arrayValue?.first { $0["stepId"]?.stringValue == stepId }
-}
-
-/// The last `run/step` status reported for `stepId`.
-private func coLastStatus(_ client: TestClient, _ runId: String, _ stepId: String) -> String? {
-    coParams(client, runId, "run/step").last { $0["stepId"]?.stringValue == stepId }?["status"]?.stringValue
-}
-
-private func coProgress(_ client: TestClient, _ runId: String) -> [Int64] {
-    coParams(client, runId, "run/progress").compactMap { $0["percent"]?.integerValue }
-}
-
-/// Sends a run-starting request and waits for its response; returns the whole response message.
-private func coRun(_ client: TestClient, _ method: String, _ params: JSONValue) async throws -> JSONValue {
-    let id = client.sendRequest(method, params)
-    return try await client.response(to: id).message
+extension JSONValue {
+    /// The branch with `stepId` in a workflow result.
+    fileprivate func branch(_ stepId: String) -> JSONValue? {
+        self["branches"]?.arrayValue?.first { $0["stepId"]?.stringValue == stepId }
+    }
 }
 
 /// Checks the nesting rules of a workflow run's steps and tokens:
@@ -76,19 +60,19 @@ private func coRun(_ client: TestClient, _ method: String, _ params: JSONValue) 
 /// parent); every agent call is `1.N` with `parentStepId: "1"` and the strategy; every started step ends
 /// exactly once (with `durationMs`, and `error` when failed); every token and thinking names a started agent
 /// call and its agent, and arrives between that step's start and end; seqs strictly increase.
-private func coCheckNesting(
+private func expectWellNestedSteps(
     _ client: TestClient, runId: String, strategy: String, workflow: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let all = client.runNotifications(runId).map(\.message)
-    let seqs = all.compactMap { $0["params", "seq"]?.integerValue }
+    let seqs = client.runSeqs(runId)
     #expect(seqs.count == all.count, sourceLocation: sourceLocation)
-    #expect(zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 }, "seqs \(seqs)", sourceLocation: sourceLocation)
+    #expect(seqs.isStrictlyIncreasing, "seqs \(seqs)", sourceLocation: sourceLocation)
     #expect(all.first?["method"] == "run/started", sourceLocation: sourceLocation)
     #expect(all.first?["params", "workflow"] == .string(workflow), sourceLocation: sourceLocation)
     #expect(all.first?["params", "strategy"] == .string(strategy), sourceLocation: sourceLocation)
 
-    let steps = coParams(client, runId, "run/step")
+    let steps = client.runNotificationParams(runId, method: "run/step")
     guard let first = steps.first, let last = steps.last else {
         Issue.record("no run/step notifications", sourceLocation: sourceLocation)
         return
@@ -126,7 +110,7 @@ private func coCheckNesting(
     }
     // Tokens and thinking belong to agent calls, not to the workflow step.
     for kind in ["run/token", "run/thinking"] {
-        for token in coParams(client, runId, kind) {
+        for token in client.runNotificationParams(runId, method: kind) {
             let stepId = token["stepId"]?.stringValue ?? ""
             #expect(stepId != "1", "\(kind) on the workflow step", sourceLocation: sourceLocation)
             guard let step = window[stepId] else {
@@ -141,13 +125,13 @@ private func coCheckNesting(
 }
 
 /// Checks that each branch's output equals the text of its step's tokens.
-private func coCheckBranchTokens(
+private func expectBranchOutputsMatchTokens(
     _ client: TestClient, runId: String, result: JSONValue, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     for branch in result["branches"]?.arrayValue ?? [] {
         let stepId = branch["stepId"]?.stringValue ?? ""
         #expect(
-            branch["output"] == .string(coStepText(client, runId, stepId: stepId)), "branch \(stepId)",
+            branch["output"] == .string(client.stepText(runId, stepId: stepId)), "branch \(stepId)",
             sourceLocation: sourceLocation)
     }
 }
@@ -157,13 +141,11 @@ private func coCheckBranchTokens(
 
     @Test func sequentialPassesEachStepThePreviousOutput() async throws {
         let client = TestClient()
-        let reply = try await coRun(
-            client, "coordinator/sequential",
-            try coJSON(
+        let (result, runId) = try await client.requestRun(
+            "coordinator/sequential",
+            try JSONValue.parse(
                 #"{"input": "hello", "steps": [{"agent": "echo", "transform": "1:{{previous}}"}, {"agent": "echo"}, {"agent": "echo", "transform": "3:{{previous}}"}]}"#
             ))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
         #expect(result["workflow"] == "sequential")
         #expect(result["strategy"] == "sequential")
         #expect(result["output"] == "3:1:hello")
@@ -175,29 +157,27 @@ private func coCheckBranchTokens(
         // Step 2 has no transform: it gets step 1's output as is.
         #expect(branches.map { $0["output"] } == ["1:hello", "1:hello", "3:1:hello"])
         #expect(result["usage", "outputTokens"] == 3)
-        coCheckBranchTokens(client, runId: runId, result: result)
-        coCheckNesting(client, runId: runId, strategy: "sequential", workflow: "sequential")
+        expectBranchOutputsMatchTokens(client, runId: runId, result: result)
+        expectWellNestedSteps(client, runId: runId, strategy: "sequential", workflow: "sequential")
     }
 
     @Test func sequentialTransformsRenderInputAndPreviousExactly() async throws {
         let client = TestClient()
-        let reply = try await coRun(
-            client, "coordinator/sequential",
-            try coJSON(
+        let (result, runId) = try await client.requestRun(
+            "coordinator/sequential",
+            try JSONValue.parse(
                 #"{"input": "x y", "steps": [{"agent": "echo", "transform": "A {{previous}}/{{input}}"}, {"agent": "echo", "transform": "[{{ previous }}] from {{input}}{{input}}"}, {"agent": "echo"}]}"#
             ))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
         // In the first step {{previous}} is the workflow input.
         let first = "A x y/x y"
         let second = "[\(first)] from x yx y"
-        #expect(coBranch(result, "1.1")?["output"] == .string(first))
-        #expect(coBranch(result, "1.2")?["output"] == .string(second))
-        #expect(coBranch(result, "1.3")?["output"] == .string(second))
+        #expect(result.branch("1.1")?["output"] == .string(first))
+        #expect(result.branch("1.2")?["output"] == .string(second))
+        #expect(result.branch("1.3")?["output"] == .string(second))
         #expect(result["output"] == .string(second))
-        #expect(result["usage", "outputTokens"] == .int(coWords(first) + 2 * coWords(second)))
-        #expect(coStepText(client, runId, stepId: "1.1") == first)
-        coCheckNesting(client, runId: runId, strategy: "sequential", workflow: "sequential")
+        #expect(result["usage", "outputTokens"] == .int(echoWordCount(first) + 2 * echoWordCount(second)))
+        #expect(client.stepText(runId, stepId: "1.1") == first)
+        expectWellNestedSteps(client, runId: runId, strategy: "sequential", workflow: "sequential")
     }
 
     // MARK: Parallel
@@ -206,10 +186,8 @@ private func coCheckBranchTokens(
 
     @Test func parallelConcatenatesInTaskOrderByDefault() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/parallel", try coJSON(#"{"input": "go", "tasks": \#(Self.parallelTasks)}"#))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
+        let (result, runId) = try await client.requestRun(
+            "coordinator/parallel", try JSONValue.parse(#"{"input": "go", "tasks": \#(Self.parallelTasks)}"#))
         #expect(result["workflow"] == "parallel")
         #expect(result["strategy"] == "parallel")
         #expect(result["output"] == "go\n\nsecond: go\n\ngo!")
@@ -218,26 +196,26 @@ private func coCheckBranchTokens(
         let branches = try #require(result["branches"]?.arrayValue)
         #expect(Set(branches.compactMap { $0["stepId"]?.stringValue }) == ["1.1", "1.2", "1.3"])
         #expect(branches.count == 3)
-        #expect(coBranch(result, "1.1")?["agent"] == "echo")
-        #expect(coBranch(result, "1.2")?["agent"] == "w1")
-        #expect(coBranch(result, "1.3")?["agent"] == "echo-thinking")
-        #expect(coBranch(result, "1.2")?["output"] == "second: go")
-        #expect(coBranch(result, "1.3")?["output"] == "go!")
+        #expect(result.branch("1.1")?["agent"] == "echo")
+        #expect(result.branch("1.2")?["agent"] == "w1")
+        #expect(result.branch("1.3")?["agent"] == "echo-thinking")
+        #expect(result.branch("1.2")?["output"] == "second: go")
+        #expect(result.branch("1.3")?["output"] == "go!")
         #expect(branches.allSatisfy { $0["status"] == "completed" && $0["error"] == nil })
         #expect(result["usage", "outputTokens"] == 4)
-        coCheckBranchTokens(client, runId: runId, result: result)
-        coCheckNesting(client, runId: runId, strategy: "parallel", workflow: "parallel")
+        expectBranchOutputsMatchTokens(client, runId: runId, result: result)
+        expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "parallel")
         // The thinking agent reasons on its own step.
-        let thinking = coParams(client, runId, "run/thinking")
+        let thinking = client.runNotificationParams(runId, method: "run/thinking")
         #expect(thinking.count == 1)
         #expect(thinking.first?["stepId"] == "1.3")
     }
 
     @Test func parallelListAggregate() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/parallel",
-            try coJSON(#"{"input": "go", "tasks": \#(Self.parallelTasks), "aggregate": "list"}"#))
+        let reply = try await client.request(
+            "coordinator/parallel",
+            try JSONValue.parse(#"{"input": "go", "tasks": \#(Self.parallelTasks), "aggregate": "list"}"#))
         let result = try #require(reply["result"], "\(reply.jsonString)")
         #expect(result["output"] == "1. go\n2. second: go\n3. go!")
         #expect(result["branches"]?.arrayValue?.count == 3)
@@ -245,74 +223,68 @@ private func coCheckBranchTokens(
 
     @Test func parallelAggregatorAgentRunsLastOnTheConcatenation() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/parallel",
-            try coJSON(#"{"input": "go", "tasks": \#(Self.parallelTasks), "aggregate": {"agent": "w2"}}"#))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
+        let (result, runId) = try await client.requestRun(
+            "coordinator/parallel",
+            try JSONValue.parse(#"{"input": "go", "tasks": \#(Self.parallelTasks), "aggregate": {"agent": "w2"}}"#))
         let combined = "go\n\nsecond: go\n\ngo!"
         #expect(result["output"] == .string(combined))
-        let aggregator = try #require(coBranch(result, "1.4"))
+        let aggregator = try #require(result.branch("1.4"))
         #expect(aggregator["agent"] == "w2")
         #expect(aggregator["output"] == .string(combined))
         #expect(aggregator["status"] == "completed")
         #expect(result["branches"]?.arrayValue?.count == 4)
         // The aggregator is the last agent call: it starts after the three tasks have ended.
-        let steps = coParams(client, runId, "run/step")
+        let steps = client.runNotificationParams(runId, method: "run/step")
         let aggregatorStart = try #require(steps.firstIndex { $0["stepId"] == "1.4" && $0["status"] == "started" })
         for task in ["1.1", "1.2", "1.3"] {
             let end = try #require(steps.firstIndex { $0["stepId"] == .string(task) && $0["status"] != "started" })
             #expect(end < aggregatorStart)
         }
-        coCheckBranchTokens(client, runId: runId, result: result)
-        coCheckNesting(client, runId: runId, strategy: "parallel", workflow: "parallel")
+        expectBranchOutputsMatchTokens(client, runId: runId, result: result)
+        expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "parallel")
     }
 
     // MARK: Hierarchical
 
     @Test func hierarchicalDelegatesLinesRoundRobin() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/hierarchical",
-            try coJSON(#"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
+        let (result, runId) = try await client.requestRun(
+            "coordinator/hierarchical",
+            try JSONValue.parse(#"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#))
         #expect(result["workflow"] == "hierarchical")
         #expect(result["strategy"] == "hierarchical")
-        #expect(coBranch(result, "1.1")?["agent"] == "echo")
-        #expect(coBranch(result, "1.1")?["output"] == "a\nb\nc")
-        #expect(coBranch(result, "1.2")?["agent"] == "w1")
-        #expect(coBranch(result, "1.2")?["output"] == "a\nc")
-        #expect(coBranch(result, "1.3")?["agent"] == "w2")
-        #expect(coBranch(result, "1.3")?["output"] == "b")
+        #expect(result.branch("1.1")?["agent"] == "echo")
+        #expect(result.branch("1.1")?["output"] == "a\nb\nc")
+        #expect(result.branch("1.2")?["agent"] == "w1")
+        #expect(result.branch("1.2")?["output"] == "a\nc")
+        #expect(result.branch("1.3")?["agent"] == "w2")
+        #expect(result.branch("1.3")?["output"] == "b")
         #expect(result["branches"]?.arrayValue?.count == 3)
         #expect(result["output"] == "a\nc\n\nb")
         // The master ends before any sub-agent starts.
-        let steps = coParams(client, runId, "run/step")
+        let steps = client.runNotificationParams(runId, method: "run/step")
         let masterEnd = try #require(steps.firstIndex { $0["stepId"] == "1.1" && $0["status"] != "started" })
         let firstSub = try #require(steps.firstIndex { ($0["stepId"] == "1.2" || $0["stepId"] == "1.3") && $0["status"] == "started" })
         #expect(masterEnd < firstSub)
-        coCheckBranchTokens(client, runId: runId, result: result)
-        coCheckNesting(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
+        expectBranchOutputsMatchTokens(client, runId: runId, result: result)
+        expectWellNestedSteps(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
     }
 
     @Test func hierarchicalAggregatorAgentAndList() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let withAgent = try await coRun(
-            client, "coordinator/hierarchical",
-            try coJSON(
+        let (result, runId) = try await client.requestRun(
+            "coordinator/hierarchical",
+            try JSONValue.parse(
                 #"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}], "aggregator": {"agent": "echo-thinking"}}"#
             ))
-        let result = try #require(withAgent["result"], "\(withAgent.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
-        #expect(coBranch(result, "1.4")?["agent"] == "echo-thinking")
-        #expect(coBranch(result, "1.4")?["output"] == "a\nc\n\nb")
+        #expect(result.branch("1.4")?["agent"] == "echo-thinking")
+        #expect(result.branch("1.4")?["output"] == "a\nc\n\nb")
         #expect(result["output"] == "a\nc\n\nb")
-        coCheckNesting(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
+        expectWellNestedSteps(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
 
-        let listed = try await coRun(
-            client, "coordinator/hierarchical",
-            try coJSON(
+        let listed = try await client.request(
+            "coordinator/hierarchical",
+            try JSONValue.parse(
                 #"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}], "aggregator": "list"}"#
             ))
         #expect(listed["result", "output"] == "1. a\nc\n2. b")
@@ -320,56 +292,48 @@ private func coCheckBranchTokens(
 
     @Test func hierarchicalOneLinePlanGoesToTheFirstSubAgentOnly() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/hierarchical",
-            try coJSON(#"{"input": "only line", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
+        let (result, runId) = try await client.requestRun(
+            "coordinator/hierarchical",
+            try JSONValue.parse(#"{"input": "only line", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#))
         #expect(result["output"] == "only line")
         #expect(result["branches"]?.arrayValue?.compactMap { $0["stepId"]?.stringValue } == ["1.1", "1.2"])
-        #expect(coBranch(result, "1.2")?["agent"] == "w1")
-        #expect(!coParams(client, runId, "run/step").contains { $0["agent"] == "w2" })
-        coCheckNesting(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
+        #expect(result.branch("1.2")?["agent"] == "w1")
+        #expect(!client.runNotificationParams(runId, method: "run/step").contains { $0["agent"] == "w2" })
+        expectWellNestedSteps(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
     }
 
     @Test func hierarchicalAggregatorIsTheStepAfterTheLastSubTask() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/hierarchical",
-            try coJSON(
+        let (result, runId) = try await client.requestRun(
+            "coordinator/hierarchical",
+            try JSONValue.parse(
                 #"{"input": "one line", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}], "aggregator": {"agent": "echo-thinking"}}"#
             ))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
         #expect(result["branches"]?.arrayValue?.compactMap { $0["stepId"]?.stringValue } == ["1.1", "1.2", "1.3"])
-        #expect(coBranch(result, "1.3")?["agent"] == "echo-thinking")
+        #expect(result.branch("1.3")?["agent"] == "echo-thinking")
         #expect(result["output"] == "one line")
         // The aggregator is not counted in the progress.
-        #expect(coProgress(client, runId) == [50, 100])
-        coCheckNesting(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
+        #expect(client.progressPercents(runId) == [50, 100])
+        expectWellNestedSteps(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
     }
 
     @Test func hierarchicalBlankPlanDelegatesNothing() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/hierarchical",
-            try coJSON(#"{"input": "\n  \n\t\n", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}]}"#))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
+        let (result, runId) = try await client.requestRun(
+            "coordinator/hierarchical",
+            try JSONValue.parse(#"{"input": "\n  \n\t\n", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}]}"#))
         #expect(result["output"] == "")
         #expect(result["stopReason"] == "end_turn")
         #expect(result["branches"]?.arrayValue?.compactMap { $0["stepId"]?.stringValue } == ["1.1"])
-        #expect(coProgress(client, runId).last == 100)
-        coCheckNesting(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
+        #expect(client.progressPercents(runId).last == 100)
+        expectWellNestedSteps(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
     }
 
     // MARK: Built-in workflows
 
     @Test func builtInPipeline() async throws {
         let client = TestClient()
-        let reply = try await coRun(client, "workflow/run", ["workflow": "pipeline", "input": "draft"])
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
+        let (result, runId) = try await client.requestRun("workflow/run", ["workflow": "pipeline", "input": "draft"])
         #expect(result["workflow"] == "pipeline")
         #expect(result["strategy"] == "sequential")
         #expect(result["output"] == "reviewed: draft")
@@ -379,8 +343,8 @@ private func coCheckBranchTokens(
         #expect(branches.map { $0["stepId"] } == ["1.1", "1.2"])
         #expect(branches.map { $0["agent"] } == ["echo", "echo"])
         #expect(branches.map { $0["output"] } == ["draft", "reviewed: draft"])
-        coCheckBranchTokens(client, runId: runId, result: result)
-        coCheckNesting(client, runId: runId, strategy: "sequential", workflow: "pipeline")
+        expectBranchOutputsMatchTokens(client, runId: runId, result: result)
+        expectWellNestedSteps(client, runId: runId, strategy: "sequential", workflow: "pipeline")
         let started = client.runNotifications(runId).first?.message
         #expect(started?["params", "workflow"] == "pipeline")
         #expect(started?["params", "strategy"] == "sequential")
@@ -388,43 +352,39 @@ private func coCheckBranchTokens(
 
     @Test func builtInFanout() async throws {
         let client = TestClient()
-        let reply = try await coRun(client, "workflow/run", ["workflow": "fanout", "input": "hello world"])
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
+        let (result, runId) = try await client.requestRun("workflow/run", ["workflow": "fanout", "input": "hello world"])
         #expect(result["workflow"] == "fanout")
         #expect(result["strategy"] == "parallel")
         #expect(result["output"] == "1. hello world\n2. hello world")
-        #expect(coBranch(result, "1.1")?["agent"] == "echo")
-        #expect(coBranch(result, "1.2")?["agent"] == "echo-thinking")
+        #expect(result.branch("1.1")?["agent"] == "echo")
+        #expect(result.branch("1.2")?["agent"] == "echo-thinking")
         #expect(result["usage", "outputTokens"] == 4)
-        let thinking = coParams(client, runId, "run/thinking")
+        let thinking = client.runNotificationParams(runId, method: "run/thinking")
         #expect(thinking.count == 1)
         #expect(thinking.first?["agent"] == "echo-thinking")
-        coCheckBranchTokens(client, runId: runId, result: result)
-        coCheckNesting(client, runId: runId, strategy: "parallel", workflow: "fanout")
+        expectBranchOutputsMatchTokens(client, runId: runId, result: result)
+        expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "fanout")
     }
 
     @Test func builtInDelegate() async throws {
         let client = TestClient()
-        let reply = try await coRun(client, "workflow/run", ["workflow": "delegate", "input": "a\nb\nc"])
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
+        let (result, runId) = try await client.requestRun("workflow/run", ["workflow": "delegate", "input": "a\nb\nc"])
         #expect(result["workflow"] == "delegate")
         #expect(result["strategy"] == "hierarchical")
         #expect(result["output"] == "a\nc\n\nb")
-        #expect(coBranch(result, "1.1")?["agent"] == "echo")
-        #expect(coBranch(result, "1.1")?["output"] == "a\nb\nc")
-        #expect(coBranch(result, "1.2")?["agent"] == "echo")
-        #expect(coBranch(result, "1.2")?["output"] == "a\nc")
-        #expect(coBranch(result, "1.3")?["agent"] == "echo-slow")
-        #expect(coBranch(result, "1.3")?["output"] == "b")
-        coCheckBranchTokens(client, runId: runId, result: result)
-        coCheckNesting(client, runId: runId, strategy: "hierarchical", workflow: "delegate")
+        #expect(result.branch("1.1")?["agent"] == "echo")
+        #expect(result.branch("1.1")?["output"] == "a\nb\nc")
+        #expect(result.branch("1.2")?["agent"] == "echo")
+        #expect(result.branch("1.2")?["output"] == "a\nc")
+        #expect(result.branch("1.3")?["agent"] == "echo-slow")
+        #expect(result.branch("1.3")?["output"] == "b")
+        expectBranchOutputsMatchTokens(client, runId: runId, result: result)
+        expectWellNestedSteps(client, runId: runId, strategy: "hierarchical", workflow: "delegate")
     }
 
     @Test func workflowRunTakesPositionalParams() async throws {
         let client = TestClient()
-        let reply = try await coRun(client, "workflow/run", ["pipeline", "draft"])
+        let reply = try await client.request("workflow/run", ["pipeline", "draft"])
         #expect(reply["result", "output"] == "reviewed: draft", "\(reply.jsonString)")
     }
 
@@ -459,7 +419,7 @@ private func coCheckBranchTokens(
         #expect(review["agents"] == ["w1", "w2", "echo-thinking"])
         #expect(review["onError"] == "continue")
 
-        let run = try await coRun(client, "workflow/run", ["workflow": "pipeline", "input": "replaced"])
+        let run = try await client.request("workflow/run", ["workflow": "pipeline", "input": "replaced"])
         #expect(run["result", "output"] == "replaced")
         #expect(run["result", "branches"]?.arrayValue?.first?["agent"] == "w2")
     }
@@ -473,26 +433,26 @@ private func coCheckBranchTokens(
     ])
     func progressRisesAndEndsAt100(method: String, params: String, expected: [Int64]) async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(client, method, try coJSON(params))
+        let reply = try await client.request(method, try JSONValue.parse(params))
         let runId = try #require(reply["result", "runId"]?.stringValue, "\(reply.jsonString)")
-        let percents = coProgress(client, runId)
+        let percents = client.progressPercents(runId)
         #expect(percents == expected)
         #expect(zip(percents, percents.dropFirst()).allSatisfy { $0 <= $1 })
         #expect(percents.last == 100)
-        for progress in coParams(client, runId, "run/progress") {
+        for progress in client.runNotificationParams(runId, method: "run/progress") {
             #expect(progress["message"]?.stringValue?.isEmpty == false)
         }
-        coCheckNesting(client, runId: runId, strategy: String(method.dropFirst("coordinator/".count)),
+        expectWellNestedSteps(client, runId: runId, strategy: String(method.dropFirst("coordinator/".count)),
             workflow: String(method.dropFirst("coordinator/".count)))
     }
 
     @Test func agentRunsSendNoProgress() async throws {
         let client = TestClient()
-        let reply = try await coRun(client, "agent/run", ["agent": "echo", "input": "a b"])
+        let reply = try await client.request("agent/run", ["agent": "echo", "input": "a b"])
         let runId = try #require(reply["result", "runId"]?.stringValue)
-        #expect(coParams(client, runId, "run/progress").isEmpty)
+        #expect(client.runNotificationParams(runId, method: "run/progress").isEmpty)
         // An agent run is the single step 1, with no parent and no strategy.
-        let steps = coParams(client, runId, "run/step")
+        let steps = client.runNotificationParams(runId, method: "run/step")
         #expect(steps.map { $0["stepId"] } == ["1", "1"])
         #expect(steps.allSatisfy { $0["parentStepId"] == nil && $0["strategy"] == nil })
     }
@@ -503,12 +463,11 @@ private func coCheckBranchTokens(
         let client = TestClient(config: try coordinatorConfig())
         // fragile cannot produce a word before its 300 ms call limit; drip needs 200 x 20 ms and is
         // mid-stream when fragile fails.
-        let input = coNumbered(200)
-        let id = client.sendRequest(
+        let input = String.numberedWords(200)
+        let reply = try await client.request(
             "coordinator/parallel",
-            try coJSON(
+            try JSONValue.parse(
                 #"{"input": "\#(input)", "tasks": [{"agent": "fragile"}, {"agent": "drip"}]}"#))
-        let reply = try await client.response(to: id).message
         let error = try #require(reply["error"], "\(reply.jsonString)")
         let runId = try #require(error["data", "runId"]?.stringValue)
         #expect(error["code"] == -32005 || error["code"] == -32010)
@@ -522,96 +481,90 @@ private func coCheckBranchTokens(
         #expect(data.objectValue?.keys == ["runId", "stepId", "retryable", "suggestions", "partialOutput"])
         let partial = try #require(data["partialOutput"]?.stringValue)
         // The failed step produced nothing; what drip streamed is kept.
-        #expect(partial == coStepText(client, runId, stepId: "1.2"))
+        #expect(partial == client.stepText(runId, stepId: "1.2"))
         #expect(input.hasPrefix(partial))
         #expect(error["message"]?.stringValue?.contains("fragile") == true)
 
-        #expect(coLastStatus(client, runId, "1.1") == "failed")
-        let failedStep = try #require(coParams(client, runId, "run/step").last { $0["stepId"] == "1.1" })
+        #expect(client.lastStepStatus(runId, stepId: "1.1") == "failed")
+        let failedStep = try #require(client.runNotificationParams(runId, method: "run/step").last { $0["stepId"] == "1.1" })
         #expect(failedStep["error"] == "timed out after 300 ms")
-        #expect(coLastStatus(client, runId, "1.2") == "cancelled")
-        #expect(coLastStatus(client, runId, "1") == "failed")
-        coCheckNesting(client, runId: runId, strategy: "parallel", workflow: "parallel")
+        #expect(client.lastStepStatus(runId, stepId: "1.2") == "cancelled")
+        #expect(client.lastStepStatus(runId, stepId: "1") == "failed")
+        expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "parallel")
     }
 
     @Test func parallelFailureIsRecordedUnderContinue() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/parallel",
-            try coJSON(
+        let (result, runId) = try await client.requestRun(
+            "coordinator/parallel",
+            try JSONValue.parse(
                 #"{"input": "still here", "tasks": [{"agent": "fragile"}, {"agent": "echo"}, {"agent": "w1"}], "aggregate": "list", "onError": "continue"}"#
             ))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
         #expect(result["stopReason"] == "end_turn")
         // Failed branches are left out of the aggregation.
         #expect(result["output"] == "1. still here\n2. still here")
-        let failed = try #require(coBranch(result, "1.1"))
+        let failed = try #require(result.branch("1.1"))
         #expect(failed["agent"] == "fragile")
         #expect(failed["status"] == "failed")
         #expect(failed["error"] == "timed out after 300 ms")
         #expect(failed["output"] == "")
-        #expect(coBranch(result, "1.2")?["status"] == "completed")
-        #expect(coBranch(result, "1.3")?["status"] == "completed")
-        #expect(coBranch(result, "1.2")?["error"] == nil)
-        #expect(coLastStatus(client, runId, "1.1") == "failed")
-        #expect(coLastStatus(client, runId, "1") == "completed")
-        #expect(coProgress(client, runId).last == 100)
-        coCheckNesting(client, runId: runId, strategy: "parallel", workflow: "parallel")
+        #expect(result.branch("1.2")?["status"] == "completed")
+        #expect(result.branch("1.3")?["status"] == "completed")
+        #expect(result.branch("1.2")?["error"] == nil)
+        #expect(client.lastStepStatus(runId, stepId: "1.1") == "failed")
+        #expect(client.lastStepStatus(runId, stepId: "1") == "completed")
+        #expect(client.progressPercents(runId).last == 100)
+        expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "parallel")
     }
 
     @Test func hierarchicalSubTaskFailureUnderContinue() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/hierarchical",
-            try coJSON(
+        let (result, runId) = try await client.requestRun(
+            "coordinator/hierarchical",
+            try JSONValue.parse(
                 #"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "fragile"}], "onError": "continue"}"#
             ))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
         #expect(result["output"] == "a\nc")
-        #expect(coBranch(result, "1.3")?["agent"] == "fragile")
-        #expect(coBranch(result, "1.3")?["status"] == "failed")
-        #expect(coBranch(result, "1.2")?["status"] == "completed")
-        coCheckNesting(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
+        #expect(result.branch("1.3")?["agent"] == "fragile")
+        #expect(result.branch("1.3")?["status"] == "failed")
+        #expect(result.branch("1.2")?["status"] == "completed")
+        expectWellNestedSteps(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
     }
 
     @Test func failingAggregatorFailsTheRunWhateverOnErrorSays() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/parallel",
-            try coJSON(#"{"input": "kept", "tasks": [{"agent": "echo"}], "aggregate": {"agent": "fragile"}, "onError": "continue"}"#))
+        let reply = try await client.request(
+            "coordinator/parallel",
+            try JSONValue.parse(#"{"input": "kept", "tasks": [{"agent": "echo"}], "aggregate": {"agent": "fragile"}, "onError": "continue"}"#))
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
         #expect(error["data", "stepId"] == "1.2")
         #expect(error["data", "partialOutput"] == "kept")
         let runId = try #require(error["data", "runId"]?.stringValue)
-        #expect(coLastStatus(client, runId, "1.1") == "completed")
-        #expect(coLastStatus(client, runId, "1.2") == "failed")
-        #expect(coLastStatus(client, runId, "1") == "failed")
-        coCheckNesting(client, runId: runId, strategy: "parallel", workflow: "parallel")
+        #expect(client.lastStepStatus(runId, stepId: "1.1") == "completed")
+        #expect(client.lastStepStatus(runId, stepId: "1.2") == "failed")
+        #expect(client.lastStepStatus(runId, stepId: "1") == "failed")
+        expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "parallel")
     }
 
     @Test func configuredWorkflowPolicyAndStepLimitApplyToWorkflowRun() async throws {
         let config = try coordinatorConfig(
             extra: #", "workflows": {"tolerant": {"strategy": "parallel", "tasks": [{"agent": "sleepy"}, {"agent": "echo"}], "onError": "continue", "stepTimeoutMs": 500}}"#)
         let client = TestClient(config: config)
-        let reply = try await coRun(client, "workflow/run", ["workflow": "tolerant", "input": "survivor"])
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
+        let (result, runId) = try await client.requestRun("workflow/run", ["workflow": "tolerant", "input": "survivor"])
         #expect(result["workflow"] == "tolerant")
         #expect(result["output"] == "survivor")
-        #expect(coBranch(result, "1.1")?["status"] == "failed")
-        #expect(coBranch(result, "1.1")?["error"] == "timed out after 500 ms")
-        #expect(coBranch(result, "1.2")?["status"] == "completed")
-        coCheckNesting(client, runId: runId, strategy: "parallel", workflow: "tolerant")
+        #expect(result.branch("1.1")?["status"] == "failed")
+        #expect(result.branch("1.1")?["error"] == "timed out after 500 ms")
+        #expect(result.branch("1.2")?["status"] == "completed")
+        expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "tolerant")
     }
 
     @Test func failingMasterFailsTheRunWhateverOnErrorSays() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/hierarchical",
-            try coJSON(
+        let reply = try await client.request(
+            "coordinator/hierarchical",
+            try JSONValue.parse(
                 #"{"input": "a\nb", "master": {"agent": "sleepy"}, "subAgents": [{"agent": "w1"}], "onError": "continue", "stepTimeoutMs": 200}"#
             ))
         #expect(reply["error", "code"] == -32005, "\(reply.jsonString)")
@@ -623,9 +576,9 @@ private func coCheckBranchTokens(
 
     @Test func sequentialStepTimeoutFailsTheRunUnderFail() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/sequential",
-            try coJSON(#"{"input": "first words", "steps": [{"agent": "echo"}, {"agent": "sleepy"}, {"agent": "echo"}], "stepTimeoutMs": 500}"#))
+        let reply = try await client.request(
+            "coordinator/sequential",
+            try JSONValue.parse(#"{"input": "first words", "steps": [{"agent": "echo"}, {"agent": "sleepy"}, {"agent": "echo"}], "stepTimeoutMs": 500}"#))
         let error = try #require(reply["error"], "\(reply.jsonString)")
         let runId = try #require(error["data", "runId"]?.stringValue)
         #expect(error["code"] == -32005)
@@ -634,64 +587,61 @@ private func coCheckBranchTokens(
         #expect(error["data", "suggestions"]?.arrayValue?.isEmpty == false)
         // Step 1's output is kept; step 3 never started.
         #expect(error["data", "partialOutput"] == "first words")
-        #expect(coLastStatus(client, runId, "1.1") == "completed")
-        #expect(coLastStatus(client, runId, "1.2") == "failed")
-        #expect(coLastStatus(client, runId, "1.3") == nil)
-        coCheckNesting(client, runId: runId, strategy: "sequential", workflow: "sequential")
+        #expect(client.lastStepStatus(runId, stepId: "1.1") == "completed")
+        #expect(client.lastStepStatus(runId, stepId: "1.2") == "failed")
+        #expect(client.lastStepStatus(runId, stepId: "1.3") == nil)
+        expectWellNestedSteps(client, runId: runId, strategy: "sequential", workflow: "sequential")
     }
 
     @Test func sequentialFailedStepIsSkippedUnderContinue() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/sequential",
-            try coJSON(
+        let (result, runId) = try await client.requestRun(
+            "coordinator/sequential",
+            try JSONValue.parse(
                 #"{"input": "in", "steps": [{"agent": "sleepy"}, {"agent": "echo", "transform": "got: {{previous}}"}], "onError": "continue", "stepTimeoutMs": 500}"#
             ))
-        let result = try #require(reply["result"], "\(reply.jsonString)")
-        let runId = try #require(result["runId"]?.stringValue)
         // The next step gets the last good output: the workflow input.
         #expect(result["output"] == "got: in")
-        #expect(coBranch(result, "1.1")?["status"] == "failed")
-        #expect(coBranch(result, "1.1")?["error"] == "timed out after 500 ms")
-        #expect(coBranch(result, "1.2")?["status"] == "completed")
-        #expect(coProgress(client, runId) == [50, 100])
-        coCheckNesting(client, runId: runId, strategy: "sequential", workflow: "sequential")
+        #expect(result.branch("1.1")?["status"] == "failed")
+        #expect(result.branch("1.1")?["error"] == "timed out after 500 ms")
+        #expect(result.branch("1.2")?["status"] == "completed")
+        #expect(client.progressPercents(runId) == [50, 100])
+        expectWellNestedSteps(client, runId: runId, strategy: "sequential", workflow: "sequential")
     }
 
     @Test func aFailedLastStepLeavesTheLastGoodOutputUnderContinue() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let reply = try await coRun(
-            client, "coordinator/sequential",
-            try coJSON(
+        let reply = try await client.request(
+            "coordinator/sequential",
+            try JSONValue.parse(
                 #"{"input": "in", "steps": [{"agent": "echo", "transform": "good {{input}}"}, {"agent": "fragile"}], "onError": "continue"}"#
             ))
         let result = try #require(reply["result"], "\(reply.jsonString)")
         #expect(result["output"] == "good in")
         #expect(result["stopReason"] == "end_turn")
-        #expect(coBranch(result, "1.2")?["status"] == "failed")
-        #expect(coBranch(result, "1.2")?["error"] == "timed out after 300 ms")
+        #expect(result.branch("1.2")?["status"] == "failed")
+        #expect(result.branch("1.2")?["error"] == "timed out after 300 ms")
     }
 
     @Test func agentTimeoutFromConfigLimitsItsCalls() async throws {
-        let config = try AgentConfig.parse(
-            JSONValue.parse(#"{"agents": {"fragile": {"provider": {"type": "echo", "delayMs": 10000}, "limits": {"timeoutMs": 100}}}}"#),
+        let config = try AgentConfig.mergedOverBuiltIns(
+            #"{"agents": {"fragile": {"provider": {"type": "echo", "delayMs": 10000}, "limits": {"timeoutMs": 100}}}}"#,
             file: "t.json")
         let client = TestClient(config: config)
-        let reply = try await coRun(
-            client, "coordinator/sequential", try coJSON(#"{"input": "x", "steps": [{"agent": "fragile"}]}"#))
+        let reply = try await client.request(
+            "coordinator/sequential", try JSONValue.parse(#"{"input": "x", "steps": [{"agent": "fragile"}]}"#))
         #expect(reply["error", "code"] == -32005, "\(reply.jsonString)")
         #expect(reply["error", "data", "stepId"] == "1.1")
         let runId = try #require(reply["error", "data", "runId"]?.stringValue)
-        let failed = coParams(client, runId, "run/step").last { $0["stepId"] == "1.1" }
+        let failed = client.runNotificationParams(runId, method: "run/step").last { $0["stepId"] == "1.1" }
         #expect(failed?["error"] == "timed out after 100 ms")
     }
 
     @Test func workflowTimeoutMsEndsTheRunWithThePartialOutput() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let input = coNumbered(200)
-        let id = client.sendRequest(
-            "coordinator/sequential", try coJSON(#"{"input": "\#(input)", "steps": [{"agent": "drip"}], "timeoutMs": 300}"#))
-        let reply = try await client.response(to: id).message
+        let input = String.numberedWords(200)
+        let reply = try await client.request(
+            "coordinator/sequential", try JSONValue.parse(#"{"input": "\#(input)", "steps": [{"agent": "drip"}], "timeoutMs": 300}"#))
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
         let runId = try #require(error["data", "runId"]?.stringValue)
@@ -703,30 +653,29 @@ private func coCheckBranchTokens(
         #expect(partial == client.runTokenTexts(runId).joined())
         #expect(input.hasPrefix(partial))
         #expect(partial.count < input.count)
-        coCheckNesting(client, runId: runId, strategy: "sequential", workflow: "sequential")
+        expectWellNestedSteps(client, runId: runId, strategy: "sequential", workflow: "sequential")
     }
 
     @Test func configuredWorkflowTimeoutAppliesWhenSmallerThanTheRequests() async throws {
         let config = try coordinatorConfig(
             extra: #", "workflows": {"slowflow": {"strategy": "sequential", "steps": [{"agent": "drip"}], "timeoutMs": 300}}"#)
         let client = TestClient(config: config)
-        let input = coNumbered(200)
-        let reply = try await coRun(
-            client, "workflow/run", ["workflow": "slowflow", "input": .string(input), "timeoutMs": 600_000])
+        let input = String.numberedWords(200)
+        let reply = try await client.request(
+            "workflow/run", ["workflow": "slowflow", "input": .string(input), "timeoutMs": 600_000])
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
         let runId = try #require(error["data", "runId"]?.stringValue)
         let partial = try #require(error["data", "partialOutput"]?.stringValue)
         #expect(partial == client.runTokenTexts(runId).joined())
         #expect(input.hasPrefix(partial))
-        coCheckNesting(client, runId: runId, strategy: "sequential", workflow: "slowflow")
+        expectWellNestedSteps(client, runId: runId, strategy: "sequential", workflow: "slowflow")
     }
 
     @Test func agentRunTimeoutMsKeepsThePartialOutput() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let input = coNumbered(200)
-        let id = client.sendRequest("agent/run", ["agent": "drip", "input": .string(input), "timeoutMs": 300])
-        let reply = try await client.response(to: id).message
+        let input = String.numberedWords(200)
+        let reply = try await client.request("agent/run", ["agent": "drip", "input": .string(input), "timeoutMs": 300])
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
         let runId = try #require(error["data", "runId"]?.stringValue)
@@ -736,18 +685,18 @@ private func coCheckBranchTokens(
         #expect(input.hasPrefix(partial))
         #expect(partial.count < input.count)
         // The step still ends.
-        #expect(coParams(client, runId, "run/step").map { $0["status"] }.first == "started")
-        #expect(coParams(client, runId, "run/step").count == 2)
+        #expect(client.runNotificationParams(runId, method: "run/step").map { $0["status"] }.first == "started")
+        #expect(client.runNotificationParams(runId, method: "run/step").count == 2)
     }
 
     // MARK: Cancellation
 
     @Test func runCancelMidParallelCancelsEveryBranch() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let input = coNumbered(200)
+        let input = String.numberedWords(200)
         let id = client.sendRequest(
             "coordinator/parallel",
-            try coJSON(#"{"input": "\#(input)", "tasks": [{"agent": "drip"}, {"agent": "drip"}, {"agent": "drip"}]}"#))
+            try JSONValue.parse(#"{"input": "\#(input)", "tasks": [{"agent": "drip"}, {"agent": "drip"}, {"agent": "drip"}]}"#))
         let (_, runId) = try await client.waitForRunStarted()
         // Wait until every branch has streamed.
         var streaming: Set<String> = []
@@ -769,16 +718,16 @@ private func coCheckBranchTokens(
         #expect(branches.count == 3)
         #expect(branches.allSatisfy { $0["status"] == "cancelled" })
         for step in ["1.1", "1.2", "1.3"] {
-            #expect(coLastStatus(client, runId, step) == "cancelled", "step \(step)")
-            let text = coStepText(client, runId, stepId: step)
+            #expect(client.lastStepStatus(runId, stepId: step) == "cancelled", "step \(step)")
+            let text = client.stepText(runId, stepId: step)
             #expect(!text.isEmpty && input.hasPrefix(text))
-            #expect(coBranch(result, step)?["output"] == .string(text))
+            #expect(result.branch(step)?["output"] == .string(text))
         }
-        #expect(coLastStatus(client, runId, "1") == "cancelled")
+        #expect(client.lastStepStatus(runId, stepId: "1") == "cancelled")
         // The output is every call's output so far, in start order, separated by blank lines.
         let expected = branches.compactMap { $0["output"]?.stringValue }.filter { !$0.isEmpty }.joined(separator: "\n\n")
         #expect(result["output"] == .string(expected))
-        coCheckNesting(client, runId: runId, strategy: "parallel", workflow: "parallel")
+        expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "parallel")
 
         // Cancelling again is harmless.
         let again = try await client.request("run/cancel", ["runId": .string(runId)])
@@ -787,9 +736,9 @@ private func coCheckBranchTokens(
 
     @Test func runCancelMidSequentialStopsBeforeTheNextStep() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let input = coNumbered(200)
+        let input = String.numberedWords(200)
         let id = client.sendRequest(
-            "coordinator/sequential", try coJSON(#"{"input": "\#(input)", "steps": [{"agent": "drip"}, {"agent": "echo"}]}"#))
+            "coordinator/sequential", try JSONValue.parse(#"{"input": "\#(input)", "steps": [{"agent": "drip"}, {"agent": "echo"}]}"#))
         let (_, runId) = try await client.waitForRunStarted()
         try await client.waitForTokens(runId: runId, count: 2)
         let cancel = try await client.request("run/cancel", ["runId": .string(runId)])
@@ -797,22 +746,22 @@ private func coCheckBranchTokens(
         let reply = try await client.response(to: id).message
         let result = try #require(reply["result"], "\(reply.jsonString)")
         #expect(result["stopReason"] == "cancelled")
-        let partial = coStepText(client, runId, stepId: "1.1")
+        let partial = client.stepText(runId, stepId: "1.1")
         #expect(result["output"] == .string(partial))
         #expect(!partial.isEmpty && input.hasPrefix(partial) && partial.count < input.count)
         #expect(result["branches"]?.arrayValue?.count == 1)
-        #expect(coBranch(result, "1.1")?["status"] == "cancelled")
-        #expect(coLastStatus(client, runId, "1.1") == "cancelled")
-        #expect(coLastStatus(client, runId, "1.2") == nil)
-        #expect(coLastStatus(client, runId, "1") == "cancelled")
-        coCheckNesting(client, runId: runId, strategy: "sequential", workflow: "sequential")
+        #expect(result.branch("1.1")?["status"] == "cancelled")
+        #expect(client.lastStepStatus(runId, stepId: "1.1") == "cancelled")
+        #expect(client.lastStepStatus(runId, stepId: "1.2") == nil)
+        #expect(client.lastStepStatus(runId, stepId: "1") == "cancelled")
+        expectWellNestedSteps(client, runId: runId, strategy: "sequential", workflow: "sequential")
     }
 
     @Test func lspCancelOfAWorkflowAnswersWithThePartialOutput() async throws {
         let client = TestClient(config: try coordinatorConfig())
-        let input = coNumbered(200)
+        let input = String.numberedWords(200)
         let id = client.sendRequest(
-            "coordinator/parallel", try coJSON(#"{"input": "\#(input)", "tasks": [{"agent": "drip"}, {"agent": "drip"}]}"#))
+            "coordinator/parallel", try JSONValue.parse(#"{"input": "\#(input)", "tasks": [{"agent": "drip"}, {"agent": "drip"}]}"#))
         let (_, runId) = try await client.waitForRunStarted()
         var streaming: Set<String> = []
         _ = try await client.waitFor { message in
@@ -826,12 +775,12 @@ private func coCheckBranchTokens(
         #expect(error["data", "runId"] == .string(runId))
         let partial = try #require(error["data", "partialOutput"]?.stringValue)
         // Both branches' output so far, in start order, separated by a blank line.
-        let first = coStepText(client, runId, stepId: "1.1")
-        let second = coStepText(client, runId, stepId: "1.2")
+        let first = client.stepText(runId, stepId: "1.1")
+        let second = client.stepText(runId, stepId: "1.2")
         #expect(partial == first + "\n\n" + second || partial == second + "\n\n" + first, "\(partial)")
-        #expect(coLastStatus(client, runId, "1.1") == "cancelled")
-        #expect(coLastStatus(client, runId, "1.2") == "cancelled")
-        coCheckNesting(client, runId: runId, strategy: "parallel", workflow: "parallel")
+        #expect(client.lastStepStatus(runId, stepId: "1.1") == "cancelled")
+        #expect(client.lastStepStatus(runId, stepId: "1.2") == "cancelled")
+        expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "parallel")
     }
 
     // MARK: Request errors
@@ -846,7 +795,7 @@ private func coCheckBranchTokens(
     ])
     func unknownAgentIsNotFoundAndNamed(method: String, params: String) async throws {
         let client = TestClient()
-        let reply = try await coRun(client, method, try coJSON(params))
+        let reply = try await client.request(method, try JSONValue.parse(params))
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32001)
         #expect(error["data", "agent"] == "ghost")
@@ -894,7 +843,7 @@ private func coCheckBranchTokens(
     ])
     func invalidParamsNameTheField(method: String, params: String, field: String) async throws {
         let client = TestClient()
-        let reply = try await coRun(client, method, try coJSON(params))
+        let reply = try await client.request(method, try JSONValue.parse(params))
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32602)
         #expect(error["data", "field"] == .string(field))
@@ -904,7 +853,7 @@ private func coCheckBranchTokens(
 
     @Test func unknownWorkflowIsNotFoundWithTheAvailableOnes() async throws {
         let client = TestClient()
-        let reply = try await coRun(client, "workflow/run", ["workflow": "nope", "input": "x"])
+        let reply = try await client.request("workflow/run", ["workflow": "nope", "input": "x"])
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32001)
         #expect(error["data", "workflow"] == "nope")

@@ -13,20 +13,19 @@ private func limitsConfig(agents: String = "", limits: String = "") throws -> Ag
     var members: [String] = []
     if !agents.isEmpty { members.append(#""agents": {\#(agents)}"#) }
     if !limits.isEmpty { members.append(#""limits": {\#(limits)}"#) }
-    return try AgentConfig.parse(JSONValue.parse("{" + members.joined(separator: ", ") + "}"), file: "limits-tests.json")
+    return try .mergedOverBuiltIns("{" + members.joined(separator: ", ") + "}", file: "limits-tests.json")
 }
 
-private let slAgents = #"""
+/// Agents for the limit tests: `slow` streams, `fragile` fails on its own call limit, `sleepy` stays silent.
+private let limitsAgents = #"""
     "slow": {"provider": {"type": "echo", "delayMs": 50}},
     "fragile": {"provider": {"type": "echo", "delayMs": 10000}, "limits": {"timeoutMs": 100}},
     "sleepy": {"provider": {"type": "echo", "delayMs": 5000}}
     """#
 
-private func slWords(_ count: Int) -> String { (1...count).map { "w\($0)" }.joined(separator: " ") }
-
 /// `stats/get` once no run of this connection is in flight any more (a run's response can reach the client
 /// just before the run is forgotten).
-private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) async throws -> JSONValue {
+private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) async throws -> JSONValue {
     for _ in 0..<500 {
         let reply = try await client.request("stats/get", params)
         if reply["result", "activeRuns"] == 0 || reply["error"] != nil { return reply }
@@ -40,7 +39,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
     // MARK: Statistics
 
     @Test func statsCountAKnownMixPerAgentAndStrategy() async throws {
-        let client = TestClient(config: try limitsConfig(agents: slAgents))
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents))
         // 3 echo runs that complete.
         for _ in 0..<3 {
             let reply = try await client.request("agent/run", ["agent": "echo", "input": "one two three"])
@@ -48,7 +47,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
         }
         // 1 slow run cancelled.
         let mark = client.messages.count
-        let cancelledId = client.sendRequest("agent/run", ["agent": "slow", "input": .string(slWords(100))])
+        let cancelledId = client.sendRequest("agent/run", ["agent": "slow", "input": .string(.numberedWords(100))])
         let (_, cancelledRun) = try await client.waitForRunStarted(from: mark)
         try await client.waitForTokens(runId: cancelledRun, count: 1)
         _ = try await client.request("run/cancel", ["runId": .string(cancelledRun)])
@@ -63,10 +62,10 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
         let pipeline = try await client.request("workflow/run", ["workflow": "pipeline", "input": "draft"])
         #expect(pipeline["result", "output"] == "reviewed: draft")
         let parallel = try await client.request(
-            "coordinator/parallel", ["input": .string(slWords(100)), "tasks": [["agent": "fragile"], ["agent": "slow"]]])
+            "coordinator/parallel", ["input": .string(.numberedWords(100)), "tasks": [["agent": "fragile"], ["agent": "slow"]]])
         #expect(parallel["error", "code"] == -32005, "\(parallel.jsonString)")
 
-        let reply = try await slSettledStats(client)
+        let reply = try await settledStats(client)
         let stats = try #require(reply["result"], "\(reply.jsonString)")
         #expect(stats["activeRuns"] == 0)
         #expect(stats["windowSize"] == 1000)
@@ -136,7 +135,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
         let client = TestClient()
         _ = try await client.request("agent/run", ["agent": "echo", "input": "a b"])
         _ = try await client.request("workflow/run", ["workflow": "fanout", "input": "c"])
-        let reply = try await slSettledStats(client, ["agent": "echo-thinking"])
+        let reply = try await settledStats(client, ["agent": "echo-thinking"])
         let stats = try #require(reply["result"], "\(reply.jsonString)")
         #expect(stats["agents"]?.objectValue?.keys == ["echo-thinking"])
         #expect(stats["agents", "echo-thinking", "sinceStart", "total"] == 1)
@@ -164,7 +163,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
         let client = TestClient()
         _ = try await client.request("agent/run", ["agent": "echo", "input": "a b"])
         _ = try await client.request("workflow/run", ["workflow": "pipeline", "input": "c"])
-        let before = try await slSettledStats(client)
+        let before = try await settledStats(client)
         #expect(before["result", "agents", "echo", "sinceStart", "total"] == 3)
         let since = try #require(before["result", "since"]?.stringValue)
 
@@ -180,15 +179,15 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
 
         // Counting starts again from zero.
         _ = try await client.request("agent/run", ["agent": "echo", "input": "again"])
-        let counted = try await slSettledStats(client)
+        let counted = try await settledStats(client)
         #expect(counted["result", "agents", "echo", "sinceStart", "total"] == 1)
         #expect(counted["result", "agents", "echo", "sinceStart", "tokens"] == 1)
         #expect(counted["result", "agents", "echo", "window", "runs"] == 1)
     }
 
     @Test func resetKeepsARunInFlightActiveAndCountsItWhenItEnds() async throws {
-        let client = TestClient(config: try limitsConfig(agents: slAgents))
-        let id = client.sendRequest("agent/run", ["agent": "slow", "input": .string(slWords(40))])
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents))
+        let id = client.sendRequest("agent/run", ["agent": "slow", "input": .string(.numberedWords(40))])
         let (_, runId) = try await client.waitForRunStarted()
         try await client.waitForTokens(runId: runId, count: 1)
         _ = try await client.request("stats/reset")
@@ -197,7 +196,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
         #expect(during["result", "agents", "slow", "sinceStart", "total"] == 0)
         #expect(during["result", "activeRuns"] == 1)
         _ = try await client.response(to: id)
-        let after = try await slSettledStats(client)
+        let after = try await settledStats(client)
         #expect(after["result", "agents", "slow", "sinceStart", "active"] == 0, "\(after.jsonString)")
         #expect(after["result", "agents", "slow", "sinceStart", "completed"] == 1)
     }
@@ -207,7 +206,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
         for input in ["a", "b c", "d e f"] {
             _ = try await client.request("agent/run", ["agent": "echo", "input": .string(input)])
         }
-        let reply = try await slSettledStats(client)
+        let reply = try await settledStats(client)
         let echo = try #require(reply["result", "agents", "echo"], "\(reply.jsonString)")
         #expect(reply["result", "windowSize"] == 2)
         #expect(echo["sinceStart", "total"] == 3)
@@ -219,7 +218,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
     // MARK: Stale runs
 
     @Test func aStaleAgentRunIsReaped() async throws {
-        let client = TestClient(config: try limitsConfig(agents: slAgents, limits: #""staleAfterSeconds": 0.2"#))
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 0.2"#))
         let reply = try await client.request("agent/run", ["agent": "sleepy", "input": "zzz"])
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
@@ -231,7 +230,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
         let runId = try #require(error["data", "runId"]?.stringValue)
         #expect(client.notifications("run/started").first?["params", "runId"] == .string(runId))
 
-        let stats = try await slSettledStats(client)
+        let stats = try await settledStats(client)
         let sleepy = try #require(stats["result", "agents", "sleepy"], "\(stats.jsonString)")
         #expect(sleepy["sinceStart", "reaped"] == 1)
         // Reaped agent calls are also counted as cancelled.
@@ -241,7 +240,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
     }
 
     @Test func aStaleWorkflowRunIsReapedAndCountedAsFailed() async throws {
-        let client = TestClient(config: try limitsConfig(agents: slAgents, limits: #""staleAfterSeconds": 0.2"#))
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 0.2"#))
         let reply = try await client.request(
             "coordinator/sequential", ["input": "zzz", "steps": [["agent": "echo"], ["agent": "sleepy"]]])
         let error = try #require(reply["error"], "\(reply.jsonString)")
@@ -249,7 +248,7 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
         #expect(error["data", "reason"] == "stale")
         #expect(error["data", "partialOutput"] == "zzz")
 
-        let stats = try await slSettledStats(client)
+        let stats = try await settledStats(client)
         let sequential = try #require(stats["result", "strategies", "sequential"], "\(stats.jsonString)")
         #expect(sequential["sinceStart", "reaped"] == 1)
         #expect(sequential["sinceStart", "active"] == 0)
@@ -260,8 +259,8 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
 
     @Test func aSlowButActiveRunIsNotReaped() async throws {
         // Tokens every 50 ms keep a 1 s run alive past a 0.5 s stale limit.
-        let client = TestClient(config: try limitsConfig(agents: slAgents, limits: #""staleAfterSeconds": 0.5"#))
-        let input = slWords(20)
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 0.5"#))
+        let input = String.numberedWords(20)
         let reply = try await client.request("agent/run", ["agent": "slow", "input": .string(input)])
         #expect(reply["result", "output"] == .string(input), "\(reply.jsonString)")
         #expect(reply["result", "stopReason"] == "end_turn")
@@ -270,8 +269,8 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
     // MARK: Heartbeats
 
     @Test func heartbeatsArriveDuringARun() async throws {
-        let client = TestClient(config: try limitsConfig(agents: slAgents, limits: #""heartbeatSeconds": 0.05"#))
-        let id = client.sendRequest("agent/run", ["agent": "slow", "input": .string(slWords(10))])
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""heartbeatSeconds": 0.05"#))
+        let id = client.sendRequest("agent/run", ["agent": "slow", "input": .string(.numberedWords(10))])
         let (_, runId) = try await client.waitForRunStarted()
         let beat = try await client.waitFor { $0["method"] == "run/heartbeat" }
         #expect(beat.message["params", "runId"] == .string(runId))
@@ -293,9 +292,9 @@ private func slSettledStats(_ client: TestClient, _ params: JSONValue? = nil) as
     // MARK: Admission
 
     @Test func aThirdConcurrentRunIsRefusedAsOverloaded() async throws {
-        let client = TestClient(config: try limitsConfig(agents: slAgents, limits: #""maxConcurrentRuns": 2"#))
-        let first = client.sendRequest("agent/run", ["agent": "slow", "input": .string(slWords(200))])
-        let second = client.sendRequest("agent/run", ["agent": "slow", "input": .string(slWords(200))])
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""maxConcurrentRuns": 2"#))
+        let first = client.sendRequest("agent/run", ["agent": "slow", "input": .string(.numberedWords(200))])
+        let second = client.sendRequest("agent/run", ["agent": "slow", "input": .string(.numberedWords(200))])
         var runIds: [String] = []
         _ = try await client.waitFor { message in
             if message["method"] == "run/started", let id = message["params", "runId"]?.stringValue { runIds.append(id) }

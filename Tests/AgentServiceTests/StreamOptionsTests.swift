@@ -12,34 +12,16 @@ import Testing
 /// given limits.
 private func streamConfig(limits: String = "") throws -> AgentConfig {
     let limitsMember = limits.isEmpty ? "" : #", "limits": {\#(limits)}"#
-    return try AgentConfig.parse(
-        JSONValue.parse(
-            #"{"agents": {"drip": {"provider": {"type": "echo", "delayMs": 5}}, "slow": {"provider": {"type": "echo", "delayMs": 50}}}\#(limitsMember)}"#
-        ), file: "stream-tests.json")
+    return try .mergedOverBuiltIns(
+        #"{"agents": {"drip": {"provider": {"type": "echo", "delayMs": 5}}, "slow": {"provider": {"type": "echo", "delayMs": 50}}}\#(limitsMember)}"#,
+        file: "stream-tests.json")
 }
 
-private func stWords(_ count: Int) -> String { (1...count).map { "w\($0)" }.joined(separator: " ") }
-
-/// Method names of run `runId`'s notifications, in order.
-private func stMethods(_ client: TestClient, _ runId: String) -> [String] {
-    client.runNotifications(runId).compactMap { $0.message["method"]?.stringValue }
-}
-
-private func stParams(_ client: TestClient, _ runId: String, _ method: String) -> [JSONValue] {
-    client.runNotifications(runId).filter { $0.message["method"]?.stringValue == method }.compactMap { $0.message["params"] }
-}
-
-private func stSeqs(_ client: TestClient, _ runId: String) -> [Int64] {
-    client.runNotifications(runId).compactMap { $0.message["params", "seq"]?.integerValue }
-}
-
-private func stIncreasing(_ seqs: [Int64]) -> Bool { zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 } }
-
-/// Runs a request to its end; returns the result and run id.
-private func stRun(_ client: TestClient, _ method: String, _ params: JSONValue) async throws -> (result: JSONValue, runId: String) {
-    let reply = try await client.request(method, params)
-    let result = try #require(reply["result"], "\(reply.jsonString)")
-    return (result, try #require(result["runId"]?.stringValue))
+extension TestClient {
+    /// Method names of run `runId`'s notifications, in order.
+    fileprivate func runMethods(_ runId: String) -> [String] {
+        runNotifications(runId).compactMap { $0.message["method"]?.stringValue }
+    }
 }
 
 @Suite struct StreamOptionsTests {
@@ -54,38 +36,38 @@ private func stRun(_ client: TestClient, _ method: String, _ params: JSONValue) 
     @Test func tokensOffAtInitializeKeepTheOutput() async throws {
         let client = TestClient()
         _ = try await client.request("initialize", ["stream": ["tokens": false]])
-        let (result, runId) = try await stRun(client, "agent/run", ["agent": "echo", "input": "a b c"])
+        let (result, runId) = try await client.requestRun("agent/run", ["agent": "echo", "input": "a b c"])
         #expect(result["output"] == "a b c")
         #expect(result["usage", "outputTokens"] == 3)
         #expect(result["stopReason"] == "end_turn")
-        #expect(stMethods(client, runId) == ["run/started", "run/step", "run/step"])
+        #expect(client.runMethods(runId) == ["run/started", "run/step", "run/step"])
         // seq counts the tokens that were not sent: a gap.
-        #expect(stSeqs(client, runId) == [1, 2, 6])
+        #expect(client.runSeqs(runId) == [1, 2, 6])
         #expect(client.notifications("run/token").isEmpty)
     }
 
     @Test func aRequestsStreamOverridesTheConnectionsChoice() async throws {
         let client = TestClient()
         _ = try await client.request("initialize", ["stream": ["tokens": false]])
-        let (_, onRun) = try await stRun(
-            client, "agent/run", ["agent": "echo", "input": "a b c", "stream": ["tokens": true]])
+        let (_, onRun) = try await client.requestRun(
+            "agent/run", ["agent": "echo", "input": "a b c", "stream": ["tokens": true]])
         #expect(client.runTokenTexts(onRun) == ["a ", "b ", "c"])
         // The override is for that run only.
-        let (_, offRun) = try await stRun(client, "agent/run", ["agent": "echo", "input": "d e"])
+        let (_, offRun) = try await client.requestRun("agent/run", ["agent": "echo", "input": "d e"])
         #expect(client.runTokenTexts(offRun).isEmpty)
         // Members left out keep the connection's setting: steps stay on, tokens stay off.
-        let (_, partial) = try await stRun(
-            client, "agent/run", ["agent": "echo", "input": "f g", "stream": ["thinking": false]])
-        #expect(stMethods(client, partial) == ["run/started", "run/step", "run/step"])
+        let (_, partial) = try await client.requestRun(
+            "agent/run", ["agent": "echo", "input": "f g", "stream": ["thinking": false]])
+        #expect(client.runMethods(partial) == ["run/started", "run/step", "run/step"])
     }
 
     @Test func aRequestCanTurnTokensOffForItselfOnly() async throws {
         let client = TestClient()
-        let (result, offRun) = try await stRun(
-            client, "workflow/run", ["workflow": "pipeline", "input": "draft", "stream": ["tokens": false]])
+        let (result, offRun) = try await client.requestRun(
+            "workflow/run", ["workflow": "pipeline", "input": "draft", "stream": ["tokens": false]])
         #expect(result["output"] == "reviewed: draft")
         #expect(client.runTokenTexts(offRun).isEmpty)
-        let (_, onRun) = try await stRun(client, "agent/run", ["agent": "echo", "input": "x y"])
+        let (_, onRun) = try await client.requestRun("agent/run", ["agent": "echo", "input": "x y"])
         #expect(client.runTokenTexts(onRun) == ["x ", "y"])
     }
 
@@ -93,38 +75,38 @@ private func stRun(_ client: TestClient, _ method: String, _ params: JSONValue) 
         let client = TestClient()
         _ = try await client.request("initialize", ["stream": ["tokens": false, "steps": false]])
         _ = try await client.request("initialize", ["stream": ["steps": false]])
-        let (_, runId) = try await stRun(client, "agent/run", ["agent": "echo", "input": "x y"])
-        #expect(stMethods(client, runId) == ["run/started", "run/token", "run/token"])
+        let (_, runId) = try await client.requestRun("agent/run", ["agent": "echo", "input": "x y"])
+        #expect(client.runMethods(runId) == ["run/started", "run/token", "run/token"])
     }
 
     @Test func stepsAndProgressOff() async throws {
         let client = TestClient()
-        let (result, runId) = try await stRun(
-            client, "workflow/run",
+        let (result, runId) = try await client.requestRun(
+            "workflow/run",
             ["workflow": "pipeline", "input": "draft", "stream": ["steps": false, "progress": false]])
         #expect(result["output"] == "reviewed: draft")
         #expect(result["branches"]?.arrayValue?.count == 2)
-        #expect(stMethods(client, runId) == ["run/started", "run/token", "run/token", "run/token"])
+        #expect(client.runMethods(runId) == ["run/started", "run/token", "run/token", "run/token"])
         #expect(client.runTokenTexts(runId) == ["draft", "reviewed: ", "draft"])
-        #expect(stIncreasing(stSeqs(client, runId)))
+        #expect(client.runSeqs(runId).isStrictlyIncreasing)
 
         // The same from initialize.
         _ = try await client.request("initialize", ["stream": ["steps": false, "progress": false]])
-        let (_, second) = try await stRun(client, "workflow/run", ["workflow": "fanout", "input": "hi"])
-        #expect(Set(stMethods(client, second)) == ["run/started", "run/token", "run/thinking"])
+        let (_, second) = try await client.requestRun("workflow/run", ["workflow": "fanout", "input": "hi"])
+        #expect(Set(client.runMethods(second)) == ["run/started", "run/token", "run/thinking"])
         // With both on (the default) they are sent.
         let fresh = TestClient()
-        let (_, on) = try await stRun(fresh, "workflow/run", ["workflow": "pipeline", "input": "draft"])
-        #expect(stMethods(fresh, on).contains("run/step"))
-        #expect(stMethods(fresh, on).contains("run/progress"))
+        let (_, on) = try await fresh.requestRun("workflow/run", ["workflow": "pipeline", "input": "draft"])
+        #expect(fresh.runMethods(on).contains("run/step"))
+        #expect(fresh.runMethods(on).contains("run/progress"))
     }
 
     // MARK: Thinking
 
     @Test func thinkingArrivesFromEchoThinking() async throws {
         let client = TestClient()
-        let (result, runId) = try await stRun(client, "agent/run", ["agent": "echo-thinking", "input": "a b c"])
-        let thinking = stParams(client, runId, "run/thinking")
+        let (result, runId) = try await client.requestRun("agent/run", ["agent": "echo-thinking", "input": "a b c"])
+        let thinking = client.runNotificationParams(runId, method: "run/thinking")
         #expect(thinking.count == 1)
         let first = try #require(thinking.first)
         #expect(first["agent"] == "echo-thinking")
@@ -132,93 +114,93 @@ private func stRun(_ client: TestClient, _ method: String, _ params: JSONValue) 
         #expect(first["text"] == "The reply repeats the input: 3 words.")
         #expect(first.objectValue?.keys == ["runId", "seq", "agent", "stepId", "text"])
         // Before the answer, and not part of it.
-        #expect(stMethods(client, runId) == ["run/started", "run/step", "run/thinking", "run/token", "run/token", "run/token", "run/step"])
+        #expect(client.runMethods(runId) == ["run/started", "run/step", "run/thinking", "run/token", "run/token", "run/token", "run/step"])
         #expect(result["output"] == "a b c")
         #expect(result["usage", "outputTokens"] == 3)
     }
 
     @Test func thinkingCanBeSwitchedOff() async throws {
         let client = TestClient()
-        let (result, runId) = try await stRun(
-            client, "agent/run", ["agent": "echo-thinking", "input": "a b c", "stream": ["thinking": false]])
-        #expect(stParams(client, runId, "run/thinking").isEmpty)
+        let (result, runId) = try await client.requestRun(
+            "agent/run", ["agent": "echo-thinking", "input": "a b c", "stream": ["thinking": false]])
+        #expect(client.runNotificationParams(runId, method: "run/thinking").isEmpty)
         #expect(result["output"] == "a b c")
         #expect(client.runTokenTexts(runId).joined() == "a b c")
 
         _ = try await client.request("initialize", ["stream": ["thinking": false]])
-        let (_, second) = try await stRun(client, "agent/run", ["agent": "echo-thinking", "input": "d"])
-        #expect(stParams(client, second, "run/thinking").isEmpty)
+        let (_, second) = try await client.requestRun("agent/run", ["agent": "echo-thinking", "input": "d"])
+        #expect(client.runNotificationParams(second, method: "run/thinking").isEmpty)
         // Thinking on, tokens off: only the reasoning is streamed.
-        let (_, third) = try await stRun(
-            client, "agent/run", ["agent": "echo-thinking", "input": "e f", "stream": ["thinking": true, "tokens": false]])
-        #expect(stMethods(client, third) == ["run/started", "run/step", "run/thinking", "run/step"])
+        let (_, third) = try await client.requestRun(
+            "agent/run", ["agent": "echo-thinking", "input": "e f", "stream": ["thinking": true, "tokens": false]])
+        #expect(client.runMethods(third) == ["run/started", "run/step", "run/thinking", "run/step"])
     }
 
     // MARK: Heartbeats
 
     @Test func heartbeatsCanBeSwitchedOff() async throws {
         let client = TestClient(config: try streamConfig(limits: #""heartbeatSeconds": 0.05"#))
-        let (_, quiet) = try await stRun(
-            client, "agent/run", ["agent": "slow", "input": .string(stWords(8)), "stream": ["heartbeat": false]])
-        #expect(stParams(client, quiet, "run/heartbeat").isEmpty)
-        #expect(client.runTokenTexts(quiet).joined() == stWords(8))
+        let (_, quiet) = try await client.requestRun(
+            "agent/run", ["agent": "slow", "input": .string(.numberedWords(8)), "stream": ["heartbeat": false]])
+        #expect(client.runNotificationParams(quiet, method: "run/heartbeat").isEmpty)
+        #expect(client.runTokenTexts(quiet).joined() == String.numberedWords(8))
         // The default sends them (8 words at 50 ms outlast several 50 ms heartbeats).
-        let (_, loud) = try await stRun(client, "agent/run", ["agent": "slow", "input": .string(stWords(8))])
-        #expect(!stParams(client, loud, "run/heartbeat").isEmpty)
+        let (_, loud) = try await client.requestRun("agent/run", ["agent": "slow", "input": .string(.numberedWords(8))])
+        #expect(!client.runNotificationParams(loud, method: "run/heartbeat").isEmpty)
     }
 
     // MARK: Coalescing
 
     @Test func coalescedTokensStillJoinToTheInput() async throws {
         let client = TestClient(config: try streamConfig())
-        let input = stWords(40)
-        let (result, runId) = try await stRun(
-            client, "agent/run", ["agent": "drip", "input": .string(input), "stream": ["tokenCoalesceMs": 50]])
+        let input = String.numberedWords(40)
+        let (result, runId) = try await client.requestRun(
+            "agent/run", ["agent": "drip", "input": .string(input), "stream": ["tokenCoalesceMs": 50]])
         #expect(result["output"] == .string(input))
         #expect(result["usage", "outputTokens"] == 40)
-        let tokens = stParams(client, runId, "run/token")
+        let tokens = client.runNotificationParams(runId, method: "run/token")
         #expect(!tokens.isEmpty)
         #expect(tokens.count < 40, "\(tokens.count) notifications for 40 words")
         #expect(tokens.compactMap { $0["text"]?.stringValue }.joined() == input)
         #expect(tokens.allSatisfy { $0["stepId"] == "1" && $0["agent"] == "drip" })
         #expect(tokens.allSatisfy { $0.objectValue?.keys == ["runId", "seq", "agent", "stepId", "text"] })
-        let seqs = stSeqs(client, runId)
-        #expect(stIncreasing(seqs))
+        let seqs = client.runSeqs(runId)
+        #expect(seqs.isStrictlyIncreasing)
         // run/started 1, step started 2, tokens 3...42, step ended 43: a merged token carries the seq of the
         // last token in it, so the last one has 42.
         #expect(tokens.last?["seq"] == 42)
-        #expect(stParams(client, runId, "run/step").last?["seq"] == 43)
+        #expect(client.runNotificationParams(runId, method: "run/step").last?["seq"] == 43)
     }
 
     @Test func coalescingFromInitializeAndOffPerRequest() async throws {
         let client = TestClient(config: try streamConfig())
         _ = try await client.request("initialize", ["stream": ["tokenCoalesceMs": 50]])
-        let input = stWords(40)
-        let (_, merged) = try await stRun(client, "agent/run", ["agent": "drip", "input": .string(input)])
+        let input = String.numberedWords(40)
+        let (_, merged) = try await client.requestRun("agent/run", ["agent": "drip", "input": .string(input)])
         #expect(client.runTokenTexts(merged).count < 40)
         #expect(client.runTokenTexts(merged).joined() == input)
-        let (_, plain) = try await stRun(
-            client, "agent/run", ["agent": "drip", "input": .string(input), "stream": ["tokenCoalesceMs": 0]])
+        let (_, plain) = try await client.requestRun(
+            "agent/run", ["agent": "drip", "input": .string(input), "stream": ["tokenCoalesceMs": 0]])
         #expect(client.runTokenTexts(plain).count == 40)
         #expect(client.runTokenTexts(plain).joined() == input)
     }
 
     @Test func coalescingNeverMergesTokensOfDifferentSteps() async throws {
         let client = TestClient(config: try streamConfig())
-        let input = stWords(40)
-        let (result, runId) = try await stRun(
-            client, "coordinator/parallel",
+        let input = String.numberedWords(40)
+        let (result, runId) = try await client.requestRun(
+            "coordinator/parallel",
             ["input": .string(input), "tasks": [["agent": "drip"], ["agent": "drip"]], "stream": ["tokenCoalesceMs": 50]])
         #expect(result["output"] == .string(input + "\n\n" + input))
         // The branches' tokens interleave; each step's are merged on their own.
-        let tokens = stParams(client, runId, "run/token")
+        let tokens = client.runNotificationParams(runId, method: "run/token")
         #expect(tokens.count < 80, "\(tokens.count) notifications for 2 x 40 words")
         #expect(tokens.allSatisfy { $0["agent"] == "drip" })
         for step in ["1.1", "1.2"] {
             let texts = tokens.filter { $0["stepId"] == .string(step) }.compactMap { $0["text"]?.stringValue }
             #expect(texts.joined() == input, "step \(step)")
         }
-        #expect(stIncreasing(stSeqs(client, runId)))
+        #expect(client.runSeqs(runId).isStrictlyIncreasing)
     }
 
     // MARK: Malformed options
@@ -255,7 +237,7 @@ private func stRun(_ client: TestClient, _ method: String, _ params: JSONValue) 
         }
         #expect(client.notifications("run/started").isEmpty)
         // A refused initialize leaves the connection's choice alone.
-        let (_, runId) = try await stRun(client, "agent/run", ["agent": "echo", "input": "still streams"])
+        let (_, runId) = try await client.requestRun("agent/run", ["agent": "echo", "input": "still streams"])
         #expect(client.runTokenTexts(runId) == ["still ", "streams"])
     }
 }

@@ -1,4 +1,5 @@
 import AgentCore
+import JSONCore
 
 // Configurations and inputs shared by the service tests.
 
@@ -9,6 +10,12 @@ extension AgentConfig {
             agents: AgentConfig.builtIn.agents + [
                 AgentDefinition(name: "slow", description: "echo, \(delayMs) ms per token", provider: .echo(delayMs: delayMs))
             ])
+    }
+
+    /// The config a file with the JSON `text` gives: its agents, workflows and limits merged over the
+    /// built-ins, as `agentwire --config` loads it. `file` names the source in config errors.
+    static func mergedOverBuiltIns(_ text: String, file: String = "test-config.json") throws -> AgentConfig {
+        try AgentConfig.parse(JSONValue.parse(text), file: file)
     }
 }
 

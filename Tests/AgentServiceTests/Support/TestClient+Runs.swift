@@ -30,11 +30,30 @@ extension TestClient {
         }
     }
 
+    /// The params of run `runId`'s notifications with `method` (`run/token`, `run/step`, …) received so
+    /// far, in order.
+    func runNotificationParams(_ runId: String, method: String) -> [JSONValue] {
+        runNotifications(runId).filter { $0.message["method"]?.stringValue == method }.compactMap { $0.message["params"] }
+    }
+
+    /// The `seq` of each of run `runId`'s notifications received so far, in arrival order.
+    func runSeqs(_ runId: String) -> [Int64] {
+        runNotifications(runId).compactMap { $0.message["params", "seq"]?.integerValue }
+    }
+
     /// The texts of run `runId`'s `run/token` notifications received so far.
     func runTokenTexts(_ runId: String) -> [String] {
-        runNotifications(runId).filter { $0.message["method"] == "run/token" }.compactMap {
-            $0.message["params", "text"]?.stringValue
-        }
+        runNotificationParams(runId, method: "run/token").compactMap { $0["text"]?.stringValue }
+    }
+
+    /// Sends a run-starting request (`agent/run`, `workflow/run`, `coordinator/…`), waits for its reply and
+    /// requires a result carrying a `runId`; returns both.
+    func requestRun(
+        _ method: String, _ params: JSONValue, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (result: JSONValue, runId: String) {
+        let reply = try await request(method, params)
+        let result = try #require(reply["result"], "\(reply.jsonString)", sourceLocation: sourceLocation)
+        return (result, try #require(result["runId"]?.stringValue, sourceLocation: sourceLocation))
     }
 
     /// Every message carrying `id` that is not a request (a response or an error).
@@ -43,4 +62,9 @@ extension TestClient {
             message.isResponse(to: id) ? ReceivedMessage(index: index, message: message) : nil
         }
     }
+}
+
+extension [Int64] {
+    /// Each element is greater than the one before (true for fewer than two): how a run's `seq`s go.
+    var isStrictlyIncreasing: Bool { zip(self, dropFirst()).allSatisfy { $0 < $1 } }
 }
