@@ -7,7 +7,11 @@ public struct AgentConfig: Sendable, Equatable {
     public var workflows: [WorkflowDefinition]
     public var limits: ServiceLimits
 
-    public init(agents: [AgentDefinition], workflows: [WorkflowDefinition] = [], limits: ServiceLimits = ServiceLimits()) {
+    public init(
+        agents: [AgentDefinition],
+        workflows: [WorkflowDefinition] = [],
+        limits: ServiceLimits = ServiceLimits()
+    ) {
         self.agents = agents
         self.workflows = workflows
         self.limits = limits
@@ -25,46 +29,67 @@ public struct AgentConfig: Sendable, Equatable {
     public static let builtIn = AgentConfig(
         agents: [
             AgentDefinition(
-                name: "echo", description: "Streams its input back one word at a time (built in, offline).",
-                provider: .echo(delayMs: 0)),
+                name: "echo",
+                description: "Streams its input back one word at a time (built in, offline).",
+                provider: .echo(delayMs: 0)
+            ),
             AgentDefinition(
-                name: "echo-slow", description: "Like echo, with 50 ms before each word: for demos and cancellation.",
-                provider: .echo(delayMs: 50)),
+                name: "echo-slow",
+                description: "Like echo, with 50 ms before each word: for demos and cancellation.",
+                provider: .echo(delayMs: 50)
+            ),
             AgentDefinition(
-                name: "echo-thinking", description: "Like echo, and first says what it is about to do (run/thinking).",
-                provider: .echo(delayMs: 0, thinking: true)),
+                name: "echo-thinking",
+                description: "Like echo, and first says what it is about to do (run/thinking).",
+                provider: .echo(delayMs: 0, thinking: true)
+            ),
             AgentDefinition(
-                name: "echo-history", description: "Answers with every user turn of its session so far, one per line.",
-                provider: .echo(delayMs: 0, history: true)),
+                name: "echo-history",
+                description: "Answers with every user turn of its session so far, one per line.",
+                provider: .echo(delayMs: 0, history: true)
+            ),
         ],
         workflows: [
             WorkflowDefinition(
-                name: "pipeline", description: "echo, then echo again on a labelled copy of the first answer.",
+                name: "pipeline",
+                description: "echo, then echo again on a labelled copy of the first answer.",
                 strategy: .sequential([
                     SequentialStep(agent: "echo"),
                     SequentialStep(agent: "echo", transform: try! Template("reviewed: {{previous}}")),
-                ])),
+                ])
+            ),
             WorkflowDefinition(
-                name: "fanout", description: "echo and echo-thinking on the same input at once, as a numbered list.",
-                strategy: .parallel([ParallelTask(agent: "echo"), ParallelTask(agent: "echo-thinking")], aggregate: .list)),
+                name: "fanout",
+                description: "echo and echo-thinking on the same input at once, as a numbered list.",
+                strategy: .parallel(
+                    [ParallelTask(agent: "echo"), ParallelTask(agent: "echo-thinking")],
+                    aggregate: .list
+                )
+            ),
             WorkflowDefinition(
                 name: "delegate",
                 description: "echo plans (one sub-task per line of the input); two echo workers share the lines.",
-                strategy: .hierarchical(master: "echo", subAgents: ["echo", "echo-slow"], aggregate: .concat)),
-        ])
+                strategy: .hierarchical(master: "echo", subAgents: ["echo", "echo-slow"], aggregate: .concat)
+            ),
+        ]
+    )
 
     /// Where the config comes from when `--config` is not given, in order: `./agentwire.json`, then
     /// `$XDG_CONFIG_HOME/agentwire/config.json` (`~/.config/…` when unset). `nil`: use the built-in one.
     public static func discover(
-        explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        explicit: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
         currentDirectory: String = FileManager.default.currentDirectoryPath
     ) -> String? {
         if let explicit { return explicit }
         let local = (currentDirectory as NSString).appendingPathComponent("agentwire.json")
         if FileManager.default.fileExists(atPath: local) { return local }
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".config")
-        let user = ((base as NSString).appendingPathComponent("agentwire") as NSString).appendingPathComponent("config.json")
+        let user = ((base as NSString).appendingPathComponent("agentwire") as NSString).appendingPathComponent(
+            "config.json"
+        )
         return FileManager.default.fileExists(atPath: user) ? user : nil
     }
 
@@ -79,7 +104,10 @@ public struct AgentConfig: Sendable, Equatable {
             root = try JSONValue.parse(Array(data))
         } catch {
             throw ConfigError(
-                file: path, path: "$", message: "not valid JSON at line \(error.line), column \(error.column): \(error.message)")
+                file: path,
+                path: "$",
+                message: "not valid JSON at line \(error.line), column \(error.column): \(error.message)"
+            )
         }
         do {
             return try ConfigParser.parse(root)

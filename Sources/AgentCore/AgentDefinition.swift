@@ -9,7 +9,11 @@ public struct AgentDefinition: Sendable, Equatable {
     public var timeoutMs: Int?
 
     public init(
-        name: String, description: String, provider: ProviderSpec, systemPrompt: String = "", timeoutMs: Int? = nil
+        name: String,
+        description: String,
+        provider: ProviderSpec,
+        systemPrompt: String = "",
+        timeoutMs: Int? = nil
     ) {
         self.name = name
         self.description = description

@@ -71,9 +71,12 @@ public final class AgentRuntime: Sendable {
         let limits = config.limits
         if active >= limits.maxConcurrentRuns {
             throw RunFailure(
-                kind: .overloaded, message: "Too many runs in flight (limit \(limits.maxConcurrentRuns))", retryable: true,
+                kind: .overloaded,
+                message: "Too many runs in flight (limit \(limits.maxConcurrentRuns))",
+                retryable: true,
                 suggestions: ["Retry when a run has finished.", "Raise limits.maxConcurrentRuns in the config."],
-                details: ["limit": .int(limits.maxConcurrentRuns)])
+                details: ["limit": .int(limits.maxConcurrentRuns)]
+            )
         }
         guard let perMinute = limits.requestsPerMinute else { return }
         let now = ContinuousClock.now
@@ -88,9 +91,12 @@ public final class AgentRuntime: Sendable {
         if let retryAfter {
             let ms = max(1, Self.milliseconds(retryAfter))
             throw RunFailure(
-                kind: .rateLimited, message: "Rate limit of \(perMinute) runs per minute reached; retry in \(ms) ms",
-                retryable: true, suggestions: ["Retry after retryAfterMs.", "Raise limits.requestsPerMinute in the config."],
-                details: ["retryAfterMs": .int(ms), "limit": .int(perMinute)])
+                kind: .rateLimited,
+                message: "Rate limit of \(perMinute) runs per minute reached; retry in \(ms) ms",
+                retryable: true,
+                suggestions: ["Retry after retryAfterMs.", "Raise limits.requestsPerMinute in the config."],
+                details: ["retryAfterMs": .int(ms), "limit": .int(perMinute)]
+            )
         }
     }
 
@@ -101,12 +107,17 @@ public final class AgentRuntime: Sendable {
     /// Cancellation (of the calling task) is not an error: the run stops within one checkpoint and
     /// returns `stopReason: .cancelled` with the output streamed so far.
     public func run(
-        agent name: String, input: String, runId: String, observer: any RunObserver, options: RunOptions = RunOptions()
+        agent name: String,
+        input: String,
+        runId: String,
+        observer: any RunObserver,
+        options: RunOptions = RunOptions()
     ) async throws(RunFailure) -> RunResult {
         guard agent(named: name) != nil else { throw RunFailure.unknownAgent(name, available: agents.map(\.name)) }
         let context = RunContext(runId: runId, observer: observer)
         let execution = Execution(context: context, config: config, monitor: monitor, history: options.history)
-        return try await supervise(name: name, strategy: nil, context: context, execution: execution, options: options) {
+        return try await supervise(name: name, strategy: nil, context: context, execution: execution, options: options)
+        {
             () throws(RunFailure) -> String in
             let result = await execution.call(agent: name, input: input, stepId: Execution.rootStep, parent: nil)
             if result.status == .failed { throw execution.failure(of: result) }
@@ -116,15 +127,24 @@ public final class AgentRuntime: Sendable {
 
     /// Runs a workflow (named or ad hoc) on `input`.
     public func run(
-        workflow: WorkflowDefinition, input: String, runId: String, observer: any RunObserver,
+        workflow: WorkflowDefinition,
+        input: String,
+        runId: String,
+        observer: any RunObserver,
         options: RunOptions = RunOptions()
     ) async throws(RunFailure) -> RunResult {
         try validate(workflow.strategy)
         let context = RunContext(runId: runId, observer: observer)
         let strategy = workflow.strategy.name
         let execution = Execution(
-            context: context, config: config, monitor: monitor, onError: workflow.onError,
-            stepTimeoutMs: workflow.stepTimeoutMs, strategy: strategy, history: options.history)
+            context: context,
+            config: config,
+            monitor: monitor,
+            onError: workflow.onError,
+            stepTimeoutMs: workflow.stepTimeoutMs,
+            strategy: strategy,
+            history: options.history
+        )
         var options = options
         options.timeoutMs = [options.timeoutMs, workflow.timeoutMs].compactMap { $0 }.min()
         monitor.workflowStarted(strategy: strategy)
@@ -133,17 +153,31 @@ public final class AgentRuntime: Sendable {
         var status = StepEvent.Status.failed
         defer {
             monitor.workflowEnded(
-                strategy: strategy, status: status, durationMs: Self.milliseconds(clock.now - started),
-                tokens: context.outputTokens, reaped: context.wasReaped)
+                strategy: strategy,
+                status: status,
+                durationMs: Self.milliseconds(clock.now - started),
+                tokens: context.outputTokens,
+                reaped: context.wasReaped
+            )
         }
         let result = try await supervise(
-            name: workflow.name, strategy: strategy, context: context, execution: execution, options: options
+            name: workflow.name,
+            strategy: strategy,
+            context: context,
+            execution: execution,
+            options: options
         ) { () throws(RunFailure) -> String in
             context.emit(
                 .step(
                     StepEvent(
-                        stepId: Execution.rootStep, status: .started, name: "\(strategy) workflow \(workflow.name)",
-                        agent: workflow.name, strategy: strategy)))
+                        stepId: Execution.rootStep,
+                        status: .started,
+                        name: "\(strategy) workflow \(workflow.name)",
+                        agent: workflow.name,
+                        strategy: strategy
+                    )
+                )
+            )
             let began = ContinuousClock.now
             var stepStatus = StepEvent.Status.completed
             var stepError: String? = nil
@@ -152,9 +186,16 @@ public final class AgentRuntime: Sendable {
                 context.emit(
                     .step(
                         StepEvent(
-                            stepId: Execution.rootStep, status: stepStatus, name: "\(strategy) workflow \(workflow.name)",
-                            agent: workflow.name, strategy: strategy, durationMs: Self.milliseconds(ContinuousClock.now - began),
-                            error: stepError)))
+                            stepId: Execution.rootStep,
+                            status: stepStatus,
+                            name: "\(strategy) workflow \(workflow.name)",
+                            agent: workflow.name,
+                            strategy: strategy,
+                            durationMs: Self.milliseconds(ContinuousClock.now - began),
+                            error: stepError
+                        )
+                    )
+                )
             }
             do throws(RunFailure) {
                 return try await execution.run(workflow.strategy, input: input)
@@ -171,7 +212,11 @@ public final class AgentRuntime: Sendable {
     /// Wraps a run's body with registration for reaping, heartbeats, the run timeout, and the mapping of
     /// cancellation and timeouts to results and errors.
     private func supervise(
-        name: String, strategy: String?, context: RunContext, execution: Execution, options: RunOptions,
+        name: String,
+        strategy: String?,
+        context: RunContext,
+        execution: Execution,
+        options: RunOptions,
         body: @escaping @Sendable () async throws(RunFailure) -> String
     ) async throws(RunFailure) -> RunResult {
         let clock = ContinuousClock()
@@ -200,10 +245,16 @@ public final class AgentRuntime: Sendable {
                     outcome.withLock {
                         $0 = .failure(
                             RunFailure(
-                                kind: .timeout, message: "The run took longer than \(timeout.milliseconds) ms",
-                                runId: context.runId, retryable: true,
-                                suggestions: ["Retry with a larger timeoutMs.", "Use a faster agent or a shorter input."],
-                                partialOutput: execution.partialOutput))
+                                kind: .timeout,
+                                message: "The run took longer than \(timeout.milliseconds) ms",
+                                runId: context.runId,
+                                retryable: true,
+                                suggestions: [
+                                    "Retry with a larger timeoutMs.", "Use a faster agent or a shorter input.",
+                                ],
+                                partialOutput: execution.partialOutput
+                            )
+                        )
                     }
                 } catch {}
                 group.cancelAll()
@@ -223,26 +274,41 @@ public final class AgentRuntime: Sendable {
             throw RunFailure(
                 kind: .timeout,
                 message: "The run produced no event for \(config.limits.staleAfterSeconds) s and was reaped",
-                runId: context.runId, retryable: true,
+                runId: context.runId,
+                retryable: true,
                 suggestions: ["Check that the agent's provider is responding.", "Raise limits.staleAfterSeconds."],
-                partialOutput: execution.partialOutput, details: ["reason": .string("stale")])
+                partialOutput: execution.partialOutput,
+                details: ["reason": .string("stale")]
+            )
         }
         switch outcome.withLock({ $0 }) {
         case .success(let output)?:
             let cancelled = inner.isCancelled || Task.isCancelled
             return RunResult(
-                runId: context.runId, name: name, strategy: strategy,
+                runId: context.runId,
+                name: name,
+                strategy: strategy,
                 output: cancelled ? execution.partialOutput : output,
-                stopReason: cancelled ? .cancelled : .endTurn, outputTokens: context.outputTokens, durationMs: durationMs,
-                branches: strategy == nil ? [] : execution.branches)
+                stopReason: cancelled ? .cancelled : .endTurn,
+                outputTokens: context.outputTokens,
+                durationMs: durationMs,
+                branches: strategy == nil ? [] : execution.branches
+            )
         case .failure(var failure)?:
             failure.runId = context.runId
             if failure.partialOutput == nil { failure.partialOutput = execution.partialOutput }
             throw failure
         case nil:
             return RunResult(
-                runId: context.runId, name: name, strategy: strategy, output: execution.partialOutput, stopReason: .cancelled,
-                outputTokens: context.outputTokens, durationMs: durationMs, branches: execution.branches)
+                runId: context.runId,
+                name: name,
+                strategy: strategy,
+                output: execution.partialOutput,
+                stopReason: .cancelled,
+                outputTokens: context.outputTokens,
+                durationMs: durationMs,
+                branches: execution.branches
+            )
         }
     }
 

@@ -8,9 +8,13 @@ public enum ConfigParser {
         for (key, _) in top.members where !["$schema", "agents", "workflows", "limits"].contains(key) {
             throw .unknown("$.\(key)", allowed: ["agents", "workflows", "limits"])
         }
-        if let schema = top["$schema"], schema.stringValue == nil { throw .expected("$.$schema", "a string", got: schema) }
+        if let schema = top["$schema"], schema.stringValue == nil {
+            throw .expected("$.$schema", "a string", got: schema)
+        }
         if let agents = top["agents"] {
-            guard case .object(let object) = agents else { throw .expected("$.agents", "an object of agents by name", got: agents) }
+            guard case .object(let object) = agents else {
+                throw .expected("$.agents", "an object of agents by name", got: agents)
+            }
             for (name, value) in object.members {
                 let agent = try parseAgent(name: name, value, path: "$.agents.\(name)")
                 if let index = config.agents.firstIndex(where: { $0.name == name }) {
@@ -39,7 +43,9 @@ public enum ConfigParser {
             for agent in workflow.agents where config.agent(named: agent) == nil {
                 throw FieldError(
                     path: "$.workflows.\(workflow.name)",
-                    message: "names agent '\(agent)', which is not defined (agents: \(config.agents.map(\.name).joined(separator: ", ")))")
+                    message:
+                        "names agent '\(agent)', which is not defined (agents: \(config.agents.map(\.name).joined(separator: ", ")))"
+                )
             }
         }
         return config
@@ -47,9 +53,14 @@ public enum ConfigParser {
 
     static func checkName(_ name: String, path: String) throws(FieldError) {
         guard !name.isEmpty,
-            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || "0123456789_.-".unicodeScalars.contains($0)) })
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || "0123456789_.-".unicodeScalars.contains($0))
+            })
         else {
-            throw FieldError(path: path, message: "expected a name of letters, digits, '_', '.' or '-', got the string \"\(name)\"")
+            throw FieldError(
+                path: path,
+                message: "expected a name of letters, digits, '_', '.' or '-', got the string \"\(name)\""
+            )
         }
     }
 
@@ -65,7 +76,9 @@ public enum ConfigParser {
         }
         agent.provider = try parseProvider(provider, path: "\(path).provider")
         if let limits = object["limits"] {
-            guard case .object(let limitsObject) = limits else { throw .expected("\(path).limits", "an object", got: limits) }
+            guard case .object(let limitsObject) = limits else {
+                throw .expected("\(path).limits", "an object", got: limits)
+            }
             try onlyKeys(limitsObject, ["timeoutMs"], path: "\(path).limits")
             agent.timeoutMs = try optionalInt(limitsObject, "timeoutMs", path: "\(path).limits", range: 1...86_400_000)
         }
@@ -87,7 +100,11 @@ public enum ConfigParser {
         try checkName(name, path: path)
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
         guard let strategyName = object["strategy"]?.stringValue, !strategyKeys(strategyName).isEmpty else {
-            throw .expected("\(path).strategy", "one of: \"sequential\", \"parallel\", \"hierarchical\"", got: object["strategy"])
+            throw .expected(
+                "\(path).strategy",
+                "one of: \"sequential\", \"parallel\", \"hierarchical\"",
+                got: object["strategy"]
+            )
         }
         let allowed = ["description", "strategy", "onError", "timeoutMs", "stepTimeoutMs"] + strategyKeys(strategyName)
         try onlyKeys(object, allowed, path: path)
@@ -108,7 +125,11 @@ public enum ConfigParser {
 
     /// Reads a strategy's parts and the error policy and timeouts from `object` (a config workflow or
     /// the params of a `coordinator/*` request). Unknown members are left to the caller.
-    public static func workflowSpec(strategy: String, _ object: JSONObject, path: String) throws(FieldError)
+    public static func workflowSpec(
+        strategy: String,
+        _ object: JSONObject,
+        path: String
+    ) throws(FieldError)
         -> WorkflowDefinition
     {
         let parsed: Strategy
@@ -122,8 +143,10 @@ public enum ConfigParser {
                     try onlyKeys(stepObject, ["agent", "transform"], path: stepPath)
                     return SequentialStep(
                         agent: try requiredString(stepObject, "agent", path: stepPath),
-                        transform: try template(stepObject, "transform", path: stepPath))
-                })
+                        transform: try template(stepObject, "transform", path: stepPath)
+                    )
+                }
+            )
         case "parallel":
             let tasks = try array(object, "tasks", path: path)
             parsed = .parallel(
@@ -133,8 +156,11 @@ public enum ConfigParser {
                     try onlyKeys(taskObject, ["agent", "input"], path: taskPath)
                     return ParallelTask(
                         agent: try requiredString(taskObject, "agent", path: taskPath),
-                        input: try template(taskObject, "input", path: taskPath))
-                }, aggregate: try aggregate(object["aggregate"], path: "\(path).aggregate"))
+                        input: try template(taskObject, "input", path: taskPath)
+                    )
+                },
+                aggregate: try aggregate(object["aggregate"], path: "\(path).aggregate")
+            )
         case "hierarchical":
             guard case .object(let master)? = object["master"] else {
                 throw .expected("\(path).master", "an object {\"agent\": NAME}", got: object["master"])
@@ -144,12 +170,19 @@ public enum ConfigParser {
                 master: try requiredString(master, "agent", path: "\(path).master"),
                 subAgents: try subAgents.enumerated().map { (index, sub) throws(FieldError) -> String in
                     let subPath = "\(path).subAgents[\(index)]"
-                    guard case .object(let subObject) = sub else { throw .expected(subPath, "an object {\"agent\": NAME}", got: sub) }
+                    guard case .object(let subObject) = sub else {
+                        throw .expected(subPath, "an object {\"agent\": NAME}", got: sub)
+                    }
                     return try requiredString(subObject, "agent", path: subPath)
                 },
-                aggregate: try aggregate(object["aggregator"], path: "\(path).aggregator"))
+                aggregate: try aggregate(object["aggregator"], path: "\(path).aggregator")
+            )
         default:
-            throw .expected("\(path).strategy", "one of: \"sequential\", \"parallel\", \"hierarchical\"", got: .string(strategy))
+            throw .expected(
+                "\(path).strategy",
+                "one of: \"sequential\", \"parallel\", \"hierarchical\"",
+                got: .string(strategy)
+            )
         }
         var onError = OnError.fail
         if let value = object["onError"] {
@@ -159,16 +192,21 @@ public enum ConfigParser {
             onError = policy
         }
         return WorkflowDefinition(
-            name: strategy, strategy: parsed, onError: onError,
+            name: strategy,
+            strategy: parsed,
+            onError: onError,
             timeoutMs: try optionalInt(object, "timeoutMs", path: path, range: 1...86_400_000),
-            stepTimeoutMs: try optionalInt(object, "stepTimeoutMs", path: path, range: 1...86_400_000))
+            stepTimeoutMs: try optionalInt(object, "stepTimeoutMs", path: path, range: 1...86_400_000)
+        )
     }
 
     static func aggregate(_ value: JSONValue?, path: String) throws(FieldError) -> Aggregate {
         switch value {
         case nil: return .concat
         case .string(let text)?:
-            guard let aggregate = Aggregate.parse(text) else { throw .expected(path, "\"concat\", \"list\" or {\"agent\": NAME}", got: value) }
+            guard let aggregate = Aggregate.parse(text) else {
+                throw .expected(path, "\"concat\", \"list\" or {\"agent\": NAME}", got: value)
+            }
             return aggregate
         case .object(let object)?:
             return .agent(try requiredString(object, "agent", path: path))
@@ -180,14 +218,19 @@ public enum ConfigParser {
     static func parseLimits(_ value: JSONValue, path: String) throws(FieldError) -> ServiceLimits {
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
         try onlyKeys(
-            object, ["maxConcurrentRuns", "requestsPerMinute", "heartbeatSeconds", "staleAfterSeconds", "statsWindow"],
-            path: path)
+            object,
+            ["maxConcurrentRuns", "requestsPerMinute", "heartbeatSeconds", "staleAfterSeconds", "statsWindow"],
+            path: path
+        )
         var limits = ServiceLimits()
-        limits.maxConcurrentRuns = try optionalInt(object, "maxConcurrentRuns", path: path, range: 1...100_000) ?? limits.maxConcurrentRuns
+        limits.maxConcurrentRuns =
+            try optionalInt(object, "maxConcurrentRuns", path: path, range: 1...100_000) ?? limits.maxConcurrentRuns
         limits.requestsPerMinute = try optionalInt(object, "requestsPerMinute", path: path, range: 1...1_000_000)
         limits.heartbeatSeconds = try optionalSeconds(object, "heartbeatSeconds", path: path) ?? limits.heartbeatSeconds
-        limits.staleAfterSeconds = try optionalSeconds(object, "staleAfterSeconds", path: path) ?? limits.staleAfterSeconds
-        limits.statsWindow = try optionalInt(object, "statsWindow", path: path, range: 1...1_000_000) ?? limits.statsWindow
+        limits.staleAfterSeconds =
+            try optionalSeconds(object, "staleAfterSeconds", path: path) ?? limits.staleAfterSeconds
+        limits.statsWindow =
+            try optionalInt(object, "statsWindow", path: path, range: 1...1_000_000) ?? limits.statsWindow
         return limits
     }
 
@@ -198,7 +241,9 @@ public enum ConfigParser {
     }
 
     static func requiredString(_ object: JSONObject, _ key: String, path: String) throws(FieldError) -> String {
-        guard let value = object[key]?.stringValue else { throw .expected("\(path).\(key)", "a string", got: object[key]) }
+        guard let value = object[key]?.stringValue else {
+            throw .expected("\(path).\(key)", "a string", got: object[key])
+        }
         return value
     }
 
@@ -214,12 +259,21 @@ public enum ConfigParser {
         return flag
     }
 
-    static func optionalInt(_ object: JSONObject, _ key: String, path: String, range: ClosedRange<Int64>) throws(FieldError)
+    static func optionalInt(
+        _ object: JSONObject,
+        _ key: String,
+        path: String,
+        range: ClosedRange<Int64>
+    ) throws(FieldError)
         -> Int?
     {
         guard let value = object[key] else { return nil }
         guard let number = value.integerValue, range.contains(number) else {
-            throw .expected("\(path).\(key)", "a whole number from \(range.lowerBound) to \(range.upperBound)", got: value)
+            throw .expected(
+                "\(path).\(key)",
+                "a whole number from \(range.lowerBound) to \(range.upperBound)",
+                got: value
+            )
         }
         return Int(number)
     }

@@ -21,8 +21,17 @@ extension Execution {
         for (index, step) in steps.enumerated() {
             if Task.isCancelled { break }
             let stepInput = step.transform?.render(input: input, previous: previous) ?? previous
-            let result = await call(agent: step.agent, input: stepInput, stepId: "\(Self.rootStep).\(index + 1)", parent: Self.rootStep)
-            progress(done: index + 1, of: steps.count, "step \(index + 1) of \(steps.count) (\(step.agent)) \(result.status.rawValue)")
+            let result = await call(
+                agent: step.agent,
+                input: stepInput,
+                stepId: "\(Self.rootStep).\(index + 1)",
+                parent: Self.rootStep
+            )
+            progress(
+                done: index + 1,
+                of: steps.count,
+                "step \(index + 1) of \(steps.count) (\(step.agent)) \(result.status.rawValue)"
+            )
             switch result.status {
             case .completed:
                 previous = result.output
@@ -41,14 +50,23 @@ extension Execution {
     func parallel(_ tasks: [ParallelTask], input: String, aggregate: Aggregate) async throws(RunFailure) -> String {
         let results = try await fanOut(
             tasks.enumerated().map { index, task in
-                (task.agent, task.input?.render(input: input, previous: input) ?? input, "\(Self.rootStep).\(index + 1)")
-            })
+                (
+                    task.agent, task.input?.render(input: input, previous: input) ?? input,
+                    "\(Self.rootStep).\(index + 1)"
+                )
+            }
+        )
         return try await combine(results, aggregate: aggregate, nextStep: tasks.count + 1)
     }
 
     /// The master answers first; its output is split into sub-tasks by ``Delegation``; the sub-agents run
     /// in parallel and their outputs are aggregated.
-    func hierarchical(master: String, subAgents: [String], input: String, aggregate: Aggregate) async throws(RunFailure)
+    func hierarchical(
+        master: String,
+        subAgents: [String],
+        input: String,
+        aggregate: Aggregate
+    ) async throws(RunFailure)
         -> String
     {
         let masterResult = await call(agent: master, input: input, stepId: "\(Self.rootStep).1", parent: Self.rootStep)
@@ -61,12 +79,16 @@ extension Execution {
         progress(done: 1, of: subTasks.count + 1, "master \(master) delegated \(subTasks.count) sub-tasks")
         let results = try await fanOut(
             subTasks.enumerated().map { index, task in (task.agent, task.input, "\(Self.rootStep).\(index + 2)") },
-            progressOffset: 1)
+            progressOffset: 1
+        )
         return try await combine(results, aggregate: aggregate, nextStep: subTasks.count + 2)
     }
 
     /// Runs agent calls concurrently; returns their results in the given order.
-    private func fanOut(_ calls: [(agent: String, input: String, stepId: String)], progressOffset: Int = 0)
+    private func fanOut(
+        _ calls: [(agent: String, input: String, stepId: String)],
+        progressOffset: Int = 0
+    )
         async throws(RunFailure) -> [BranchResult]
     {
         let total = calls.count + progressOffset
@@ -74,7 +96,12 @@ extension Execution {
         let outcome: Result<[BranchResult], RunFailure> = await withTaskGroup(of: (Int, BranchResult).self) { group in
             for (index, call) in calls.enumerated() {
                 group.addTask {
-                    let result = await self.call(agent: call.agent, input: call.input, stepId: call.stepId, parent: Self.rootStep)
+                    let result = await self.call(
+                        agent: call.agent,
+                        input: call.input,
+                        stepId: call.stepId,
+                        parent: Self.rootStep
+                    )
                     self.branchFinished(result, total: total)
                     return (index, result)
                 }
@@ -95,11 +122,20 @@ extension Execution {
     }
 
     /// Aggregates the completed results; an aggregator agent runs as the last step.
-    private func combine(_ results: [BranchResult], aggregate: Aggregate, nextStep: Int) async throws(RunFailure) -> String {
+    private func combine(
+        _ results: [BranchResult],
+        aggregate: Aggregate,
+        nextStep: Int
+    ) async throws(RunFailure) -> String {
         let outputs = results.filter { $0.status == .completed }.map(\.output)
         let combined = aggregate.combine(outputs)
         guard case .agent(let aggregator) = aggregate, !Task.isCancelled else { return combined }
-        let result = await call(agent: aggregator, input: combined, stepId: "\(Self.rootStep).\(nextStep)", parent: Self.rootStep)
+        let result = await call(
+            agent: aggregator,
+            input: combined,
+            stepId: "\(Self.rootStep).\(nextStep)",
+            parent: Self.rootStep
+        )
         if result.status == .failed { throw failure(of: result) }
         return result.output
     }

@@ -22,8 +22,13 @@ final class Execution: Sendable {
     }
 
     init(
-        context: RunContext, config: AgentConfig, monitor: StreamMonitor, onError: OnError = .fail,
-        stepTimeoutMs: Int? = nil, strategy: String? = nil, history: [Turn] = []
+        context: RunContext,
+        config: AgentConfig,
+        monitor: StreamMonitor,
+        onError: OnError = .fail,
+        stepTimeoutMs: Int? = nil,
+        strategy: String? = nil,
+        history: [Turn] = []
     ) {
         self.context = context
         self.config = config
@@ -53,7 +58,14 @@ final class Execution: Sendable {
         let started = clock.now
         guard let agent = config.agent(named: name) else {
             // Validated before the run starts; kept as a defined failure all the same.
-            return BranchResult(stepId: stepId, agent: name, status: .failed, output: "", error: "unknown agent", durationMs: 0)
+            return BranchResult(
+                stepId: stepId,
+                agent: name,
+                status: .failed,
+                output: "",
+                error: "unknown agent",
+                durationMs: 0
+            )
         }
         let step = StepContext(run: context, stepId: stepId, agent: name)
         let recordIndex = steps.withLock { records in
@@ -62,7 +74,17 @@ final class Execution: Sendable {
         }
         let stepName = "\(agent.provider.typeName) model call"
         context.emit(
-            .step(StepEvent(stepId: stepId, status: .started, name: stepName, agent: name, parentStepId: parent, strategy: strategy)))
+            .step(
+                StepEvent(
+                    stepId: stepId,
+                    status: .started,
+                    name: stepName,
+                    agent: name,
+                    parentStepId: parent,
+                    strategy: strategy
+                )
+            )
+        )
         monitor.agentCallStarted(agent: name)
         let request = ProviderRequest(input: input, systemPrompt: agent.systemPrompt, history: history)
         let provider = agent.provider.makeProvider()
@@ -84,10 +106,25 @@ final class Execution: Sendable {
         context.emit(
             .step(
                 StepEvent(
-                    stepId: stepId, status: status, name: stepName, agent: name, parentStepId: parent, strategy: strategy,
-                    durationMs: durationMs, error: error)))
+                    stepId: stepId,
+                    status: status,
+                    name: stepName,
+                    agent: name,
+                    parentStepId: parent,
+                    strategy: strategy,
+                    durationMs: durationMs,
+                    error: error
+                )
+            )
+        )
         let result = BranchResult(
-            stepId: stepId, agent: name, status: status, output: step.text, error: error, durationMs: durationMs)
+            stepId: stepId,
+            agent: name,
+            status: status,
+            output: step.text,
+            error: error,
+            durationMs: durationMs
+        )
         monitor.agentCallEnded(agent: name, status: status, durationMs: durationMs, tokens: step.tokens)
         steps.withLock { $0[recordIndex].result = result }
         return result
@@ -99,11 +136,20 @@ final class Execution: Sendable {
         return RunFailure(
             kind: timedOut ? .timeout : .providerFailure,
             message: "Step \(branch.stepId) (agent '\(branch.agent)') failed: \(branch.error ?? "unknown error")",
-            runId: context.runId, stepId: branch.stepId, retryable: timedOut,
+            runId: context.runId,
+            stepId: branch.stepId,
+            retryable: timedOut,
             suggestions: timedOut
-                ? ["Raise stepTimeoutMs or the agent's timeoutMs.", "Use onError \"continue\" to keep the other steps' results."]
-                : ["Check the agent's provider settings.", "Use onError \"continue\" to keep the other steps' results."],
-            partialOutput: partialOutput)
+                ? [
+                    "Raise stepTimeoutMs or the agent's timeoutMs.",
+                    "Use onError \"continue\" to keep the other steps' results.",
+                ]
+                : [
+                    "Check the agent's provider settings.",
+                    "Use onError \"continue\" to keep the other steps' results.",
+                ],
+            partialOutput: partialOutput
+        )
     }
 
     func progress(done: Int, of total: Int, _ message: String) {

@@ -33,8 +33,14 @@ public struct StepEvent: Sendable, Equatable {
     public var error: String?
 
     public init(
-        stepId: String, status: Status, name: String, agent: String, parentStepId: String? = nil,
-        strategy: String? = nil, durationMs: Int? = nil, error: String? = nil
+        stepId: String,
+        status: Status,
+        name: String,
+        agent: String,
+        parentStepId: String? = nil,
+        strategy: String? = nil,
+        durationMs: Int? = nil,
+        error: String? = nil
     ) {
         self.stepId = stepId
         self.status = status
@@ -66,7 +72,11 @@ extension RunObserver {
     /// A burst of tokens with consecutive `seq`s from `firstSeq`; by default, one event each.
     public func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
         for (offset, text) in texts.enumerated() {
-            runEvent(runId: runId, seq: firstSeq + UInt64(offset), event: .token(agent: agent, stepId: stepId, text: text))
+            runEvent(
+                runId: runId,
+                seq: firstSeq + UInt64(offset),
+                event: .token(agent: agent, stepId: stepId, text: text)
+            )
         }
     }
 }

@@ -29,8 +29,14 @@ public struct RunFailure: Error, Sendable, Equatable {
     }
 
     public init(
-        kind: Kind, message: String, runId: String? = nil, stepId: String? = nil, retryable: Bool = false,
-        suggestions: [String] = [], partialOutput: String? = nil, details: [String: DetailValue] = [:]
+        kind: Kind,
+        message: String,
+        runId: String? = nil,
+        stepId: String? = nil,
+        retryable: Bool = false,
+        suggestions: [String] = [],
+        partialOutput: String? = nil,
+        details: [String: DetailValue] = [:]
     ) {
         self.kind = kind
         self.message = message
@@ -44,9 +50,11 @@ public struct RunFailure: Error, Sendable, Equatable {
 
     static func unknownAgent(_ name: String, available: [String]) -> RunFailure {
         RunFailure(
-            kind: .notFound, message: "Unknown agent '\(name)'; available agents: \(available.joined(separator: ", "))",
+            kind: .notFound,
+            message: "Unknown agent '\(name)'; available agents: \(available.joined(separator: ", "))",
             suggestions: ["Call agents/list to see the configured agents."],
-            details: ["agent": .string(name), "available": .strings(available)])
+            details: ["agent": .string(name), "available": .strings(available)]
+        )
     }
 
     static func unknownWorkflow(_ name: String, available: [String]) -> RunFailure {
@@ -54,6 +62,7 @@ public struct RunFailure: Error, Sendable, Equatable {
             kind: .notFound,
             message: "Unknown workflow '\(name)'; available workflows: \(available.joined(separator: ", "))",
             suggestions: ["Call workflows/list to see the configured workflows."],
-            details: ["workflow": .string(name), "available": .strings(available)])
+            details: ["workflow": .string(name), "available": .strings(available)]
+        )
     }
 }

@@ -19,8 +19,14 @@ public struct RunResult: Sendable, Equatable {
     public var branches: [BranchResult]
 
     public init(
-        runId: String, name: String, strategy: String? = nil, output: String, stopReason: StopReason,
-        outputTokens: Int, durationMs: Int, branches: [BranchResult] = []
+        runId: String,
+        name: String,
+        strategy: String? = nil,
+        output: String,
+        stopReason: StopReason,
+        outputTokens: Int,
+        durationMs: Int,
+        branches: [BranchResult] = []
     ) {
         self.runId = runId
         self.name = name
@@ -45,7 +51,14 @@ public struct BranchResult: Sendable, Equatable {
     public var error: String?
     public var durationMs: Int
 
-    public init(stepId: String, agent: String, status: StepEvent.Status, output: String, error: String?, durationMs: Int) {
+    public init(
+        stepId: String,
+        agent: String,
+        status: StepEvent.Status,
+        output: String,
+        error: String?,
+        durationMs: Int
+    ) {
         self.stepId = stepId
         self.agent = agent
         self.status = status

@@ -17,7 +17,10 @@ public final class SessionStore: Sendable {
     public func create(agent: String) -> Session {
         let session = Session(
             id: "ses_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
-            agent: agent, turns: [], busy: false)
+            agent: agent,
+            turns: [],
+            busy: false
+        )
         sessions.withLock { $0[session.id] = session }
         return session
     }
@@ -29,14 +32,20 @@ public final class SessionStore: Sendable {
         try sessions.withLock { sessions throws(RunFailure) in
             guard var session = sessions[id] else {
                 throw RunFailure(
-                    kind: .notFound, message: "Unknown session '\(id)'",
-                    suggestions: ["Create one with session/new."], details: ["sessionId": .string(id)])
+                    kind: .notFound,
+                    message: "Unknown session '\(id)'",
+                    suggestions: ["Create one with session/new."],
+                    details: ["sessionId": .string(id)]
+                )
             }
             guard !session.busy else {
                 throw RunFailure(
-                    kind: .sessionBusy, message: "Session '\(id)' is busy: a turn is already in flight", retryable: true,
+                    kind: .sessionBusy,
+                    message: "Session '\(id)' is busy: a turn is already in flight",
+                    retryable: true,
                     suggestions: ["Wait for the current turn to finish, or cancel it, then prompt again."],
-                    details: ["sessionId": .string(id)])
+                    details: ["sessionId": .string(id)]
+                )
             }
             session.busy = true
             sessions[id] = session

@@ -57,7 +57,9 @@ public final class StreamMonitor: Sendable {
     }
 
     func agentCallEnded(agent: String, status: StepEvent.Status, durationMs: Int, tokens: Int) {
-        state.withLock { state in Self.record(&state.agents[agent, default: Stats()], status, durationMs, tokens, windowSize) }
+        state.withLock { state in
+            Self.record(&state.agents[agent, default: Stats()], status, durationMs, tokens, windowSize)
+        }
     }
 
     func workflowStarted(strategy: String) {
@@ -78,7 +80,13 @@ public final class StreamMonitor: Sendable {
         state.withLock { $0.agents[agent, default: Stats()].reaped += 1 }
     }
 
-    private static func record(_ stats: inout Stats, _ status: StepEvent.Status, _ durationMs: Int, _ tokens: Int, _ windowSize: Int) {
+    private static func record(
+        _ stats: inout Stats,
+        _ status: StepEvent.Status,
+        _ durationMs: Int,
+        _ tokens: Int,
+        _ windowSize: Int
+    ) {
         stats.active -= 1
         switch status {
         case .completed, .started: stats.completed += 1

@@ -28,7 +28,9 @@ public struct Template: Sendable, Equatable {
             case "previous": parts.append(.previous)
             default:
                 throw TemplateError(
-                    message: "unknown placeholder '{{\(name)}}' (known: {{input}}, {{previous}}) in template \"\(source)\"")
+                    message:
+                        "unknown placeholder '{{\(name)}}' (known: {{input}}, {{previous}}) in template \"\(source)\""
+                )
             }
             rest = rest[close.upperBound...]
         }

@@ -10,8 +10,12 @@ public struct WorkflowDefinition: Sendable, Equatable {
     public var stepTimeoutMs: Int?
 
     public init(
-        name: String, description: String = "", strategy: Strategy, onError: OnError = .fail,
-        timeoutMs: Int? = nil, stepTimeoutMs: Int? = nil
+        name: String,
+        description: String = "",
+        strategy: Strategy,
+        onError: OnError = .fail,
+        timeoutMs: Int? = nil,
+        stepTimeoutMs: Int? = nil
     ) {
         self.name = name
         self.description = description

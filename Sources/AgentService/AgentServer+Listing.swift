@@ -5,7 +5,10 @@ import JSONRPC
 extension AgentServer {
     func agentsList() -> JSONValue {
         let agents = runtime.agents.map { agent -> JSONValue in
-            ["name": .string(agent.name), "description": .string(agent.description), "provider": .string(agent.provider.typeName)]
+            [
+                "name": .string(agent.name), "description": .string(agent.description),
+                "provider": .string(agent.provider.typeName),
+            ]
         }
         return ["agents": .array(agents)]
     }
@@ -56,7 +59,9 @@ extension AgentServer {
                 "failed": .int(window.filter { $0.status == .failed }.count),
                 "cancelled": .int(window.filter { $0.status == .cancelled }.count),
                 "successRate": .double(stats.windowSuccessRate),
-                "avgDurationMs": .double(window.isEmpty ? 0 : Double(window.map(\.durationMs).reduce(0, +)) / Double(window.count)),
+                "avgDurationMs": .double(
+                    window.isEmpty ? 0 : Double(window.map(\.durationMs).reduce(0, +)) / Double(window.count)
+                ),
                 "p50DurationMs": .int(stats.percentileMs(50)), "p95DurationMs": .int(stats.percentileMs(95)),
                 "p99DurationMs": .int(stats.percentileMs(99)),
                 "tokens": .int(window.map(\.tokens).reduce(0, +)),

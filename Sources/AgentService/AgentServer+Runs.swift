@@ -25,25 +25,41 @@ struct InFlightRun: Sendable {
 typealias RunBody = @Sendable (_ runId: String, _ observer: ConnectionRunObserver) async throws(RunFailure) -> RunResult
 
 extension AgentServer {
-    func startAgentRun(id: RequestID, params: Params, responder: Responder, connection: Connection) throws(ResponseError) {
+    func startAgentRun(
+        id: RequestID,
+        params: Params,
+        responder: Responder,
+        connection: Connection
+    ) throws(ResponseError) {
         let agent = try params.string("agent")
         let input = try params.string("input")
         guard runtime.agent(named: agent) != nil else {
             throw Self.responseError(RunFailure.unknownAgentForRequest(agent, available: runtime.agents.map(\.name)))
         }
         let options = try runOptions(params)
-        try launch(id: id, params: params, responder: responder, connection: connection) { [runtime] runId, observer async throws(RunFailure) in
+        try launch(id: id, params: params, responder: responder, connection: connection) {
+            [runtime] runId, observer async throws(RunFailure) in
             try await runtime.run(agent: agent, input: input, runId: runId, observer: observer, options: options)
         }
     }
 
-    func startCoordinatorRun(id: RequestID, strategy: String, params: Params, responder: Responder, connection: Connection)
+    func startCoordinatorRun(
+        id: RequestID,
+        strategy: String,
+        params: Params,
+        responder: Responder,
+        connection: Connection
+    )
         throws(ResponseError)
     {
         let input = try params.string("input")
-        let allowed = ["input", "timeoutMs", "stream", "_meta", "onError", "stepTimeoutMs"] + ConfigParser.strategyKeys(strategy)
+        let allowed =
+            ["input", "timeoutMs", "stream", "_meta", "onError", "stepTimeoutMs"] + ConfigParser.strategyKeys(strategy)
         for key in params.object.keys where !allowed.contains(key) {
-            throw .invalidParams(field: "params.\(key)", "unknown param (expected one of: \(allowed.joined(separator: ", ")))")
+            throw .invalidParams(
+                field: "params.\(key)",
+                "unknown param (expected one of: \(allowed.joined(separator: ", ")))"
+            )
         }
         let workflow: WorkflowDefinition
         do {
@@ -54,7 +70,12 @@ extension AgentServer {
         try startWorkflow(workflow, input: input, id: id, params: params, responder: responder, connection: connection)
     }
 
-    func startWorkflowRun(id: RequestID, params: Params, responder: Responder, connection: Connection) throws(ResponseError) {
+    func startWorkflowRun(
+        id: RequestID,
+        params: Params,
+        responder: Responder,
+        connection: Connection
+    ) throws(ResponseError) {
         let name = try params.string("workflow")
         let input = try params.string("input")
         let workflow: WorkflowDefinition
@@ -63,12 +84,17 @@ extension AgentServer {
     }
 
     private func startWorkflow(
-        _ workflow: WorkflowDefinition, input: String, id: RequestID, params: Params, responder: Responder,
+        _ workflow: WorkflowDefinition,
+        input: String,
+        id: RequestID,
+        params: Params,
+        responder: Responder,
         connection: Connection
     ) throws(ResponseError) {
         do { try runtime.validate(workflow.strategy) } catch { throw Self.responseError(error) }
         let options = try runOptions(params)
-        try launch(id: id, params: params, responder: responder, connection: connection) { [runtime] runId, observer async throws(RunFailure) in
+        try launch(id: id, params: params, responder: responder, connection: connection) {
+            [runtime] runId, observer async throws(RunFailure) in
             try await runtime.run(workflow: workflow, input: input, runId: runId, observer: observer, options: options)
         }
     }
@@ -77,7 +103,10 @@ extension AgentServer {
         var options = RunOptions()
         if let value = params.object["timeoutMs"] {
             guard let ms = value.integerValue, ms > 0, ms <= 86_400_000 else {
-                throw .invalidParams(field: "params.timeoutMs", "expected a whole number of milliseconds from 1 to 86400000")
+                throw .invalidParams(
+                    field: "params.timeoutMs",
+                    "expected a whole number of milliseconds from 1 to 86400000"
+                )
             }
             options.timeoutMs = Int(ms)
         }
@@ -86,8 +115,12 @@ extension AgentServer {
 
     /// Admits, registers and starts a run; its request is answered when it ends (see ``finishRun``).
     func launch(
-        id: RequestID, params: Params, responder: Responder, connection: Connection,
-        onFinish: (@Sendable (Result<RunResult, RunFailure>) -> Void)? = nil, body: @escaping RunBody
+        id: RequestID,
+        params: Params,
+        responder: Responder,
+        connection: Connection,
+        onFinish: (@Sendable (Result<RunResult, RunFailure>) -> Void)? = nil,
+        body: @escaping RunBody
     ) throws(ResponseError) {
         let stream = try state.withLock { $0.stream }.merging(params.object["stream"], field: "params.stream")
         let runId = AgentRuntime.makeRunId()
@@ -134,8 +167,12 @@ extension AgentServer {
                 id: id,
                 .failure(
                     ResponseError(
-                        code: .requestCancelled, message: "Request cancelled",
-                        data: ["runId": .string(runId), "partialOutput": .string(result.output)])))
+                        code: .requestCancelled,
+                        message: "Request cancelled",
+                        data: ["runId": .string(runId), "partialOutput": .string(result.output)]
+                    )
+                )
+            )
         case .success(let result) where result.stopReason == .cancelled && mode == .noReply:
             responder.dropReply()
         case .success(let result):
@@ -169,7 +206,8 @@ extension AgentServer {
                     ]
                     if let error = branch.error { entry["error"] = .string(error) }
                     return .object(entry)
-                })
+                }
+            )
         }
         return .object(object)
     }
@@ -238,8 +276,10 @@ extension AgentServer {
 extension RunFailure {
     static func unknownAgentForRequest(_ name: String, available: [String]) -> RunFailure {
         RunFailure(
-            kind: .notFound, message: "Unknown agent '\(name)'; available agents: \(available.joined(separator: ", "))",
+            kind: .notFound,
+            message: "Unknown agent '\(name)'; available agents: \(available.joined(separator: ", "))",
             suggestions: ["Call agents/list to see the configured agents."],
-            details: ["agent": .string(name), "available": .strings(available)])
+            details: ["agent": .string(name), "available": .strings(available)]
+        )
     }
 }

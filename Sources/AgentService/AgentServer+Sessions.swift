@@ -15,7 +15,12 @@ extension AgentServer {
     }
 
     /// One turn: the agent sees the session's earlier turns; the turn (even a partial one) is kept.
-    func promptSession(id: RequestID, params: Params, responder: Responder, connection: Connection) throws(ResponseError) {
+    func promptSession(
+        id: RequestID,
+        params: Params,
+        responder: Responder,
+        connection: Connection
+    ) throws(ResponseError) {
         let sessionId = try params.string("sessionId")
         let input = try params.string("input")
         var options = try runOptions(params)
@@ -26,18 +31,30 @@ extension AgentServer {
         let sessions = runtime.sessions
         do {
             try launch(
-                id: id, params: params, responder: responder, connection: connection,
+                id: id,
+                params: params,
+                responder: responder,
+                connection: connection,
                 onFinish: { outcome in
                     switch outcome {
                     case .success(let result):
-                        sessions.endTurn(sessionId, turn: result.output.isEmpty ? nil : Turn(input: input, output: result.output))
+                        sessions.endTurn(
+                            sessionId,
+                            turn: result.output.isEmpty ? nil : Turn(input: input, output: result.output)
+                        )
                     case .failure(let failure):
                         let partial = failure.partialOutput ?? ""
                         sessions.endTurn(sessionId, turn: partial.isEmpty ? nil : Turn(input: input, output: partial))
                     }
                 }
             ) { [runtime] runId, observer async throws(RunFailure) in
-                try await runtime.run(agent: session.agent, input: input, runId: runId, observer: observer, options: runOptions)
+                try await runtime.run(
+                    agent: session.agent,
+                    input: input,
+                    runId: runId,
+                    observer: observer,
+                    options: runOptions
+                )
             }
         } catch {
             sessions.endTurn(sessionId, turn: nil)
@@ -50,8 +67,12 @@ extension AgentServer {
         guard runtime.sessions.close(sessionId) else {
             throw Self.responseError(
                 RunFailure(
-                    kind: .notFound, message: "Unknown session '\(sessionId)'",
-                    suggestions: ["Create one with session/new."], details: ["sessionId": .string(sessionId)]))
+                    kind: .notFound,
+                    message: "Unknown session '\(sessionId)'",
+                    suggestions: ["Create one with session/new."],
+                    details: ["sessionId": .string(sessionId)]
+                )
+            )
         }
         return ["closed": true]
     }

@@ -69,7 +69,10 @@ public final class AgentServer: MessageHandler, Sendable {
                 handle(message, responder: Responder(batch: batch), connection: connection)
             }
         case .unparseable(let error):
-            logger.warning("Received a message that is not JSON", metadata: ["error": "\(error.data?["detail"]?.stringValue ?? "")"])
+            logger.warning(
+                "Received a message that is not JSON",
+                metadata: ["error": "\(error.data?["detail"]?.stringValue ?? "")"]
+            )
             connection.send(Envelope.error(id: .null, error))
         case .emptyBatch:
             connection.send(Envelope.error(id: .null, .invalidRequest("an empty batch")))
@@ -89,15 +92,20 @@ public final class AgentServer: MessageHandler, Sendable {
         case .invalid(let id, let error):
             logger.warning(
                 "Received an invalid message",
-                metadata: ["id": "\(id)", "error": "\(error.data?["detail"]?.stringValue ?? error.message)"])
+                metadata: ["id": "\(id)", "error": "\(error.data?["detail"]?.stringValue ?? error.message)"]
+            )
             responder.reply(id: id, .failure(error))
         }
     }
 
     // IMPORTANT: When adding a method here, also add it to `requestMethods` and schemas/openrpc.json.
-    func handleRequest(id: RequestID, method: String, params: JSONValue?, responder: Responder, connection: Connection) {
+    func handleRequest(id: RequestID, method: String, params: JSONValue?, responder: Responder, connection: Connection)
+    {
         if state.withLock({ $0.shutdownRequested }), method != "shutdown", method != "ping" {
-            responder.reply(id: id, .failure(ResponseError(code: .shuttingDown, message: "The server is shutting down")))
+            responder.reply(
+                id: id,
+                .failure(ResponseError(code: .shuttingDown, message: "The server is shutting down"))
+            )
             return
         }
         do throws(ResponseError) {
@@ -117,19 +125,40 @@ public final class AgentServer: MessageHandler, Sendable {
                 _ = try Params(params)
                 responder.reply(id: id, .success(workflowsList()))
             case "agent/run":
-                try startAgentRun(id: id, params: Params(params, positional: ["agent", "input"]), responder: responder, connection: connection)
+                try startAgentRun(
+                    id: id,
+                    params: Params(params, positional: ["agent", "input"]),
+                    responder: responder,
+                    connection: connection
+                )
             case "coordinator/sequential", "coordinator/parallel", "coordinator/hierarchical":
                 let strategy = String(method.dropFirst("coordinator/".count))
-                try startCoordinatorRun(id: id, strategy: strategy, params: Params(params), responder: responder, connection: connection)
+                try startCoordinatorRun(
+                    id: id,
+                    strategy: strategy,
+                    params: Params(params),
+                    responder: responder,
+                    connection: connection
+                )
             case "workflow/run":
-                try startWorkflowRun(id: id, params: Params(params, positional: ["workflow", "input"]), responder: responder, connection: connection)
+                try startWorkflowRun(
+                    id: id,
+                    params: Params(params, positional: ["workflow", "input"]),
+                    responder: responder,
+                    connection: connection
+                )
             case "run/cancel":
                 let runId = try Params(params, positional: ["runId"]).string("runId")
                 responder.reply(id: id, .success(["cancelled": .bool(cancelRun(runId: runId))]))
             case "session/new":
                 responder.reply(id: id, .success(try newSession(Params(params, positional: ["agent"]))))
             case "session/prompt":
-                try promptSession(id: id, params: Params(params, positional: ["sessionId", "input"]), responder: responder, connection: connection)
+                try promptSession(
+                    id: id,
+                    params: Params(params, positional: ["sessionId", "input"]),
+                    responder: responder,
+                    connection: connection
+                )
             case "session/close":
                 responder.reply(id: id, .success(try closeSession(Params(params, positional: ["sessionId"]))))
             case "stats/get":
@@ -168,7 +197,10 @@ public final class AgentServer: MessageHandler, Sendable {
             }
         } catch {
             // Notifications get no reply, even when malformed.
-            logger.warning("Ignored a malformed notification", metadata: ["method": "\(method)", "error": "\(error.message)"])
+            logger.warning(
+                "Ignored a malformed notification",
+                metadata: ["method": "\(method)", "error": "\(error.message)"]
+            )
         }
     }
 

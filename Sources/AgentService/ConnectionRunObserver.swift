@@ -100,7 +100,13 @@ final class ConnectionRunObserver: RunObserver {
         for (stepId, entry) in pending.steps.sorted(by: { $0.value.lastSeq < $1.value.lastSeq }) {
             outbound.enqueue {
                 RunNotifications.appendToken(
-                    runId: runId, seq: entry.lastSeq, agent: entry.agent, stepId: stepId, text: entry.text, to: &$0)
+                    runId: runId,
+                    seq: entry.lastSeq,
+                    agent: entry.agent,
+                    stepId: stepId,
+                    text: entry.text,
+                    to: &$0
+                )
             }
         }
         pending.steps.removeAll(keepingCapacity: true)

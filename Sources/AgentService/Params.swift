@@ -18,7 +18,8 @@ struct Params {
             guard elements.count <= positional.count else {
                 throw .invalidParams(
                     field: "params",
-                    "expected at most \(positional.count) positional params (\(positional.joined(separator: ", "))), got \(elements.count)")
+                    "expected at most \(positional.count) positional params (\(positional.joined(separator: ", "))), got \(elements.count)"
+                )
             }
             object = JSONObject(zip(positional, elements).map { (key: $0, value: $1) })
         case let other?:
@@ -36,7 +37,9 @@ struct Params {
 
     /// A request id as sent in a cancel notification (string or integer).
     func requestID(_ key: String) throws(ResponseError) -> RequestID {
-        guard let value = object[key] else { throw .invalidParams(field: "params.\(key)", "is required (a request id)") }
+        guard let value = object[key] else {
+            throw .invalidParams(field: "params.\(key)", "is required (a request id)")
+        }
         guard let id = RequestID(value), id != .null else {
             throw .invalidParams(field: "params.\(key)", "expected a string or a number, got \(value.typeName)")
         }

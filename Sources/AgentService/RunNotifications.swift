@@ -64,7 +64,12 @@ public enum RunNotifications {
     /// Appends a `run/token` notification, written by hand: the same bytes jansson writes for
     /// ``message(runId:seq:event:)`` (a test compares them), several times faster.
     public static func appendToken(
-        runId: String, seq: UInt64, agent: String, stepId: String, text: String, to buffer: inout [UInt8]
+        runId: String,
+        seq: UInt64,
+        agent: String,
+        stepId: String,
+        text: String,
+        to buffer: inout [UInt8]
     ) {
         TokenFrame(runId: runId, agent: agent, stepId: stepId).append(seq: seq, text: text, to: &buffer)
     }

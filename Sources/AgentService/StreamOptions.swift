@@ -41,7 +41,10 @@ struct StreamOptions: Sendable, Equatable {
             case "progress": options.progress = flag
             case "heartbeat": options.heartbeat = flag
             default:
-                throw .invalidParams(field: "\(field).\(key)", "unknown kind (known: \(Self.kinds.joined(separator: ", ")))")
+                throw .invalidParams(
+                    field: "\(field).\(key)",
+                    "unknown kind (known: \(Self.kinds.joined(separator: ", ")))"
+                )
             }
         }
         return options

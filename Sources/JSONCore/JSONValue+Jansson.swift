@@ -18,7 +18,10 @@ extension JSONValue {
     ///
     /// jansson rejects invalid UTF-8, `\u0000`, integers outside Int64, reals that overflow and nesting
     /// deeper than 2048; every rejection is a thrown ``JSONParseError``, never a crash.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, allowScalars: Bool = false) throws(JSONParseError)
+    public static func parse(
+        _ bytes: UnsafeRawBufferPointer,
+        allowScalars: Bool = false
+    ) throws(JSONParseError)
         -> JSONValue
     {
         var error = json_error_t()
@@ -31,7 +34,11 @@ extension JSONValue {
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
             throw JSONParseError(
-                message: text, position: Int(error.position), line: Int(error.line), column: Int(error.column))
+                message: text,
+                position: Int(error.position),
+                line: Int(error.line),
+                column: Int(error.column)
+            )
         }
         defer { json_decref(root) }
         return JSONValue(jansson: root)
@@ -82,7 +89,8 @@ extension JSONValue {
             self = .string(
                 chars.withMemoryRebound(to: UInt8.self, capacity: length) {
                     String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-                })
+                }
+            )
         case JSON_INTEGER:
             self = .integer(Int64(json_integer_value(node)))
         case JSON_REAL:
@@ -106,7 +114,9 @@ extension JSONValue {
         case .string(let s):
             var s = s
             return s.withUTF8 { utf8 in
-                utf8.withMemoryRebound(to: CChar.self) { json_stringn_nocheck($0.baseAddress ?? emptyCString, $0.count) }
+                utf8.withMemoryRebound(to: CChar.self) {
+                    json_stringn_nocheck($0.baseAddress ?? emptyCString, $0.count)
+                }
             }
         case .array(let elements):
             guard let array = json_array() else { return nil }
@@ -149,14 +159,19 @@ extension JSONValue {
         defer { json_decref(tree) }
         let flags = Int(JSON_COMPACT) | Int(JSON_ENCODE_ANY)
         withUnsafeMutablePointer(to: &buffer) { target in
-            _ = json_dump_callback(tree, { chunk, size, data in
-                guard let chunk, let data else { return -1 }
-                let target = data.assumingMemoryBound(to: [UInt8].self)
-                chunk.withMemoryRebound(to: UInt8.self, capacity: size) {
-                    target.pointee.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
-                }
-                return 0
-            }, target, flags)
+            _ = json_dump_callback(
+                tree,
+                { chunk, size, data in
+                    guard let chunk, let data else { return -1 }
+                    let target = data.assumingMemoryBound(to: [UInt8].self)
+                    chunk.withMemoryRebound(to: UInt8.self, capacity: size) {
+                        target.pointee.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
+                    }
+                    return 0
+                },
+                target,
+                flags
+            )
         }
     }
 

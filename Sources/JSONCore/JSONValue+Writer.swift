@@ -9,7 +9,8 @@ extension JSONValue {
     public func writeCompact(into buffer: inout [UInt8]) {
         switch self {
         case .null: ByteWriter.appendRaw("null", to: &buffer)
-        case .bool(let flag): flag ? ByteWriter.appendRaw("true", to: &buffer) : ByteWriter.appendRaw("false", to: &buffer)
+        case .bool(let flag):
+            flag ? ByteWriter.appendRaw("true", to: &buffer) : ByteWriter.appendRaw("false", to: &buffer)
         case .integer(let value): ByteWriter.appendInteger(value, to: &buffer)
         case .double(let value):
             guard value.isFinite, let real = json_real(value) else {

@@ -165,7 +165,6 @@ public struct FrameDecoder: Sendable {
         return nil
     }
 
-
     static func contentLength(in header: String) -> Result<Int, HeaderProblemText> {
         var length: Int? = nil
         // Split on the bytes: in Swift "\r\n" is a single Character, equal to neither "\r" nor "\n".

@@ -42,7 +42,9 @@ public enum Message: Sendable, Equatable {
                 self = .invalid(id: id, error: .invalidRequest("\"params\" must be an object or an array"))
                 return
             }
-            self = idValue == nil ? .notification(method: method, params: params) : .request(id: id, method: method, params: params)
+            self =
+                idValue == nil
+                ? .notification(method: method, params: params) : .request(id: id, method: method, params: params)
             return
         }
         if idValue != nil, let result = object["result"], object["error"] == nil {
@@ -54,10 +56,16 @@ public enum Message: Sendable, Equatable {
         {
             self = .response(
                 id: id,
-                result: .failure(ResponseError(code: ErrorCode(rawValue: Int(code)), message: message, data: error["data"])))
+                result: .failure(
+                    ResponseError(code: ErrorCode(rawValue: Int(code)), message: message, data: error["data"])
+                )
+            )
             return
         }
-        self = .invalid(id: id, error: .invalidRequest("a message needs \"method\", or \"result\" or \"error\" with an \"id\""))
+        self = .invalid(
+            id: id,
+            error: .invalidRequest("a message needs \"method\", or \"result\" or \"error\" with an \"id\"")
+        )
     }
 }
 

@@ -44,7 +44,11 @@ public final class Connection: @unchecked Sendable {
         self.maxMessageBytes = maxMessageBytes
         self.forcedFraming = framing
         self.logger = logger
-        self.outbound = OutboundQueue(fd: outputFD, framing: framing ?? .newlineDelimited, maxQueuedBytes: maxQueuedBytes)
+        self.outbound = OutboundQueue(
+            fd: outputFD,
+            framing: framing ?? .newlineDelimited,
+            maxQueuedBytes: maxQueuedBytes
+        )
     }
 
     /// Starts the reader thread. Messages go to `handler` until EOF.
@@ -114,14 +118,21 @@ public final class Connection: @unchecked Sendable {
         case .frame(let bytes):
             handler.handle(Incoming(frame: bytes), on: self)
         case .oversized(let size):
-            logger.warning("Skipped a message over the size limit", metadata: ["bytes": "\(size)", "limit": "\(maxMessageBytes)"])
+            logger.warning(
+                "Skipped a message over the size limit",
+                metadata: ["bytes": "\(size)", "limit": "\(maxMessageBytes)"]
+            )
             send(
                 Envelope.error(
                     id: .null,
                     ResponseError(
                         code: .messageTooLarge,
-                        message: "Message too large: \(size) bytes, the limit is \(maxMessageBytes) (--max-message-bytes); it was skipped",
-                        data: ["limit": .int(maxMessageBytes), "size": .int(size)])))
+                        message:
+                            "Message too large: \(size) bytes, the limit is \(maxMessageBytes) (--max-message-bytes); it was skipped",
+                        data: ["limit": .int(maxMessageBytes), "size": .int(size)]
+                    )
+                )
+            )
         case .badHeader(let problem):
             logger.warning("Skipped an unreadable header block", metadata: ["problem": "\(problem)"])
             send(Envelope.error(id: .null, .parseError("bad header block: \(problem)")))

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import ArgumentParser
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 @main
 struct Bench: ParsableCommand {
@@ -25,7 +26,9 @@ struct Bench: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The agentwire executable (default: the agentwire next to this bench).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("The agentwire executable (default: the agentwire next to this bench).", valueName: "path")
+    )
     var binary: String?
 
     @Option(help: "Processes to start for the start-up figure (default 20; 5 with --quick).")
@@ -41,7 +44,8 @@ struct Bench: ParsableCommand {
         help: """
             Words in the echo run's input, one token each (default 1000000; 100000 with --quick). \
             The request must fit the server's --max-message-bytes (16 MiB: about 2 million words).
-            """)
+            """
+    )
     var words: Int?
 
     @Option(help: "Echo branches of the workflow phase's coordinator/parallel run (default 1000; 100 with --quick).")
@@ -50,7 +54,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Workflow runs, each on a fresh server; medians are reported (default 5; 2 with --quick).")
     var workflowReps: Int?
 
-    @Flag(help: "A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, 2 workflows of 100 branches.")
+    @Flag(
+        help: "A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, 2 workflows of 100 branches."
+    )
     var quick = false
 
     @Flag(help: "Print one JSON object with every figure instead of the table.")
@@ -59,10 +65,17 @@ struct Bench: ParsableCommand {
     @Flag(help: "In the token phase only count newlines (no line is looked at), to bound the client's cost.")
     var countOnly = false
 
-    @Option(help: ArgumentHelp("Phases to run, comma-separated: startup, pings, pipelined, tokens, workflow.", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Phases to run, comma-separated: startup, pings, pipelined, tokens, workflow.",
+            valueName: "list"
+        )
+    )
     var phases: String = "startup,pings,pipelined,tokens,workflow"
 
-    @Option(help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails.")
+    @Option(
+        help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
+    )
     var timeout: Double = 120
 
     private static let phaseNames: Set<String> = ["startup", "pings", "pipelined", "tokens", "workflow"]
@@ -82,12 +95,15 @@ struct Bench: ParsableCommand {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
         let unknown = selectedPhases.subtracting(Self.phaseNames)
         guard unknown.isEmpty else {
-            throw ValidationError("unknown phase(s) \(unknown.sorted().joined(separator: ", ")); use \(Self.phaseNames.sorted().joined(separator: ", "))")
+            throw ValidationError(
+                "unknown phase(s) \(unknown.sorted().joined(separator: ", ")); use \(Self.phaseNames.sorted().joined(separator: ", "))"
+            )
         }
         let path = resolvedBinary
         guard access(path, X_OK) == 0 else {
             throw ValidationError(
-                "cannot execute \(path); build it with `swift build -c release --product agentwire` or pass --binary")
+                "cannot execute \(path); build it with `swift build -c release --product agentwire` or pass --binary"
+            )
         }
     }
 
@@ -100,9 +116,9 @@ struct Bench: ParsableCommand {
     private static func executableDirectory() -> String {
         var path = CommandLine.arguments[0]
         #if os(Linux)
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if n > 0 { path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+            if n > 0 { path = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) }
         #endif
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return String(path[..<slash])

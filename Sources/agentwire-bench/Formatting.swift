@@ -58,7 +58,8 @@ indirect enum JSONOut {
         case .null: return "null"
         case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
         case .object(let members):
-            return "{" + members.map { JSONValue.string($0.0).jsonString + ":" + $0.1.text }.joined(separator: ",") + "}"
+            return "{" + members.map { JSONValue.string($0.0).jsonString + ":" + $0.1.text }.joined(separator: ",")
+                + "}"
         }
     }
 }

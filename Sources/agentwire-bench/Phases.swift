@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import JSONCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The start-up, sequential-ping and pipelined-ping measurements.
 enum Phases {
@@ -87,8 +88,15 @@ enum Phases {
         let exit = try session.finish()
         let seconds = Double(end - start) / 1e9
         return SequentialFigures(
-            count: count, seconds: seconds, latencyUs: Summary(latencies),
-            cost: PhaseCost(wallSeconds: seconds, clientCPUSeconds: cpuEnd - cpuStart, serverCPUSeconds: exit.cpuSeconds))
+            count: count,
+            seconds: seconds,
+            latencyUs: Summary(latencies),
+            cost: PhaseCost(
+                wallSeconds: seconds,
+                clientCPUSeconds: cpuEnd - cpuStart,
+                serverCPUSeconds: exit.cpuSeconds
+            )
+        )
     }
 
     /// Slow path for a ping reply that is not byte for byte the expected one: true for the reply to `id`,
@@ -171,7 +179,15 @@ enum Phases {
         }
         let seconds = Double(end - start) / 1e9
         return PipelinedFigures(
-            count: count, seconds: seconds, writtenMs: Double(writtenAt - start) / 1e6, reads: reads,
-            cost: PhaseCost(wallSeconds: seconds, clientCPUSeconds: cpuEnd - cpuStart, serverCPUSeconds: exit.cpuSeconds))
+            count: count,
+            seconds: seconds,
+            writtenMs: Double(writtenAt - start) / 1e6,
+            reads: reads,
+            cost: PhaseCost(
+                wallSeconds: seconds,
+                clientCPUSeconds: cpuEnd - cpuStart,
+                serverCPUSeconds: exit.cpuSeconds
+            )
+        )
     }
 }

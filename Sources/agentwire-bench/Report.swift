@@ -24,7 +24,8 @@ enum Report {
         case .success(let f)?:
             rows.append([
                 "sequential pings (\(Format.grouped(f.count)))", "\(Format.grouped(f.perSecond)) /s",
-                "≥ \(Format.grouped(Targets.sequentialPerSecond)) /s", status(f.perSecond >= Targets.sequentialPerSecond),
+                "≥ \(Format.grouped(Targets.sequentialPerSecond)) /s",
+                status(f.perSecond >= Targets.sequentialPerSecond),
             ])
             rows.append([
                 "  ping round trip median / p99",
@@ -41,15 +42,20 @@ enum Report {
         }
         switch results.tokens {
         case .success(let f)?:
-            let label = f.countOnly ? "tokens, lines only counted" : "tokens (\(Format.grouped(f.words)) words, verified)"
+            let label =
+                f.countOnly ? "tokens, lines only counted" : "tokens (\(Format.grouped(f.words)) words, verified)"
             rows.append([
                 label, "\(Format.grouped(f.tokensPerSecond)) /s",
                 "≥ \(Format.grouped(Targets.tokensPerSecond)) /s", status(f.tokensPerSecond >= Targets.tokensPerSecond),
             ])
-            rows.append(["  token stream (\(Format.fixed(Double(f.bytesReceived) / 1e6, 1)) MB in \(Format.ms(f.seconds * 1000)) ms)",
-                         "\(Format.fixed(f.megabytesPerSecond, 1)) MB/s", "", ""])
+            rows.append([
+                "  token stream (\(Format.fixed(Double(f.bytesReceived) / 1e6, 1)) MB in \(Format.ms(f.seconds * 1000)) ms)",
+                "\(Format.fixed(f.megabytesPerSecond, 1)) MB/s", "", "",
+            ])
             if let streaming = f.streamingTokensPerSecond {
-                rows.append(["  tokens/s while streaming (first to last token)", "\(Format.grouped(streaming)) /s", "", ""])
+                rows.append([
+                    "  tokens/s while streaming (first to last token)", "\(Format.grouped(streaming)) /s", "", "",
+                ])
             }
         case .failure(let e)?: failure("tokens", e)
         case nil: break
@@ -101,29 +107,37 @@ enum Report {
         }
         if case .success(let f)? = results.pipelined {
             row(
-                "pipelined", f.cost,
+                "pipelined",
+                f.cost,
                 "all pings in the pipe after \(Format.ms(f.writtenMs)) ms; \(Format.grouped(f.reads)) reads, "
-                    + "\(Format.fixed(Double(f.count) / Double(max(f.reads, 1)), 1)) replies per read")
+                    + "\(Format.fixed(Double(f.count) / Double(max(f.reads, 1)), 1)) replies per read"
+            )
         }
         if case .success(let f)? = results.tokens {
-            var notes = "\(Format.fixed(Double(f.requestBytes) / 1e6, 1)) MB request in the pipe after \(Format.ms(f.requestWrittenMs)) ms"
+            var notes =
+                "\(Format.fixed(Double(f.requestBytes) / 1e6, 1)) MB request in the pipe after \(Format.ms(f.requestWrittenMs)) ms"
             if let started = f.runStartedMs { notes += "; run/started at \(Format.ms(started)) ms" }
             if let first = f.firstTokenMs, let last = f.lastTokenMs {
-                notes += ", first token at \(Format.ms(first)) ms, last at \(Format.ms(last)) ms, response at \(Format.ms(f.seconds * 1000)) ms"
+                notes +=
+                    ", first token at \(Format.ms(first)) ms, last at \(Format.ms(last)) ms, response at \(Format.ms(f.seconds * 1000)) ms"
             }
             if let run = f.serverRunMs { notes += "; run's own durationMs \(run)" }
-            notes += "; \(Format.grouped(f.reads)) reads of \(Format.grouped(Double(f.bytesReceived) / Double(max(f.reads, 1)) / 1024)) KiB avg"
+            notes +=
+                "; \(Format.grouped(f.reads)) reads of \(Format.grouped(Double(f.bytesReceived) / Double(max(f.reads, 1)) / 1024)) KiB avg"
             row("tokens", f.cost, notes)
         }
         if case .success(let f)? = results.workflow, let first = f.reps.first {
             let c = first.counts
-            var notes = "\(f.reps.count) runs together; each read \(Format.grouped(c.total)) notifications "
+            var notes =
+                "\(f.reps.count) runs together; each read \(Format.grouped(c.total)) notifications "
                 + "(\(c.started) run/started, \(Format.grouped(c.steps)) run/step, \(Format.grouped(c.progress)) run/progress"
                 + (c.heartbeats > 0 ? ", \(c.heartbeats) run/heartbeat" : "") + ")"
             func kb(_ bytes: Int) -> String { Format.fixed(Double(bytes) / 1e3, 0) + " KB" }
-            notes += ", \(kb(first.bytesReceived)) with a \(kb(first.responseBytes)) response for a \(kb(first.requestBytes)) request"
+            notes +=
+                ", \(kb(first.bytesReceived)) with a \(kb(first.responseBytes)) response for a \(kb(first.requestBytes)) request"
             if f.runStartedMs.count > 0, f.lastBranchEndedMs.count > 0 {
-                notes += "; medians, read at: run/started \(Format.ms(f.runStartedMs.median)) ms, "
+                notes +=
+                    "; medians, read at: run/started \(Format.ms(f.runStartedMs.median)) ms, "
                     + "last branch started \(Format.ms(f.lastBranchStartedMs.median)) ms, "
                     + "first branch ended \(Format.ms(f.firstBranchEndedMs.median)) ms, "
                     + "last branch ended \(Format.ms(f.lastBranchEndedMs.median)) ms "
@@ -192,7 +206,8 @@ enum Report {
                 ("perSecond", .real(f.perSecond, digits: 0)),
                 ("latencyMedianUs", .real(f.latencyUs.median, digits: 2)),
                 ("latencyP99Us", .real(f.latencyUs.percentile(99), digits: 2)),
-                ("latencyMinUs", .real(f.latencyUs.min, digits: 2)), ("latencyMaxUs", .real(f.latencyUs.max, digits: 2)),
+                ("latencyMinUs", .real(f.latencyUs.min, digits: 2)),
+                ("latencyMaxUs", .real(f.latencyUs.max, digits: 2)),
                 ("targetPerSecond", .real(Targets.sequentialPerSecond, digits: 0)),
                 ("meetsTarget", .bool(f.perSecond >= Targets.sequentialPerSecond)),
             ] + cost(f.cost)
@@ -206,9 +221,11 @@ enum Report {
         }
         phase("tokens", results.tokens) { f in
             [
-                ("words", .integer(f.words)), ("countOnly", .bool(f.countOnly)), ("seconds", .real(f.seconds, digits: 6)),
+                ("words", .integer(f.words)), ("countOnly", .bool(f.countOnly)),
+                ("seconds", .real(f.seconds, digits: 6)),
                 ("tokensPerSecond", .real(f.tokensPerSecond, digits: 0)), ("bytesReceived", .integer(f.bytesReceived)),
-                ("megabytesPerSecond", .real(f.megabytesPerSecond, digits: 2)), ("requestBytes", .integer(f.requestBytes)),
+                ("megabytesPerSecond", .real(f.megabytesPerSecond, digits: 2)),
+                ("requestBytes", .integer(f.requestBytes)),
                 ("reads", .integer(f.reads)), ("requestWrittenMs", .real(f.requestWrittenMs, digits: 3)),
                 ("runStartedMs", f.runStartedMs.map { .real($0, digits: 3) } ?? .null),
                 ("firstTokenMs", f.firstTokenMs.map { .real($0, digits: 3) } ?? .null),
@@ -222,29 +239,34 @@ enum Report {
         phase("workflow", results.workflow) { f in
             func median(_ s: Summary) -> JSONOut { .real(s.median, digits: 3) }
             let runs: [JSONOut] = f.reps.map { r in
-                .object([
-                    ("wallMs", .real(r.wallMs, digits: 3)), ("serverDurationMs", .integer(r.serverMs)),
-                    ("slowestBranchMs", .integer(r.slowestBranchMs)), ("overheadMs", .integer(r.overheadMs)),
-                    ("wallMinusSlowestBranchMs", .real(r.wallOverSlowestMs, digits: 3)),
-                    ("runStartedMs", r.runStartedMs.map { .real($0, digits: 3) } ?? .null),
-                    ("lastBranchStartedMs", r.lastBranchStartedMs.map { .real($0, digits: 3) } ?? .null),
-                    ("firstBranchEndedMs", r.firstBranchEndedMs.map { .real($0, digits: 3) } ?? .null),
-                    ("lastBranchEndedMs", r.lastBranchEndedMs.map { .real($0, digits: 3) } ?? .null),
-                    ("progressAfterLastBranch", .integer(r.progressAfterLastBranch)),
-                    ("lastNotificationMs", r.lastNotificationMs.map { .real($0, digits: 3) } ?? .null),
-                    ("notifications", .integer(r.counts.total)), ("stepNotifications", .integer(r.counts.steps)),
-                    ("progressNotifications", .integer(r.counts.progress)), ("heartbeats", .integer(r.counts.heartbeats)),
-                    ("requestBytes", .integer(r.requestBytes)), ("bytesReceived", .integer(r.bytesReceived)),
-                    ("responseBytes", .integer(r.responseBytes)),
-                ] + cost(r.cost))
+                .object(
+                    [
+                        ("wallMs", .real(r.wallMs, digits: 3)), ("serverDurationMs", .integer(r.serverMs)),
+                        ("slowestBranchMs", .integer(r.slowestBranchMs)), ("overheadMs", .integer(r.overheadMs)),
+                        ("wallMinusSlowestBranchMs", .real(r.wallOverSlowestMs, digits: 3)),
+                        ("runStartedMs", r.runStartedMs.map { .real($0, digits: 3) } ?? .null),
+                        ("lastBranchStartedMs", r.lastBranchStartedMs.map { .real($0, digits: 3) } ?? .null),
+                        ("firstBranchEndedMs", r.firstBranchEndedMs.map { .real($0, digits: 3) } ?? .null),
+                        ("lastBranchEndedMs", r.lastBranchEndedMs.map { .real($0, digits: 3) } ?? .null),
+                        ("progressAfterLastBranch", .integer(r.progressAfterLastBranch)),
+                        ("lastNotificationMs", r.lastNotificationMs.map { .real($0, digits: 3) } ?? .null),
+                        ("notifications", .integer(r.counts.total)), ("stepNotifications", .integer(r.counts.steps)),
+                        ("progressNotifications", .integer(r.counts.progress)),
+                        ("heartbeats", .integer(r.counts.heartbeats)),
+                        ("requestBytes", .integer(r.requestBytes)), ("bytesReceived", .integer(r.bytesReceived)),
+                        ("responseBytes", .integer(r.responseBytes)),
+                    ] + cost(r.cost)
+                )
             }
             return [
                 ("branches", .integer(f.branches)), ("reps", .integer(f.reps.count)),
                 ("wallMedianMs", median(f.wallMs)), ("serverDurationMedianMs", median(f.serverMs)),
                 ("slowestBranchMedianMs", median(f.slowestBranchMs)), ("overheadMedianMs", median(f.overheadMs)),
                 ("wallMinusSlowestBranchMedianMs", median(f.wallOverSlowestMs)),
-                ("overheadMinMs", .real(f.overheadMs.min, digits: 3)), ("overheadMaxMs", .real(f.overheadMs.max, digits: 3)),
-                ("targetOverheadMs", .real(Targets.workflowOverheadMs, digits: 0)), ("meetsTarget", .bool(f.meetsTarget)),
+                ("overheadMinMs", .real(f.overheadMs.min, digits: 3)),
+                ("overheadMaxMs", .real(f.overheadMs.max, digits: 3)),
+                ("targetOverheadMs", .real(Targets.workflowOverheadMs, digits: 0)),
+                ("meetsTarget", .bool(f.meetsTarget)),
                 ("runs", .array(runs)),
             ] + cost(f.cost)
         }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import JSONCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Token throughput: one echo run of N words, every frame read and counted, none parsed but a few.
 enum TokenPhase {
@@ -12,7 +13,12 @@ enum TokenPhase {
     /// How the other notifications start; anything else is taken to be the response.
     static let notificationPrefix = StaticBytes(#"{"jsonrpc":"2.0","method":"#)
 
-    static func measure(binary: String, words: Int, countOnly: Bool, timeout: Double) throws(BenchError)
+    static func measure(
+        binary: String,
+        words: Int,
+        countOnly: Bool,
+        timeout: Double
+    ) throws(BenchError)
         -> TokenFigures
     {
         let session = try Session(binary: binary, timeout: timeout)
@@ -71,10 +77,23 @@ enum TokenPhase {
         let seconds = Double(end - start) / 1e9
         func ms(_ t: UInt64) -> Double? { countOnly || t == 0 ? nil : Double(t - start) / 1e6 }
         return TokenFigures(
-            words: words, seconds: seconds, bytesReceived: bytesReceived, reads: reads, requestBytes: request.count,
-            requestWrittenMs: Double(writtenAt - start) / 1e6, runStartedMs: ms(tally.startedTime), firstTokenMs: ms(tally.firstTokenTime),
-            lastTokenMs: ms(tally.lastTokenTime), serverRunMs: serverRunMs, countOnly: countOnly,
-            cost: PhaseCost(wallSeconds: seconds, clientCPUSeconds: cpuEnd - cpuStart, serverCPUSeconds: exit.cpuSeconds))
+            words: words,
+            seconds: seconds,
+            bytesReceived: bytesReceived,
+            reads: reads,
+            requestBytes: request.count,
+            requestWrittenMs: Double(writtenAt - start) / 1e6,
+            runStartedMs: ms(tally.startedTime),
+            firstTokenMs: ms(tally.firstTokenTime),
+            lastTokenMs: ms(tally.lastTokenTime),
+            serverRunMs: serverRunMs,
+            countOnly: countOnly,
+            cost: PhaseCost(
+                wallSeconds: seconds,
+                clientCPUSeconds: cpuEnd - cpuStart,
+                serverCPUSeconds: exit.cpuSeconds
+            )
+        )
     }
 }
 
@@ -164,7 +183,9 @@ struct TokenTally {
             throw BenchError("agent/run failed: \(String(error.jsonString.prefix(300)))")
         }
         guard response["id"]?.integerValue == Int64(id) else {
-            throw BenchError("a line that is neither a notification nor the response: \(String(response.jsonString.prefix(300)))")
+            throw BenchError(
+                "a line that is neither a notification nor the response: \(String(response.jsonString.prefix(300)))"
+            )
         }
         guard let result = response["result"] else {
             throw BenchError("agent/run failed: \(String((response["error"] ?? response).jsonString.prefix(300)))")
@@ -186,7 +207,9 @@ struct TokenTally {
         guard let firstSeq = first["params"]?["seq"]?.integerValue, let lastSeq = last["params"]?["seq"]?.integerValue,
             lastSeq - firstSeq + 1 == Int64(words)
         else {
-            throw BenchError("token seq numbers do not span \(words) tokens: first \(first.jsonString), last \(last.jsonString)")
+            throw BenchError(
+                "token seq numbers do not span \(words) tokens: first \(first.jsonString), last \(last.jsonString)"
+            )
         }
         guard last["params"]?["text"]?.stringValue == "w\(words)" else {
             throw BenchError("the last token is not the last word: \(last.jsonString)")

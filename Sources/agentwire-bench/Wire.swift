@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import JSONCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Newline-delimited JSON-RPC as the bench writes it: request bytes built by hand, reply lines read
 /// with `read(2)` and split with `memchr`.

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import JSONCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Coordinator overhead: one `coordinator/parallel` run of N echo branches (tokens off), on a fresh server
 /// per repetition. The client reads and counts the `run/step` and `run/progress` lines that stream before
@@ -18,7 +19,8 @@ enum WorkflowPhase {
     static let branchMarker = StaticBytes(#""parentStepId":"1""#)
     static let startedMarker = StaticBytes(#""status":"started""#)
 
-    static func measure(binary: String, branches: Int, reps: Int, timeout: Double) throws(BenchError) -> WorkflowFigures {
+    static func measure(binary: String, branches: Int, reps: Int, timeout: Double) throws(BenchError) -> WorkflowFigures
+    {
         var samples: [WorkflowRep] = []
         for _ in 0..<reps {
             samples.append(try once(binary: binary, branches: branches, timeout: timeout))
@@ -106,7 +108,9 @@ enum WorkflowPhase {
                     lastNotificationAt = at
                     return true
                 }
-                guard let got else { throw BenchError("the server closed stdout before answering coordinator/parallel") }
+                guard let got else {
+                    throw BenchError("the server closed stdout before answering coordinator/parallel")
+                }
                 more = got
             }
         }
@@ -118,31 +122,57 @@ enum WorkflowPhase {
         let wallMs = Double(responseAt - start) / 1e6
         func ms(_ t: UInt64) -> Double? { t == 0 ? nil : Double(t - start) / 1e6 }
         return WorkflowRep(
-            wallMs: wallMs, serverMs: serverMs, slowestBranchMs: slowestMs, counts: counts, requestBytes: request.count,
-            bytesReceived: bytesReceived, responseBytes: response.count, runStartedMs: ms(startedAt),
-            lastNotificationMs: ms(lastNotificationAt), lastBranchStartedMs: ms(timeline.lastBranchStarted),
-            firstBranchEndedMs: ms(timeline.firstBranchEnded), lastBranchEndedMs: ms(timeline.lastBranchEnded),
+            wallMs: wallMs,
+            serverMs: serverMs,
+            slowestBranchMs: slowestMs,
+            counts: counts,
+            requestBytes: request.count,
+            bytesReceived: bytesReceived,
+            responseBytes: response.count,
+            runStartedMs: ms(startedAt),
+            lastNotificationMs: ms(lastNotificationAt),
+            lastBranchStartedMs: ms(timeline.lastBranchStarted),
+            firstBranchEndedMs: ms(timeline.firstBranchEnded),
+            lastBranchEndedMs: ms(timeline.lastBranchEnded),
             progressAfterLastBranch: timeline.progressAfterLastBranch,
-            cost: PhaseCost(wallSeconds: wallMs / 1000, clientCPUSeconds: cpuEnd - cpuStart, serverCPUSeconds: exit.cpuSeconds))
+            cost: PhaseCost(
+                wallSeconds: wallMs / 1000,
+                clientCPUSeconds: cpuEnd - cpuStart,
+                serverCPUSeconds: exit.cpuSeconds
+            )
+        )
     }
 
     /// Checks the response and the stream; returns the run's `durationMs` and its slowest branch's.
-    private static func verify(_ bytes: [UInt8], id: Int, branches: Int, counts: NotificationCounts) throws(BenchError)
+    private static func verify(
+        _ bytes: [UInt8],
+        id: Int,
+        branches: Int,
+        counts: NotificationCounts
+    ) throws(BenchError)
         -> (serverMs: Int, slowestBranchMs: Int)
     {
         let response = try Wire.parse(bytes)
         guard response["id"]?.integerValue == Int64(id) else {
-            throw BenchError("a line that is neither a notification nor the response: \(String(response.jsonString.prefix(300)))")
+            throw BenchError(
+                "a line that is neither a notification nor the response: \(String(response.jsonString.prefix(300)))"
+            )
         }
         guard let result = response["result"] else {
-            throw BenchError("coordinator/parallel failed: \(String((response["error"] ?? response).jsonString.prefix(300)))")
+            throw BenchError(
+                "coordinator/parallel failed: \(String((response["error"] ?? response).jsonString.prefix(300)))"
+            )
         }
         guard result["stopReason"]?.stringValue == "end_turn" else {
             throw BenchError("stopReason is \(result["stopReason"]?.jsonString ?? "missing"), expected end_turn")
         }
-        guard let serverMs = result["durationMs"]?.integerValue else { throw BenchError("the result has no durationMs") }
+        guard let serverMs = result["durationMs"]?.integerValue else {
+            throw BenchError("the result has no durationMs")
+        }
         guard let list = result["branches"]?.arrayValue else { throw BenchError("the result has no branches") }
-        guard list.count == branches else { throw BenchError("\(list.count) branches in the result, expected \(branches)") }
+        guard list.count == branches else {
+            throw BenchError("\(list.count) branches in the result, expected \(branches)")
+        }
         var slowest: Int64 = 0
         var stepIds = Set<String>()
         for branch in list {
@@ -165,20 +195,26 @@ enum WorkflowPhase {
         guard result["output"]?.stringValue == expected else {
             let got = result["output"]?.stringValue.map { "\($0.utf8.count) bytes" } ?? "missing"
             throw BenchError(
-                "the output is not the \(branches) branch outputs joined by blank lines (\(got), expected \(expected.utf8.count) bytes)")
+                "the output is not the \(branches) branch outputs joined by blank lines (\(got), expected \(expected.utf8.count) bytes)"
+            )
         }
         let words = input.split(separator: " ").count
         let outputTokens = result["usage"]?["outputTokens"]
         guard outputTokens?.integerValue == Int64(words * branches) else {
-            throw BenchError("usage.outputTokens is \(outputTokens?.jsonString ?? "missing"), expected \(words * branches)")
+            throw BenchError(
+                "usage.outputTokens is \(outputTokens?.jsonString ?? "missing"), expected \(words * branches)"
+            )
         }
         // run/started; run/step started and ended for the workflow and every branch; run/progress per branch.
         guard counts.started == 1, counts.steps == 2 * branches + 2, counts.progress == branches else {
             throw BenchError(
                 "notifications: \(counts.started) run/started, \(counts.steps) run/step, \(counts.progress) run/progress; "
-                    + "expected 1, \(2 * branches + 2), \(branches)")
+                    + "expected 1, \(2 * branches + 2), \(branches)"
+            )
         }
-        guard counts.other == 0 else { throw BenchError("\(counts.other) unexpected notifications (tokens were switched off)") }
+        guard counts.other == 0 else {
+            throw BenchError("\(counts.other) unexpected notifications (tokens were switched off)")
+        }
         return (Int(serverMs), Int(slowest))
     }
 }
@@ -271,6 +307,7 @@ struct WorkflowFigures {
         PhaseCost(
             wallSeconds: reps.reduce(0) { $0 + $1.cost.wallSeconds },
             clientCPUSeconds: reps.reduce(0) { $0 + $1.cost.clientCPUSeconds },
-            serverCPUSeconds: reps.reduce(0) { $0 + $1.cost.serverCPUSeconds })
+            serverCPUSeconds: reps.reduce(0) { $0 + $1.cost.serverCPUSeconds }
+        )
     }
 }

@@ -26,7 +26,8 @@ struct CommonOptions: ParsableArguments {
         help: """
             A JSON config file: agents, workflows, limits (schema: schemas/config.schema.json). Without it: \
             ./agentwire.json, then $XDG_CONFIG_HOME/agentwire/config.json, then the built-in defaults.
-            """)
+            """
+    )
     var config: String?
 
     @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error or critical.")

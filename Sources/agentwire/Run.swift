@@ -31,7 +31,9 @@ struct Run: AsyncParsableCommand {
     var input: [String] = []
 
     static func check<T>(_ body: () throws(RunFailure) -> T) throws -> T {
-        do { return try body() } catch { throw CommandFailure(([error.message] + error.suggestions).joined(separator: "\n  ")) }
+        do { return try body() } catch {
+            throw CommandFailure(([error.message] + error.suggestions).joined(separator: "\n  "))
+        }
     }
 
     func run() async throws {
@@ -53,7 +55,8 @@ struct Run: AsyncParsableCommand {
             guard let agent else { throw ValidationError("name an agent, or a workflow with --workflow") }
             guard runtime.agent(named: agent) != nil else {
                 throw CommandFailure(
-                    "unknown agent '\(agent)'; available agents: \(runtime.agents.map(\.name).joined(separator: ", "))")
+                    "unknown agent '\(agent)'; available agents: \(runtime.agents.map(\.name).joined(separator: ", "))"
+                )
             }
             task = Task { try await runtime.run(agent: agent, input: text, runId: runId, observer: observer) }
         }
@@ -78,7 +81,8 @@ struct Run: AsyncParsableCommand {
             observer.finishLine()
             let note = result.stopReason == .cancelled ? "cancelled" : "done"
             FileHandle.standardError.write(
-                Data("\(note): \(result.outputTokens) tokens in \(result.durationMs) ms (\(result.runId))\n".utf8))
+                Data("\(note): \(result.outputTokens) tokens in \(result.durationMs) ms (\(result.runId))\n".utf8)
+            )
         }
         if result.stopReason == .cancelled { throw ExitCode(130) }
     }
@@ -124,7 +128,9 @@ final class TerminalObserver: RunObserver {
         case .step(let step):
             if step.status != .started { finishLine() }
             let timing = step.durationMs.map { " in \($0) ms" } ?? ""
-            FileHandle.standardError.write(Data("[\(step.agent)] \(step.name): \(step.status.rawValue)\(timing)\n".utf8))
+            FileHandle.standardError.write(
+                Data("[\(step.agent)] \(step.name): \(step.status.rawValue)\(timing)\n".utf8)
+            )
         case .started, .heartbeat:
             break
         }

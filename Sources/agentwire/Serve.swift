@@ -50,11 +50,18 @@ struct Serve: AsyncParsableCommand {
                     agentwire \(AgentServer.version): speaking JSON-RPC 2.0 on stdin/stdout. Send one request per line, \
                     e.g. {"jsonrpc":"2.0","id":1,"method":"agent/run","params":{"agent":"echo","input":"hi"}} \
                     (or try `agentwire run echo hello`, `agentwire --help`). Ctrl-D ends.\n
-                    """.utf8))
+                    """.utf8
+                )
+            )
         }
         let connection = Connection(
-            inputFD: STDIN_FILENO, outputFD: frameFD, maxMessageBytes: maxMessageBytes,
-            maxQueuedBytes: maxQueuedBytes, framing: framing, logger: logger)
+            inputFD: STDIN_FILENO,
+            outputFD: frameFD,
+            maxMessageBytes: maxMessageBytes,
+            maxQueuedBytes: maxQueuedBytes,
+            framing: framing,
+            logger: logger
+        )
         let server = AgentServer(runtime: runtime, logger: logger) { status in
             Foundation.exit(status)
         }
@@ -64,7 +71,10 @@ struct Serve: AsyncParsableCommand {
         }
         logger.info(
             "Serving",
-            metadata: ["version": "\(AgentServer.version)", "agents": "\(runtime.agents.map(\.name).joined(separator: ","))"])
+            metadata: [
+                "version": "\(AgentServer.version)", "agents": "\(runtime.agents.map(\.name).joined(separator: ","))",
+            ]
+        )
         connection.start(handler: server)
         await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in }
     }

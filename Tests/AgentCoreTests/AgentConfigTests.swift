@@ -9,7 +9,9 @@ private final class TempConfigFile {
     let path: String
 
     init(_ contents: String, name: String = "agentwire.json") throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-config-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agentwire-config-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent(name).path
         try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
@@ -42,7 +44,8 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
                 "plain": {"provider": {"type": "echo"}}
               }
             }
-            """)
+            """
+        )
         let config = try AgentConfig.load(path: file.path)
         #expect(config.agents.map(\.name) == AgentConfig.builtIn.agents.map(\.name) + ["slow", "plain"])
         let slow = try #require(config.agents.first { $0.name == "slow" })
@@ -55,10 +58,14 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
 
     @Test func fileCanOverrideTheBuiltInEcho() throws {
         let file = try TempConfigFile(
-            #"{"agents": {"echo": {"description": "My echo", "provider": {"type": "echo", "delayMs": 7}}}}"#)
+            #"{"agents": {"echo": {"description": "My echo", "provider": {"type": "echo", "delayMs": 7}}}}"#
+        )
         let config = try AgentConfig.load(path: file.path)
         #expect(config.agents.filter { $0.name == "echo" }.count == 1)
-        #expect(config.agents.first { $0.name == "echo" } == AgentDefinition(name: "echo", description: "My echo", provider: .echo(delayMs: 7)))
+        #expect(
+            config.agents.first { $0.name == "echo" }
+                == AgentDefinition(name: "echo", description: "My echo", provider: .echo(delayMs: 7))
+        )
         #expect(config.agents.count == AgentConfig.builtIn.agents.count)
     }
 
@@ -69,7 +76,8 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
 
     @Test func delayBoundsAreAccepted() throws {
         let file = try TempConfigFile(
-            #"{"agents": {"a": {"provider": {"type": "echo", "delayMs": 0}}, "b": {"provider": {"type": "echo", "delayMs": 3600000}}}}"#)
+            #"{"agents": {"a": {"provider": {"type": "echo", "delayMs": 0}}, "b": {"provider": {"type": "echo", "delayMs": 3600000}}}}"#
+        )
         let config = try AgentConfig.load(path: file.path)
         #expect(config.agents.first { $0.name == "a" }?.provider == .echo(delayMs: 0))
         #expect(config.agents.first { $0.name == "b" }?.provider == .echo(delayMs: 3_600_000))
@@ -78,7 +86,9 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
     // MARK: Unreadable files
 
     @Test func missingFileGivesAClearError() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-missing-\(UUID().uuidString).json").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agentwire-missing-\(UUID().uuidString).json"
+        ).path
         do throws(ConfigError) {
             _ = try AgentConfig.load(path: path)
             Issue.record("loaded a file that does not exist")
@@ -123,17 +133,41 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
         (#"{"$schema": 1}"#, "$.$schema", "a string", "an integer"),
         (#"{"agents": []}"#, "$.agents", "an object", "an array"),
         (#"{"agents": {"slow": "echo"}}"#, "$.agents.slow", "an object", "a string"),
-        (#"{"agents": {"slow": {"description": 3, "provider": {"type": "echo"}}}}"#, "$.agents.slow.description", "a string", "an integer"),
+        (
+            #"{"agents": {"slow": {"description": 3, "provider": {"type": "echo"}}}}"#, "$.agents.slow.description",
+            "a string", "an integer"
+        ),
         (#"{"agents": {"slow": {"provider": "echo"}}}"#, "$.agents.slow.provider", "an object", "a string"),
         (#"{"agents": {"slow": {"description": "no provider"}}}"#, "$.agents.slow.provider", "provider", "nothing"),
-        (#"{"agents": {"slow": {"provider": {"delayMs": 5}}}}"#, "$.agents.slow.provider.type", "provider type", "nothing"),
+        (
+            #"{"agents": {"slow": {"provider": {"delayMs": 5}}}}"#, "$.agents.slow.provider.type", "provider type",
+            "nothing"
+        ),
         (#"{"agents": {"slow": {"provider": {"type": 1}}}}"#, "$.agents.slow.provider.type", "echo", "an integer"),
-        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": "5"}}}}"#, "$.agents.slow.provider.delayMs", "whole number from 0 to 3600000", "a string"),
-        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": -1}}}}"#, "$.agents.slow.provider.delayMs", "from 0 to 3600000", "an integer"),
-        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": 2.5}}}}"#, "$.agents.slow.provider.delayMs", "whole number", "a number"),
-        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": 3600001}}}}"#, "$.agents.slow.provider.delayMs", "from 0 to 3600000", "an integer"),
-        (#"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": null}}}}"#, "$.agents.slow.provider.delayMs", "whole number", "null"),
-        (#"{"agents": {"bad name!": {"provider": {"type": "echo"}}}}"#, "$.agents.bad name!", "a name of letters, digits", "the string \"bad name!\""),
+        (
+            #"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": "5"}}}}"#, "$.agents.slow.provider.delayMs",
+            "whole number from 0 to 3600000", "a string"
+        ),
+        (
+            #"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": -1}}}}"#, "$.agents.slow.provider.delayMs",
+            "from 0 to 3600000", "an integer"
+        ),
+        (
+            #"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": 2.5}}}}"#, "$.agents.slow.provider.delayMs",
+            "whole number", "a number"
+        ),
+        (
+            #"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": 3600001}}}}"#,
+            "$.agents.slow.provider.delayMs", "from 0 to 3600000", "an integer"
+        ),
+        (
+            #"{"agents": {"slow": {"provider": {"type": "echo", "delayMs": null}}}}"#, "$.agents.slow.provider.delayMs",
+            "whole number", "null"
+        ),
+        (
+            #"{"agents": {"bad name!": {"provider": {"type": "echo"}}}}"#, "$.agents.bad name!",
+            "a name of letters, digits", "the string \"bad name!\""
+        ),
     ]
 
     @Test(arguments: wrongTypes)
@@ -151,8 +185,14 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
 
     static let unknownKeys: [(json: String, path: String, allowed: String)] = [
         (#"{"agent": {}}"#, "$.agent", "agents"),
-        (#"{"agents": {"slow": {"provider": {"type": "echo"}, "model": "gpt"}}}"#, "$.agents.slow.model", "description, provider"),
-        (#"{"agents": {"slow": {"provider": {"type": "echo", "delay": 5}}}}"#, "$.agents.slow.provider.delay", "delayMs"),
+        (
+            #"{"agents": {"slow": {"provider": {"type": "echo"}, "model": "gpt"}}}"#, "$.agents.slow.model",
+            "description, provider"
+        ),
+        (
+            #"{"agents": {"slow": {"provider": {"type": "echo", "delay": 5}}}}"#, "$.agents.slow.provider.delay",
+            "delayMs"
+        ),
     ]
 
     @Test(arguments: unknownKeys)

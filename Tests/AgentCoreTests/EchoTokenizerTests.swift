@@ -74,7 +74,10 @@ import Testing
         for _ in 0..<500 {
             let text = (0..<next(40)).map { _ in alphabet[next(alphabet.count)] }.joined()
             let tokens = EchoProvider.tokens(of: text)
-            #expect(Array(tokens.joined().utf8) == Array(Self.expectedConcatenation(text).utf8), "\(text.debugDescription)")
+            #expect(
+                Array(tokens.joined().utf8) == Array(Self.expectedConcatenation(text).utf8),
+                "\(text.debugDescription)"
+            )
             #expect(tokens.count == Self.wordCount(text), "\(text.debugDescription)")
             #expect(tokens.dropFirst().allSatisfy { !Self.startsWithSpace($0) }, "\(text.debugDescription)")
         }

@@ -37,7 +37,9 @@ private final class WCTempDir {
     let path: String
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-discover-\(UUID().uuidString)").path
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-discover-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
@@ -46,7 +48,9 @@ private final class WCTempDir {
     func file(_ relative: String) throws -> String {
         let full = (path as NSString).appendingPathComponent(relative)
         try FileManager.default.createDirectory(
-            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            atPath: (full as NSString).deletingLastPathComponent,
+            withIntermediateDirectories: true
+        )
         try Data("{}".utf8).write(to: URL(fileURLWithPath: full))
         return full
     }
@@ -118,7 +122,8 @@ private final class WCTempDir {
         #expect(Self.pairs(Delegation.subTasks(from: "a\nb\nc", subAgents: ["x", "y"])) == ["x=a\nc", "y=b"])
         #expect(
             Self.pairs(Delegation.subTasks(from: "1\n2\n3\n4\n5", subAgents: ["x", "y", "z"]))
-                == ["x=1\n4", "y=2\n5", "z=3"])
+                == ["x=1\n4", "y=2\n5", "z=3"]
+        )
         #expect(Self.pairs(Delegation.subTasks(from: "a\nb", subAgents: ["x"])) == ["x=a\nb"])
     }
 
@@ -182,10 +187,14 @@ private final class WCTempDir {
 
     @Test func workflowAgentsListsEachOnceInOrderOfFirstAppearance() {
         let workflow = WorkflowDefinition(
-            name: "w", strategy: .hierarchical(master: "m", subAgents: ["a", "m", "b", "a"], aggregate: .agent("z")))
+            name: "w",
+            strategy: .hierarchical(master: "m", subAgents: ["a", "m", "b", "a"], aggregate: .agent("z"))
+        )
         #expect(workflow.agents == ["m", "a", "b", "z"])
         let parallel = WorkflowDefinition(
-            name: "p", strategy: .parallel([ParallelTask(agent: "x"), ParallelTask(agent: "x")], aggregate: .agent("x")))
+            name: "p",
+            strategy: .parallel([ParallelTask(agent: "x"), ParallelTask(agent: "x")], aggregate: .agent("x"))
+        )
         #expect(parallel.agents == ["x"])
     }
 
@@ -200,17 +209,27 @@ private final class WCTempDir {
               "steps": [{"agent": "echo"}, {"agent": "echo-thinking", "transform": "Review: {{previous}} (was {{input}})"}],
               "onError": "continue", "timeoutMs": 5000, "stepTimeoutMs": 1000
             }}}
-            """#)
+            """#
+        )
         #expect(config.workflows.map(\.name) == ["pipeline", "fanout", "delegate", "review"])
         let review = try #require(config.workflow(named: "review"))
         #expect(
             review
                 == WorkflowDefinition(
-                    name: "review", description: "draft then review",
+                    name: "review",
+                    description: "draft then review",
                     strategy: .sequential([
                         SequentialStep(agent: "echo"),
-                        SequentialStep(agent: "echo-thinking", transform: try Template("Review: {{previous}} (was {{input}})")),
-                    ]), onError: .continue, timeoutMs: 5000, stepTimeoutMs: 1000))
+                        SequentialStep(
+                            agent: "echo-thinking",
+                            transform: try Template("Review: {{previous}} (was {{input}})")
+                        ),
+                    ]),
+                    onError: .continue,
+                    timeoutMs: 5000,
+                    stepTimeoutMs: 1000
+                )
+        )
         #expect(review.agents == ["echo", "echo-thinking"])
     }
 
@@ -223,17 +242,28 @@ private final class WCTempDir {
               "listed": {"strategy": "parallel", "tasks": [{"agent": "echo"}], "aggregate": "list"},
               "judged": {"strategy": "parallel", "tasks": [{"agent": "echo"}], "aggregate": {"agent": "judge"}}
             }}
-            """#)
+            """#
+        )
         let both = try #require(config.workflow(named: "both"))
         #expect(
             both.strategy
                 == .parallel(
-                    [ParallelTask(agent: "echo"), ParallelTask(agent: "echo-slow", input: try Template("2: {{input}}"))],
-                    aggregate: .concat))
+                    [
+                        ParallelTask(agent: "echo"),
+                        ParallelTask(agent: "echo-slow", input: try Template("2: {{input}}")),
+                    ],
+                    aggregate: .concat
+                )
+        )
         #expect(both.onError == .fail)
         #expect(both.description == "")
-        #expect(config.workflow(named: "listed")?.strategy == .parallel([ParallelTask(agent: "echo")], aggregate: .list))
-        #expect(config.workflow(named: "judged")?.strategy == .parallel([ParallelTask(agent: "echo")], aggregate: .agent("judge")))
+        #expect(
+            config.workflow(named: "listed")?.strategy == .parallel([ParallelTask(agent: "echo")], aggregate: .list)
+        )
+        #expect(
+            config.workflow(named: "judged")?.strategy
+                == .parallel([ParallelTask(agent: "echo")], aggregate: .agent("judge"))
+        )
         #expect(config.workflow(named: "judged")?.agents == ["echo", "judge"])
     }
 
@@ -245,22 +275,30 @@ private final class WCTempDir {
                        "subAgents": [{"agent": "echo"}, {"agent": "echo-slow"}], "aggregator": "list", "onError": "fail"},
               "plain": {"strategy": "hierarchical", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}]}
             }}
-            """#)
+            """#
+        )
         #expect(
             config.workflow(named: "plan")?.strategy
-                == .hierarchical(master: "echo-thinking", subAgents: ["echo", "echo-slow"], aggregate: .list))
-        #expect(config.workflow(named: "plain")?.strategy == .hierarchical(master: "echo", subAgents: ["echo"], aggregate: .concat))
+                == .hierarchical(master: "echo-thinking", subAgents: ["echo", "echo-slow"], aggregate: .list)
+        )
+        #expect(
+            config.workflow(named: "plain")?.strategy
+                == .hierarchical(master: "echo", subAgents: ["echo"], aggregate: .concat)
+        )
     }
 
     @Test func aConfiguredWorkflowReplacesTheBuiltInOneInPlace() throws {
-        let config = try wcParse(#"{"workflows": {"fanout": {"strategy": "sequential", "steps": [{"agent": "echo"}]}}}"#)
+        let config = try wcParse(
+            #"{"workflows": {"fanout": {"strategy": "sequential", "steps": [{"agent": "echo"}]}}}"#
+        )
         #expect(config.workflows.map(\.name) == ["pipeline", "fanout", "delegate"])
         #expect(config.workflow(named: "fanout")?.strategy == .sequential([SequentialStep(agent: "echo")]))
     }
 
     @Test func workflowsMayNameAgentsDefinedInTheSameFileInAnyOrder() throws {
         let config = try wcParse(
-            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "mine"}]}}, "agents": {"mine": {"provider": {"type": "echo"}}}}"#)
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "mine"}]}}, "agents": {"mine": {"provider": {"type": "echo"}}}}"#
+        )
         #expect(config.workflow(named: "w")?.agents == ["mine"])
     }
 
@@ -268,36 +306,96 @@ private final class WCTempDir {
         // Structure.
         (#"{"workflows": []}"#, "$.workflows"),
         (#"{"workflows": {"w": 1}}"#, "$.workflows.w"),
-        (#"{"workflows": {"bad name": {"strategy": "sequential", "steps": [{"agent": "echo"}]}}}"#, "$.workflows.bad name"),
+        (
+            #"{"workflows": {"bad name": {"strategy": "sequential", "steps": [{"agent": "echo"}]}}}"#,
+            "$.workflows.bad name"
+        ),
         (#"{"workflows": {"w": {"steps": [{"agent": "echo"}]}}}"#, "$.workflows.w.strategy"),
         (#"{"workflows": {"w": {"strategy": "circular", "steps": [{"agent": "echo"}]}}}"#, "$.workflows.w.strategy"),
         (#"{"workflows": {"w": {"strategy": 1}}}"#, "$.workflows.w.strategy"),
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "tasks": []}}}"#, "$.workflows.w.tasks"),
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "input": "x"}}}"#, "$.workflows.w.input"),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "tasks": []}}}"#,
+            "$.workflows.w.tasks"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "input": "x"}}}"#,
+            "$.workflows.w.input"
+        ),
         // Sequential.
         (#"{"workflows": {"w": {"strategy": "sequential"}}}"#, "$.workflows.w.steps"),
         (#"{"workflows": {"w": {"strategy": "sequential", "steps": []}}}"#, "$.workflows.w.steps"),
         (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{}]}}}"#, "$.workflows.w.steps[0].agent"),
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}, "echo"]}}}"#, "$.workflows.w.steps[1]"),
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo", "retries": 2}]}}}"#, "$.workflows.w.steps[0].retries"),
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo", "transform": "{{x}}"}]}}}"#, "$.workflows.w.steps[0].transform"),
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo", "transform": 3}]}}}"#, "$.workflows.w.steps[0].transform"),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}, "echo"]}}}"#,
+            "$.workflows.w.steps[1]"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo", "retries": 2}]}}}"#,
+            "$.workflows.w.steps[0].retries"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo", "transform": "{{x}}"}]}}}"#,
+            "$.workflows.w.steps[0].transform"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo", "transform": 3}]}}}"#,
+            "$.workflows.w.steps[0].transform"
+        ),
         // Parallel.
-        (#"{"workflows": {"w": {"strategy": "parallel", "tasks": [{"agent": "echo", "input": "{{input"}]}}}"#, "$.workflows.w.tasks[0].input"),
-        (#"{"workflows": {"w": {"strategy": "parallel", "tasks": [{"agent": "echo"}], "aggregate": "avg"}}}"#, "$.workflows.w.aggregate"),
-        (#"{"workflows": {"w": {"strategy": "parallel", "tasks": [{"agent": "echo"}], "aggregate": {}}}}"#, "$.workflows.w.aggregate.agent"),
-        (#"{"workflows": {"w": {"strategy": "parallel", "tasks": [{"agent": "echo"}], "aggregator": "list"}}}"#, "$.workflows.w.aggregator"),
+        (
+            #"{"workflows": {"w": {"strategy": "parallel", "tasks": [{"agent": "echo", "input": "{{input"}]}}}"#,
+            "$.workflows.w.tasks[0].input"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "parallel", "tasks": [{"agent": "echo"}], "aggregate": "avg"}}}"#,
+            "$.workflows.w.aggregate"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "parallel", "tasks": [{"agent": "echo"}], "aggregate": {}}}}"#,
+            "$.workflows.w.aggregate.agent"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "parallel", "tasks": [{"agent": "echo"}], "aggregator": "list"}}}"#,
+            "$.workflows.w.aggregator"
+        ),
         // Hierarchical.
-        (#"{"workflows": {"w": {"strategy": "hierarchical", "subAgents": [{"agent": "echo"}]}}}"#, "$.workflows.w.master"),
-        (#"{"workflows": {"w": {"strategy": "hierarchical", "master": {}, "subAgents": [{"agent": "echo"}]}}}"#, "$.workflows.w.master.agent"),
-        (#"{"workflows": {"w": {"strategy": "hierarchical", "master": {"agent": "echo"}, "subAgents": []}}}"#, "$.workflows.w.subAgents"),
-        (#"{"workflows": {"w": {"strategy": "hierarchical", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}, {"name": "x"}]}}}"#, "$.workflows.w.subAgents[1].agent"),
-        (#"{"workflows": {"w": {"strategy": "hierarchical", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}], "aggregator": 2}}}"#, "$.workflows.w.aggregator"),
+        (
+            #"{"workflows": {"w": {"strategy": "hierarchical", "subAgents": [{"agent": "echo"}]}}}"#,
+            "$.workflows.w.master"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "hierarchical", "master": {}, "subAgents": [{"agent": "echo"}]}}}"#,
+            "$.workflows.w.master.agent"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "hierarchical", "master": {"agent": "echo"}, "subAgents": []}}}"#,
+            "$.workflows.w.subAgents"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "hierarchical", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}, {"name": "x"}]}}}"#,
+            "$.workflows.w.subAgents[1].agent"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "hierarchical", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}], "aggregator": 2}}}"#,
+            "$.workflows.w.aggregator"
+        ),
         // Policy and timeouts.
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "onError": "retry"}}}"#, "$.workflows.w.onError"),
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "timeoutMs": 0}}}"#, "$.workflows.w.timeoutMs"),
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "stepTimeoutMs": 86400001}}}"#, "$.workflows.w.stepTimeoutMs"),
-        (#"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "description": 5}}}"#, "$.workflows.w.description"),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "onError": "retry"}}}"#,
+            "$.workflows.w.onError"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "timeoutMs": 0}}}"#,
+            "$.workflows.w.timeoutMs"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "stepTimeoutMs": 86400001}}}"#,
+            "$.workflows.w.stepTimeoutMs"
+        ),
+        (
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}], "description": 5}}}"#,
+            "$.workflows.w.description"
+        ),
     ])
     func workflowErrorsNameTheirPath(document: String, path: String) throws {
         let error = try wcError(document)
@@ -321,7 +419,8 @@ private final class WCTempDir {
 
     @Test func templateErrorsInConfigCarryTheTemplateMessage() throws {
         let error = try wcError(
-            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}, {"agent": "echo", "transform": "{{ previos }}"}]}}}"#)
+            #"{"workflows": {"w": {"strategy": "sequential", "steps": [{"agent": "echo"}, {"agent": "echo", "transform": "{{ previos }}"}]}}}"#
+        )
         #expect(error.path == "$.workflows.w.steps[1].transform")
         #expect(error.message.contains("{{previos}}"), "\(error)")
         #expect(error.description.hasPrefix("test.json: $.workflows.w.steps[1].transform: "))
@@ -340,7 +439,8 @@ private final class WCTempDir {
 
     @Test func limitsFromConfig() throws {
         let config = try wcParse(
-            #"{"limits": {"maxConcurrentRuns": 8, "requestsPerMinute": 120, "heartbeatSeconds": 0.5, "staleAfterSeconds": 30, "statsWindow": 50}}"#)
+            #"{"limits": {"maxConcurrentRuns": 8, "requestsPerMinute": 120, "heartbeatSeconds": 0.5, "staleAfterSeconds": 30, "statsWindow": 50}}"#
+        )
         var expected = ServiceLimits()
         expected.maxConcurrentRuns = 8
         expected.requestsPerMinute = 120
@@ -394,13 +494,23 @@ private final class WCTempDir {
 
     @Test func agentCallLimitFromConfig() throws {
         let config = try wcParse(
-            #"{"agents": {"quick": {"provider": {"type": "echo", "delayMs": 5, "thinking": true, "history": true}, "limits": {"timeoutMs": 250}}}}"#)
+            #"{"agents": {"quick": {"provider": {"type": "echo", "delayMs": 5, "thinking": true, "history": true}, "limits": {"timeoutMs": 250}}}}"#
+        )
         let quick = try #require(config.agent(named: "quick"))
         #expect(quick.timeoutMs == 250)
         #expect(quick.provider == .echo(delayMs: 5, thinking: true, history: true))
-        #expect(try wcError(#"{"agents": {"q": {"provider": {"type": "echo"}, "limits": {"timeoutMs": 0}}}}"#).path == "$.agents.q.limits.timeoutMs")
-        #expect(try wcError(#"{"agents": {"q": {"provider": {"type": "echo"}, "limits": {"stepMs": 1}}}}"#).path == "$.agents.q.limits.stepMs")
-        #expect(try wcError(#"{"agents": {"q": {"provider": {"type": "echo", "history": "yes"}}}}"#).path == "$.agents.q.provider.history")
+        #expect(
+            try wcError(#"{"agents": {"q": {"provider": {"type": "echo"}, "limits": {"timeoutMs": 0}}}}"#).path
+                == "$.agents.q.limits.timeoutMs"
+        )
+        #expect(
+            try wcError(#"{"agents": {"q": {"provider": {"type": "echo"}, "limits": {"stepMs": 1}}}}"#).path
+                == "$.agents.q.limits.stepMs"
+        )
+        #expect(
+            try wcError(#"{"agents": {"q": {"provider": {"type": "echo", "history": "yes"}}}}"#).path
+                == "$.agents.q.provider.history"
+        )
     }
 
     @Test func unknownTopLevelMembersAreRefused() throws {
@@ -417,8 +527,10 @@ private final class WCTempDir {
         try dir.file("cwd/agentwire.json")
         try dir.file("xdg/agentwire/config.json")
         let found = AgentConfig.discover(
-            explicit: "/nowhere/given.json", environment: ["XDG_CONFIG_HOME": dir.path + "/xdg", "HOME": dir.path],
-            currentDirectory: dir.path + "/cwd")
+            explicit: "/nowhere/given.json",
+            environment: ["XDG_CONFIG_HOME": dir.path + "/xdg", "HOME": dir.path],
+            currentDirectory: dir.path + "/cwd"
+        )
         // Taken as given, even when it does not exist (loading it then reports the problem).
         #expect(found == "/nowhere/given.json")
     }
@@ -428,8 +540,10 @@ private final class WCTempDir {
         let local = try dir.file("cwd/agentwire.json")
         try dir.file("xdg/agentwire/config.json")
         let found = AgentConfig.discover(
-            explicit: nil, environment: ["XDG_CONFIG_HOME": dir.path + "/xdg", "HOME": dir.path],
-            currentDirectory: dir.path + "/cwd")
+            explicit: nil,
+            environment: ["XDG_CONFIG_HOME": dir.path + "/xdg", "HOME": dir.path],
+            currentDirectory: dir.path + "/cwd"
+        )
         #expect(found == local)
     }
 
@@ -439,8 +553,10 @@ private final class WCTempDir {
         let user = try dir.file("xdg/agentwire/config.json")
         try dir.file("home/.config/agentwire/config.json")
         let found = AgentConfig.discover(
-            explicit: nil, environment: ["XDG_CONFIG_HOME": dir.path + "/xdg", "HOME": dir.path + "/home"],
-            currentDirectory: cwd)
+            explicit: nil,
+            environment: ["XDG_CONFIG_HOME": dir.path + "/xdg", "HOME": dir.path + "/home"],
+            currentDirectory: cwd
+        )
         #expect(found == user)
     }
 
@@ -448,10 +564,18 @@ private final class WCTempDir {
         let dir = try WCTempDir()
         let cwd = try dir.sub("cwd")
         let user = try dir.file("home/.config/agentwire/config.json")
-        #expect(AgentConfig.discover(explicit: nil, environment: ["HOME": dir.path + "/home"], currentDirectory: cwd) == user)
         #expect(
-            AgentConfig.discover(explicit: nil, environment: ["HOME": dir.path + "/home", "XDG_CONFIG_HOME": ""], currentDirectory: cwd)
-                == user)
+            AgentConfig.discover(explicit: nil, environment: ["HOME": dir.path + "/home"], currentDirectory: cwd)
+                == user
+        )
+        #expect(
+            AgentConfig.discover(
+                explicit: nil,
+                environment: ["HOME": dir.path + "/home", "XDG_CONFIG_HOME": ""],
+                currentDirectory: cwd
+            )
+                == user
+        )
     }
 
     @Test func discoverFindsNothingAndTheBuiltInConfigIsUsed() throws {
@@ -461,8 +585,10 @@ private final class WCTempDir {
         _ = try dir.sub("xdg/agentwire")
         try dir.file("cwd/agentwire.jsonc")
         let found = AgentConfig.discover(
-            explicit: nil, environment: ["XDG_CONFIG_HOME": dir.path + "/xdg", "HOME": dir.path + "/home"],
-            currentDirectory: cwd)
+            explicit: nil,
+            environment: ["XDG_CONFIG_HOME": dir.path + "/xdg", "HOME": dir.path + "/home"],
+            currentDirectory: cwd
+        )
         #expect(found == nil)
     }
 
@@ -470,11 +596,18 @@ private final class WCTempDir {
         let dir = try WCTempDir()
         let cwd = try dir.sub("cwd")
         let path = (cwd as NSString).appendingPathComponent("agentwire.json")
-        try Data(#"{"workflows": {"mine": {"strategy": "parallel", "tasks": [{"agent": "echo"}]}}, "limits": {"statsWindow": 7}}"#.utf8)
-            .write(to: URL(fileURLWithPath: path))
-        let found = try #require(AgentConfig.discover(explicit: nil, environment: ["HOME": dir.path], currentDirectory: cwd))
+        try Data(
+            #"{"workflows": {"mine": {"strategy": "parallel", "tasks": [{"agent": "echo"}]}}, "limits": {"statsWindow": 7}}"#
+                .utf8
+        )
+        .write(to: URL(fileURLWithPath: path))
+        let found = try #require(
+            AgentConfig.discover(explicit: nil, environment: ["HOME": dir.path], currentDirectory: cwd)
+        )
         let config = try AgentConfig.load(path: found)
-        #expect(config.workflow(named: "mine")?.strategy == .parallel([ParallelTask(agent: "echo")], aggregate: .concat))
+        #expect(
+            config.workflow(named: "mine")?.strategy == .parallel([ParallelTask(agent: "echo")], aggregate: .concat)
+        )
         #expect(config.limits.statsWindow == 7)
     }
 }

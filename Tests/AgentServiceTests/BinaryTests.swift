@@ -9,7 +9,9 @@ import Testing
         var stdout: [UInt8]
         var stderr: String
         var stdoutLines: [String] {
-            String(decoding: stdout, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+            String(decoding: stdout, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(
+                String.init
+            )
         }
     }
 
@@ -45,7 +47,11 @@ import Testing
             throw TestClientError.timeout(received: 0)
         }
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: Array(out), stderr: String(decoding: err, as: UTF8.self))
+        return Output(
+            status: process.terminationStatus,
+            stdout: Array(out),
+            stderr: String(decoding: err, as: UTF8.self)
+        )
     }
 
     static let runRequest =
@@ -136,7 +142,8 @@ import Testing
         try Data(#"{"agents":{"slow":{"description":"Slow echo","provider":{"type":"echo","delayMs":1}}}}"#.utf8)
             .write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let request = #"{"jsonrpc":"2.0","id":1,"method":"agents/list"}"# + "\n"
+        let request =
+            #"{"jsonrpc":"2.0","id":1,"method":"agents/list"}"# + "\n"
             + #"{"jsonrpc":"2.0","id":2,"method":"agent/run","params":{"agent":"slow","input":"a b c"}}"# + "\n"
         let output = try Self.run(["serve", "--config", file.path], input: Array(request.utf8))
         let messages = try output.stdoutLines.map { try JSONValue.parse($0) }

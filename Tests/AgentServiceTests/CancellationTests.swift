@@ -49,7 +49,11 @@ private struct MidStreamRun {
         ("$/cancel_request", "requestId", RequestID.integer(8)),
         ("$/cancel_request", "requestId", RequestID.string("acp-1")),
     ])
-    func cancelByRequestIdAnswersRequestCancelledWithPartialOutput(method: String, key: String, id: RequestID) async throws {
+    func cancelByRequestIdAnswersRequestCancelledWithPartialOutput(
+        method: String,
+        key: String,
+        id: RequestID
+    ) async throws {
         let client = TestClient(config: .withSlowAgent())
         let run = try await MidStreamRun.start(client, id: id)
         client.notify(method, .object([key: id.json]))
@@ -78,7 +82,8 @@ private struct MidStreamRun {
 
         // The run reports its step cancelled …
         _ = try await client.waitFor {
-            $0["method"] == "run/step" && $0["params", "runId"] == .string(run.runId) && $0["params", "status"] == "cancelled"
+            $0["method"] == "run/step" && $0["params", "runId"] == .string(run.runId)
+                && $0["params", "status"] == "cancelled"
         }
         // … and is settled once `run/cancel` no longer finds it. A reply, if any, would be queued before then.
         var settled = false
@@ -181,7 +186,10 @@ private struct MidStreamRun {
             #expect(reply.message["result", "stopReason"] == "cancelled", "\(reply.message["error"]?.jsonString ?? "")")
             partial = reply.message["result", "output"]?.stringValue
         } else {
-            #expect(reply.message["error", "code"] == -32800, "\(reply.message["result", "stopReason"]?.jsonString ?? "")")
+            #expect(
+                reply.message["error", "code"] == -32800,
+                "\(reply.message["result", "stopReason"]?.jsonString ?? "")"
+            )
             #expect(reply.message["error", "data", "runId"] == .string(runId))
             partial = reply.message["error", "data", "partialOutput"]?.stringValue
         }
@@ -217,6 +225,7 @@ private struct MidStreamRun {
         #expect(client.runTokenTexts(otherRunId).joined() == otherInput)
         #expect(
             client.runNotifications(otherRunId).last { $0.message["method"] == "run/step" }?.message["params", "status"]
-                == "completed")
+                == "completed"
+        )
     }
 }

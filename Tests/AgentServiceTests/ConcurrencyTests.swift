@@ -12,7 +12,9 @@ import Testing
         for i in 0..<20 {
             let agent = i.isMultiple(of: 2) ? "echo" : "slow"
             let input = String.numberedWords(10 + i, prefix: "r\(i)w")
-            requests.append((client.sendRequest("agent/run", ["agent": .string(agent), "input": .string(input)]), agent, input))
+            requests.append(
+                (client.sendRequest("agent/run", ["agent": .string(agent), "input": .string(input)]), agent, input)
+            )
         }
 
         var runIds: Set<String> = []

@@ -39,7 +39,8 @@ extension TestClient {
 
     /// The last `run/step` status reported for step `stepId` of run `runId`.
     fileprivate func lastStepStatus(_ runId: String, stepId: String) -> String? {
-        runNotificationParams(runId, method: "run/step").last { $0["stepId"]?.stringValue == stepId }?["status"]?.stringValue
+        runNotificationParams(runId, method: "run/step").last { $0["stepId"]?.stringValue == stepId }?["status"]?
+            .stringValue
     }
 
     /// The `percent` of each `run/progress` notification of run `runId`, in order.
@@ -61,7 +62,10 @@ extension JSONValue {
 /// exactly once (with `durationMs`, and `error` when failed); every token and thinking names a started agent
 /// call and its agent, and arrives between that step's start and end; seqs strictly increase.
 private func expectWellNestedSteps(
-    _ client: TestClient, runId: String, strategy: String, workflow: String,
+    _ client: TestClient,
+    runId: String,
+    strategy: String,
+    workflow: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let all = client.runNotifications(runId).map(\.message)
@@ -77,7 +81,11 @@ private func expectWellNestedSteps(
         Issue.record("no run/step notifications", sourceLocation: sourceLocation)
         return
     }
-    #expect(first["stepId"] == "1" && first["status"] == "started", "\(first.jsonString)", sourceLocation: sourceLocation)
+    #expect(
+        first["stepId"] == "1" && first["status"] == "started",
+        "\(first.jsonString)",
+        sourceLocation: sourceLocation
+    )
     #expect(first["agent"] == .string(workflow), sourceLocation: sourceLocation)
     #expect(first["parentStepId"] == nil, sourceLocation: sourceLocation)
     #expect(first["name"]?.stringValue?.isEmpty == false, sourceLocation: sourceLocation)
@@ -90,7 +98,11 @@ private func expectWellNestedSteps(
             #expect(step["parentStepId"] == "1", "\(step.jsonString)", sourceLocation: sourceLocation)
         }
         if step["status"] != "started" {
-            #expect(step["durationMs"]?.integerValue.map { $0 >= 0 } == true, "\(step.jsonString)", sourceLocation: sourceLocation)
+            #expect(
+                step["durationMs"]?.integerValue.map { $0 >= 0 } == true,
+                "\(step.jsonString)",
+                sourceLocation: sourceLocation
+            )
         }
         if step["status"] == "failed" {
             #expect(step["error"]?.stringValue?.isEmpty == false, "\(step.jsonString)", sourceLocation: sourceLocation)
@@ -102,8 +114,11 @@ private func expectWellNestedSteps(
     for id in ids {
         let mine = steps.filter { $0["stepId"]?.stringValue == id }
         let statuses = mine.compactMap { $0["status"]?.stringValue }
-        #expect(statuses.count == 2 && statuses[0] == "started" && statuses[1] != "started",
-            "step \(id): \(statuses)", sourceLocation: sourceLocation)
+        #expect(
+            statuses.count == 2 && statuses[0] == "started" && statuses[1] != "started",
+            "step \(id): \(statuses)",
+            sourceLocation: sourceLocation
+        )
         if let start = mine.first?["seq"]?.integerValue, let end = mine.last?["seq"]?.integerValue {
             window[id] = (mine.first?["agent"]?.stringValue ?? "", start, end)
         }
@@ -119,20 +134,29 @@ private func expectWellNestedSteps(
             }
             #expect(token["agent"] == .string(step.agent), "\(token.jsonString)", sourceLocation: sourceLocation)
             let seq = token["seq"]?.integerValue ?? -1
-            #expect(seq > step.start && seq < step.end, "\(kind) seq \(seq) outside its step", sourceLocation: sourceLocation)
+            #expect(
+                seq > step.start && seq < step.end,
+                "\(kind) seq \(seq) outside its step",
+                sourceLocation: sourceLocation
+            )
         }
     }
 }
 
 /// Checks that each branch's output equals the text of its step's tokens.
 private func expectBranchOutputsMatchTokens(
-    _ client: TestClient, runId: String, result: JSONValue, sourceLocation: SourceLocation = #_sourceLocation
+    _ client: TestClient,
+    runId: String,
+    result: JSONValue,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     for branch in result["branches"]?.arrayValue ?? [] {
         let stepId = branch["stepId"]?.stringValue ?? ""
         #expect(
-            branch["output"] == .string(client.stepText(runId, stepId: stepId)), "branch \(stepId)",
-            sourceLocation: sourceLocation)
+            branch["output"] == .string(client.stepText(runId, stepId: stepId)),
+            "branch \(stepId)",
+            sourceLocation: sourceLocation
+        )
     }
 }
 
@@ -145,7 +169,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/sequential",
             try JSONValue.parse(
                 #"{"input": "hello", "steps": [{"agent": "echo", "transform": "1:{{previous}}"}, {"agent": "echo"}, {"agent": "echo", "transform": "3:{{previous}}"}]}"#
-            ))
+            )
+        )
         #expect(result["workflow"] == "sequential")
         #expect(result["strategy"] == "sequential")
         #expect(result["output"] == "3:1:hello")
@@ -167,7 +192,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/sequential",
             try JSONValue.parse(
                 #"{"input": "x y", "steps": [{"agent": "echo", "transform": "A {{previous}}/{{input}}"}, {"agent": "echo", "transform": "[{{ previous }}] from {{input}}{{input}}"}, {"agent": "echo"}]}"#
-            ))
+            )
+        )
         // In the first step {{previous}} is the workflow input.
         let first = "A x y/x y"
         let second = "[\(first)] from x yx y"
@@ -182,12 +208,15 @@ private func expectBranchOutputsMatchTokens(
 
     // MARK: Parallel
 
-    static let parallelTasks = #"[{"agent": "echo"}, {"agent": "w1", "input": "second: {{input}}"}, {"agent": "echo-thinking", "input": "{{previous}}!"}]"#
+    static let parallelTasks =
+        #"[{"agent": "echo"}, {"agent": "w1", "input": "second: {{input}}"}, {"agent": "echo-thinking", "input": "{{previous}}!"}]"#
 
     @Test func parallelConcatenatesInTaskOrderByDefault() async throws {
         let client = TestClient(config: try coordinatorConfig())
         let (result, runId) = try await client.requestRun(
-            "coordinator/parallel", try JSONValue.parse(#"{"input": "go", "tasks": \#(Self.parallelTasks)}"#))
+            "coordinator/parallel",
+            try JSONValue.parse(#"{"input": "go", "tasks": \#(Self.parallelTasks)}"#)
+        )
         #expect(result["workflow"] == "parallel")
         #expect(result["strategy"] == "parallel")
         #expect(result["output"] == "go\n\nsecond: go\n\ngo!")
@@ -215,7 +244,8 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let reply = try await client.request(
             "coordinator/parallel",
-            try JSONValue.parse(#"{"input": "go", "tasks": \#(Self.parallelTasks), "aggregate": "list"}"#))
+            try JSONValue.parse(#"{"input": "go", "tasks": \#(Self.parallelTasks), "aggregate": "list"}"#)
+        )
         let result = try #require(reply["result"], "\(reply.jsonString)")
         #expect(result["output"] == "1. go\n2. second: go\n3. go!")
         #expect(result["branches"]?.arrayValue?.count == 3)
@@ -225,7 +255,8 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let (result, runId) = try await client.requestRun(
             "coordinator/parallel",
-            try JSONValue.parse(#"{"input": "go", "tasks": \#(Self.parallelTasks), "aggregate": {"agent": "w2"}}"#))
+            try JSONValue.parse(#"{"input": "go", "tasks": \#(Self.parallelTasks), "aggregate": {"agent": "w2"}}"#)
+        )
         let combined = "go\n\nsecond: go\n\ngo!"
         #expect(result["output"] == .string(combined))
         let aggregator = try #require(result.branch("1.4"))
@@ -250,7 +281,10 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let (result, runId) = try await client.requestRun(
             "coordinator/hierarchical",
-            try JSONValue.parse(#"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#))
+            try JSONValue.parse(
+                #"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#
+            )
+        )
         #expect(result["workflow"] == "hierarchical")
         #expect(result["strategy"] == "hierarchical")
         #expect(result.branch("1.1")?["agent"] == "echo")
@@ -264,7 +298,9 @@ private func expectBranchOutputsMatchTokens(
         // The master ends before any sub-agent starts.
         let steps = client.runNotificationParams(runId, method: "run/step")
         let masterEnd = try #require(steps.firstIndex { $0["stepId"] == "1.1" && $0["status"] != "started" })
-        let firstSub = try #require(steps.firstIndex { ($0["stepId"] == "1.2" || $0["stepId"] == "1.3") && $0["status"] == "started" })
+        let firstSub = try #require(
+            steps.firstIndex { ($0["stepId"] == "1.2" || $0["stepId"] == "1.3") && $0["status"] == "started" }
+        )
         #expect(masterEnd < firstSub)
         expectBranchOutputsMatchTokens(client, runId: runId, result: result)
         expectWellNestedSteps(client, runId: runId, strategy: "hierarchical", workflow: "hierarchical")
@@ -276,7 +312,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/hierarchical",
             try JSONValue.parse(
                 #"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}], "aggregator": {"agent": "echo-thinking"}}"#
-            ))
+            )
+        )
         #expect(result.branch("1.4")?["agent"] == "echo-thinking")
         #expect(result.branch("1.4")?["output"] == "a\nc\n\nb")
         #expect(result["output"] == "a\nc\n\nb")
@@ -286,7 +323,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/hierarchical",
             try JSONValue.parse(
                 #"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}], "aggregator": "list"}"#
-            ))
+            )
+        )
         #expect(listed["result", "output"] == "1. a\nc\n2. b")
     }
 
@@ -294,7 +332,10 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let (result, runId) = try await client.requestRun(
             "coordinator/hierarchical",
-            try JSONValue.parse(#"{"input": "only line", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#))
+            try JSONValue.parse(
+                #"{"input": "only line", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#
+            )
+        )
         #expect(result["output"] == "only line")
         #expect(result["branches"]?.arrayValue?.compactMap { $0["stepId"]?.stringValue } == ["1.1", "1.2"])
         #expect(result.branch("1.2")?["agent"] == "w1")
@@ -308,7 +349,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/hierarchical",
             try JSONValue.parse(
                 #"{"input": "one line", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}], "aggregator": {"agent": "echo-thinking"}}"#
-            ))
+            )
+        )
         #expect(result["branches"]?.arrayValue?.compactMap { $0["stepId"]?.stringValue } == ["1.1", "1.2", "1.3"])
         #expect(result.branch("1.3")?["agent"] == "echo-thinking")
         #expect(result["output"] == "one line")
@@ -321,7 +363,10 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let (result, runId) = try await client.requestRun(
             "coordinator/hierarchical",
-            try JSONValue.parse(#"{"input": "\n  \n\t\n", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}]}"#))
+            try JSONValue.parse(
+                #"{"input": "\n  \n\t\n", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}]}"#
+            )
+        )
         #expect(result["output"] == "")
         #expect(result["stopReason"] == "end_turn")
         #expect(result["branches"]?.arrayValue?.compactMap { $0["stepId"]?.stringValue } == ["1.1"])
@@ -352,7 +397,10 @@ private func expectBranchOutputsMatchTokens(
 
     @Test func builtInFanout() async throws {
         let client = TestClient()
-        let (result, runId) = try await client.requestRun("workflow/run", ["workflow": "fanout", "input": "hello world"])
+        let (result, runId) = try await client.requestRun(
+            "workflow/run",
+            ["workflow": "fanout", "input": "hello world"]
+        )
         #expect(result["workflow"] == "fanout")
         #expect(result["strategy"] == "parallel")
         #expect(result["output"] == "1. hello world\n2. hello world")
@@ -397,14 +445,19 @@ private func expectBranchOutputsMatchTokens(
         #expect(workflows.map { $0["agents"] } == [["echo"], ["echo", "echo-thinking"], ["echo", "echo-slow"]])
         #expect(workflows.map { $0["onError"] } == ["fail", "fail", "fail"])
         #expect(workflows.allSatisfy { $0["description"]?.stringValue?.isEmpty == false })
-        #expect(workflows.allSatisfy { Set($0.objectValue?.keys ?? []) == ["name", "description", "strategy", "agents", "onError"] })
+        #expect(
+            workflows.allSatisfy {
+                Set($0.objectValue?.keys ?? []) == ["name", "description", "strategy", "agents", "onError"]
+            }
+        )
     }
 
     @Test func workflowsListIncludesConfiguredWorkflows() async throws {
         let config = try coordinatorConfig(
             extra: #", "workflows": {"review": {"description": "two workers and a judge", "strategy": "parallel", "#
                 + #""tasks": [{"agent": "w1"}, {"agent": "w2"}, {"agent": "w1"}], "aggregate": {"agent": "echo-thinking"}, "onError": "continue"},"#
-                + #" "pipeline": {"strategy": "sequential", "steps": [{"agent": "w2"}]}}"#)
+                + #" "pipeline": {"strategy": "sequential", "steps": [{"agent": "w2"}]}}"#
+        )
         let client = TestClient(config: config)
         let reply = try await client.request("workflows/list")
         let workflows = try #require(reply["result", "workflows"]?.arrayValue, "\(reply.jsonString)")
@@ -427,9 +480,20 @@ private func expectBranchOutputsMatchTokens(
     // MARK: Progress
 
     @Test(arguments: [
-        ("coordinator/sequential", #"{"input": "p q", "steps": [{"agent": "echo"}, {"agent": "echo"}]}"#, [50, 100] as [Int64]),
-        ("coordinator/parallel", #"{"input": "p q", "tasks": [{"agent": "echo"}, {"agent": "w1"}, {"agent": "w2"}], "aggregate": {"agent": "echo"}}"#, [33, 66, 100]),
-        ("coordinator/hierarchical", #"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#, [33, 66, 100]),
+        (
+            "coordinator/sequential", #"{"input": "p q", "steps": [{"agent": "echo"}, {"agent": "echo"}]}"#,
+            [50, 100] as [Int64]
+        ),
+        (
+            "coordinator/parallel",
+            #"{"input": "p q", "tasks": [{"agent": "echo"}, {"agent": "w1"}, {"agent": "w2"}], "aggregate": {"agent": "echo"}}"#,
+            [33, 66, 100]
+        ),
+        (
+            "coordinator/hierarchical",
+            #"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "w2"}]}"#,
+            [33, 66, 100]
+        ),
     ])
     func progressRisesAndEndsAt100(method: String, params: String, expected: [Int64]) async throws {
         let client = TestClient(config: try coordinatorConfig())
@@ -442,8 +506,12 @@ private func expectBranchOutputsMatchTokens(
         for progress in client.runNotificationParams(runId, method: "run/progress") {
             #expect(progress["message"]?.stringValue?.isEmpty == false)
         }
-        expectWellNestedSteps(client, runId: runId, strategy: String(method.dropFirst("coordinator/".count)),
-            workflow: String(method.dropFirst("coordinator/".count)))
+        expectWellNestedSteps(
+            client,
+            runId: runId,
+            strategy: String(method.dropFirst("coordinator/".count)),
+            workflow: String(method.dropFirst("coordinator/".count))
+        )
     }
 
     @Test func agentRunsSendNoProgress() async throws {
@@ -467,7 +535,9 @@ private func expectBranchOutputsMatchTokens(
         let reply = try await client.request(
             "coordinator/parallel",
             try JSONValue.parse(
-                #"{"input": "\#(input)", "tasks": [{"agent": "fragile"}, {"agent": "drip"}]}"#))
+                #"{"input": "\#(input)", "tasks": [{"agent": "fragile"}, {"agent": "drip"}]}"#
+            )
+        )
         let error = try #require(reply["error"], "\(reply.jsonString)")
         let runId = try #require(error["data", "runId"]?.stringValue)
         #expect(error["code"] == -32005 || error["code"] == -32010)
@@ -486,7 +556,9 @@ private func expectBranchOutputsMatchTokens(
         #expect(error["message"]?.stringValue?.contains("fragile") == true)
 
         #expect(client.lastStepStatus(runId, stepId: "1.1") == "failed")
-        let failedStep = try #require(client.runNotificationParams(runId, method: "run/step").last { $0["stepId"] == "1.1" })
+        let failedStep = try #require(
+            client.runNotificationParams(runId, method: "run/step").last { $0["stepId"] == "1.1" }
+        )
         #expect(failedStep["error"] == "timed out after 300 ms")
         #expect(client.lastStepStatus(runId, stepId: "1.2") == "cancelled")
         #expect(client.lastStepStatus(runId, stepId: "1") == "failed")
@@ -499,7 +571,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/parallel",
             try JSONValue.parse(
                 #"{"input": "still here", "tasks": [{"agent": "fragile"}, {"agent": "echo"}, {"agent": "w1"}], "aggregate": "list", "onError": "continue"}"#
-            ))
+            )
+        )
         #expect(result["stopReason"] == "end_turn")
         // Failed branches are left out of the aggregation.
         #expect(result["output"] == "1. still here\n2. still here")
@@ -523,7 +596,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/hierarchical",
             try JSONValue.parse(
                 #"{"input": "a\nb\nc", "master": {"agent": "echo"}, "subAgents": [{"agent": "w1"}, {"agent": "fragile"}], "onError": "continue"}"#
-            ))
+            )
+        )
         #expect(result["output"] == "a\nc")
         #expect(result.branch("1.3")?["agent"] == "fragile")
         #expect(result.branch("1.3")?["status"] == "failed")
@@ -535,7 +609,10 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let reply = try await client.request(
             "coordinator/parallel",
-            try JSONValue.parse(#"{"input": "kept", "tasks": [{"agent": "echo"}], "aggregate": {"agent": "fragile"}, "onError": "continue"}"#))
+            try JSONValue.parse(
+                #"{"input": "kept", "tasks": [{"agent": "echo"}], "aggregate": {"agent": "fragile"}, "onError": "continue"}"#
+            )
+        )
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
         #expect(error["data", "stepId"] == "1.2")
@@ -549,9 +626,14 @@ private func expectBranchOutputsMatchTokens(
 
     @Test func configuredWorkflowPolicyAndStepLimitApplyToWorkflowRun() async throws {
         let config = try coordinatorConfig(
-            extra: #", "workflows": {"tolerant": {"strategy": "parallel", "tasks": [{"agent": "sleepy"}, {"agent": "echo"}], "onError": "continue", "stepTimeoutMs": 500}}"#)
+            extra:
+                #", "workflows": {"tolerant": {"strategy": "parallel", "tasks": [{"agent": "sleepy"}, {"agent": "echo"}], "onError": "continue", "stepTimeoutMs": 500}}"#
+        )
         let client = TestClient(config: config)
-        let (result, runId) = try await client.requestRun("workflow/run", ["workflow": "tolerant", "input": "survivor"])
+        let (result, runId) = try await client.requestRun(
+            "workflow/run",
+            ["workflow": "tolerant", "input": "survivor"]
+        )
         #expect(result["workflow"] == "tolerant")
         #expect(result["output"] == "survivor")
         #expect(result.branch("1.1")?["status"] == "failed")
@@ -566,7 +648,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/hierarchical",
             try JSONValue.parse(
                 #"{"input": "a\nb", "master": {"agent": "sleepy"}, "subAgents": [{"agent": "w1"}], "onError": "continue", "stepTimeoutMs": 200}"#
-            ))
+            )
+        )
         #expect(reply["error", "code"] == -32005, "\(reply.jsonString)")
         #expect(reply["error", "data", "stepId"] == "1.1")
         #expect(reply["error", "data", "partialOutput"] == "")
@@ -578,7 +661,10 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let reply = try await client.request(
             "coordinator/sequential",
-            try JSONValue.parse(#"{"input": "first words", "steps": [{"agent": "echo"}, {"agent": "sleepy"}, {"agent": "echo"}], "stepTimeoutMs": 500}"#))
+            try JSONValue.parse(
+                #"{"input": "first words", "steps": [{"agent": "echo"}, {"agent": "sleepy"}, {"agent": "echo"}], "stepTimeoutMs": 500}"#
+            )
+        )
         let error = try #require(reply["error"], "\(reply.jsonString)")
         let runId = try #require(error["data", "runId"]?.stringValue)
         #expect(error["code"] == -32005)
@@ -599,7 +685,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/sequential",
             try JSONValue.parse(
                 #"{"input": "in", "steps": [{"agent": "sleepy"}, {"agent": "echo", "transform": "got: {{previous}}"}], "onError": "continue", "stepTimeoutMs": 500}"#
-            ))
+            )
+        )
         // The next step gets the last good output: the workflow input.
         #expect(result["output"] == "got: in")
         #expect(result.branch("1.1")?["status"] == "failed")
@@ -615,7 +702,8 @@ private func expectBranchOutputsMatchTokens(
             "coordinator/sequential",
             try JSONValue.parse(
                 #"{"input": "in", "steps": [{"agent": "echo", "transform": "good {{input}}"}, {"agent": "fragile"}], "onError": "continue"}"#
-            ))
+            )
+        )
         let result = try #require(reply["result"], "\(reply.jsonString)")
         #expect(result["output"] == "good in")
         #expect(result["stopReason"] == "end_turn")
@@ -626,10 +714,13 @@ private func expectBranchOutputsMatchTokens(
     @Test func agentTimeoutFromConfigLimitsItsCalls() async throws {
         let config = try AgentConfig.mergedOverBuiltIns(
             #"{"agents": {"fragile": {"provider": {"type": "echo", "delayMs": 10000}, "limits": {"timeoutMs": 100}}}}"#,
-            file: "t.json")
+            file: "t.json"
+        )
         let client = TestClient(config: config)
         let reply = try await client.request(
-            "coordinator/sequential", try JSONValue.parse(#"{"input": "x", "steps": [{"agent": "fragile"}]}"#))
+            "coordinator/sequential",
+            try JSONValue.parse(#"{"input": "x", "steps": [{"agent": "fragile"}]}"#)
+        )
         #expect(reply["error", "code"] == -32005, "\(reply.jsonString)")
         #expect(reply["error", "data", "stepId"] == "1.1")
         let runId = try #require(reply["error", "data", "runId"]?.stringValue)
@@ -641,7 +732,9 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let input = String.numberedWords(200)
         let reply = try await client.request(
-            "coordinator/sequential", try JSONValue.parse(#"{"input": "\#(input)", "steps": [{"agent": "drip"}], "timeoutMs": 300}"#))
+            "coordinator/sequential",
+            try JSONValue.parse(#"{"input": "\#(input)", "steps": [{"agent": "drip"}], "timeoutMs": 300}"#)
+        )
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
         let runId = try #require(error["data", "runId"]?.stringValue)
@@ -658,11 +751,15 @@ private func expectBranchOutputsMatchTokens(
 
     @Test func configuredWorkflowTimeoutAppliesWhenSmallerThanTheRequests() async throws {
         let config = try coordinatorConfig(
-            extra: #", "workflows": {"slowflow": {"strategy": "sequential", "steps": [{"agent": "drip"}], "timeoutMs": 300}}"#)
+            extra:
+                #", "workflows": {"slowflow": {"strategy": "sequential", "steps": [{"agent": "drip"}], "timeoutMs": 300}}"#
+        )
         let client = TestClient(config: config)
         let input = String.numberedWords(200)
         let reply = try await client.request(
-            "workflow/run", ["workflow": "slowflow", "input": .string(input), "timeoutMs": 600_000])
+            "workflow/run",
+            ["workflow": "slowflow", "input": .string(input), "timeoutMs": 600_000]
+        )
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
         let runId = try #require(error["data", "runId"]?.stringValue)
@@ -696,7 +793,10 @@ private func expectBranchOutputsMatchTokens(
         let input = String.numberedWords(200)
         let id = client.sendRequest(
             "coordinator/parallel",
-            try JSONValue.parse(#"{"input": "\#(input)", "tasks": [{"agent": "drip"}, {"agent": "drip"}, {"agent": "drip"}]}"#))
+            try JSONValue.parse(
+                #"{"input": "\#(input)", "tasks": [{"agent": "drip"}, {"agent": "drip"}, {"agent": "drip"}]}"#
+            )
+        )
         let (_, runId) = try await client.waitForRunStarted()
         // Wait until every branch has streamed.
         var streaming: Set<String> = []
@@ -725,7 +825,9 @@ private func expectBranchOutputsMatchTokens(
         }
         #expect(client.lastStepStatus(runId, stepId: "1") == "cancelled")
         // The output is every call's output so far, in start order, separated by blank lines.
-        let expected = branches.compactMap { $0["output"]?.stringValue }.filter { !$0.isEmpty }.joined(separator: "\n\n")
+        let expected = branches.compactMap { $0["output"]?.stringValue }.filter { !$0.isEmpty }.joined(
+            separator: "\n\n"
+        )
         #expect(result["output"] == .string(expected))
         expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "parallel")
 
@@ -738,7 +840,9 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let input = String.numberedWords(200)
         let id = client.sendRequest(
-            "coordinator/sequential", try JSONValue.parse(#"{"input": "\#(input)", "steps": [{"agent": "drip"}, {"agent": "echo"}]}"#))
+            "coordinator/sequential",
+            try JSONValue.parse(#"{"input": "\#(input)", "steps": [{"agent": "drip"}, {"agent": "echo"}]}"#)
+        )
         let (_, runId) = try await client.waitForRunStarted()
         try await client.waitForTokens(runId: runId, count: 2)
         let cancel = try await client.request("run/cancel", ["runId": .string(runId)])
@@ -761,11 +865,15 @@ private func expectBranchOutputsMatchTokens(
         let client = TestClient(config: try coordinatorConfig())
         let input = String.numberedWords(200)
         let id = client.sendRequest(
-            "coordinator/parallel", try JSONValue.parse(#"{"input": "\#(input)", "tasks": [{"agent": "drip"}, {"agent": "drip"}]}"#))
+            "coordinator/parallel",
+            try JSONValue.parse(#"{"input": "\#(input)", "tasks": [{"agent": "drip"}, {"agent": "drip"}]}"#)
+        )
         let (_, runId) = try await client.waitForRunStarted()
         var streaming: Set<String> = []
         _ = try await client.waitFor { message in
-            if message["method"] == "run/token", let step = message["params", "stepId"]?.stringValue { streaming.insert(step) }
+            if message["method"] == "run/token", let step = message["params", "stepId"]?.stringValue {
+                streaming.insert(step)
+            }
             return streaming.count == 2
         }
         client.notify("$/cancelRequest", ["id": id.json])
@@ -789,9 +897,18 @@ private func expectBranchOutputsMatchTokens(
         ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}, {"agent": "ghost"}]}"#),
         ("coordinator/parallel", #"{"input": "x", "tasks": [{"agent": "ghost"}]}"#),
         ("coordinator/parallel", #"{"input": "x", "tasks": [{"agent": "echo"}], "aggregate": {"agent": "ghost"}}"#),
-        ("coordinator/hierarchical", #"{"input": "x", "master": {"agent": "ghost"}, "subAgents": [{"agent": "echo"}]}"#),
-        ("coordinator/hierarchical", #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "ghost"}]}"#),
-        ("coordinator/hierarchical", #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}], "aggregator": {"agent": "ghost"}}"#),
+        (
+            "coordinator/hierarchical",
+            #"{"input": "x", "master": {"agent": "ghost"}, "subAgents": [{"agent": "echo"}]}"#
+        ),
+        (
+            "coordinator/hierarchical",
+            #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "ghost"}]}"#
+        ),
+        (
+            "coordinator/hierarchical",
+            #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}], "aggregator": {"agent": "ghost"}}"#
+        ),
     ])
     func unknownAgentIsNotFoundAndNamed(method: String, params: String) async throws {
         let client = TestClient()
@@ -814,29 +931,85 @@ private func expectBranchOutputsMatchTokens(
         ("coordinator/sequential", #"{"input": "x", "steps": []}"#, "params.steps"),
         ("coordinator/sequential", #"{"input": "x", "steps": {"agent": "echo"}}"#, "params.steps"),
         ("coordinator/sequential", #"{"input": "x", "steps": [{}]}"#, "params.steps[0].agent"),
-        ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}, {"agent": 7}]}"#, "params.steps[1].agent"),
+        (
+            "coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}, {"agent": 7}]}"#,
+            "params.steps[1].agent"
+        ),
         ("coordinator/sequential", #"{"input": "x", "steps": ["echo"]}"#, "params.steps[0]"),
-        ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo", "model": "big"}]}"#, "params.steps[0].model"),
-        ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}, {"agent": "echo", "transform": "{{nope}}"}]}"#, "params.steps[1].transform"),
-        ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo", "transform": "{{input"}]}"#, "params.steps[0].transform"),
+        (
+            "coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo", "model": "big"}]}"#,
+            "params.steps[0].model"
+        ),
+        (
+            "coordinator/sequential",
+            #"{"input": "x", "steps": [{"agent": "echo"}, {"agent": "echo", "transform": "{{nope}}"}]}"#,
+            "params.steps[1].transform"
+        ),
+        (
+            "coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo", "transform": "{{input"}]}"#,
+            "params.steps[0].transform"
+        ),
         ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "bogus": true}"#, "params.bogus"),
         ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "tasks": []}"#, "params.tasks"),
-        ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "onError": "ignore"}"#, "params.onError"),
-        ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "stepTimeoutMs": 0}"#, "params.stepTimeoutMs"),
-        ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "timeoutMs": -5}"#, "params.timeoutMs"),
-        ("coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "stream": {"token": false}}"#, "params.stream.token"),
+        (
+            "coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "onError": "ignore"}"#,
+            "params.onError"
+        ),
+        (
+            "coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "stepTimeoutMs": 0}"#,
+            "params.stepTimeoutMs"
+        ),
+        (
+            "coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "timeoutMs": -5}"#,
+            "params.timeoutMs"
+        ),
+        (
+            "coordinator/sequential", #"{"input": "x", "steps": [{"agent": "echo"}], "stream": {"token": false}}"#,
+            "params.stream.token"
+        ),
         ("coordinator/parallel", #"{"input": "x", "tasks": [{"input": "y"}]}"#, "params.tasks[0].agent"),
-        ("coordinator/parallel", #"{"input": "x", "tasks": [{"agent": "echo"}, {"agent": "echo", "input": "{{prev}}"}]}"#, "params.tasks[1].input"),
-        ("coordinator/parallel", #"{"input": "x", "tasks": [{"agent": "echo"}], "aggregate": "sum"}"#, "params.aggregate"),
-        ("coordinator/parallel", #"{"input": "x", "tasks": [{"agent": "echo"}], "aggregate": {"name": "echo"}}"#, "params.aggregate.agent"),
-        ("coordinator/parallel", #"{"input": "x", "tasks": [{"agent": "echo"}], "aggregator": "list"}"#, "params.aggregator"),
+        (
+            "coordinator/parallel",
+            #"{"input": "x", "tasks": [{"agent": "echo"}, {"agent": "echo", "input": "{{prev}}"}]}"#,
+            "params.tasks[1].input"
+        ),
+        (
+            "coordinator/parallel", #"{"input": "x", "tasks": [{"agent": "echo"}], "aggregate": "sum"}"#,
+            "params.aggregate"
+        ),
+        (
+            "coordinator/parallel", #"{"input": "x", "tasks": [{"agent": "echo"}], "aggregate": {"name": "echo"}}"#,
+            "params.aggregate.agent"
+        ),
+        (
+            "coordinator/parallel", #"{"input": "x", "tasks": [{"agent": "echo"}], "aggregator": "list"}"#,
+            "params.aggregator"
+        ),
         ("coordinator/hierarchical", #"{"input": "x", "subAgents": [{"agent": "echo"}]}"#, "params.master"),
-        ("coordinator/hierarchical", #"{"input": "x", "master": "echo", "subAgents": [{"agent": "echo"}]}"#, "params.master"),
+        (
+            "coordinator/hierarchical", #"{"input": "x", "master": "echo", "subAgents": [{"agent": "echo"}]}"#,
+            "params.master"
+        ),
         ("coordinator/hierarchical", #"{"input": "x", "master": {"agent": "echo"}}"#, "params.subAgents"),
-        ("coordinator/hierarchical", #"{"input": "x", "master": {"agent": "echo"}, "subAgents": ["echo"]}"#, "params.subAgents[0]"),
-        ("coordinator/hierarchical", #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}, {}]}"#, "params.subAgents[1].agent"),
-        ("coordinator/hierarchical", #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}], "aggregator": 5}"#, "params.aggregator"),
-        ("coordinator/hierarchical", #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}], "aggregate": "list"}"#, "params.aggregate"),
+        (
+            "coordinator/hierarchical", #"{"input": "x", "master": {"agent": "echo"}, "subAgents": ["echo"]}"#,
+            "params.subAgents[0]"
+        ),
+        (
+            "coordinator/hierarchical",
+            #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}, {}]}"#,
+            "params.subAgents[1].agent"
+        ),
+        (
+            "coordinator/hierarchical",
+            #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}], "aggregator": 5}"#,
+            "params.aggregator"
+        ),
+        (
+            "coordinator/hierarchical",
+            #"{"input": "x", "master": {"agent": "echo"}, "subAgents": [{"agent": "echo"}], "aggregate": "list"}"#,
+            "params.aggregate"
+        ),
         ("workflow/run", #"{"input": "x"}"#, "params.workflow"),
         ("workflow/run", #"{"workflow": "pipeline"}"#, "params.input"),
         ("workflow/run", #"{"workflow": "pipeline", "input": "x", "timeoutMs": 0}"#, "params.timeoutMs"),

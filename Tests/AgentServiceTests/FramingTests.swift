@@ -61,11 +61,18 @@ private func framingSplitContentLength(_ bytes: [UInt8]) -> [[UInt8]]? {
 }
 
 private func framingExpectError(
-    _ reply: JSONValue?, code: Int64, id: JSONValue, sourceLocation: SourceLocation = #_sourceLocation
+    _ reply: JSONValue?,
+    code: Int64,
+    id: JSONValue,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(reply?["jsonrpc"] == .string("2.0"), sourceLocation: sourceLocation)
     #expect(reply?["id"] == id, "reply: \(reply?.jsonString ?? "none")", sourceLocation: sourceLocation)
-    #expect(reply?["error", "code"]?.integerValue == code, "reply: \(reply?.jsonString ?? "none")", sourceLocation: sourceLocation)
+    #expect(
+        reply?["error", "code"]?.integerValue == code,
+        "reply: \(reply?.jsonString ?? "none")",
+        sourceLocation: sourceLocation
+    )
     #expect(reply?["result"] == nil, sourceLocation: sourceLocation)
 }
 
@@ -74,7 +81,11 @@ private func playFramingConversation(_ client: TestClient) async throws {
     let framing = client.framing
     let initialize = try await client.request(
         "initialize",
-        ["protocolVersion": "agentwire/1", "clientInfo": ["name": "framing-test", "version": "1"], "capabilities": [:]])
+        [
+            "protocolVersion": "agentwire/1", "clientInfo": ["name": "framing-test", "version": "1"],
+            "capabilities": [:],
+        ]
+    )
     #expect(initialize["result", "protocolVersion"] == .string("agentwire/1"))
     #expect(initialize["result", "capabilities", "framing"] == .string(framing.rawValue))
     client.notify("initialized")
@@ -92,7 +103,10 @@ private func playFramingConversation(_ client: TestClient) async throws {
     #expect(tokens.compactMap { $0["params", "text"]?.stringValue }.joined() == input)
 
     let before = client.messages.count
-    client.send(json: #"[{"jsonrpc":"2.0","id":"b1","method":"ping"},{"jsonrpc":"2.0","id":"b2","method":"agent/run","params":["echo","in a batch"]}]"#)
+    client.send(
+        json:
+            #"[{"jsonrpc":"2.0","id":"b1","method":"ping"},{"jsonrpc":"2.0","id":"b2","method":"agent/run","params":["echo","in a batch"]}]"#
+    )
     let batch = try #require(try await client.waitFor(from: before) { $0.arrayValue != nil }.message.arrayValue)
     #expect(batch.count == 2)
     #expect(batch.first { $0["id"] == "b2" }?["result", "output"] == .string("in a batch"))
@@ -113,7 +127,10 @@ private func playFramingConversation(_ client: TestClient) async throws {
 
         let raw = client.rawBytes
         #expect(raw.starts(with: Array("Content-Length: ".utf8)))
-        let bodies = try #require(framingSplitContentLength(raw), "the output is not a sequence of Content-Length frames")
+        let bodies = try #require(
+            framingSplitContentLength(raw),
+            "the output is not a sequence of Content-Length frames"
+        )
         #expect(bodies.count == client.messages.count)
         for body in bodies {
             #expect((try? JSONValue.parse(body)) != nil, "unparseable body: \(String(decoding: body, as: UTF8.self))")
@@ -161,9 +178,15 @@ private func playFramingConversation(_ client: TestClient) async throws {
         let client = TestClient(framing: framing)
         var bytes: [UInt8] = []
         bytes += framedBytes(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, framing)
-        bytes += framedBytes(#"{"jsonrpc":"2.0","id":"two","method":"agent/run","params":{"agent":"echo","input":"one byte at a time"}}"#, framing)
+        bytes += framedBytes(
+            #"{"jsonrpc":"2.0","id":"two","method":"agent/run","params":{"agent":"echo","input":"one byte at a time"}}"#,
+            framing
+        )
         bytes += framedBytes(#"{"jsonrpc":"2.0","method":"initialized"}"#, framing)
-        bytes += framedBytes(#"[{"jsonrpc":"2.0","id":3,"method":"ping"},{"jsonrpc":"2.0","id":4,"method":"foo.get"}]"#, framing)
+        bytes += framedBytes(
+            #"[{"jsonrpc":"2.0","id":3,"method":"ping"},{"jsonrpc":"2.0","id":4,"method":"foo.get"}]"#,
+            framing
+        )
         bytes += framedBytes(#"{"jsonrpc":"2.0","id":5,"method":"agents/list"}"#, framing)
         client.sendBytewise(bytes)
 
@@ -177,7 +200,10 @@ private func playFramingConversation(_ client: TestClient) async throws {
         #expect(batch.first { $0["id"] == 4 }?["error", "code"] == -32601)
         let list = try await client.response(to: .integer(5)).message
         #expect(list["result", "agents"]?.arrayValue?.isEmpty == false)
-        #expect(!client.messages.contains { $0.stringValue != nil }, "framing problems: \(client.messages.filter { $0.stringValue != nil })")
+        #expect(
+            !client.messages.contains { $0.stringValue != nil },
+            "framing problems: \(client.messages.filter { $0.stringValue != nil })"
+        )
         if framing == .contentLength {
             #expect(client.rawBytes.starts(with: Array("Content-Length: ".utf8)))
         }
@@ -188,7 +214,8 @@ private func playFramingConversation(_ client: TestClient) async throws {
         let client = TestClient(framing: framing, maxMessageBytes: 2048)
         #expect(try await client.request("ping")["result"] == .object([:]))
 
-        let big = #"{"jsonrpc":"2.0","id":"big","method":"agent/run","params":{"agent":"echo","input":""#
+        let big =
+            #"{"jsonrpc":"2.0","id":"big","method":"agent/run","params":{"agent":"echo","input":""#
             + String(repeating: "x", count: 5000) + #""}}"#
         let start = client.messages.count
         client.send(json: big)
@@ -211,7 +238,8 @@ private func playFramingConversation(_ client: TestClient) async throws {
         // Padding that looks like messages: whole frames for headers, whole JSON texts for lines.
         let ping = #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#
         let trap = framing == .contentLength ? "\r\n\r\nContent-Length: \(ping.utf8.count)\r\n\r\n\(ping)" : ping
-        let big = #"{"jsonrpc":"2.0","id":"big","method":"ping","params":{"pad":""#
+        let big =
+            #"{"jsonrpc":"2.0","id":"big","method":"ping","params":{"pad":""#
             + String(repeating: trap, count: 60) + #""}}"#
         #expect(big.utf8.count > 2048)
         var bytes = framedBytes(big, framing)
@@ -242,8 +270,11 @@ private func playFramingConversation(_ client: TestClient) async throws {
     @Test(arguments: Framing.allCases)
     func oversizedThenRequestInTheSameWrite(framing: Framing) async throws {
         let client = TestClient(framing: framing, maxMessageBytes: 2048)
-        let big = #"{"jsonrpc":"2.0","id":"big","method":"ping","params":[""# + String(repeating: "z", count: 4000) + #""]}"#
-        client.sendRaw(framedBytes(big, framing) + framedBytes(#"{"jsonrpc":"2.0","id":"next","method":"ping"}"#, framing))
+        let big =
+            #"{"jsonrpc":"2.0","id":"big","method":"ping","params":[""# + String(repeating: "z", count: 4000) + #""]}"#
+        client.sendRaw(
+            framedBytes(big, framing) + framedBytes(#"{"jsonrpc":"2.0","id":"next","method":"ping"}"#, framing)
+        )
         #expect(try await client.response(to: .string("next")).message["result"] == .object([:]))
         let messages = client.messages
         #expect(messages.count == 2, "received: \(messages.map(\.jsonString))")
@@ -254,7 +285,9 @@ private func playFramingConversation(_ client: TestClient) async throws {
     func nonJSONGetsParseErrorAndTheConnectionKeepsWorking(framing: Framing) async throws {
         let client = TestClient(framing: framing)
         // As the very first message, and again later.
-        for (index, garbage) in ["this is not json", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"", "<html>"].enumerated() {
+        for (index, garbage) in ["this is not json", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"", "<html>"]
+            .enumerated()
+        {
             let start = client.messages.count
             client.send(json: garbage)
             let between = try await client.messagesBeforeSentinel(since: start)
@@ -270,7 +303,9 @@ private func playFramingConversation(_ client: TestClient) async throws {
         let client = TestClient(framing: framing)
         #expect(try await client.request("ping")["result"] == .object([:]))
         let start = client.messages.count
-        let body: [UInt8] = Array(#"{"jsonrpc":"2.0","id":1,"method":"agent/run","params":["echo",""#.utf8) + [0xFF, 0xFE] + Array(#""]}"#.utf8)
+        let body: [UInt8] =
+            Array(#"{"jsonrpc":"2.0","id":1,"method":"agent/run","params":["echo",""#.utf8) + [0xFF, 0xFE]
+            + Array(#""]}"#.utf8)
         var bytes: [UInt8] = []
         framing.appendFrame(body: body, to: &bytes)
         client.sendRaw(bytes)
@@ -281,7 +316,9 @@ private func playFramingConversation(_ client: TestClient) async throws {
 
     @Test func newlineDelimitedAcceptsCRLFAndBlankLines() async throws {
         let client = TestClient(framing: .newlineDelimited)
-        client.sendRaw("\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\n\n  \n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\r\n")
+        client.sendRaw(
+            "\r\n{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\n\n  \n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}\r\n"
+        )
         #expect(try await client.response(to: .integer(1)).message["result"] == .object([:]))
         #expect(try await client.response(to: .integer(2)).message["result"] == .object([:]))
         let between = try await client.messagesBeforeSentinel(since: client.messages.count)

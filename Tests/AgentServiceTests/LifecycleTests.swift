@@ -13,7 +13,11 @@ import Testing
         let client = TestClient(framing: framing)
         let reply = try await client.request(
             "initialize",
-            ["protocolVersion": "agentwire/1", "clientInfo": ["name": "lifecycle-test", "version": "0.0.1"], "capabilities": [:]])
+            [
+                "protocolVersion": "agentwire/1", "clientInfo": ["name": "lifecycle-test", "version": "0.0.1"],
+                "capabilities": [:],
+            ]
+        )
         #expect(reply["jsonrpc"] == .string("2.0"))
         #expect(reply["error"] == nil, "reply: \(reply.jsonString)")
         let result = try #require(reply["result"])
@@ -132,11 +136,15 @@ import Testing
         client.closeInput()
         try await client.waitForOutputClosed()
         #expect(try await client.response(to: .string("p")).message["result"] == .object([:]))
-        #expect(try await client.response(to: .string("r")).message["result", "output"] == .string("answered before exit"))
+        #expect(
+            try await client.response(to: .string("r")).message["result", "output"] == .string("answered before exit")
+        )
         #expect(try await client.waitForExit() == 0)
     }
 
-    @Test(arguments: ["$/setTrace", "notifications/initialized", "workspace/didChangeConfiguration", "foo", "run/started"])
+    @Test(arguments: [
+        "$/setTrace", "notifications/initialized", "workspace/didChangeConfiguration", "foo", "run/started",
+    ])
     func unknownNotificationsAreIgnored(method: String) async throws {
         let client = TestClient()
         let start = client.messages.count

@@ -17,7 +17,8 @@ import Testing
         return Set(
             methods.filter { method in
                 (method["tags"]?.arrayValue ?? []).contains { $0["name"]?.stringValue == tag }
-            }.compactMap { $0["name"]?.stringValue })
+            }.compactMap { $0["name"]?.stringValue }
+        )
     }
 
     @Test func documentIsOpenRPC() {
@@ -40,7 +41,9 @@ import Testing
     @Test func everyMethodHasExactlyOneDirection() {
         for method in Self.document["methods"]?.arrayValue ?? [] {
             let tags = (method["tags"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
-            let directions = tags.filter { ["client-request", "client-notification", "server-notification"].contains($0) }
+            let directions = tags.filter {
+                ["client-request", "client-notification", "server-notification"].contains($0)
+            }
             #expect(directions.count == 1, "\(method["name"]?.stringValue ?? "?") has directions \(directions)")
         }
     }

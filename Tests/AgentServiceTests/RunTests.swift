@@ -29,10 +29,13 @@ import Testing
         #expect(
             run.map { $0.message["method"]?.stringValue ?? "?" } == [
                 "run/started", "run/step", "run/token", "run/token", "run/token", "run/token", "run/step",
-            ])
+            ]
+        )
         let tokens = run.filter { $0.message["method"] == "run/token" }
         #expect(tokens.count == 4)
-        #expect(tokens.compactMap { $0.message["params", "text"]?.stringValue } == ["hello ", "brave ", "new ", "world"])
+        #expect(
+            tokens.compactMap { $0.message["params", "text"]?.stringValue } == ["hello ", "brave ", "new ", "world"]
+        )
         #expect(client.runTokenTexts(runId).joined() == input)
         #expect(tokens.allSatisfy { $0.message["params", "agent"] == "echo" })
 
@@ -131,7 +134,8 @@ import Testing
         let list = try await client.request("agents/list")
         #expect(
             list["result", "agents"]
-                == [["name": "paced", "description": "Echo with 5 ms per word", "provider": "echo"]])
+                == [["name": "paced", "description": "Echo with 5 ms per word", "provider": "echo"]]
+        )
 
         let input = "one two  three\tfour "
         let id = client.sendRequest("agent/run", ["agent": "paced", "input": .string(input)])
@@ -186,9 +190,18 @@ import Testing
         ]
         for (runId, seq, agent, stepId) in cases {
             var handWritten: [UInt8] = []
-            RunNotifications.appendToken(runId: runId, seq: seq, agent: agent, stepId: stepId, text: text, to: &handWritten)
+            RunNotifications.appendToken(
+                runId: runId,
+                seq: seq,
+                agent: agent,
+                stepId: stepId,
+                text: text,
+                to: &handWritten
+            )
             let jansson = RunNotifications.message(
-                runId: runId, seq: seq, event: .token(agent: agent, stepId: stepId, text: text)
+                runId: runId,
+                seq: seq,
+                event: .token(agent: agent, stepId: stepId, text: text)
             ).encoded()
             #expect(
                 handWritten == jansson,
@@ -197,7 +210,11 @@ import Testing
 
             var viaAppend: [UInt8] = []
             RunNotifications.append(
-                runId: runId, seq: seq, event: .token(agent: agent, stepId: stepId, text: text), to: &viaAppend)
+                runId: runId,
+                seq: seq,
+                event: .token(agent: agent, stepId: stepId, text: text),
+                to: &viaAppend
+            )
             #expect(viaAppend == jansson)
 
             // jansson's parser refuses `\u0000` (it would cut C strings), so NUL texts are compared as bytes only.

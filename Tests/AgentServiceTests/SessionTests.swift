@@ -12,7 +12,8 @@ import Testing
 private func sessionConfig() throws -> AgentConfig {
     try .mergedOverBuiltIns(
         #"{"agents": {"slow-history": {"provider": {"type": "echo", "delayMs": 50, "history": true}}}}"#,
-        file: "session-tests.json")
+        file: "session-tests.json"
+    )
 }
 
 extension TestClient {
@@ -80,7 +81,9 @@ extension TestClient {
         // first, and the server reads requests in order, so it arrives while the first turn is in flight.
         let firstInput = String.numberedWords(20, prefix: "word")
         let firstId = client.sendRequest(
-            "session/prompt", ["sessionId": .string(sessionId), "input": .string(firstInput)])
+            "session/prompt",
+            ["sessionId": .string(sessionId), "input": .string(firstInput)]
+        )
         let busy = try await client.prompt(sessionId, "too soon")
         let (_, runId) = try await client.waitForRunStarted()
         let error = try #require(busy["error"], "\(busy.jsonString)")
@@ -126,7 +129,9 @@ extension TestClient {
         let sessionId = try await client.newSession(agent: "slow-history")
         // The first word would come after 50 ms; the run may last 1 ms.
         let failed = try await client.request(
-            "session/prompt", ["sessionId": .string(sessionId), "input": "lost", "timeoutMs": 1])
+            "session/prompt",
+            ["sessionId": .string(sessionId), "input": "lost", "timeoutMs": 1]
+        )
         #expect(failed["error", "code"] == -32005, "\(failed.jsonString)")
         #expect(failed["error", "data", "partialOutput"] == "")
         let next = try await client.prompt(sessionId, "kept")
@@ -205,7 +210,9 @@ extension TestClient {
         let client = TestClient()
         let sessionId = try await client.newSession(agent: "echo-history")
         let bad = try await client.request(
-            "session/prompt", ["sessionId": .string(sessionId), "input": "x", "stream": ["tokens": "no"]])
+            "session/prompt",
+            ["sessionId": .string(sessionId), "input": "x", "stream": ["tokens": "no"]]
+        )
         #expect(bad["error", "code"] == -32602, "\(bad.jsonString)")
         #expect(bad["error", "data", "field"] == "params.stream.tokens")
         // Not left busy, and the refused turn is not in the history.

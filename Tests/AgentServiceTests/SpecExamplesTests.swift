@@ -16,17 +16,27 @@ private func specWire(_ text: String, _ framing: Framing) -> String {
 }
 
 private func specExpectError(
-    _ reply: JSONValue?, code: Int64, id: JSONValue, sourceLocation: SourceLocation = #_sourceLocation
+    _ reply: JSONValue?,
+    code: Int64,
+    id: JSONValue,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(reply?["jsonrpc"] == .string("2.0"), sourceLocation: sourceLocation)
     #expect(reply?["id"] == id, "reply: \(reply?.jsonString ?? "none")", sourceLocation: sourceLocation)
-    #expect(reply?["error", "code"]?.integerValue == code, "reply: \(reply?.jsonString ?? "none")", sourceLocation: sourceLocation)
+    #expect(
+        reply?["error", "code"]?.integerValue == code,
+        "reply: \(reply?.jsonString ?? "none")",
+        sourceLocation: sourceLocation
+    )
     #expect(reply?["error", "message"]?.stringValue?.isEmpty == false, sourceLocation: sourceLocation)
     #expect(reply?["result"] == nil, sourceLocation: sourceLocation)
 }
 
 private func specExpectRunResult(
-    _ reply: JSONValue?, id: JSONValue, output: String, sourceLocation: SourceLocation = #_sourceLocation
+    _ reply: JSONValue?,
+    id: JSONValue,
+    output: String,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(reply?["jsonrpc"] == .string("2.0"), sourceLocation: sourceLocation)
     #expect(reply?["id"] == id, "reply: \(reply?.jsonString ?? "none")", sourceLocation: sourceLocation)
@@ -44,9 +54,17 @@ private func specExpectPing(_ reply: JSONValue?, id: JSONValue, sourceLocation: 
 }
 
 /// The single member of a batch reply carrying `id`.
-private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: SourceLocation = #_sourceLocation) -> JSONValue? {
+private func specMember(
+    _ batch: [JSONValue],
+    id: JSONValue,
+    sourceLocation: SourceLocation = #_sourceLocation
+) -> JSONValue? {
     let matching = batch.filter { $0["id"] == id }
-    #expect(matching.count == 1, "batch members with id \(id.jsonString): \(matching.count)", sourceLocation: sourceLocation)
+    #expect(
+        matching.count == 1,
+        "batch members with id \(id.jsonString): \(matching.count)",
+        sourceLocation: sourceLocation
+    )
     return matching.first
 }
 
@@ -59,12 +77,16 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     func callWithPositionalParams(framing: Framing) async throws {
         let client = TestClient(framing: framing)
         let first = try await client.exchange(
-            #"{"jsonrpc": "2.0", "method": "agent/run", "params": ["echo", "42 23"], "id": 1}"#, replies: 1)
+            #"{"jsonrpc": "2.0", "method": "agent/run", "params": ["echo", "42 23"], "id": 1}"#,
+            replies: 1
+        )
         #expect(first.replies.count == 1)
         specExpectRunResult(first.replies.first, id: 1, output: "42 23")
 
         let second = try await client.exchange(
-            #"{"jsonrpc": "2.0", "method": "agent/run", "params": ["echo", "23 42"], "id": 2}"#, replies: 1)
+            #"{"jsonrpc": "2.0", "method": "agent/run", "params": ["echo", "23 42"], "id": 2}"#,
+            replies: 1
+        )
         #expect(second.replies.count == 1)
         specExpectRunResult(second.replies.first, id: 2, output: "23 42")
     }
@@ -75,12 +97,16 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     func callWithNamedParamsInEitherOrder(framing: Framing) async throws {
         let client = TestClient(framing: framing)
         let first = try await client.exchange(
-            #"{"jsonrpc": "2.0", "method": "agent/run", "params": {"agent": "echo", "input": "42 23"}, "id": 3}"#, replies: 1)
+            #"{"jsonrpc": "2.0", "method": "agent/run", "params": {"agent": "echo", "input": "42 23"}, "id": 3}"#,
+            replies: 1
+        )
         #expect(first.replies.count == 1)
         specExpectRunResult(first.replies.first, id: 3, output: "42 23")
 
         let second = try await client.exchange(
-            #"{"jsonrpc": "2.0", "method": "agent/run", "params": {"input": "42 23", "agent": "echo"}, "id": 4}"#, replies: 1)
+            #"{"jsonrpc": "2.0", "method": "agent/run", "params": {"input": "42 23", "agent": "echo"}, "id": 4}"#,
+            replies: 1
+        )
         #expect(second.replies.count == 1)
         specExpectRunResult(second.replies.first, id: 4, output: "42 23")
     }
@@ -89,7 +115,9 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     func runStreamsItsNotificationsBeforeTheResult(framing: Framing) async throws {
         let client = TestClient(framing: framing)
         let exchange = try await client.exchange(
-            #"{"jsonrpc": "2.0", "method": "agent/run", "params": ["echo", "42 23"], "id": 1}"#, replies: 1)
+            #"{"jsonrpc": "2.0", "method": "agent/run", "params": ["echo", "42 23"], "id": 1}"#,
+            replies: 1
+        )
         let result = try #require(exchange.replies.first)
         let runId = try #require(result["result", "runId"]?.stringValue)
         #expect(exchange.notifications.first?["method"] == .string("run/started"))
@@ -128,7 +156,10 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     @Test(arguments: Framing.allCases)
     func invalidJSON(framing: Framing) async throws {
         let client = TestClient(framing: framing)
-        let exchange = try await client.exchange(#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#, replies: 1)
+        let exchange = try await client.exchange(
+            #"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#,
+            replies: 1
+        )
         #expect(exchange.all.count == 1)
         specExpectError(exchange.replies.first, code: -32700, id: .null)
         #expect(exchange.replies.first?["error", "message"] == .string("Parse error"))
@@ -273,9 +304,15 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
         #expect(arrayIndex == exchange.all.count - 1)
         for (reply, input) in [(slow, "one two three"), (fast, "alpha beta")] {
             let runId = try #require(reply?["result", "runId"])
-            let tokens = exchange.notifications.filter { $0["method"] == .string("run/token") && $0["params", "runId"] == runId }
+            let tokens = exchange.notifications.filter {
+                $0["method"] == .string("run/token") && $0["params", "runId"] == runId
+            }
             #expect(tokens.compactMap { $0["params", "text"]?.stringValue }.joined() == input)
-            #expect(exchange.notifications.contains { $0["method"] == .string("run/started") && $0["params", "runId"] == runId })
+            #expect(
+                exchange.notifications.contains {
+                    $0["method"] == .string("run/started") && $0["params", "runId"] == runId
+                }
+            )
         }
     }
 
@@ -286,7 +323,10 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
         #expect(ping.all.count == 1)
         specExpectPing(ping.replies.first, id: 1)
 
-        let list = try await client.exchange(#"{"jsonrpc":"2.0","id":2,"method":"agents/list","params":null}"#, replies: 1)
+        let list = try await client.exchange(
+            #"{"jsonrpc":"2.0","id":2,"method":"agents/list","params":null}"#,
+            replies: 1
+        )
         #expect(list.all.count == 1)
         let reply = try #require(list.replies.first)
         #expect(reply["id"] == 2)
@@ -312,7 +352,8 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
             (#"{"jsonrpc":"2.0","id":12}"#, .integer(12)),
             (#"{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}"#, .null),
             (#"{"jsonrpc":"2.0","id":true,"method":"ping"}"#, .null),
-        ])
+        ]
+    )
     func invalidRequestsCarryTheIdWhenReadable(framing: Framing, example: (text: String, id: JSONValue)) async throws {
         let (text, id) = example
         let client = TestClient(framing: framing)
@@ -336,11 +377,14 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
             #"{"agent":"echo","input":["a"]}"#,
             #"["echo"]"#,
             #"["echo",42]"#,
-        ])
+        ]
+    )
     func invalidInputOnRunIsInvalidParams(framing: Framing, params: String) async throws {
         let client = TestClient(framing: framing)
         let exchange = try await client.exchange(
-            #"{"jsonrpc":"2.0","id":"bad","method":"agent/run","params":\#(params)}"#, replies: 1)
+            #"{"jsonrpc":"2.0","id":"bad","method":"agent/run","params":\#(params)}"#,
+            replies: 1
+        )
         #expect(exchange.all.count == 1, "a rejected run sends no notifications: \(exchange.all.map(\.jsonString))")
         let reply = exchange.replies.first
         specExpectError(reply, code: -32602, id: "bad")
@@ -351,7 +395,9 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
     func unknownAgentNamesTheAvailableOnes(framing: Framing) async throws {
         let client = TestClient(framing: framing)
         let exchange = try await client.exchange(
-            #"{"jsonrpc":"2.0","id":5,"method":"agent/run","params":{"agent":"nobody","input":"hi"}}"#, replies: 1)
+            #"{"jsonrpc":"2.0","id":5,"method":"agent/run","params":{"agent":"nobody","input":"hi"}}"#,
+            replies: 1
+        )
         #expect(exchange.all.count == 1, "received: \(exchange.all.map(\.jsonString))")
         let reply = exchange.replies.first
         specExpectError(reply, code: -32001, id: 5)
@@ -368,7 +414,8 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
         arguments: Framing.allCases,
         [
             #""abc""#, #""""#, #""1""#, #""ü 🙂 \"quoted\"""#, "1.5", "-0.25", "0", "-3", "9007199254740993",
-        ])
+        ]
+    )
     func idsAreEchoedUnchanged(framing: Framing, idText: String) async throws {
         let client = TestClient(framing: framing)
         let id = try JSONValue.parse(idText, allowScalars: true)
@@ -381,7 +428,9 @@ private func specMember(_ batch: [JSONValue], id: JSONValue, sourceLocation: Sou
         specExpectError(unknown.replies.first, code: -32601, id: id)
 
         let run = try await client.exchange(
-            #"{"jsonrpc":"2.0","id":\#(idText),"method":"agent/run","params":["echo","same id"]}"#, replies: 1)
+            #"{"jsonrpc":"2.0","id":\#(idText),"method":"agent/run","params":["echo","same id"]}"#,
+            replies: 1
+        )
         #expect(run.replies.count == 1)
         specExpectRunResult(run.replies.first, id: id, output: "same id")
     }

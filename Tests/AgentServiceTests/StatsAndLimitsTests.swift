@@ -62,7 +62,9 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
         let pipeline = try await client.request("workflow/run", ["workflow": "pipeline", "input": "draft"])
         #expect(pipeline["result", "output"] == "reviewed: draft")
         let parallel = try await client.request(
-            "coordinator/parallel", ["input": .string(.numberedWords(100)), "tasks": [["agent": "fragile"], ["agent": "slow"]]])
+            "coordinator/parallel",
+            ["input": .string(.numberedWords(100)), "tasks": [["agent": "fragile"], ["agent": "slow"]]]
+        )
         #expect(parallel["error", "code"] == -32005, "\(parallel.jsonString)")
 
         let reply = try await settledStats(client)
@@ -242,7 +244,9 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
     @Test func aStaleWorkflowRunIsReapedAndCountedAsFailed() async throws {
         let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 0.2"#))
         let reply = try await client.request(
-            "coordinator/sequential", ["input": "zzz", "steps": [["agent": "echo"], ["agent": "sleepy"]]])
+            "coordinator/sequential",
+            ["input": "zzz", "steps": [["agent": "echo"], ["agent": "sleepy"]]]
+        )
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
         #expect(error["data", "reason"] == "stale")
@@ -297,7 +301,9 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
         let second = client.sendRequest("agent/run", ["agent": "slow", "input": .string(.numberedWords(200))])
         var runIds: [String] = []
         _ = try await client.waitFor { message in
-            if message["method"] == "run/started", let id = message["params", "runId"]?.stringValue { runIds.append(id) }
+            if message["method"] == "run/started", let id = message["params", "runId"]?.stringValue {
+                runIds.append(id)
+            }
             return runIds.count == 2
         }
         let third = try await client.request("agent/run", ["agent": "echo", "input": "one more"])

@@ -14,7 +14,8 @@ private func streamConfig(limits: String = "") throws -> AgentConfig {
     let limitsMember = limits.isEmpty ? "" : #", "limits": {\#(limits)}"#
     return try .mergedOverBuiltIns(
         #"{"agents": {"drip": {"provider": {"type": "echo", "delayMs": 5}}, "slow": {"provider": {"type": "echo", "delayMs": 50}}}\#(limitsMember)}"#,
-        file: "stream-tests.json")
+        file: "stream-tests.json"
+    )
 }
 
 extension TestClient {
@@ -30,7 +31,9 @@ extension TestClient {
         let reply = try await client.request("initialize", ["stream": ["thinking": false, "tokenCoalesceMs": 50]])
         #expect(
             reply["result", "capabilities", "stream"]
-                == ["tokens", "thinking", "steps", "progress", "heartbeat", "tokenCoalesceMs"], "\(reply.jsonString)")
+                == ["tokens", "thinking", "steps", "progress", "heartbeat", "tokenCoalesceMs"],
+            "\(reply.jsonString)"
+        )
     }
 
     @Test func tokensOffAtInitializeKeepTheOutput() async throws {
@@ -50,21 +53,27 @@ extension TestClient {
         let client = TestClient()
         _ = try await client.request("initialize", ["stream": ["tokens": false]])
         let (_, onRun) = try await client.requestRun(
-            "agent/run", ["agent": "echo", "input": "a b c", "stream": ["tokens": true]])
+            "agent/run",
+            ["agent": "echo", "input": "a b c", "stream": ["tokens": true]]
+        )
         #expect(client.runTokenTexts(onRun) == ["a ", "b ", "c"])
         // The override is for that run only.
         let (_, offRun) = try await client.requestRun("agent/run", ["agent": "echo", "input": "d e"])
         #expect(client.runTokenTexts(offRun).isEmpty)
         // Members left out keep the connection's setting: steps stay on, tokens stay off.
         let (_, partial) = try await client.requestRun(
-            "agent/run", ["agent": "echo", "input": "f g", "stream": ["thinking": false]])
+            "agent/run",
+            ["agent": "echo", "input": "f g", "stream": ["thinking": false]]
+        )
         #expect(client.runMethods(partial) == ["run/started", "run/step", "run/step"])
     }
 
     @Test func aRequestCanTurnTokensOffForItselfOnly() async throws {
         let client = TestClient()
         let (result, offRun) = try await client.requestRun(
-            "workflow/run", ["workflow": "pipeline", "input": "draft", "stream": ["tokens": false]])
+            "workflow/run",
+            ["workflow": "pipeline", "input": "draft", "stream": ["tokens": false]]
+        )
         #expect(result["output"] == "reviewed: draft")
         #expect(client.runTokenTexts(offRun).isEmpty)
         let (_, onRun) = try await client.requestRun("agent/run", ["agent": "echo", "input": "x y"])
@@ -83,7 +92,8 @@ extension TestClient {
         let client = TestClient()
         let (result, runId) = try await client.requestRun(
             "workflow/run",
-            ["workflow": "pipeline", "input": "draft", "stream": ["steps": false, "progress": false]])
+            ["workflow": "pipeline", "input": "draft", "stream": ["steps": false, "progress": false]]
+        )
         #expect(result["output"] == "reviewed: draft")
         #expect(result["branches"]?.arrayValue?.count == 2)
         #expect(client.runMethods(runId) == ["run/started", "run/token", "run/token", "run/token"])
@@ -114,7 +124,11 @@ extension TestClient {
         #expect(first["text"] == "The reply repeats the input: 3 words.")
         #expect(first.objectValue?.keys == ["runId", "seq", "agent", "stepId", "text"])
         // Before the answer, and not part of it.
-        #expect(client.runMethods(runId) == ["run/started", "run/step", "run/thinking", "run/token", "run/token", "run/token", "run/step"])
+        #expect(
+            client.runMethods(runId) == [
+                "run/started", "run/step", "run/thinking", "run/token", "run/token", "run/token", "run/step",
+            ]
+        )
         #expect(result["output"] == "a b c")
         #expect(result["usage", "outputTokens"] == 3)
     }
@@ -122,7 +136,9 @@ extension TestClient {
     @Test func thinkingCanBeSwitchedOff() async throws {
         let client = TestClient()
         let (result, runId) = try await client.requestRun(
-            "agent/run", ["agent": "echo-thinking", "input": "a b c", "stream": ["thinking": false]])
+            "agent/run",
+            ["agent": "echo-thinking", "input": "a b c", "stream": ["thinking": false]]
+        )
         #expect(client.runNotificationParams(runId, method: "run/thinking").isEmpty)
         #expect(result["output"] == "a b c")
         #expect(client.runTokenTexts(runId).joined() == "a b c")
@@ -132,7 +148,9 @@ extension TestClient {
         #expect(client.runNotificationParams(second, method: "run/thinking").isEmpty)
         // Thinking on, tokens off: only the reasoning is streamed.
         let (_, third) = try await client.requestRun(
-            "agent/run", ["agent": "echo-thinking", "input": "e f", "stream": ["thinking": true, "tokens": false]])
+            "agent/run",
+            ["agent": "echo-thinking", "input": "e f", "stream": ["thinking": true, "tokens": false]]
+        )
         #expect(client.runMethods(third) == ["run/started", "run/step", "run/thinking", "run/step"])
     }
 
@@ -141,11 +159,16 @@ extension TestClient {
     @Test func heartbeatsCanBeSwitchedOff() async throws {
         let client = TestClient(config: try streamConfig(limits: #""heartbeatSeconds": 0.05"#))
         let (_, quiet) = try await client.requestRun(
-            "agent/run", ["agent": "slow", "input": .string(.numberedWords(8)), "stream": ["heartbeat": false]])
+            "agent/run",
+            ["agent": "slow", "input": .string(.numberedWords(8)), "stream": ["heartbeat": false]]
+        )
         #expect(client.runNotificationParams(quiet, method: "run/heartbeat").isEmpty)
         #expect(client.runTokenTexts(quiet).joined() == String.numberedWords(8))
         // The default sends them (8 words at 50 ms outlast several 50 ms heartbeats).
-        let (_, loud) = try await client.requestRun("agent/run", ["agent": "slow", "input": .string(.numberedWords(8))])
+        let (_, loud) = try await client.requestRun(
+            "agent/run",
+            ["agent": "slow", "input": .string(.numberedWords(8))]
+        )
         #expect(!client.runNotificationParams(loud, method: "run/heartbeat").isEmpty)
     }
 
@@ -155,7 +178,9 @@ extension TestClient {
         let client = TestClient(config: try streamConfig())
         let input = String.numberedWords(40)
         let (result, runId) = try await client.requestRun(
-            "agent/run", ["agent": "drip", "input": .string(input), "stream": ["tokenCoalesceMs": 50]])
+            "agent/run",
+            ["agent": "drip", "input": .string(input), "stream": ["tokenCoalesceMs": 50]]
+        )
         #expect(result["output"] == .string(input))
         #expect(result["usage", "outputTokens"] == 40)
         let tokens = client.runNotificationParams(runId, method: "run/token")
@@ -180,7 +205,9 @@ extension TestClient {
         #expect(client.runTokenTexts(merged).count < 40)
         #expect(client.runTokenTexts(merged).joined() == input)
         let (_, plain) = try await client.requestRun(
-            "agent/run", ["agent": "drip", "input": .string(input), "stream": ["tokenCoalesceMs": 0]])
+            "agent/run",
+            ["agent": "drip", "input": .string(input), "stream": ["tokenCoalesceMs": 0]]
+        )
         #expect(client.runTokenTexts(plain).count == 40)
         #expect(client.runTokenTexts(plain).joined() == input)
     }
@@ -190,7 +217,11 @@ extension TestClient {
         let input = String.numberedWords(40)
         let (result, runId) = try await client.requestRun(
             "coordinator/parallel",
-            ["input": .string(input), "tasks": [["agent": "drip"], ["agent": "drip"]], "stream": ["tokenCoalesceMs": 50]])
+            [
+                "input": .string(input), "tasks": [["agent": "drip"], ["agent": "drip"]],
+                "stream": ["tokenCoalesceMs": 50],
+            ]
+        )
         #expect(result["output"] == .string(input + "\n\n" + input))
         // The branches' tokens interleave; each step's are merged on their own.
         let tokens = client.runNotificationParams(runId, method: "run/token")

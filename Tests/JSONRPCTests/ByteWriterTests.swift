@@ -43,7 +43,9 @@ struct ByteWriterTests {
         for byte in UInt8(0x00)...UInt8(0x1F) {
             let text = "a" + String(UnicodeScalar(byte)) + "b"
             let expected = JSONValue.string(text).encoded()
-            if written(text) != expected { mismatches.append("0x\(String(byte, radix: 16)): \(shown(written(text))) vs \(shown(expected))") }
+            if written(text) != expected {
+                mismatches.append("0x\(String(byte, radix: 16)): \(shown(written(text))) vs \(shown(expected))")
+            }
         }
         #expect(mismatches.isEmpty, "\(mismatches)")
     }
@@ -90,10 +92,12 @@ struct ByteWriterTests {
 
     // MARK: Integers against jansson
 
-    @Test(arguments: [
-        0, 1, -1, 7, 10, -10, 42, 999, 1000, -12345, 1 << 32, Int64(Int32.max), Int64(Int32.min),
-        Int64.max, Int64.min, Int64.max - 1, Int64.min + 1,
-    ] as [Int64])
+    @Test(
+        arguments: [
+            0, 1, -1, 7, 10, -10, 42, 999, 1000, -12345, 1 << 32, Int64(Int32.max), Int64(Int32.min),
+            Int64.max, Int64.min, Int64.max - 1, Int64.min + 1,
+        ] as [Int64]
+    )
     func integerMatchesJansson(value: Int64) {
         let expected = JSONValue.integer(value).encoded()
         #expect(written(value) == expected, "\(shown(written(value))) vs \(shown(expected))")

@@ -10,14 +10,19 @@ import Testing
         #expect(
             handWritten == jansson,
             "\(String(decoding: handWritten.prefix(200), as: UTF8.self)) != \(String(decoding: jansson.prefix(200), as: UTF8.self))",
-            sourceLocation: sourceLocation)
+            sourceLocation: sourceLocation
+        )
     }
 
     @Test(arguments: [
-        JSONValue.null, true, false, 0, -1, .integer(Int64.max), .integer(Int64.min), 0.5, 0.7, 1e300, -2.5e-8, 1.0, 100.0,
+        JSONValue.null, true, false, 0, -1, .integer(Int64.max), .integer(Int64.min), 0.5, 0.7, 1e300, -2.5e-8, 1.0,
+        100.0,
         "", "plain", "quote \" backslash \\ slash / tab \t newline \n nul-ish \u{1} del \u{7F}", "é 😀 \u{2028}",
         [], [:], [1, "two", [3.5, nil], ["k": false]],
-        ["jsonrpc": "2.0", "id": 1, "result": ["runId": "run_1", "output": "hello\nworld", "usage": ["outputTokens": 2]]],
+        [
+            "jsonrpc": "2.0", "id": 1,
+            "result": ["runId": "run_1", "output": "hello\nworld", "usage": ["outputTokens": 2]],
+        ],
     ])
     func fixedValuesMatchJansson(value: JSONValue) {
         Self.expectSameBytes(value)
@@ -61,8 +66,13 @@ import Testing
     }
 
     static func randomString(using generator: inout SplitMix) -> String {
-        let alphabet: [Character] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{8}", "\u{C}", "\u{1}", "\u{1F}", "é", "😀", "\u{2028}"]
-        return String((0..<Int(generator.next() % 12)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        let alphabet: [Character] = [
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{8}", "\u{C}", "\u{1}", "\u{1F}", "é", "😀",
+            "\u{2028}",
+        ]
+        return String(
+            (0..<Int(generator.next() % 12)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }
+        )
     }
 }
 

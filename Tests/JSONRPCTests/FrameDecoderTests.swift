@@ -3,7 +3,9 @@ import Testing
 
 /// Feeds `chunks` into one decoder and returns every event plus the decoder's final state.
 private func run(
-    _ chunks: [[UInt8]], maxMessageBytes: Int = 1024, framing: Framing? = nil,
+    _ chunks: [[UInt8]],
+    maxMessageBytes: Int = 1024,
+    framing: Framing? = nil,
     afterEachFeed: (FrameDecoder) -> Void = { _ in }
 ) -> (events: [FrameDecoder.Event], decoder: FrameDecoder) {
     var decoder = FrameDecoder(maxMessageBytes: maxMessageBytes, framing: framing)
@@ -30,9 +32,11 @@ private let ndjsonStream = bytes(
         + "\r\n\n"
         + "[{\"x\":\"y\"}]\r\n"
         + "  {\"id\":2}  \n"
-        + "{}\n")
+        + "{}\n"
+)
 private let ndjsonFrames = [
-    frame("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\"}"), frame("[{\"x\":\"y\"}]"), frame("{\"id\":2}"), frame("{}"),
+    frame("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"a\"}"), frame("[{\"x\":\"y\"}]"), frame("{\"id\":2}"),
+    frame("{}"),
 ]
 
 /// A Content-Length stream: mixed case names, no space after the colon, a bare `\n\n` terminator,
@@ -47,7 +51,8 @@ private let contentLengthStream = bytes(
     "Content-Length: \(contentLengthBodies[0].utf8.count)\r\n\r\n\(contentLengthBodies[0])"
         + "content-length: \(contentLengthBodies[1].utf8.count)\r\n\r\n\(contentLengthBodies[1])\r\n"
         + "CONTENT-LENGTH:\(contentLengthBodies[2].utf8.count)\r\n\r\n\(contentLengthBodies[2])"
-        + "Content-Length: \(contentLengthBodies[3].utf8.count)\n\n\(contentLengthBodies[3])")
+        + "Content-Length: \(contentLengthBodies[3].utf8.count)\n\n\(contentLengthBodies[3])"
+)
 
 struct FrameDecoderTests {
     // MARK: Framing detection
@@ -131,7 +136,8 @@ struct FrameDecoderTests {
         let stream = bytes(
             "Content-Type: application/vscode-jsonrpc; charset=utf-8\r\nContent-Length: 2\r\n\r\n{}"
                 + "Content-Length: 2\r\nContent-Type: application/json\r\n\r\n[]"
-                + "X-Trace: 1\r\ncontent-LENGTH: 3\r\nX-Other: two words\r\n\r\n[1]")
+                + "X-Trace: 1\r\ncontent-LENGTH: 3\r\nX-Other: two words\r\n\r\n[1]"
+        )
         assertChunkingInvariance(stream, expected: [frame("{}"), frame("[]"), frame("[1]")])
     }
 
@@ -199,7 +205,8 @@ struct FrameDecoderTests {
         let stream = bytes(
             "Content-Length: 2\r\n\r\n{}"
                 + "Content-Length: \(big.utf8.count)\r\n\r\n\(big)"
-                + "Content-Length: 11\r\n\r\n{\"after\":1}")
+                + "Content-Length: 11\r\n\r\n{\"after\":1}"
+        )
         let expected: [FrameDecoder.Event] = [frame("{}"), .oversized(bytes: big.utf8.count), frame("{\"after\":1}")]
         #expect(run([stream], maxMessageBytes: limit).events == expected)
         var peak = 0
@@ -247,7 +254,9 @@ struct FrameDecoderTests {
         let nd = bytes(bodies.joined(separator: "\n") + "\n")
         let cl = bytes(bodies.map { "Content-Length: \($0.utf8.count)\r\n\r\n\($0)" }.joined())
         for stream in [nd, cl] {
-            let chunks = stride(from: 0, to: stream.count, by: 997).map { Array(stream[$0..<min($0 + 997, stream.count)]) }
+            let chunks = stride(from: 0, to: stream.count, by: 997).map {
+                Array(stream[$0..<min($0 + 997, stream.count)])
+            }
             #expect(run(chunks).events == expected)
         }
     }
@@ -255,13 +264,17 @@ struct FrameDecoderTests {
 
 /// The stream fed whole, one byte at a time, and split in two at every position gives `expected`.
 private func assertChunkingInvariance(
-    _ stream: [UInt8], maxMessageBytes: Int = 1024, expected: [FrameDecoder.Event],
+    _ stream: [UInt8],
+    maxMessageBytes: Int = 1024,
+    expected: [FrameDecoder.Event],
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     #expect(run([stream], maxMessageBytes: maxMessageBytes).events == expected, "whole", sourceLocation: sourceLocation)
     #expect(
-        run(oneByteAtATime(stream), maxMessageBytes: maxMessageBytes).events == expected, "one byte at a time",
-        sourceLocation: sourceLocation)
+        run(oneByteAtATime(stream), maxMessageBytes: maxMessageBytes).events == expected,
+        "one byte at a time",
+        sourceLocation: sourceLocation
+    )
     var failedSplits: [Int] = []
     for split in 0...stream.count {
         let chunks = [Array(stream[..<split]), Array(stream[split...])]

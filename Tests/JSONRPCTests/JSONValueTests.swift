@@ -21,13 +21,16 @@ struct JSONValueTests {
     // MARK: Parsing
 
     @Test func parsesEveryValueKind() throws {
-        let value = try JSONValue.parse(#"{"n":null,"t":true,"f":false,"i":-12,"d":2.5,"s":"x\ny","a":[1,"two"],"o":{}}"#)
+        let value = try JSONValue.parse(
+            #"{"n":null,"t":true,"f":false,"i":-12,"d":2.5,"s":"x\ny","a":[1,"two"],"o":{}}"#
+        )
         #expect(
             value
                 == .object([
                     "n": .null, "t": true, "f": false, "i": .integer(-12), "d": .double(2.5), "s": "x\ny",
                     "a": [1, "two"], "o": .object([:]),
-                ]))
+                ])
+        )
     }
 
     @Test func integersAndRealsStayDistinct() throws {
@@ -129,17 +132,21 @@ struct JSONValueTests {
         #expect(text(.double(.infinity)) == "null")
         #expect(text(.double(-.infinity)) == "null")
         #expect(text(.double(.nan)) == "null")
-        #expect(text(["a": 1, "b": .double(.nan), "c": [.double(.infinity), 2.5]]) == #"{"a":1,"b":null,"c":[null,2.5]}"#)
+        #expect(
+            text(["a": 1, "b": .double(.nan), "c": [.double(.infinity), 2.5]]) == #"{"a":1,"b":null,"c":[null,2.5]}"#
+        )
     }
 
     // MARK: Hostile input
 
-    @Test(arguments: [
-        [0x5B, 0x22, 0xFF, 0x22, 0x5D],  // ["\xff"]
-        [0x5B, 0x22, 0xC3, 0x22, 0x5D],  // truncated two-byte sequence
-        [0x5B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x5D],  // encoded surrogate
-        [0x5B, 0x22, 0xC0, 0xAF, 0x22, 0x5D],  // overlong "/"
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x5B, 0x22, 0xFF, 0x22, 0x5D],  // ["\xff"]
+            [0x5B, 0x22, 0xC3, 0x22, 0x5D],  // truncated two-byte sequence
+            [0x5B, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x5D],  // encoded surrogate
+            [0x5B, 0x22, 0xC0, 0xAF, 0x22, 0x5D],  // overlong "/"
+        ] as [[UInt8]]
+    )
     func invalidUTF8IsRejected(bytes: [UInt8]) {
         #expect(rejects(bytes) != nil)
     }

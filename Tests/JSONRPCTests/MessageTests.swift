@@ -28,39 +28,55 @@ struct MessageTests {
     @Test func requestWithObjectParams() {
         #expect(
             message(#"{"jsonrpc":"2.0","id":1,"method":"agent.run","params":{"agent":"a"}}"#)
-                == .request(id: .integer(1), method: "agent.run", params: ["agent": "a"]))
+                == .request(id: .integer(1), method: "agent.run", params: ["agent": "a"])
+        )
     }
 
     @Test func requestWithoutParams() {
-        #expect(message(#"{"jsonrpc":"2.0","id":"x","method":"ping"}"#) == .request(id: .string("x"), method: "ping", params: nil))
+        #expect(
+            message(#"{"jsonrpc":"2.0","id":"x","method":"ping"}"#)
+                == .request(id: .string("x"), method: "ping", params: nil)
+        )
     }
 
     @Test func notificationHasNoId() {
         #expect(
             message(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":3}}"#)
-                == .notification(method: "$/cancelRequest", params: ["id": 3]))
+                == .notification(method: "$/cancelRequest", params: ["id": 3])
+        )
     }
 
     @Test func explicitNullIdIsARequestNotANotification() {
-        #expect(message(#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#) == .request(id: .null, method: "ping", params: nil))
+        #expect(
+            message(#"{"jsonrpc":"2.0","id":null,"method":"ping"}"#) == .request(id: .null, method: "ping", params: nil)
+        )
     }
 
     @Test func nullParamsAreTreatedAsAbsent() {
-        #expect(message(#"{"jsonrpc":"2.0","id":1,"method":"m","params":null}"#) == .request(id: .integer(1), method: "m", params: nil))
+        #expect(
+            message(#"{"jsonrpc":"2.0","id":1,"method":"m","params":null}"#)
+                == .request(id: .integer(1), method: "m", params: nil)
+        )
         #expect(message(#"{"jsonrpc":"2.0","method":"m","params":null}"#) == .notification(method: "m", params: nil))
     }
 
     @Test func successResponse() {
-        #expect(message(#"{"jsonrpc":"2.0","id":4,"result":{"ok":true}}"#) == .response(id: .integer(4), result: .success(["ok": true])))
+        #expect(
+            message(#"{"jsonrpc":"2.0","id":4,"result":{"ok":true}}"#)
+                == .response(id: .integer(4), result: .success(["ok": true]))
+        )
         // A null result is still a result.
-        #expect(message(#"{"jsonrpc":"2.0","id":4,"result":null}"#) == .response(id: .integer(4), result: .success(.null)))
+        #expect(
+            message(#"{"jsonrpc":"2.0","id":4,"result":null}"#) == .response(id: .integer(4), result: .success(.null))
+        )
     }
 
     @Test func errorResponse() {
         let expected = ResponseError(code: .methodNotFound, message: "nope", data: ["m": "x"])
         #expect(
             message(#"{"jsonrpc":"2.0","id":"r","error":{"code":-32601,"message":"nope","data":{"m":"x"}}}"#)
-                == .response(id: .string("r"), result: .failure(expected)))
+                == .response(id: .string("r"), result: .failure(expected))
+        )
     }
 
     @Test(arguments: [
@@ -149,14 +165,18 @@ struct MessageTests {
     @Test func specPositionalParameters() {
         #expect(
             message(#"{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}"#)
-                == .request(id: .integer(1), method: "subtract", params: [42, 23]))
+                == .request(id: .integer(1), method: "subtract", params: [42, 23])
+        )
         #expect(
             message(#"{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}"#)
-                == .request(id: .integer(2), method: "subtract", params: [23, 42]))
+                == .request(id: .integer(2), method: "subtract", params: [23, 42])
+        )
     }
 
     @Test func specNamedParameters() {
-        let classified = message(#"{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}"#)
+        let classified = message(
+            #"{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}"#
+        )
         #expect(classified == .request(id: .integer(3), method: "subtract", params: ["subtrahend": 23, "minuend": 42]))
         // Member order is kept as sent.
         if case .request(_, _, let params) = classified {
@@ -167,16 +187,21 @@ struct MessageTests {
     @Test func specNotifications() {
         #expect(
             message(#"{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}"#)
-                == .notification(method: "update", params: [1, 2, 3, 4, 5]))
+                == .notification(method: "update", params: [1, 2, 3, 4, 5])
+        )
         #expect(message(#"{"jsonrpc": "2.0", "method": "foobar"}"#) == .notification(method: "foobar", params: nil))
     }
 
     @Test func specNonExistentMethodIsStillARequest() {
-        #expect(message(#"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#) == .request(id: .string("1"), method: "foobar", params: nil))
+        #expect(
+            message(#"{"jsonrpc": "2.0", "method": "foobar", "id": "1"}"#)
+                == .request(id: .string("1"), method: "foobar", params: nil)
+        )
     }
 
     @Test func specInvalidJSONIsAParseError() {
-        guard case .unparseable(let error) = incoming(#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#) else {
+        guard case .unparseable(let error) = incoming(#"{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]"#)
+        else {
             Issue.record("expected a parse error")
             return
         }
@@ -244,6 +269,10 @@ struct MessageTests {
             """
         #expect(
             incoming(text)
-                == .batch([.notification(method: "notify_sum", params: [1, 2, 4]), .notification(method: "notify_hello", params: [7])]))
+                == .batch([
+                    .notification(method: "notify_sum", params: [1, 2, 4]),
+                    .notification(method: "notify_hello", params: [7]),
+                ])
+        )
     }
 }

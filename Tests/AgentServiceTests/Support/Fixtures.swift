@@ -8,8 +8,13 @@ extension AgentConfig {
     static func withSlowAgent(delayMs: Int = 20) -> AgentConfig {
         AgentConfig(
             agents: AgentConfig.builtIn.agents + [
-                AgentDefinition(name: "slow", description: "echo, \(delayMs) ms per token", provider: .echo(delayMs: delayMs))
-            ])
+                AgentDefinition(
+                    name: "slow",
+                    description: "echo, \(delayMs) ms per token",
+                    provider: .echo(delayMs: delayMs)
+                )
+            ]
+        )
     }
 
     /// The config a file with the JSON `text` gives: its agents, workflows and limits merged over the

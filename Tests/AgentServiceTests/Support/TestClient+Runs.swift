@@ -33,7 +33,9 @@ extension TestClient {
     /// The params of run `runId`'s notifications with `method` (`run/token`, `run/step`, …) received so
     /// far, in order.
     func runNotificationParams(_ runId: String, method: String) -> [JSONValue] {
-        runNotifications(runId).filter { $0.message["method"]?.stringValue == method }.compactMap { $0.message["params"] }
+        runNotifications(runId).filter { $0.message["method"]?.stringValue == method }.compactMap {
+            $0.message["params"]
+        }
     }
 
     /// The `seq` of each of run `runId`'s notifications received so far, in arrival order.
@@ -49,7 +51,9 @@ extension TestClient {
     /// Sends a run-starting request (`agent/run`, `workflow/run`, `coordinator/…`), waits for its reply and
     /// requires a result carrying a `runId`; returns both.
     func requestRun(
-        _ method: String, _ params: JSONValue, sourceLocation: SourceLocation = #_sourceLocation
+        _ method: String,
+        _ params: JSONValue,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> (result: JSONValue, runId: String) {
         let reply = try await request(method, params)
         let result = try #require(reply["result"], "\(reply.jsonString)", sourceLocation: sourceLocation)

@@ -26,7 +26,8 @@ final class TestClient: @unchecked Sendable {
     private let inProcessExit = ExitBox()
 
     /// Starts an in-process server on pipes.
-    init(config: AgentConfig = .builtIn, framing: Framing = .newlineDelimited, maxMessageBytes: Int = 16 * 1024 * 1024) {
+    init(config: AgentConfig = .builtIn, framing: Framing = .newlineDelimited, maxMessageBytes: Int = 16 * 1024 * 1024)
+    {
         self.framing = framing
         var input: [Int32] = [0, 0]
         var output: [Int32] = [0, 0]
@@ -37,7 +38,11 @@ final class TestClient: @unchecked Sendable {
         var logger = Logger(label: "test.agentwire")
         logger.logLevel = .warning
         let connection = Connection(
-            inputFD: input[0], outputFD: serverOutput, maxMessageBytes: maxMessageBytes, logger: logger)
+            inputFD: input[0],
+            outputFD: serverOutput,
+            maxMessageBytes: maxMessageBytes,
+            logger: logger
+        )
         let exitBox = inProcessExit
         let server = AgentServer(runtime: AgentRuntime(config: config, logger: logger), logger: logger) { status in
             let first = exitBox.status.withLock { stored -> Bool in
@@ -114,10 +119,12 @@ final class TestClient: @unchecked Sendable {
     /// Sends a request and returns its id.
     @discardableResult
     func sendRequest(_ method: String, _ params: JSONValue? = nil, id: RequestID? = nil) -> RequestID {
-        let id = id ?? lock.withLock {
-            defer { nextId += 1 }
-            return RequestID.integer(nextId)
-        }
+        let id =
+            id
+            ?? lock.withLock {
+                defer { nextId += 1 }
+                return RequestID.integer(nextId)
+            }
         send(Envelope.request(id: id, method: method, params: params))
         return id
     }
@@ -158,7 +165,9 @@ final class TestClient: @unchecked Sendable {
     /// Waits for the first message from index `start` on that satisfies `predicate`; fails as soon as the
     /// server has closed its output without sending one.
     func waitFor(
-        from start: Int = 0, timeout: Duration = .seconds(60), _ predicate: (JSONValue) -> Bool
+        from start: Int = 0,
+        timeout: Duration = .seconds(60),
+        _ predicate: (JSONValue) -> Bool
     ) async throws -> ReceivedMessage {
         var index = start
         return try await poll(timeout: timeout) {
@@ -178,7 +187,11 @@ final class TestClient: @unchecked Sendable {
     }
 
     /// Sends a request and waits for its response.
-    func request(_ method: String, _ params: JSONValue? = nil, timeout: Duration = .seconds(60)) async throws -> JSONValue {
+    func request(
+        _ method: String,
+        _ params: JSONValue? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws -> JSONValue {
         try await response(to: sendRequest(method, params), timeout: timeout).message
     }
 
@@ -219,7 +232,9 @@ final class TestClient: @unchecked Sendable {
                 var parsed: [JSONValue] = []
                 decoder.feed(buffer[0..<n]) { event in
                     if case .frame(let bytes) = event {
-                        parsed.append((try? JSONValue.parse(bytes, allowScalars: true)) ?? .string("<unparseable frame>"))
+                        parsed.append(
+                            (try? JSONValue.parse(bytes, allowScalars: true)) ?? .string("<unparseable frame>")
+                        )
                     } else {
                         parsed.append(.string("<framing problem: \(event)>"))
                     }
