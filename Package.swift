@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // MARK: CJansson
@@ -69,6 +70,22 @@ let package = Package(
             ]
         ),
 
+        // MARK: AgentStore
+        .target(
+            name: "AgentStore",
+            dependencies: [
+                "AgentCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "AgentStoreTests",
+            dependencies: [
+                "AgentCore",
+                "AgentStore",
+            ]
+        ),
+
         // MARK: AgentService
         .target(
             name: "AgentService",
@@ -85,6 +102,7 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "AgentService",
+                "AgentStore",
                 "JSONCore",
                 "JSONRPC",
                 "JSONRPCTransport",
@@ -97,6 +115,7 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "AgentService",
+                "AgentStore",
                 "JSONCore",
                 "JSONRPC",
                 "JSONRPCTransport",

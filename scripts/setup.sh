@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building AgentWire needs on Debian 12 (the Swift toolchain is expected on PATH):
-# libjansson-dev, the JSON library the wire is built on. Idempotent; safe to run again.
+# libjansson-dev, the JSON library the wire is built on, and libsqlite3-dev for the run store. Idempotent; safe to run again.
 set -euo pipefail
 
 need=()
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev pkg-config)
+pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev pkg-config)
 
 if [ ${#need[@]} -gt 0 ]; then
     sudo=""

@@ -20,14 +20,20 @@ public struct RunOptions: Sendable {
 public final class AgentRuntime: Sendable {
     public let config: AgentConfig
     public let monitor: StreamMonitor
-    public let sessions = SessionStore()
+    public let sessions: SessionStore
+    /// Where runs, events and sessions are kept.
+    public let store: any RunStore
     private let logger: Logger
     private let admissions = Mutex<[ContinuousClock.Instant]>([])
 
-    public init(config: AgentConfig, logger: Logger = Logger(label: "agentwire.core")) {
+    public init(
+        config: AgentConfig, store: any RunStore = MemoryRunStore(), logger: Logger = Logger(label: "agentwire.core")
+    ) {
         self.config = config
+        self.store = store
         self.logger = logger
         self.monitor = StreamMonitor(windowSize: config.limits.statsWindow)
+        self.sessions = SessionStore(store: store)
     }
 
     public var agents: [AgentDefinition] { config.agents }

@@ -11,8 +11,12 @@ public final class SessionStore: Sendable {
     }
 
     private let sessions = Mutex<[String: Session]>([:])
+    /// Where sessions are kept across restarts; `nil` keeps them in memory only.
+    private let store: (any RunStore)?
 
-    public init() {}
+    public init(store: (any RunStore)? = nil) {
+        self.store = store
+    }
 
     public func create(agent: String) -> Session {
         let session = Session(
@@ -22,14 +26,27 @@ public final class SessionStore: Sendable {
             busy: false
         )
         sessions.withLock { $0[session.id] = session }
+        try? store?.insertSession(StoredSession(id: session.id, agent: agent))
         return session
     }
 
-    public func session(_ id: String) -> Session? { sessions.withLock { $0[id] } }
+    public func session(_ id: String) -> Session? { sessions.withLock { $0[id] } ?? loaded(id) }
+
+    /// A session an earlier process created, read from the store and kept in memory from then on.
+    private func loaded(_ id: String) -> Session? {
+        guard let stored = try? store?.session(id) else { return nil }
+        let session = Session(id: stored.id, agent: stored.agent, turns: stored.turns, busy: false)
+        return sessions.withLock { sessions in
+            if let existing = sessions[id] { return existing }
+            sessions[id] = session
+            return session
+        }
+    }
 
     /// Marks the session busy and returns it, or explains why a turn cannot start.
     public func beginTurn(_ id: String) throws(RunFailure) -> Session {
-        try sessions.withLock { sessions throws(RunFailure) in
+        _ = session(id)  // load it from the store if an earlier process created it
+        return try sessions.withLock { sessions throws(RunFailure) in
             guard var session = sessions[id] else {
                 throw RunFailure(
                     kind: .notFound,
@@ -55,15 +72,20 @@ public final class SessionStore: Sendable {
 
     /// Ends the turn in flight; a turn that produced output is added to the history.
     public func endTurn(_ id: String, turn: Turn?) {
-        sessions.withLock { sessions in
-            guard sessions[id] != nil else { return }
+        let known = sessions.withLock { sessions -> Bool in
+            guard sessions[id] != nil else { return false }
             sessions[id]!.busy = false
             if let turn { sessions[id]!.turns.append(turn) }
+            return true
         }
+        if known, let turn { try? store?.appendTurn(sessionId: id, turn: turn) }
     }
 
     @discardableResult
     public func close(_ id: String) -> Bool {
-        sessions.withLock { $0.removeValue(forKey: id) != nil }
+        _ = session(id)
+        let removed = sessions.withLock { $0.removeValue(forKey: id) != nil }
+        _ = try? store?.deleteSession(id)
+        return removed
     }
 }

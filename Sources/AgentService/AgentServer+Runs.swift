@@ -22,14 +22,52 @@ struct InFlightRun: Sendable {
 }
 
 /// The body of a run: given its id and observer, produce the result.
-typealias RunBody = @Sendable (_ runId: String, _ observer: ConnectionRunObserver) async throws(RunFailure) -> RunResult
+typealias RunBody = @Sendable (_ runId: String, _ observer: any RunObserver) async throws(RunFailure) -> RunResult
+
+/// What a run is, for the store: kept when it starts.
+struct RunDescriptor: Sendable {
+    var kind: String
+    var name: String
+    var agent: String? = nil
+    var workflow: String? = nil
+    var strategy: String? = nil
+    var sessionId: String? = nil
+    var input: String
+
+    func stored(runId: String) -> StoredRun {
+        StoredRun(
+            id: runId, kind: kind, name: name, agent: agent, workflow: workflow, strategy: strategy,
+            sessionId: sessionId, input: input)
+    }
+}
+
+/// Sends a run's events to the recorder (every event, whatever the client filters) and to the client.
+struct RecordingObserver: RunObserver {
+    let recorder: EventRecorder
+    let client: ConnectionRunObserver
+
+    func runEvent(runId: String, seq: UInt64, event: RunEvent) {
+        recorder.record(runId: runId, seq: seq, event: event)
+        client.runEvent(runId: runId, seq: seq, event: event)
+    }
+
+    func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
+        recorder.recordTokens(runId: runId, firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts)
+        client.runTokens(runId: runId, firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts)
+    }
+
+    func waitForCapacity() async {
+        await client.waitForCapacity()
+    }
+}
 
 extension AgentServer {
     func startAgentRun(
         id: RequestID,
         params: Params,
         responder: Responder,
-        connection: Connection
+        connection: Connection,
+        detached: Bool = false
     ) throws(ResponseError) {
         let agent = try params.string("agent")
         let input = try params.string("input")
@@ -37,8 +75,14 @@ extension AgentServer {
             throw Self.responseError(RunFailure.unknownAgentForRequest(agent, available: runtime.agents.map(\.name)))
         }
         let options = try runOptions(params)
-        try launch(id: id, params: params, responder: responder, connection: connection) {
-            [runtime] runId, observer async throws(RunFailure) in
+        try launch(
+            id: id,
+            params: params,
+            responder: responder,
+            connection: connection,
+            descriptor: RunDescriptor(kind: "agent", name: agent, agent: agent, input: input),
+            detached: detached
+        ) { [runtime] runId, observer async throws(RunFailure) in
             try await runtime.run(agent: agent, input: input, runId: runId, observer: observer, options: options)
         }
     }
@@ -74,13 +118,22 @@ extension AgentServer {
         id: RequestID,
         params: Params,
         responder: Responder,
-        connection: Connection
+        connection: Connection,
+        detached: Bool = false
     ) throws(ResponseError) {
         let name = try params.string("workflow")
         let input = try params.string("input")
         let workflow: WorkflowDefinition
         do { workflow = try runtime.workflow(named: name) } catch { throw Self.responseError(error) }
-        try startWorkflow(workflow, input: input, id: id, params: params, responder: responder, connection: connection)
+        try startWorkflow(
+            workflow,
+            input: input,
+            id: id,
+            params: params,
+            responder: responder,
+            connection: connection,
+            detached: detached
+        )
     }
 
     private func startWorkflow(
@@ -89,12 +142,26 @@ extension AgentServer {
         id: RequestID,
         params: Params,
         responder: Responder,
-        connection: Connection
+        connection: Connection,
+        detached: Bool = false
     ) throws(ResponseError) {
         do { try runtime.validate(workflow.strategy) } catch { throw Self.responseError(error) }
         let options = try runOptions(params)
-        try launch(id: id, params: params, responder: responder, connection: connection) {
-            [runtime] runId, observer async throws(RunFailure) in
+        let descriptor = RunDescriptor(
+            kind: "workflow",
+            name: workflow.name,
+            workflow: workflow.name,
+            strategy: workflow.strategy.name,
+            input: input
+        )
+        try launch(
+            id: id,
+            params: params,
+            responder: responder,
+            connection: connection,
+            descriptor: descriptor,
+            detached: detached
+        ) { [runtime] runId, observer async throws(RunFailure) in
             try await runtime.run(workflow: workflow, input: input, runId: runId, observer: observer, options: options)
         }
     }
@@ -114,16 +181,22 @@ extension AgentServer {
     }
 
     /// Admits, registers and starts a run; its request is answered when it ends (see ``finishRun``).
+    /// - Parameter detached: `agent/start`, `workflow/start`: answer `{runId}` now; the run goes on and its
+    ///   result is kept in the store (its events still stream to this client).
     func launch(
-        id: RequestID,
+        id requestId: RequestID,
         params: Params,
         responder: Responder,
         connection: Connection,
+        descriptor: RunDescriptor,
+        detached: Bool = false,
         onFinish: (@Sendable (Result<RunResult, RunFailure>) -> Void)? = nil,
         body: @escaping RunBody
     ) throws(ResponseError) {
         let stream = try state.withLock { $0.stream }.merging(params.object["stream"], field: "params.stream")
         let runId = AgentRuntime.makeRunId()
+        // A detached run is no longer tied to its request: it is tracked under a key of its own.
+        let id = detached ? RequestID.string("start:\(runId)") : requestId
         let admission: ResponseError? = state.withLock { state in
             if state.runs[id] != nil { return .invalidRequest("request id \(id) is already in use by a run in flight") }
             do throws(RunFailure) {
@@ -136,7 +209,14 @@ extension AgentServer {
             return nil
         }
         if let admission { throw admission }
-        let observer = ConnectionRunObserver(outbound: connection.outbound, options: stream)
+        do {
+            try runtime.store.insertRun(descriptor.stored(runId: runId))
+        } catch {
+            logger.warning("The run store could not record a new run", metadata: ["runId": "\(runId)", "error": "\(error)"])
+        }
+        let client = ConnectionRunObserver(outbound: connection.outbound, options: stream)
+        let observer = RecordingObserver(recorder: recorder, client: client)
+        if detached { responder.reply(id: requestId, .success(["runId": .string(runId)])) }
         let task = Task {
             let outcome: Result<RunResult, RunFailure>
             do throws(RunFailure) {
@@ -144,9 +224,9 @@ extension AgentServer {
             } catch {
                 outcome = .failure(error)
             }
-            observer.flush()
+            client.flush()
             onFinish?(outcome)
-            finishRun(id: id, runId: runId, outcome: outcome, responder: responder)
+            finishRun(id: id, runId: runId, outcome: outcome, responder: detached ? nil : responder)
         }
         let cancelNow = state.withLock { state -> Bool in
             guard state.runs[id] != nil else { return false }
@@ -159,8 +239,14 @@ extension AgentServer {
     /// Answers a run's request. The run leaves the in-flight table first, so a client that reacts to the
     /// reply at once (reusing the id, starting another run) never finds it still counted; EOF waits on
     /// `unanswered`, which drops only once the reply is queued.
-    func finishRun(id: RequestID, runId: String, outcome: Result<RunResult, RunFailure>, responder: Responder) {
+    func finishRun(id: RequestID, runId: String, outcome: Result<RunResult, RunFailure>, responder: Responder?) {
         let mode = state.withLock { $0.runs.removeValue(forKey: id)?.cancelMode ?? .none }
+        persist(runId: runId, outcome: outcome)
+        guard let responder else {
+            state.withLock { $0.unanswered -= 1 }
+            settled.withLock { settled.broadcast() }
+            return
+        }
         switch outcome {
         case .success(let result) where result.stopReason == .cancelled && mode == .errorReply:
             responder.reply(
@@ -182,6 +268,30 @@ extension AgentServer {
         }
         state.withLock { $0.unanswered -= 1 }
         settled.withLock { settled.broadcast() }
+    }
+
+    /// Writes the run's last events and its outcome, then releases its followers. Done before the reply,
+    /// so what a client is told has finished is on disk.
+    func persist(runId: String, outcome: Result<RunResult, RunFailure>) {
+        recorder.flush(runId: runId)
+        let record: RunOutcome
+        switch outcome {
+        case .success(let result):
+            record = RunOutcome(
+                status: result.stopReason == .cancelled ? .cancelled : .completed, output: result.output,
+                outputTokens: result.outputTokens)
+        case .failure(let failure):
+            let error = Self.responseError(failure)
+            record = RunOutcome(
+                status: .failed, output: failure.partialOutput ?? "", errorCode: error.code.rawValue,
+                errorMessage: error.message, outputTokens: 0)
+        }
+        do {
+            try runtime.store.finishRun(runId, outcome: record)
+        } catch {
+            logger.warning("The run store could not record how a run ended", metadata: ["runId": "\(runId)", "error": "\(error)"])
+        }
+        recorder.runEnded(runId)
     }
 
     public static func runResultJSON(_ result: RunResult) -> JSONValue {

@@ -35,6 +35,8 @@ extension AgentServer {
                 params: params,
                 responder: responder,
                 connection: connection,
+                descriptor: RunDescriptor(
+                    kind: "session", name: session.agent, agent: session.agent, sessionId: sessionId, input: input),
                 onFinish: { outcome in
                     switch outcome {
                     case .success(let result):

@@ -19,7 +19,8 @@ public final class AgentServer: MessageHandler, Sendable {
     public static let requestMethods = [
         "initialize", "ping", "shutdown", "agents/list", "workflows/list", "agent/run", "coordinator/sequential",
         "coordinator/parallel", "coordinator/hierarchical", "workflow/run", "run/cancel", "session/new",
-        "session/prompt", "session/close", "stats/get", "stats/reset",
+        "session/prompt", "session/close", "stats/get", "stats/reset", "agent/start", "workflow/start", "run/status",
+        "run/get", "run/list", "run/events", "run/delete",
     ]
     /// Notifications the server acts on. IMPORTANT: keep in sync with `handleNotification`.
     public static let notificationMethods = [
@@ -32,6 +33,8 @@ public final class AgentServer: MessageHandler, Sendable {
     let logger: Logger
     let onExit: @Sendable (Int32) -> Void
     let state = Mutex(State())
+    /// Keeps every run's events and serves them back (`run/events`).
+    let recorder: EventRecorder
     /// Signalled whenever a run ends, for EOF to wait on.
     let settled = NSCondition()
 
@@ -51,7 +54,9 @@ public final class AgentServer: MessageHandler, Sendable {
         self.runtime = runtime
         self.logger = logger
         self.onExit = onExit
+        self.recorder = EventRecorder(store: runtime.store, logger: logger)
         startReaper()
+        recorder.startFlushing { [weak self] in self?.pollCancelRequests() }
     }
 
     public func handle(_ incoming: Incoming, on connection: Connection) {
@@ -149,7 +154,8 @@ public final class AgentServer: MessageHandler, Sendable {
                 )
             case "run/cancel":
                 let runId = try Params(params, positional: ["runId"]).string("runId")
-                responder.reply(id: id, .success(["cancelled": .bool(cancelRun(runId: runId))]))
+                let result: JSONValue = cancelRun(runId: runId) ? ["cancelled": true] : cancelStoredRun(runId)
+                responder.reply(id: id, .success(result))
             case "session/new":
                 responder.reply(id: id, .success(try newSession(Params(params, positional: ["agent"]))))
             case "session/prompt":
@@ -163,6 +169,37 @@ public final class AgentServer: MessageHandler, Sendable {
                 responder.reply(id: id, .success(try closeSession(Params(params, positional: ["sessionId"]))))
             case "stats/get":
                 responder.reply(id: id, .success(try stats(Params(params, positional: ["agent"]))))
+            case "agent/start":
+                try startAgentRun(
+                    id: id,
+                    params: Params(params, positional: ["agent", "input"]),
+                    responder: responder,
+                    connection: connection,
+                    detached: true
+                )
+            case "workflow/start":
+                try startWorkflowRun(
+                    id: id,
+                    params: Params(params, positional: ["workflow", "input"]),
+                    responder: responder,
+                    connection: connection,
+                    detached: true
+                )
+            case "run/status":
+                responder.reply(id: id, .success(try runStatus(Params(params, positional: ["runId"]))))
+            case "run/get":
+                responder.reply(id: id, .success(try runGet(Params(params, positional: ["runId"]))), handWritten: true)
+            case "run/list":
+                responder.reply(id: id, .success(try runList(Params(params))))
+            case "run/events":
+                try runEvents(
+                    id: id,
+                    params: Params(params, positional: ["runId", "afterSeq"]),
+                    responder: responder,
+                    connection: connection
+                )
+            case "run/delete":
+                responder.reply(id: id, .success(try runDelete(Params(params, positional: ["runId"]))))
             case "stats/reset":
                 runtime.monitor.reset()
                 responder.reply(id: id, .success(["reset": true]))
@@ -211,6 +248,7 @@ public final class AgentServer: MessageHandler, Sendable {
         settled.lock()
         while state.withLock({ $0.unanswered > 0 }) { settled.wait() }
         settled.unlock()
+        recorder.flush()
         connection.close()
         onExit(0)
     }

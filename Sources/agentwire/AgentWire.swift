@@ -34,7 +34,7 @@ struct CommonOptions: ParsableArguments {
     var logLevel: Logger.Level = .info
 
     /// Sets up logging to stderr and loads the agents, or exits with the config problem.
-    func makeRuntime(label: String) throws -> AgentRuntime {
+    func makeRuntime(label: String, store: (any RunStore)? = nil) throws -> AgentRuntime {
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -51,7 +51,7 @@ struct CommonOptions: ParsableArguments {
             }
             logger.info("Loaded config", metadata: ["path": "\(path)"])
         }
-        return AgentRuntime(config: agentConfig, logger: logger)
+        return AgentRuntime(config: agentConfig, store: store ?? MemoryRunStore(), logger: logger)
     }
 }
 

@@ -1,5 +1,6 @@
 import AgentCore
 import AgentService
+import AgentStore
 import ArgumentParser
 import Foundation
 import JSONRPC
@@ -28,7 +29,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Force a framing instead of detecting it: ndjson or content-length.")
     var framing: Framing?
 
+    @Option(
+        help: """
+            Where runs, their events and sessions are kept: a SQLite file, or 'memory' for nothing on disk \
+            (default: $XDG_STATE_HOME/agentwire/agentwire.sqlite, ~/.local/state/… when unset).
+            """)
+    var store: String?
+
+    @Option(help: "Delete runs that ended more than this many days ago when starting (0 keeps everything).")
+    var retainDays: Int = 30
+
     func validate() throws {
+        guard retainDays >= 0 else { throw ValidationError("--retain-days must be 0 or more") }
         guard maxMessageBytes >= 1024 else { throw ValidationError("--max-message-bytes must be at least 1024") }
         guard maxQueuedBytes >= 64 * 1024 else { throw ValidationError("--max-queued-bytes must be at least 65536") }
     }
@@ -41,8 +53,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("cannot set up stdout for protocol frames (errno \(errno))")
         }
         signal(SIGPIPE, SIG_IGN)
-        let runtime = try options.makeRuntime(label: "agentwire")
+        let runStore = try StoreSetup.open(store, retainDays: retainDays)
+        let runtime = try options.makeRuntime(label: "agentwire", store: runStore)
         let logger = Logger(label: "agentwire")
+        StoreSetup.recover(runStore, retainDays: retainDays, logger: logger)
         if isatty(STDIN_FILENO) != 0 {
             FileHandle.standardError.write(
                 Data(
@@ -81,3 +95,34 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Framing: ExpressibleByArgument {}
+
+/// Opens the run store and settles what earlier processes left behind.
+enum StoreSetup {
+    static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
+        return ((base as NSString).appendingPathComponent("agentwire") as NSString).appendingPathComponent("agentwire.sqlite")
+    }
+
+    static func open(_ option: String?, retainDays: Int) throws -> any RunStore {
+        if option == "memory" { return MemoryRunStore() }
+        let path = option ?? defaultPath()
+        do {
+            return try SQLiteRunStore(path: path)
+        } catch {
+            throw CommandFailure("cannot open the run store at \(path): \(error) (use --store PATH or --store memory)")
+        }
+    }
+
+    /// Runs left `running` by processes that are gone become interrupted; old runs are pruned.
+    static func recover(_ store: any RunStore, retainDays: Int, logger: Logger) {
+        if let interrupted = try? store.markInterrupted(isAlive: AgentServer.isAlive), !interrupted.isEmpty {
+            logger.notice("Runs left by an earlier process are marked interrupted", metadata: ["runs": "\(interrupted)"])
+        }
+        guard retainDays > 0 else { return }
+        let cutoff = Date().addingTimeInterval(-Double(retainDays) * 86_400)
+        if let pruned = try? store.pruneRuns(endedBefore: cutoff), pruned > 0 {
+            logger.info("Pruned old runs", metadata: ["runs": "\(pruned)", "retainDays": "\(retainDays)"])
+        }
+    }
+}

@@ -20,6 +20,7 @@ import Testing
         let process = Process()
         process.executableURL = TestClient.binaryURL
         process.arguments = arguments
+        process.environment = TestClient.binaryEnvironment
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()

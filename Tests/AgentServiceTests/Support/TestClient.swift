@@ -61,6 +61,7 @@ final class TestClient: @unchecked Sendable {
         let process = Process()
         process.executableURL = TestClient.binaryURL
         process.arguments = arguments
+        process.environment = TestClient.binaryEnvironment
         let stdin = Pipe()
         let stdout = Pipe()
         process.standardInput = stdin
@@ -72,6 +73,16 @@ final class TestClient: @unchecked Sendable {
         fromServer = stdout.fileHandleForReading.fileDescriptor
         startReading()
     }
+
+    /// The environment spawned binaries get: their default run store goes to a temporary directory, so
+    /// tests never write into the user's state directory.
+    static let binaryEnvironment: [String: String] = {
+        var environment = ProcessInfo.processInfo.environment
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-tests-\(UUID())")
+        environment["XDG_STATE_HOME"] = directory.path
+        environment["XDG_CONFIG_HOME"] = directory.path
+        return environment
+    }()
 
     /// The `agentwire` executable built next to the test bundle.
     static var binaryURL: URL {

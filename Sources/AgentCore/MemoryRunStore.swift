@@ -1,0 +1,241 @@
+import Foundation
+import Synchronization
+
+/// A ``RunStore`` that keeps everything in this process's memory, for `--store memory` and tests.
+///
+/// It behaves exactly like the SQLite store: dates come back exactly as given, batches of unknown runs and turns of unknown sessions are ignored, a batch whose `(runId, firstSeq)`
+/// is already there is ignored, and pages continue with the same opaque ``RunCursor``.
+public final class MemoryRunStore: RunStore {
+    private struct Entry {
+        var run: StoredRun
+        var cancelRequested = false
+        /// Sorted by `firstSeq`, no two with the same.
+        var batches: [EventBatch] = []
+    }
+
+    private struct State {
+        var runs: [String: Entry] = [:]
+        var sessions: [String: StoredSession] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    // MARK: Runs
+
+    public func insertRun(_ run: StoredRun) throws(StoreError) {
+        try state.withLock { state throws(StoreError) in
+            guard state.runs[run.id] == nil else { throw StoreError("Run '\(run.id)' already exists") }
+            state.runs[run.id] = Entry(run: run)
+        }
+    }
+
+    public func appendEventBatches(_ batches: [EventBatch]) throws(StoreError) {
+        state.withLock { state in
+            for batch in batches {
+                guard let index = Self.insertionIndex(of: batch, in: state.runs[batch.runId]?.batches) else {
+                    continue
+                }
+                state.runs[batch.runId]!.batches.insert(batch, at: index)  // in place
+            }
+        }
+    }
+
+    public func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError) {
+        state.withLock { state in
+            guard state.runs[runId] != nil else { return }
+            state.runs[runId]!.run.status = outcome.status
+            state.runs[runId]!.run.output = outcome.output
+            state.runs[runId]!.run.errorCode = outcome.errorCode
+            state.runs[runId]!.run.errorMessage = outcome.errorMessage
+            state.runs[runId]!.run.outputTokens = outcome.outputTokens
+            state.runs[runId]!.run.endedAt = outcome.endedAt
+        }
+    }
+
+    public func run(_ runId: String) throws(StoreError) -> StoredRun? {
+        state.withLock { $0.runs[runId]?.run }
+    }
+
+    public func eventBatches(runId: String, afterSeq: UInt64, limit: Int) throws(StoreError) -> [EventBatch] {
+        guard limit > 0 else { return [] }
+        return state.withLock { state in
+            guard let batches = state.runs[runId]?.batches else { return [] }
+            // From the last batch that starts at or before `afterSeq` (it may hold later events too),
+            // as the SQLite store seeks.
+            let start = max(Self.firstIndex(in: batches) { $0.firstSeq > afterSeq } - 1, 0)
+            return Array(batches[start...].lazy.filter { $0.lastSeq > afterSeq }.prefix(limit))
+        }
+    }
+
+    public func listRuns(_ query: RunQuery) throws(StoreError) -> RunPage {
+        let limit = RunCursor.clampedLimit(query.limit)
+        let cursor = try query.cursor.map { encoded throws(StoreError) in try RunCursor(encoded: encoded) }
+        let matching = state.withLock { state in
+            state.runs.values.map(\.run).filter { run in
+                if let status = query.status, run.status != status { return false }
+                if let agent = query.agent, run.agent != agent { return false }
+                if let workflow = query.workflow, run.workflow != workflow { return false }
+                if let cursor, !cursor.sortsBefore(RunCursor(of: run)) { return false }
+                return true
+            }
+        }
+        let sorted = matching.sorted { RunCursor(of: $0).sortsBefore(RunCursor(of: $1)) }
+        let page = Array(sorted.prefix(limit))
+        let more = sorted.count > limit
+        return RunPage(runs: page, nextCursor: more ? page.last.map { RunCursor(of: $0).encoded } : nil)
+    }
+
+    public func deleteRun(_ runId: String) throws(StoreError) -> Bool {
+        state.withLock { $0.runs.removeValue(forKey: runId) != nil }
+    }
+
+    public func pruneRuns(endedBefore date: Date) throws(StoreError) -> Int {
+        state.withLock { state in
+            let ids = state.runs.values.compactMap { entry -> String? in
+                guard entry.run.status.isFinal, let ended = entry.run.endedAt, ended < date else { return nil }
+                return entry.run.id
+            }
+            for id in ids { state.runs[id] = nil }
+            return ids.count
+        }
+    }
+
+    // MARK: Ownership
+
+    public func requestCancel(_ runId: String) throws(StoreError) {
+        state.withLock { state in
+            guard state.runs[runId]?.run.status == .running else { return }
+            state.runs[runId]!.cancelRequested = true
+        }
+    }
+
+    public func cancelRequests(owner: RunOwner) throws(StoreError) -> [String] {
+        state.withLock { state in
+            state.runs.values
+                .filter { $0.cancelRequested && $0.run.status == .running && $0.run.owner == owner }
+                .map(\.run)
+                .sorted(by: Self.oldestFirst)
+                .map(\.id)
+        }
+    }
+
+    public func markInterrupted(isAlive: (RunOwner) -> Bool) throws(StoreError) -> [String] {
+        // `isAlive` runs outside the lock: it is the caller's code.
+        let owners = state.withLock { state in
+            Set(state.runs.values.filter { $0.run.status == .running }.map(\.run.owner))
+        }
+        let dead = owners.filter { !isAlive($0) }
+        guard !dead.isEmpty else { return [] }
+        let now = Date()
+        return state.withLock { state in
+            let runs = state.runs.values.map(\.run)
+                .filter { $0.status == .running && dead.contains($0.owner) }
+                .sorted(by: Self.oldestFirst)
+            for run in runs {
+                state.runs[run.id]!.run.status = .interrupted
+                state.runs[run.id]!.run.endedAt = now
+            }
+            return runs.map(\.id)
+        }
+    }
+
+    // MARK: Sessions
+
+    public func insertSession(_ session: StoredSession) throws(StoreError) {
+        try state.withLock { state throws(StoreError) in
+            guard state.sessions[session.id] == nil else {
+                throw StoreError("Session '\(session.id)' already exists")
+            }
+            state.sessions[session.id] = session
+        }
+    }
+
+    public func session(_ sessionId: String) throws(StoreError) -> StoredSession? {
+        state.withLock { $0.sessions[sessionId] }
+    }
+
+    public func appendTurn(sessionId: String, turn: Turn) throws(StoreError) {
+        state.withLock { state in
+            guard state.sessions[sessionId] != nil else { return }
+            state.sessions[sessionId]!.turns.append(turn)
+        }
+    }
+
+    public func deleteSession(_ sessionId: String) throws(StoreError) -> Bool {
+        state.withLock { $0.sessions.removeValue(forKey: sessionId) != nil }
+    }
+
+    /// Where `batch` goes in its run's batches; `nil` when the run is unknown (deleted) or a batch with
+    /// the same `firstSeq` is there already (a retried write).
+    private static func insertionIndex(of batch: EventBatch, in batches: [EventBatch]?) -> Int? {
+        guard let batches else { return nil }
+        let index = firstIndex(in: batches) { $0.firstSeq >= batch.firstSeq }
+        return index < batches.count && batches[index].firstSeq == batch.firstSeq ? nil : index
+    }
+
+    private static func oldestFirst(_ a: StoredRun, _ b: StoredRun) -> Bool {
+        RunCursor(of: b).sortsBefore(RunCursor(of: a))
+    }
+
+    /// The index of the first batch that satisfies `isAfter`, which is false then true along `batches`.
+    private static func firstIndex(in batches: [EventBatch], where isAfter: (EventBatch) -> Bool) -> Int {
+        var low = 0
+        var high = batches.count
+        while low < high {
+            let mid = (low + high) / 2
+            if isAfter(batches[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}
+
+/// Where a page of ``RunStore/listRuns(_:)`` ended: the last run's start and id. Runs are listed newest
+/// first by `(startedAt, id)`, ids compared byte by byte (UTF-8, as SQLite's `BINARY` collation), so the
+/// next page holds the runs that sort strictly after it: no duplicates and no gaps, even when runs are
+/// added or removed between pages.
+public struct RunCursor: Sendable, Hashable {
+    public var startedAt: Date
+    public var id: String
+
+    public init(startedAt: Date, id: String) {
+        self.startedAt = startedAt
+        self.id = id
+    }
+
+    public init(of run: StoredRun) {
+        self.init(startedAt: run.startedAt, id: run.id)
+    }
+
+    /// Decodes ``encoded``; anything else is a ``StoreError``.
+    public init(encoded: String) throws(StoreError) {
+        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
+            let colon = text.firstIndex(of: ":"), let seconds = Double(text[..<colon]), seconds.isFinite
+        else {
+            throw StoreError("Invalid cursor '\(encoded)': pass the nextCursor of a previous page")
+        }
+        self.init(startedAt: Date(timeIntervalSinceReferenceDate: seconds), id: String(text[text.index(after: colon)...]))
+    }
+
+    /// Opaque text for ``RunPage/nextCursor``: base64url of `"<seconds since 2001>:<id>"`, the seconds
+    /// as Swift prints a `Double` (the shortest text that reads back as the same value).
+    public var encoded: String {
+        Data("\(startedAt.timeIntervalSinceReferenceDate):\(id)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether this position comes before `other` when listing newest first: it started later, or at
+    /// the same instant with a greater id.
+    public func sortsBefore(_ other: RunCursor) -> Bool {
+        if startedAt != other.startedAt { return startedAt > other.startedAt }
+        return other.id.utf8.lexicographicallyPrecedes(id.utf8)
+    }
+
+    /// Page sizes run stores accept: 1...500.
+    public static func clampedLimit(_ limit: Int) -> Int { min(max(limit, 1), 500) }
+}

@@ -1,0 +1,246 @@
+import Foundation
+
+/// Where runs, their events and sessions are kept, so they outlive the process. The SQLite store (target
+/// `AgentStore`) is the default; ``MemoryRunStore`` keeps nothing on disk. Another database can replace
+/// either by implementing this protocol.
+///
+/// - Important: Implementations must be safe to call from any thread, and several processes may share
+///   one store (an editor spawns one service per window): writes from one must never corrupt or block
+///   the other for long.
+public protocol RunStore: Sendable {
+    /// Records a run that has just started (status `running`).
+    func insertRun(_ run: StoredRun) throws(StoreError)
+    /// Appends batches of events. A batch is one run's consecutive events (`firstSeq...lastSeq`) in an
+    /// opaque payload (``EventBatchCodec``): one row per batch, not per token, is what lets a store keep
+    /// up with millions of tokens per second. Appending a batch whose (runId, firstSeq) exists already
+    /// does nothing, so a retried write is harmless.
+    func appendEventBatches(_ batches: [EventBatch]) throws(StoreError)
+    /// Records how a run ended: its final status, output, error, usage and end time.
+    func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError)
+
+    func run(_ runId: String) throws(StoreError) -> StoredRun?
+    /// Batches of `runId` that hold an event with `seq > afterSeq` (that is, `lastSeq > afterSeq`), in
+    /// `firstSeq` order, at most `limit` batches.
+    func eventBatches(runId: String, afterSeq: UInt64, limit: Int) throws(StoreError) -> [EventBatch]
+    /// Runs newest first, filtered; `cursor` continues a previous page.
+    func listRuns(_ query: RunQuery) throws(StoreError) -> RunPage
+    /// Removes a run and its events; `false` when there was none.
+    func deleteRun(_ runId: String) throws(StoreError) -> Bool
+    /// Removes runs that ended before `date`; returns how many.
+    func pruneRuns(endedBefore date: Date) throws(StoreError) -> Int
+
+    /// Asks the process that owns a running run to cancel it (it polls ``cancelRequests(owner:)``).
+    func requestCancel(_ runId: String) throws(StoreError)
+    /// Ids of this owner's running runs whose cancellation another process requested.
+    func cancelRequests(owner: RunOwner) throws(StoreError) -> [String]
+    /// Marks `running` runs whose owner process is gone as `interrupted`; returns their ids.
+    /// `isAlive` decides, per owner, whether its process still runs.
+    func markInterrupted(isAlive: (RunOwner) -> Bool) throws(StoreError) -> [String]
+
+    func insertSession(_ session: StoredSession) throws(StoreError)
+    func session(_ sessionId: String) throws(StoreError) -> StoredSession?
+    func appendTurn(sessionId: String, turn: Turn) throws(StoreError)
+    /// Removes a session and its turns; `false` when there was none.
+    func deleteSession(_ sessionId: String) throws(StoreError) -> Bool
+}
+
+/// The process that runs a run: its pid and a per-start instance id (pids are reused).
+public struct RunOwner: Sendable, Hashable {
+    public var pid: Int32
+    public var instance: String
+
+    public init(pid: Int32, instance: String) {
+        self.pid = pid
+        self.instance = instance
+    }
+
+    /// This process.
+    public static let current = RunOwner(
+        pid: ProcessInfo.processInfo.processIdentifier,
+        instance: UUID().uuidString.lowercased())
+}
+
+public enum RunStatus: String, Sendable, CaseIterable {
+    case running, completed, failed, cancelled, interrupted
+
+    public var isFinal: Bool { self != .running }
+}
+
+/// A run as kept: what was asked, who runs it, and how it ended.
+public struct StoredRun: Sendable, Equatable {
+    public var id: String
+    /// `agent`, `workflow` (named or ad hoc coordinator) or `session`.
+    public var kind: String
+    /// The agent, or the workflow's name (the strategy for ad hoc coordinator runs).
+    public var name: String
+    /// The agent for agent and session runs; `nil` for workflows.
+    public var agent: String?
+    /// The workflow name for workflow runs; `nil` otherwise.
+    public var workflow: String?
+    public var strategy: String?
+    public var sessionId: String?
+    public var input: String
+    public var status: RunStatus
+    public var output: String?
+    /// The error's code and message, when it failed.
+    public var errorCode: Int?
+    public var errorMessage: String?
+    public var outputTokens: Int
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var owner: RunOwner
+
+    public init(
+        id: String,
+        kind: String,
+        name: String,
+        agent: String? = nil,
+        workflow: String? = nil,
+        strategy: String? = nil,
+        sessionId: String? = nil,
+        input: String,
+        status: RunStatus = .running,
+        output: String? = nil,
+        errorCode: Int? = nil,
+        errorMessage: String? = nil,
+        outputTokens: Int = 0,
+        startedAt: Date = Date(),
+        endedAt: Date? = nil,
+        owner: RunOwner = .current
+    ) {
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.agent = agent
+        self.workflow = workflow
+        self.strategy = strategy
+        self.sessionId = sessionId
+        self.input = input
+        self.status = status
+        self.output = output
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.outputTokens = outputTokens
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.owner = owner
+    }
+}
+
+/// How a run ended, as ``RunStore/finishRun(_:outcome:)`` records it.
+public struct RunOutcome: Sendable, Equatable {
+    public var status: RunStatus
+    public var output: String
+    public var errorCode: Int?
+    public var errorMessage: String?
+    public var outputTokens: Int
+    public var endedAt: Date
+
+    public init(
+        status: RunStatus,
+        output: String,
+        errorCode: Int? = nil,
+        errorMessage: String? = nil,
+        outputTokens: Int,
+        endedAt: Date = Date()
+    ) {
+        self.status = status
+        self.output = output
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.outputTokens = outputTokens
+        self.endedAt = endedAt
+    }
+}
+
+/// Consecutive events of one run, encoded together (see ``EventBatchCodec`` in the service).
+public struct EventBatch: Sendable, Equatable {
+    public var runId: String
+    public var firstSeq: UInt64
+    public var lastSeq: UInt64
+    /// Opaque to the store: kept and returned byte for byte.
+    public var payload: [UInt8]
+
+    public init(runId: String, firstSeq: UInt64, lastSeq: UInt64, payload: [UInt8]) {
+        self.runId = runId
+        self.firstSeq = firstSeq
+        self.lastSeq = lastSeq
+        self.payload = payload
+    }
+}
+
+/// One notification a run produced, exactly as sent: its method and its params as compact JSON text.
+public struct StoredEvent: Sendable, Equatable {
+    public var runId: String
+    public var seq: UInt64
+    public var method: String
+    /// The notification's `params`, compact JSON.
+    public var params: String
+
+    public init(runId: String, seq: UInt64, method: String, params: String) {
+        self.runId = runId
+        self.seq = seq
+        self.method = method
+        self.params = params
+    }
+}
+
+/// A page request for ``RunStore/listRuns(_:)``.
+public struct RunQuery: Sendable, Equatable {
+    public var status: RunStatus?
+    public var agent: String?
+    public var workflow: String?
+    public var limit: Int
+    /// Opaque: the `nextCursor` of the previous page.
+    public var cursor: String?
+
+    public init(
+        status: RunStatus? = nil,
+        agent: String? = nil,
+        workflow: String? = nil,
+        limit: Int = 50,
+        cursor: String? = nil
+    ) {
+        self.status = status
+        self.agent = agent
+        self.workflow = workflow
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+public struct RunPage: Sendable, Equatable {
+    public var runs: [StoredRun]
+    /// Present when more runs follow.
+    public var nextCursor: String?
+
+    public init(runs: [StoredRun], nextCursor: String?) {
+        self.runs = runs
+        self.nextCursor = nextCursor
+    }
+}
+
+public struct StoredSession: Sendable, Equatable {
+    public var id: String
+    public var agent: String
+    public var createdAt: Date
+    public var turns: [Turn]
+
+    public init(id: String, agent: String, createdAt: Date = Date(), turns: [Turn] = []) {
+        self.id = id
+        self.agent = agent
+        self.createdAt = createdAt
+        self.turns = turns
+    }
+}
+
+/// A store that cannot do what was asked (disk full, read-only, corrupt, locked too long).
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,213 @@
+import AgentCore
+import Foundation
+import JSONCore
+import JSONRPCTransport
+import Logging
+import Synchronization
+
+/// Keeps every event of every run: appended to a per-run payload on the token path (a few copies, no
+/// JSON for tokens), written to the store in batches by a background task at most every 50 ms, and
+/// served back by ``events(runId:afterSeq:)`` and live followers with no gap and no duplicate.
+final class EventRecorder: Sendable {
+    let store: any RunStore
+    private let logger: Logger
+    private let state = Mutex(State())
+    /// How often pending events are written.
+    static let flushInterval: Duration = .milliseconds(50)
+
+    private struct State {
+        /// Events not yet handed to the store, per run.
+        var pending: [String: EventBatch] = [:]
+        /// Batches being written right now (still served from memory until the write returns).
+        var inflight: [String: [EventBatch]] = [:]
+        var followers: [String: [Follower]] = [:]
+        var failureReported = false
+    }
+
+    init(store: any RunStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    // MARK: Recording (the token path)
+
+    func record(runId: String, seq: UInt64, event: RunEvent) {
+        state.withLock { state in
+            state.pending[runId, default: EventBatch(runId: runId, firstSeq: seq, lastSeq: seq, payload: [])]
+                .append { EventBatchCodec.appendEvent(runId: runId, seq: seq, event: event, to: &$0) }
+            state.pending[runId]!.lastSeq = seq
+            if let followers = state.followers[runId] {
+                var frame: [UInt8] = []
+                RunNotifications.append(runId: runId, seq: seq, event: event, to: &frame)
+                for follower in followers { follower.deliver(frame, seq: seq) }
+            }
+        }
+    }
+
+    func recordTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
+        guard !texts.isEmpty else { return }
+        let lastSeq = firstSeq + UInt64(texts.count - 1)
+        state.withLock { state in
+            state.pending[runId, default: EventBatch(runId: runId, firstSeq: firstSeq, lastSeq: lastSeq, payload: [])]
+                .append {
+                    EventBatchCodec.appendTokens(firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts, to: &$0)
+                }
+            state.pending[runId]!.lastSeq = lastSeq
+            if let followers = state.followers[runId] {
+                let frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
+                for (offset, text) in texts.enumerated() {
+                    var bytes: [UInt8] = []
+                    frame.append(seq: firstSeq + UInt64(offset), text: text, to: &bytes)
+                    for follower in followers { follower.deliver(bytes, seq: firstSeq + UInt64(offset)) }
+                }
+            }
+        }
+    }
+
+    // MARK: Writing
+
+    /// Writes everything pending (of one run, or of all). A failing store is reported once and its
+    /// batches are dropped, so runs keep streaming and memory stays bounded.
+    func flush(runId: String? = nil) {
+        let batches: [EventBatch] = state.withLock { state in
+            let ids = runId.map { [$0] } ?? Array(state.pending.keys)
+            var taken: [EventBatch] = []
+            for id in ids {
+                guard let batch = state.pending.removeValue(forKey: id) else { continue }
+                state.inflight[id, default: []].append(batch)
+                taken.append(batch)
+            }
+            return taken
+        }
+        guard !batches.isEmpty else { return }
+        var failure: StoreError? = nil
+        do { try store.appendEventBatches(batches) } catch { failure = error }
+        let report = state.withLock { state -> Bool in
+            for batch in batches {
+                state.inflight[batch.runId]?.removeAll { $0.firstSeq == batch.firstSeq }
+                if state.inflight[batch.runId]?.isEmpty == true { state.inflight[batch.runId] = nil }
+            }
+            guard failure != nil, !state.failureReported else { return false }
+            state.failureReported = true
+            return true
+        }
+        if report, let failure {
+            logger.error("The run store failed; runs go on streaming but events are not kept", metadata: ["error": "\(failure)"])
+        }
+    }
+
+    /// Flushes every `flushInterval` until the recorder is released; every few rounds also runs `tick`
+    /// (for cross-process cancel requests).
+    func startFlushing(tick: @escaping @Sendable () -> Void) {
+        Task.detached { [weak self] in
+            var round = 0
+            while true {
+                try? await Task.sleep(for: EventRecorder.flushInterval)
+                guard let self else { return }
+                self.flush()
+                round += 1
+                if round % 5 == 0 { tick() }
+            }
+        }
+    }
+
+    // MARK: Reading
+
+    /// Every event of `runId` after `afterSeq`, from the store and from memory, in order; with a
+    /// follower, registered atomically with the read, so later events reach it with no gap.
+    func events(runId: String, afterSeq: UInt64, follower: Follower? = nil) throws(StoreError) -> [RecordedEvent] {
+        let memory: [EventBatch] = state.withLock { state in
+            if let follower { state.followers[runId, default: []].append(follower) }
+            return (state.inflight[runId] ?? []) + (state.pending[runId].map { [$0] } ?? [])
+        }
+        let bound = memory.first?.firstSeq ?? UInt64.max
+        var events: [RecordedEvent] = []
+        var cursor = afterSeq
+        while cursor < bound {
+            let batches = try store.eventBatches(runId: runId, afterSeq: cursor, limit: 256)
+            guard !batches.isEmpty else { break }
+            for batch in batches where batch.firstSeq < bound {
+                events += EventBatchCodec.decode(batch.payload).filter { $0.seq > afterSeq && $0.seq < bound }
+            }
+            cursor = batches.last!.lastSeq
+        }
+        for batch in memory {
+            events += EventBatchCodec.decode(batch.payload).filter { $0.seq > afterSeq }
+        }
+        return events
+    }
+
+    /// The run ended: its followers are told and forgotten.
+    func runEnded(_ runId: String) {
+        let followers = state.withLock { $0.followers.removeValue(forKey: runId) ?? [] }
+        for follower in followers { follower.end() }
+    }
+
+    func removeFollower(_ follower: Follower, runId: String) {
+        state.withLock { state in state.followers[runId]?.removeAll { $0 === follower } }
+    }
+}
+
+extension EventBatch {
+    fileprivate mutating func append(_ write: (inout [UInt8]) -> Void) {
+        write(&payload)
+    }
+}
+
+/// A `run/events {follow: true}` request: queues live events while the stored ones are replayed, then
+/// passes them straight to the connection.
+final class Follower: Sendable {
+    private let outbound: OutboundQueue
+    private let state: Mutex<(live: Bool, queued: [(frame: [UInt8], seq: UInt64)], ended: Bool, lastSeq: UInt64)>
+    private let onEnd: @Sendable (_ lastSeq: UInt64) -> Void
+
+    /// - Parameter onEnd: called once, after the run's last event was sent, with that event's `seq`.
+    init(outbound: OutboundQueue, afterSeq: UInt64, onEnd: @escaping @Sendable (UInt64) -> Void) {
+        self.outbound = outbound
+        self.onEnd = onEnd
+        self.state = Mutex((false, [], false, afterSeq))
+    }
+
+    func deliver(_ frame: [UInt8], seq: UInt64) {
+        state.withLock { state in
+            if state.live {
+                outbound.enqueue { $0.append(contentsOf: frame) }
+                state.lastSeq = seq
+            } else {
+                state.queued.append((frame, seq))
+            }
+        }
+    }
+
+    /// Sends replayed events (before going live).
+    func replay(_ events: [RecordedEvent], runId: String) {
+        guard let last = events.last else { return }
+        outbound.enqueue(count: events.count) { index, buffer in events[index].appendNotification(runId: runId, to: &buffer) }
+        state.withLock { $0.lastSeq = last.seq }
+    }
+
+    /// The replay is written: send what queued meanwhile and go live (and answer, if the run already ended).
+    func goLive() {
+        let (ended, lastSeq) = state.withLock { state -> (Bool, UInt64) in
+            for item in state.queued where item.seq > state.lastSeq {
+                outbound.enqueue { $0.append(contentsOf: item.frame) }
+                state.lastSeq = item.seq
+            }
+            state.queued = []
+            state.live = true
+            return (state.ended, state.lastSeq)
+        }
+        if ended { onEnd(lastSeq) }
+    }
+
+    /// The `seq` of the last event sent.
+    var lastSeq: UInt64 { state.withLock { $0.lastSeq } }
+
+    func end() {
+        let (live, lastSeq) = state.withLock { state -> (Bool, UInt64) in
+            state.ended = true
+            return (state.live, state.lastSeq)
+        }
+        if live { onEnd(lastSeq) }
+    }
+}

@@ -1,0 +1,148 @@
+import AgentCore
+import Foundation
+import GRDB
+
+/// The schema, one migration per version; a released migration never changes.
+///
+/// Dates are REAL seconds since 2001-01-01 UTC, Swift's `Date.timeIntervalSinceReferenceDate`: the
+/// very `Double` a `Date` holds, so a date reads back equal to the one stored (seconds since 1970 would
+/// add 978307200 and round off the last bit), and cursors and comparisons are exact. In the `sqlite3`
+/// shell: `datetime(started_at + 978307200, 'unixepoch')`.
+/// There are no foreign keys: a run's batches and a session's turns are deleted with it explicitly,
+/// and batches of runs that are not there are skipped, so a late batch of a deleted run never fails.
+extension SQLiteRunStore {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (
+                        id TEXT NOT NULL PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        agent TEXT,
+                        workflow TEXT,
+                        strategy TEXT,
+                        session_id TEXT,
+                        input TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        output TEXT,
+                        error_code INTEGER,
+                        error_message TEXT,
+                        output_tokens INTEGER NOT NULL DEFAULT 0,
+                        started_at REAL NOT NULL,
+                        ended_at REAL,
+                        owner_pid INTEGER NOT NULL,
+                        owner_instance TEXT NOT NULL,
+                        cancel_requested INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX runs_started_at_id ON runs (started_at, id);
+                    CREATE INDEX runs_status ON runs (status);
+
+                    -- One row per batch of consecutive events (payload opaque to the store); the
+                    -- primary key is the (run_id, first_seq) index that reads seek and appends check.
+                    CREATE TABLE event_batches (
+                        run_id TEXT NOT NULL,
+                        first_seq INTEGER NOT NULL,
+                        last_seq INTEGER NOT NULL,
+                        payload BLOB NOT NULL,
+                        PRIMARY KEY (run_id, first_seq)
+                    );
+
+                    CREATE TABLE sessions (
+                        id TEXT NOT NULL PRIMARY KEY,
+                        agent TEXT NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE turns (
+                        session_id TEXT NOT NULL,
+                        idx INTEGER NOT NULL,
+                        input TEXT NOT NULL,
+                        output TEXT NOT NULL,
+                        PRIMARY KEY (session_id, idx)
+                    );
+                    """)
+        }
+        return migrator
+    }()
+
+    /// Applies the migrations this version knows. Another process opening the same new file may apply
+    /// them between GRDB's check and its write; then ours fails, and the schema is complete all the same.
+    func migrate() throws(StoreError) {
+        do {
+            try Self.migrator.migrate(pool)
+        } catch {
+            let migrated = try? pool.read { try Self.migrator.hasCompletedMigrations($0) }
+            guard migrated == true else { throw storeError(error, "create its tables") }
+        }
+    }
+
+    /// Checks a store opened read-only has the tables.
+    func checkSchema() throws(StoreError) {
+        let migrated = try read("read its schema") { try Self.migrator.hasCompletedMigrations($0) }
+        guard migrated else {
+            throw StoreError("Cannot open the run store at \(path) read-only: it has no run tables yet")
+        }
+    }
+
+    static let runColumns = """
+        id, kind, name, agent, workflow, strategy, session_id, input, status, output, error_code, \
+        error_message, output_tokens, started_at, ended_at, owner_pid, owner_instance
+        """
+
+    static func runArguments(_ run: StoredRun) -> StatementArguments {
+        [
+            run.id, run.kind, run.name, run.agent, run.workflow, run.strategy, run.sessionId, run.input,
+            run.status.rawValue, run.output, run.errorCode, run.errorMessage, run.outputTokens,
+            run.startedAt.storeSeconds, run.endedAt?.storeSeconds,
+            run.owner.pid, run.owner.instance,
+        ]
+    }
+
+    /// A row selected with ``runColumns``.
+    static func decodeRun(_ row: Row) throws -> StoredRun {
+        let id: String = try row.decode(forColumn: "id")
+        let statusText: String = try row.decode(forColumn: "status")
+        guard let status = RunStatus(rawValue: statusText) else {
+            throw StoreError("Run '\(id)' has an unknown status '\(statusText)'")
+        }
+        let startedAt: Double = try row.decode(forColumn: "started_at")
+        let endedAt: Double? = try row.decode(forColumn: "ended_at")
+        return StoredRun(
+            id: id,
+            kind: try row.decode(forColumn: "kind"),
+            name: try row.decode(forColumn: "name"),
+            agent: try row.decode(forColumn: "agent"),
+            workflow: try row.decode(forColumn: "workflow"),
+            strategy: try row.decode(forColumn: "strategy"),
+            sessionId: try row.decode(forColumn: "session_id"),
+            input: try row.decode(forColumn: "input"),
+            status: status,
+            output: try row.decode(forColumn: "output"),
+            errorCode: try row.decode(forColumn: "error_code"),
+            errorMessage: try row.decode(forColumn: "error_message"),
+            outputTokens: try row.decode(forColumn: "output_tokens"),
+            startedAt: Date(timeIntervalSinceReferenceDate: startedAt),
+            endedAt: endedAt.map(Date.init(timeIntervalSinceReferenceDate:)),
+            owner: RunOwner(
+                pid: try row.decode(forColumn: "owner_pid"),
+                instance: try row.decode(forColumn: "owner_instance"))
+        )
+    }
+
+    static func decodeBatch(_ row: Row) throws -> EventBatch {
+        let firstSeq: Int64 = try row.decode(forColumn: "first_seq")
+        let lastSeq: Int64 = try row.decode(forColumn: "last_seq")
+        let payload: Data = try row.decode(forColumn: "payload")
+        return EventBatch(
+            runId: try row.decode(forColumn: "run_id"),
+            firstSeq: UInt64(clamping: firstSeq),
+            lastSeq: UInt64(clamping: lastSeq),
+            payload: [UInt8](payload))
+    }
+}
+
+extension Date {
+    /// How the store keeps a date: see the schema.
+    var storeSeconds: Double { timeIntervalSinceReferenceDate }
+}
