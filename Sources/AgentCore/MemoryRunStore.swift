@@ -3,8 +3,9 @@ import Synchronization
 
 /// A ``RunStore`` that keeps everything in this process's memory, for `--store memory` and tests.
 ///
-/// It behaves exactly like the SQLite store: dates come back exactly as given, batches of unknown runs and turns of unknown sessions are ignored, a batch whose `(runId, firstSeq)`
-/// is already there is ignored, and pages continue with the same opaque ``RunCursor``.
+/// It behaves exactly like the SQLite store: dates come back exactly as given, batches of unknown runs
+/// and turns of unknown sessions are ignored, a batch whose `(runId, firstSeq)` is already there is
+/// ignored, and pages continue with the same opaque ``RunCursor``.
 public final class MemoryRunStore: RunStore {
     private struct Entry {
         var run: StoredRun
@@ -217,7 +218,10 @@ public struct RunCursor: Sendable, Hashable {
         else {
             throw StoreError("Invalid cursor '\(encoded)': pass the nextCursor of a previous page")
         }
-        self.init(startedAt: Date(timeIntervalSinceReferenceDate: seconds), id: String(text[text.index(after: colon)...]))
+        self.init(
+            startedAt: Date(timeIntervalSinceReferenceDate: seconds),
+            id: String(text[text.index(after: colon)...])
+        )
     }
 
     /// Opaque text for ``RunPage/nextCursor``: base64url of `"<seconds since 2001>:<id>"`, the seconds

@@ -8,7 +8,8 @@ extension SQLiteRunStore {
         try write("request the cancellation of run '\(runId)'") { db in
             try db.execute(
                 sql: "UPDATE runs SET cancel_requested = 1 WHERE id = ? AND status = 'running'",
-                arguments: [runId])
+                arguments: [runId]
+            )
         }
     }
 
@@ -21,7 +22,8 @@ extension SQLiteRunStore {
                     WHERE status = 'running' AND cancel_requested = 1 AND owner_pid = ? AND owner_instance = ?
                     ORDER BY started_at, id
                     """,
-                arguments: [owner.pid, owner.instance])
+                arguments: [owner.pid, owner.instance]
+            )
         }
     }
 
@@ -32,7 +34,8 @@ extension SQLiteRunStore {
                 .map { row in
                     RunOwner(
                         pid: try row.decode(forColumn: "owner_pid"),
-                        instance: try row.decode(forColumn: "owner_instance"))
+                        instance: try row.decode(forColumn: "owner_instance")
+                    )
                 }
         }
         let dead = owners.filter { !isAlive($0) }
@@ -47,7 +50,8 @@ extension SQLiteRunStore {
                 ids += try String.fetchAll(db, sql: "SELECT id FROM runs WHERE \(running)", arguments: arguments)
                 try db.execute(
                     sql: "UPDATE runs SET status = 'interrupted', ended_at = ? WHERE \(running)",
-                    arguments: [now] + arguments)
+                    arguments: [now] + arguments
+                )
             }
             return ids
         }

@@ -37,7 +37,9 @@ extension SQLiteRunStore {
                         cancel_requested INTEGER NOT NULL DEFAULT 0
                     );
                     CREATE INDEX runs_started_at_id ON runs (started_at, id);
-                    CREATE INDEX runs_status ON runs (status);
+                    -- Status first: the running runs (owners, cancellation), and pages of one status
+                    -- in order without sorting them all.
+                    CREATE INDEX runs_status ON runs (status, started_at, id);
 
                     -- One row per batch of consecutive events (payload opaque to the store); the
                     -- primary key is the (run_id, first_seq) index that reads seek and appends check.
@@ -61,7 +63,8 @@ extension SQLiteRunStore {
                         output TEXT NOT NULL,
                         PRIMARY KEY (session_id, idx)
                     );
-                    """)
+                    """
+            )
         }
         return migrator
     }()
@@ -126,7 +129,8 @@ extension SQLiteRunStore {
             endedAt: endedAt.map(Date.init(timeIntervalSinceReferenceDate:)),
             owner: RunOwner(
                 pid: try row.decode(forColumn: "owner_pid"),
-                instance: try row.decode(forColumn: "owner_instance"))
+                instance: try row.decode(forColumn: "owner_instance")
+            )
         )
     }
 
@@ -138,7 +142,8 @@ extension SQLiteRunStore {
             runId: try row.decode(forColumn: "run_id"),
             firstSeq: UInt64(clamping: firstSeq),
             lastSeq: UInt64(clamping: lastSeq),
-            payload: [UInt8](payload))
+            payload: [UInt8](payload)
+        )
     }
 }
 

@@ -11,7 +11,8 @@ extension SQLiteRunStore {
             }
             try db.execute(
                 sql: "INSERT INTO sessions (id, agent, created_at) VALUES (?, ?, ?)",
-                arguments: [session.id, session.agent, session.createdAt.storeSeconds])
+                arguments: [session.id, session.agent, session.createdAt.storeSeconds]
+            )
             for (index, turn) in session.turns.enumerated() {
                 try Self.insertTurn(db, sessionId: session.id, index: index, turn: turn)
             }
@@ -22,10 +23,15 @@ extension SQLiteRunStore {
         try read("read session '\(sessionId)'") { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT agent, created_at FROM sessions WHERE id = ?", arguments: [sessionId])
+                    db,
+                    sql: "SELECT agent, created_at FROM sessions WHERE id = ?",
+                    arguments: [sessionId]
+                )
             else { return nil }
             let turns = try Row.fetchAll(
-                db, sql: "SELECT input, output FROM turns WHERE session_id = ? ORDER BY idx", arguments: [sessionId]
+                db,
+                sql: "SELECT input, output FROM turns WHERE session_id = ? ORDER BY idx",
+                arguments: [sessionId]
             ).map { row in
                 Turn(input: try row.decode(forColumn: "input"), output: try row.decode(forColumn: "output"))
             }
@@ -34,7 +40,8 @@ extension SQLiteRunStore {
                 id: sessionId,
                 agent: try row.decode(forColumn: "agent"),
                 createdAt: Date(timeIntervalSinceReferenceDate: createdAt),
-                turns: turns)
+                turns: turns
+            )
         }
     }
 
@@ -43,7 +50,9 @@ extension SQLiteRunStore {
         try write("append a turn to session '\(sessionId)'") { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM sessions WHERE id = ?", arguments: [sessionId]) == true
             else { return }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turns WHERE session_id = ?", arguments: [sessionId]) ?? 0
+            let count =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM turns WHERE session_id = ?", arguments: [sessionId])
+                ?? 0
             try Self.insertTurn(db, sessionId: sessionId, index: count, turn: turn)
         }
     }
@@ -59,6 +68,7 @@ extension SQLiteRunStore {
     private static func insertTurn(_ db: Database, sessionId: String, index: Int, turn: Turn) throws {
         try db.execute(
             sql: "INSERT INTO turns (session_id, idx, input, output) VALUES (?, ?, ?, ?)",
-            arguments: [sessionId, index, turn.input, turn.output])
+            arguments: [sessionId, index, turn.input, turn.output]
+        )
     }
 }

@@ -26,7 +26,8 @@ public final class SQLiteRunStore: RunStore {
             } catch {
                 throw StoreError(
                     "Cannot open the run store at \(path): cannot create the directory \(directory.path) "
-                        + "(\(Self.describe(error)))")
+                        + "(\(Self.describe(error)))"
+                )
             }
         }
         var configuration = Configuration()
@@ -72,7 +73,8 @@ public final class SQLiteRunStore: RunStore {
             }
             try db.execute(
                 sql: "INSERT INTO runs (\(Self.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: Self.runArguments(run))
+                arguments: Self.runArguments(run)
+            )
         }
     }
 
@@ -84,7 +86,8 @@ public final class SQLiteRunStore: RunStore {
                 sql: """
                     INSERT OR IGNORE INTO event_batches (run_id, first_seq, last_seq, payload)
                     SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?1)
-                    """)
+                    """
+            )
             for batch in batches {
                 try statement.execute(arguments: [
                     batch.runId, Int64(clamping: batch.firstSeq), Int64(clamping: batch.lastSeq),
@@ -105,7 +108,8 @@ public final class SQLiteRunStore: RunStore {
                 arguments: [
                     outcome.status.rawValue, outcome.output, outcome.errorCode, outcome.errorMessage,
                     outcome.outputTokens, outcome.endedAt.storeSeconds, runId,
-                ])
+                ]
+            )
         }
     }
 
@@ -153,8 +157,8 @@ public final class SQLiteRunStore: RunStore {
         }
         if let cursor {
             // Strictly after the previous page's last run, newest first: the keyset.
-            conditions.append("(started_at < ? OR (started_at = ? AND id < ?))")
-            arguments += [cursor.startedAt.storeSeconds, cursor.startedAt.storeSeconds, cursor.id]
+            conditions.append("(started_at, id) < (?, ?)")
+            arguments += [cursor.startedAt.storeSeconds, cursor.id]
         }
         arguments += [limit + 1]  // one more tells whether another page follows
         let sql = """
@@ -184,7 +188,8 @@ public final class SQLiteRunStore: RunStore {
             let arguments: StatementArguments = [date.storeSeconds]
             try db.execute(
                 sql: "DELETE FROM event_batches WHERE run_id IN (SELECT id FROM runs WHERE \(finished))",
-                arguments: arguments)
+                arguments: arguments
+            )
             try db.execute(sql: "DELETE FROM runs WHERE \(finished)", arguments: arguments)
             return db.changesCount
         }

@@ -1,6 +1,7 @@
 import AgentCore
 import AgentStore
 import Foundation
+import Synchronization
 import Testing
 
 /// The stores every contract test runs against.
@@ -19,7 +20,9 @@ final class StoreFixture {
 
     init(_ kind: StoreKind) throws {
         self.kind = kind
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-store-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agentwire-store-\(UUID().uuidString)"
+        )
         path = directory.appendingPathComponent("runs.sqlite").path
         switch kind {
         case .memory: store = MemoryRunStore()
@@ -54,9 +57,17 @@ func makeRun(
     owner: RunOwner = ownerA
 ) -> StoredRun {
     StoredRun(
-        id: id, kind: workflow == nil ? "agent" : "workflow", name: workflow ?? agent ?? "?", agent: agent,
-        workflow: workflow, input: "input of \(id)", status: status, startedAt: startedAt, endedAt: endedAt,
-        owner: owner)
+        id: id,
+        kind: workflow == nil ? "agent" : "workflow",
+        name: workflow ?? agent ?? "?",
+        agent: agent,
+        workflow: workflow,
+        input: "input of \(id)",
+        status: status,
+        startedAt: startedAt,
+        endedAt: endedAt,
+        owner: owner
+    )
 }
 
 /// Batches of `count` events each covering `1...batches * count`, with distinct payloads.
@@ -64,8 +75,11 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
     (0..<batches).map { index in
         let firstSeq = first + UInt64(index * count)
         return EventBatch(
-            runId: runId, firstSeq: firstSeq, lastSeq: firstSeq + UInt64(count) - 1,
-            payload: Array("\(runId)#\(firstSeq)".utf8))
+            runId: runId,
+            firstSeq: firstSeq,
+            lastSeq: firstSeq + UInt64(count) - 1,
+            payload: Array("\(runId)#\(firstSeq)".utf8)
+        )
     }
 }
 
@@ -76,10 +90,23 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
         let fixture = try StoreFixture(kind)
         let store = fixture.store
         let run = StoredRun(
-            id: "run_1", kind: "workflow", name: "review", agent: nil, workflow: "review", strategy: "sequential",
-            sessionId: "ses_1", input: "héllo \"world\"\n", status: .running, output: nil, errorCode: nil,
-            errorMessage: nil, outputTokens: 0, startedAt: base.addingTimeInterval(0.123), endedAt: nil,
-            owner: RunOwner(pid: 4242, instance: "abc-def"))
+            id: "run_1",
+            kind: "workflow",
+            name: "review",
+            agent: nil,
+            workflow: "review",
+            strategy: "sequential",
+            sessionId: "ses_1",
+            input: "héllo \"world\"\n",
+            status: .running,
+            output: nil,
+            errorCode: nil,
+            errorMessage: nil,
+            outputTokens: 0,
+            startedAt: base.addingTimeInterval(0.123),
+            endedAt: nil,
+            owner: RunOwner(pid: 4242, instance: "abc-def")
+        )
         try store.insertRun(run)
         #expect(try store.run("run_1") == run)
         #expect(try store.run("run_2") == nil)
@@ -94,7 +121,9 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
             Date(timeIntervalSince1970: 0), Date(timeIntervalSinceReferenceDate: 123_456_789.000_000_1),
         ]
         for (index, date) in dates.enumerated() {
-            try store.insertRun(makeRun("r\(index)", startedAt: date, status: .completed, endedAt: date.addingTimeInterval(1e-6)))
+            try store.insertRun(
+                makeRun("r\(index)", startedAt: date, status: .completed, endedAt: date.addingTimeInterval(1e-6))
+            )
             try store.insertSession(StoredSession(id: "s\(index)", agent: "echo", createdAt: date))
             let run = try #require(try store.run("r\(index)"))
             #expect(run.startedAt == date)
@@ -114,8 +143,14 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
         try store.finishRun(
             "r",
             outcome: RunOutcome(
-                status: .failed, output: "partial", errorCode: -32001, errorMessage: "provider down",
-                outputTokens: 17, endedAt: ended))
+                status: .failed,
+                output: "partial",
+                errorCode: -32001,
+                errorMessage: "provider down",
+                outputTokens: 17,
+                endedAt: ended
+            )
+        )
         var expected = run
         expected.status = .failed
         expected.output = "partial"
@@ -198,10 +233,40 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
         let fixture = try StoreFixture(kind)
         let store = fixture.store
         try store.insertRun(makeRun("r"))
-        try store.appendEventBatches(makeBatches("ghost", batches: 2, eventsPerBatch: 1) + makeBatches("r", batches: 1, eventsPerBatch: 1))
+        try store.appendEventBatches(
+            makeBatches("ghost", batches: 2, eventsPerBatch: 1) + makeBatches("r", batches: 1, eventsPerBatch: 1)
+        )
         #expect(try store.eventBatches(runId: "ghost", afterSeq: 0, limit: 10) == [])
         #expect(try store.eventBatches(runId: "r", afterSeq: 0, limit: 10).count == 1)
         try store.appendEventBatches([])
+    }
+
+    @Test(arguments: StoreKind.allCases) func concurrentWritersLoseNothing(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        let store = fixture.store
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { worker in
+            do {
+                let runId = "run-\(worker)"
+                try store.insertRun(makeRun(runId, startedAt: base.addingTimeInterval(Double(worker))))
+                for batch in makeBatches(runId, batches: 50, eventsPerBatch: 10) {
+                    try store.appendEventBatches([batch])
+                    _ = try store.listRuns(RunQuery(limit: 2))
+                }
+                try store.finishRun(runId, outcome: RunOutcome(status: .completed, output: "ok", outputTokens: 500))
+            } catch {
+                errors.withLock { $0.append("worker \(worker): \(error)") }
+            }
+        }
+        #expect(errors.withLock { $0 } == [])
+        for worker in 0..<4 {
+            let runId = "run-\(worker)"
+            #expect(try store.run(runId)?.status == .completed)
+            #expect(
+                try store.eventBatches(runId: runId, afterSeq: 0, limit: 100)
+                    == makeBatches(runId, batches: 50, eventsPerBatch: 10)
+            )
+        }
     }
 
     // MARK: Listing
@@ -212,9 +277,11 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
         for index in 0..<120 {
             let id = String(format: "run_%03d", (index * 37) % 120)  // ids not in start order
             var run = makeRun(
-                id, startedAt: base.addingTimeInterval(Double(index / 3)),
+                id,
+                startedAt: base.addingTimeInterval(Double(index / 3)),
                 agent: index % 4 == 3 ? nil : (index % 2 == 0 ? "alpha" : "beta"),
-                workflow: index % 4 == 3 ? "review" : nil)
+                workflow: index % 4 == 3 ? "review" : nil
+            )
             if index % 5 == 0 {
                 run.status = .completed
                 run.endedAt = run.startedAt.addingTimeInterval(1)
@@ -265,7 +332,10 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
             (RunQuery(status: .running, limit: 50), { $0.status == .running }),
             (RunQuery(agent: "alpha", limit: 11), { $0.agent == "alpha" }),
             (RunQuery(workflow: "review", limit: 9), { $0.workflow == "review" }),
-            (RunQuery(status: .completed, agent: "alpha", limit: 2), { $0.status == .completed && $0.agent == "alpha" }),
+            (
+                RunQuery(status: .completed, agent: "alpha", limit: 2),
+                { $0.status == .completed && $0.agent == "alpha" }
+            ),
             (RunQuery(agent: "nobody"), { _ in false }),
         ]
         for (query, matches) in queries {
@@ -331,10 +401,16 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
         let cutoff = base.addingTimeInterval(1000)
         try store.insertRun(makeRun("old-done", status: .completed, endedAt: base.addingTimeInterval(10)))
         try store.insertRun(makeRun("old-failed", startedAt: base.addingTimeInterval(5)))
-        try store.finishRun("old-failed", outcome: RunOutcome(status: .failed, output: "", outputTokens: 0, endedAt: base.addingTimeInterval(999.999)))
+        try store.finishRun(
+            "old-failed",
+            outcome: RunOutcome(status: .failed, output: "", outputTokens: 0, endedAt: base.addingTimeInterval(999.999))
+        )
         try store.insertRun(makeRun("old-running"))  // started long ago, still running
         try store.insertRun(makeRun("at-cutoff"))
-        try store.finishRun("at-cutoff", outcome: RunOutcome(status: .cancelled, output: "", outputTokens: 0, endedAt: cutoff))
+        try store.finishRun(
+            "at-cutoff",
+            outcome: RunOutcome(status: .cancelled, output: "", outputTokens: 0, endedAt: cutoff)
+        )
         try store.insertRun(makeRun("recent", status: .completed, endedAt: cutoff.addingTimeInterval(60)))
         for id in ["old-done", "old-failed", "old-running", "recent"] {
             try store.appendEventBatches(makeBatches(id, batches: 2, eventsPerBatch: 1))
@@ -428,7 +504,9 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
         #expect(try store.session("missing") == nil)
 
         let reopened = try fixture.reopen()
-        #expect(try reopened.session("ses_1") == StoredSession(id: "ses_1", agent: "echo", createdAt: base, turns: turns))
+        #expect(
+            try reopened.session("ses_1") == StoredSession(id: "ses_1", agent: "echo", createdAt: base, turns: turns)
+        )
         #expect(try reopened.session("ses_2")?.turns == [Turn(input: "x", output: "y")])
         try reopened.appendTurn(sessionId: "ses_1", turn: Turn(input: "after", output: "reopen"))
         #expect(try reopened.session("ses_1")?.turns.last == Turn(input: "after", output: "reopen"))

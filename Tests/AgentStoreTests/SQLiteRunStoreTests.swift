@@ -32,7 +32,12 @@ private final class TempDirectory {
         let path = directory.path("runs.sqlite")
         let run = makeRun("r", startedAt: base.addingTimeInterval(0.25), agent: "echo", owner: ownerB)
         let batches = makeBatches("r", batches: 5, eventsPerBatch: 4)
-        let outcome = RunOutcome(status: .completed, output: "done", outputTokens: 20, endedAt: base.addingTimeInterval(3))
+        let outcome = RunOutcome(
+            status: .completed,
+            output: "done",
+            outputTokens: 20,
+            endedAt: base.addingTimeInterval(3)
+        )
         do {
             let store = try SQLiteRunStore(path: path)
             try store.insertRun(run)
@@ -40,7 +45,9 @@ private final class TempDirectory {
             try store.appendEventBatches(batches)
             try store.finishRun("r", outcome: outcome)
             try store.requestCancel("still-running")
-            try store.insertSession(StoredSession(id: "s", agent: "echo", createdAt: base, turns: [Turn(input: "a", output: "b")]))
+            try store.insertSession(
+                StoredSession(id: "s", agent: "echo", createdAt: base, turns: [Turn(input: "a", output: "b")])
+            )
             try store.close()
         }
 
@@ -96,7 +103,10 @@ private final class TempDirectory {
                 for start in stride(from: 0, to: batches.count, by: batchesPerCall) {
                     try store.appendEventBatches(Array(batches[start..<min(start + batchesPerCall, batches.count)]))
                 }
-                try store.finishRun(runId, outcome: RunOutcome(status: .completed, output: "ok", outputTokens: eventsPerRun))
+                try store.finishRun(
+                    runId,
+                    outcome: RunOutcome(status: .completed, output: "ok", outputTokens: eventsPerRun)
+                )
             } catch {
                 errors.withLock { $0.append("worker \(worker): \(error)") }
             }
@@ -110,9 +120,30 @@ private final class TempDirectory {
         for run in runs {
             #expect(run.status == .completed)
             let batches = try check.eventBatches(runId: run.id, afterSeq: 0, limit: 1000)
-            #expect(batches == makeBatches(run.id, batches: eventsPerRun / eventsPerBatch, eventsPerBatch: eventsPerBatch))
+            #expect(
+                batches == makeBatches(run.id, batches: eventsPerRun / eventsPerBatch, eventsPerBatch: eventsPerBatch)
+            )
             #expect(batches.last?.lastSeq == UInt64(eventsPerRun))
         }
+    }
+
+    @Test func storesOpeningANewFileAtOnceAllSucceed() throws {
+        // Two service processes started together on a new file: both switch it to WAL and migrate it.
+        let directory = try TempDirectory()
+        let errors = Mutex<[String]>([])
+        for file in 0..<50 {
+            let path = directory.path("new-\(file).sqlite")
+            DispatchQueue.concurrentPerform(iterations: 4) { opener in
+                do {
+                    let store = try SQLiteRunStore(path: path)
+                    try store.insertRun(makeRun("run-\(opener)"))
+                } catch {
+                    errors.withLock { $0.append("file \(file), opener \(opener): \(error)") }
+                }
+            }
+            #expect(try SQLiteRunStore(path: path).listRuns(RunQuery()).runs.count == 4)
+        }
+        #expect(errors.withLock { $0 } == [])
     }
 
     @Test func missingDirectoriesAreCreated() throws {
@@ -166,8 +197,12 @@ private final class TempDirectory {
         #expect(try store.run("r")?.id == "r")
         let error = #expect(throws: StoreError.self) { try store.insertRun(makeRun("r2")) }
         #expect(error?.message.contains(path) == true, "\(error?.message ?? "")")
-        #expect(throws: StoreError.self) { try store.appendEventBatches(makeBatches("r", batches: 1, eventsPerBatch: 1)) }
-        #expect(throws: StoreError.self) { try store.finishRun("r", outcome: RunOutcome(status: .completed, output: "", outputTokens: 0)) }
+        #expect(throws: StoreError.self) {
+            try store.appendEventBatches(makeBatches("r", batches: 1, eventsPerBatch: 1))
+        }
+        #expect(throws: StoreError.self) {
+            try store.finishRun("r", outcome: RunOutcome(status: .completed, output: "", outputTokens: 0))
+        }
         #expect(throws: StoreError.self) { try store.insertSession(StoredSession(id: "s", agent: "echo")) }
         #expect(throws: StoreError.self) { try store.markInterrupted { _ in false } }
         #expect(try store.run("r2") == nil)
