@@ -277,7 +277,7 @@ public final class AgentRuntime: Sendable {
         if context.wasReaped {
             if strategy == nil { monitor.agentRunReaped(agent: name) }
             logger.warning("Reaped a stale run", metadata: ["runId": "\(context.runId)", "name": "\(name)"])
-            throw RunFailure(
+            var failure = RunFailure(
                 kind: .timeout,
                 message: "The run produced no event for \(config.limits.staleAfterSeconds) s and was reaped",
                 runId: context.runId,
@@ -286,6 +286,8 @@ public final class AgentRuntime: Sendable {
                 partialOutput: execution.partialOutput,
                 details: ["reason": .string("stale")]
             )
+            failure.outputTokens = context.outputTokens
+            throw failure
         }
         switch outcome.withLock({ $0 }) {
         case .success(let output)?:
@@ -302,6 +304,7 @@ public final class AgentRuntime: Sendable {
             )
         case .failure(var failure)?:
             failure.runId = context.runId
+            failure.outputTokens = context.outputTokens
             if failure.partialOutput == nil { failure.partialOutput = execution.partialOutput }
             throw failure
         case nil:

@@ -19,6 +19,8 @@ public struct RunFailure: Error, Sendable, Equatable {
     public var suggestions: [String]
     /// Output produced before the failure; never thrown away.
     public var partialOutput: String?
+    /// Tokens streamed before the failure (set for failures that end a run).
+    public var outputTokens = 0
     /// Extra facts for the error's data (for example `available` names or `retryAfterMs`).
     public var details: [String: DetailValue]
 

@@ -169,22 +169,6 @@ public struct EventBatch: Sendable, Equatable {
     }
 }
 
-/// One notification a run produced, exactly as sent: its method and its params as compact JSON text.
-public struct StoredEvent: Sendable, Equatable {
-    public var runId: String
-    public var seq: UInt64
-    public var method: String
-    /// The notification's `params`, compact JSON.
-    public var params: String
-
-    public init(runId: String, seq: UInt64, method: String, params: String) {
-        self.runId = runId
-        self.seq = seq
-        self.method = method
-        self.params = params
-    }
-}
-
 /// A page request for ``RunStore/listRuns(_:)``.
 public struct RunQuery: Sendable, Equatable {
     public var status: RunStatus?

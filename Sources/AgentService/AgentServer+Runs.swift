@@ -284,7 +284,7 @@ extension AgentServer {
             let error = Self.responseError(failure)
             record = RunOutcome(
                 status: .failed, output: failure.partialOutput ?? "", errorCode: error.code.rawValue,
-                errorMessage: error.message, outputTokens: 0)
+                errorMessage: error.message, outputTokens: failure.outputTokens)
         }
         do {
             try runtime.store.finishRun(runId, outcome: record)
