@@ -163,6 +163,14 @@ extension AgentServer {
             }
             follower.replay(events, runId: runId)
             follower.goLive()
+            // The run may have ended between the liveness check and the registration: then nobody else
+            // will end this follower.
+            if !isLive(runId), (try? store.run(runId))?.status.isFinal ?? true {
+                recorder.removeFollower(follower, runId: runId)
+                let tail = (try? recorder.events(runId: runId, afterSeq: follower.lastSeq)) ?? []
+                follower.replay(tail, runId: runId)
+                follower.end()
+            }
             return
         }
         // Not running here: replay what is stored and, while another live process runs it, poll for more.

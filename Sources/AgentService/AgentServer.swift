@@ -221,6 +221,9 @@ public final class AgentServer: MessageHandler, Sendable {
                 let code: Int32 = state.withLock { $0.shutdownRequested } ? 0 : 1
                 logger.info("Exit requested", metadata: ["status": "\(code)"])
                 cancelAllRuns()
+                // Cancelled runs are answered and stored within a checkpoint; give them a moment.
+                waitUntilSettled(deadline: Date().addingTimeInterval(2))
+                recorder.flush()
                 connection.close()
                 onExit(code)
             case "$/cancelRequest":
@@ -245,12 +248,24 @@ public final class AgentServer: MessageHandler, Sendable {
     public func inputClosed(on connection: Connection) {
         let count = state.withLock { $0.unanswered }
         if count > 0 { logger.info("Input closed; settling runs in flight", metadata: ["runs": "\(count)"]) }
-        settled.lock()
-        while state.withLock({ $0.unanswered > 0 }) { settled.wait() }
-        settled.unlock()
+        waitUntilSettled(deadline: nil)
         recorder.flush()
         connection.close()
         onExit(0)
+    }
+
+    /// Blocks the calling (reader) thread until every accepted run has been answered and stored, or
+    /// until `deadline` when one is given.
+    func waitUntilSettled(deadline: Date?) {
+        settled.lock()
+        defer { settled.unlock() }
+        while state.withLock({ $0.unanswered > 0 }) {
+            guard let deadline else {
+                settled.wait()
+                continue
+            }
+            if !settled.wait(until: deadline) { return }
+        }
     }
 
     func initialize(_ params: JSONValue?, framing: Framing) throws(ResponseError) -> JSONValue {

@@ -12,6 +12,8 @@ final class EventRecorder: Sendable {
     let store: any RunStore
     private let logger: Logger
     private let state = Mutex(State())
+    /// One flush at a time, so a run's batches reach the store in `seq` order.
+    private let flushing = NSLock()
     /// How often pending events are written.
     static let flushInterval: Duration = .milliseconds(50)
 
@@ -69,6 +71,8 @@ final class EventRecorder: Sendable {
     /// Writes everything pending (of one run, or of all). A failing store is reported once and its
     /// batches are dropped, so runs keep streaming and memory stays bounded.
     func flush(runId: String? = nil) {
+        flushing.lock()
+        defer { flushing.unlock() }
         let batches: [EventBatch] = state.withLock { state in
             let ids = runId.map { [$0] } ?? Array(state.pending.keys)
             var taken: [EventBatch] = []
@@ -171,6 +175,7 @@ final class Follower: Sendable {
     func deliver(_ frame: [UInt8], seq: UInt64) {
         state.withLock { state in
             if state.live {
+                guard seq > state.lastSeq else { return }  // at or before afterSeq, or replayed already
                 outbound.enqueue { $0.append(contentsOf: frame) }
                 state.lastSeq = seq
             } else {
@@ -200,14 +205,17 @@ final class Follower: Sendable {
         if ended { onEnd(lastSeq) }
     }
 
+
     /// The `seq` of the last event sent.
     var lastSeq: UInt64 { state.withLock { $0.lastSeq } }
 
+    /// The run ended. Idempotent: the reply is sent once, however many paths report the end.
     func end() {
-        let (live, lastSeq) = state.withLock { state -> (Bool, UInt64) in
+        let (answer, lastSeq) = state.withLock { state -> (Bool, UInt64) in
+            guard !state.ended else { return (false, state.lastSeq) }
             state.ended = true
             return (state.live, state.lastSeq)
         }
-        if live { onEnd(lastSeq) }
+        if answer { onEnd(lastSeq) }
     }
 }

@@ -15,10 +15,13 @@ struct Bench: ParsableCommand {
             Spawns the release agentwire binary and speaks newline-delimited JSON-RPC 2.0 to it, measuring: \
             start-up (spawn to the initialize reply, over fresh processes), sequential ping round trips, \
             pipelined pings (one thread writes, another reads), token throughput (one echo agent/run of \
-            N words; every run/token line is counted, the last one and the result are checked), and workflow \
-            overhead (one coordinator/parallel run of N echo branches with tokens off, repeated; the run's \
-            durationMs against its slowest branch's, medians over the repetitions). \
-            Each phase but start-up gets its own server, initialized before the clock starts. \
+            N words; every run/token line is counted, the last one and the result are checked), the run \
+            store's cost (the same token run on a server with --store memory and on one with a SQLite file in \
+            a temporary directory, alternately, medians compared), and workflow overhead (one \
+            coordinator/parallel run of N echo branches with tokens off, repeated; the run's durationMs \
+            against its slowest branch's, medians over the repetitions). \
+            Each phase but start-up gets its own server, initialized before the clock starts; every server but \
+            the store phase's SQLite ones runs with --store memory, so nothing is written to the state directory. \
             A phase that runs past --timeout has its server killed and is reported as failed. \
             Exit status: 0 when every phase ran (targets met or not), 1 when one failed.
 
@@ -54,8 +57,19 @@ struct Bench: ParsableCommand {
     @Option(help: "Workflow runs, each on a fresh server; medians are reported (default 5; 2 with --quick).")
     var workflowReps: Int?
 
+    @Option(
+        help: """
+            Token runs of the store phase with each store, alternating memory and SQLite; medians are \
+            reported (default 3; 1 with --quick).
+            """
+    )
+    var storeReps: Int?
+
     @Flag(
-        help: "A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, 2 workflows of 100 branches."
+        help: """
+            A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, one token run with each \
+            store, 2 workflows of 100 branches.
+            """
     )
     var quick = false
 
@@ -67,18 +81,18 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Phases to run, comma-separated: startup, pings, pipelined, tokens, workflow.",
+            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow.",
             valueName: "list"
         )
     )
-    var phases: String = "startup,pings,pipelined,tokens,workflow"
+    var phases: String = "startup,pings,pipelined,tokens,store,workflow"
 
     @Option(
         help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
     )
     var timeout: Double = 120
 
-    private static let phaseNames: Set<String> = ["startup", "pings", "pipelined", "tokens", "workflow"]
+    private static let phaseNames: Set<String> = ["startup", "pings", "pipelined", "tokens", "store", "workflow"]
 
     private var selectedPhases: Set<String> {
         Set(phases.split(separator: ",").map { $0.filter { $0 != " " } })
@@ -87,7 +101,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         let counts = [
             ("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words),
-            ("--branches", branches), ("--workflow-reps", workflowReps),
+            ("--branches", branches), ("--workflow-reps", workflowReps), ("--store-reps", storeReps),
         ]
         for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
@@ -132,6 +146,7 @@ struct Bench: ParsableCommand {
         let words = words ?? (quick ? 100_000 : 1_000_000)
         let branches = branches ?? (quick ? 100 : 1000)
         let workflowReps = workflowReps ?? (quick ? 2 : 5)
+        let storeReps = storeReps ?? (quick ? 1 : 3)
         let binary = resolvedBinary
         let selected = selectedPhases
         let timeout = timeout
@@ -157,7 +172,22 @@ struct Bench: ParsableCommand {
             try Phases.pipelined(binary: binary, count: pipelined, timeout: timeout)
         }
         results.tokens = phase("tokens") { () throws(BenchError) in
-            try TokenPhase.measure(binary: binary, words: words, countOnly: countOnly, timeout: timeout)
+            try TokenPhase.measure(
+                binary: binary,
+                words: words,
+                countOnly: countOnly,
+                timeout: timeout,
+                serverArguments: ServerProcess.memoryStore
+            )
+        }
+        results.store = phase("store") { () throws(BenchError) in
+            try StorePhase.measure(
+                binary: binary,
+                words: words,
+                reps: storeReps,
+                countOnly: countOnly,
+                timeout: timeout
+            )
         }
         results.workflow = phase("workflow") { () throws(BenchError) in
             try WorkflowPhase.measure(binary: binary, branches: branches, reps: workflowReps, timeout: timeout)

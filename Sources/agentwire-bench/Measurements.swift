@@ -78,6 +78,7 @@ struct BenchResults {
     var sequential: Result<SequentialFigures, BenchError>?
     var pipelined: Result<PipelinedFigures, BenchError>?
     var tokens: Result<TokenFigures, BenchError>?
+    var store: Result<StoreFigures, BenchError>?
     var workflow: Result<WorkflowFigures, BenchError>?
 
     var failed: Bool {
@@ -86,7 +87,7 @@ struct BenchResults {
             return false
         }
         return isFailure(startup) || isFailure(sequential) || isFailure(pipelined) || isFailure(tokens)
-            || isFailure(workflow)
+            || isFailure(store) || isFailure(workflow)
     }
 }
 
@@ -95,6 +96,8 @@ enum Targets {
     static let startupMs = 20.0
     static let sequentialPerSecond = 30_000.0
     static let tokensPerSecond = 2_000_000.0
+    /// How much slower the token phase may be with a SQLite run store than with `--store memory`, in percent.
+    static let storeCostPercent = 10.0
     /// A parallel workflow's `durationMs` minus its slowest branch's.
     static let workflowOverheadMs = 50.0
 }

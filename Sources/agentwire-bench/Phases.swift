@@ -16,7 +16,7 @@ enum Phases {
         var cpu: [Double] = []
         for _ in 0..<count {
             let start = now()
-            let server = try ServerProcess(binary: binary)
+            let server = try ServerProcess(binary: binary, arguments: ServerProcess.memoryStore)
             let watchdog = Watchdog(pid: server.pid, seconds: timeout)
             defer { watchdog.cancel() }
             let reader = LineReader(fd: server.outputFD, capacity: 4096)
@@ -51,7 +51,7 @@ enum Phases {
 
     /// `count` pings, each written only after the previous reply arrived.
     static func sequential(binary: String, count: Int, timeout: Double) throws(BenchError) -> SequentialFigures {
-        let session = try Session(binary: binary, timeout: timeout)
+        let session = try Session(binary: binary, timeout: timeout, arguments: ServerProcess.memoryStore)
         let server = session.server
         let reader = session.reader
         var request: [UInt8] = []
@@ -116,7 +116,7 @@ enum Phases {
 
     /// `count` pings written in one go by a background thread while this one counts the reply lines.
     static func pipelined(binary: String, count: Int, timeout: Double) throws(BenchError) -> PipelinedFigures {
-        let session = try Session(binary: binary, timeout: timeout)
+        let session = try Session(binary: binary, timeout: timeout, arguments: ServerProcess.memoryStore)
         var requests: [UInt8] = []
         requests.reserveCapacity(count * 48)
         for id in 1...count { Wire.appendPing(id: id, to: &requests) }

@@ -60,6 +60,39 @@ enum Report {
         case .failure(let e)?: failure("tokens", e)
         case nil: break
         }
+        switch results.store {
+        case .success(let f)?:
+            let n = "median of \(f.memory.count)"
+            rows.append([
+                "tokens, --store memory (\(Format.grouped(f.words)) words, \(n))",
+                "\(Format.grouped(f.memoryTokensPerSecond.median)) /s", "", "",
+            ])
+            rows.append([
+                "tokens, --store SQLite file (\(Format.grouped(f.words)) words, \(n))",
+                "\(Format.grouped(f.sqliteTokensPerSecond.median)) /s", "", "",
+            ])
+            rows.append([
+                "  store cost, 1 − SQLite / memory tokens/s", Format.fixed(f.costPercent, 1) + " %",
+                "< \(Format.grouped(Targets.storeCostPercent)) %", status(f.meetsTarget),
+            ])
+            rows.append([
+                "  tokens/s memory, SQLite (each run)",
+                f.memory.map { Format.grouped($0.tokensPerSecond) }.joined(separator: " ") + "; "
+                    + f.sqlite.map { Format.grouped($0.tokensPerSecond) }.joined(separator: " "),
+                "", "",
+            ])
+            rows.append([
+                "  server CPU memory / SQLite (median)",
+                "\(Format.ms(f.memoryServerCPUSeconds.median * 1000)) / \(Format.ms(f.sqliteServerCPUSeconds.median * 1000)) ms "
+                    + "(\(f.serverCPUCostPercent >= 0 ? "+" : "")\(Format.fixed(f.serverCPUCostPercent, 1)) %)",
+                "", "",
+            ])
+            if let bytes = f.storeBytes.max() {
+                rows.append(["  SQLite file after a run", Format.fixed(Double(bytes) / 1e6, 1) + " MB", "", ""])
+            }
+        case .failure(let e)?: failure("store", e)
+        case nil: break
+        }
         switch results.workflow {
         case .success(let f)?:
             let n = "median of \(f.reps.count)"
@@ -125,6 +158,17 @@ enum Report {
             notes +=
                 "; \(Format.grouped(f.reads)) reads of \(Format.grouped(Double(f.bytesReceived) / Double(max(f.reads, 1)) / 1024)) KiB avg"
             row("tokens", f.cost, notes)
+        }
+        if case .success(let f)? = results.store {
+            func median(_ runs: [TokenFigures]) -> PhaseCost {
+                PhaseCost(
+                    wallSeconds: Summary(runs.map(\.cost.wallSeconds)).median,
+                    clientCPUSeconds: Summary(runs.map(\.cost.clientCPUSeconds)).median,
+                    serverCPUSeconds: Summary(runs.map(\.cost.serverCPUSeconds)).median
+                )
+            }
+            row("store: memory", median(f.memory), "medians of \(f.memory.count) token runs with --store memory")
+            row("store: SQLite", median(f.sqlite), "medians of \(f.sqlite.count) token runs with --store FILE")
         }
         if case .success(let f)? = results.workflow, let first = f.reps.first {
             let c = first.counts
@@ -235,6 +279,35 @@ enum Report {
                 ("targetPerSecond", .real(Targets.tokensPerSecond, digits: 0)),
                 ("meetsTarget", .bool(f.tokensPerSecond >= Targets.tokensPerSecond)),
             ] + cost(f.cost)
+        }
+        phase("store", results.store) { f in
+            func runs(_ figures: [TokenFigures]) -> JSONOut {
+                .array(
+                    figures.map { r in
+                        .object(
+                            [
+                                ("seconds", .real(r.seconds, digits: 6)),
+                                ("tokensPerSecond", .real(r.tokensPerSecond, digits: 0)),
+                                ("serverRunMs", r.serverRunMs.map { .integer($0) } ?? .null),
+                            ] + cost(r.cost)
+                        )
+                    }
+                )
+            }
+            return [
+                ("words", .integer(f.words)), ("reps", .integer(f.memory.count)),
+                ("countOnly", .bool(f.memory.first?.countOnly ?? false)),
+                ("memoryTokensPerSecond", .real(f.memoryTokensPerSecond.median, digits: 0)),
+                ("sqliteTokensPerSecond", .real(f.sqliteTokensPerSecond.median, digits: 0)),
+                ("costPercent", .real(f.costPercent, digits: 2)),
+                ("memoryServerCPUSeconds", .real(f.memoryServerCPUSeconds.median, digits: 6)),
+                ("sqliteServerCPUSeconds", .real(f.sqliteServerCPUSeconds.median, digits: 6)),
+                ("serverCPUCostPercent", .real(f.serverCPUCostPercent, digits: 2)),
+                ("storeBytes", .array(f.storeBytes.map { .integer($0) })),
+                ("targetCostPercent", .real(Targets.storeCostPercent, digits: 0)),
+                ("meetsTarget", .bool(f.meetsTarget)),
+                ("memoryRuns", runs(f.memory)), ("sqliteRuns", runs(f.sqlite)),
+            ]
         }
         phase("workflow", results.workflow) { f in
             func median(_ s: Summary) -> JSONOut { .real(s.median, digits: 3) }

@@ -38,7 +38,10 @@ final class ServerProcess {
     let outputFD: Int32
     private var reaped = false
 
-    init(binary: String, arguments: [String] = []) throws(BenchError) {
+    /// Server arguments that keep the run store in memory: nothing written to the user's state directory.
+    static let memoryStore = ["--store", "memory"]
+
+    init(binary: String, arguments: [String]) throws(BenchError) {
         var toServer: [Int32] = [-1, -1]
         var fromServer: [Int32] = [-1, -1]
         // FD_CLOEXEC keeps our ends out of the child; dup2 onto 0 and 1 clears the flag on the child's copies.

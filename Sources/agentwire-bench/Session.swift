@@ -16,8 +16,10 @@ final class Session {
     private let watchdog: Watchdog
     private let timeout: Double
 
-    init(binary: String, timeout: Double) throws(BenchError) {
-        server = try ServerProcess(binary: binary)
+    /// - Parameter arguments: the server's arguments, which always name its run store (usually
+    ///   ``ServerProcess/memoryStore``), so a phase never writes to the user's state directory.
+    init(binary: String, timeout: Double, arguments: [String]) throws(BenchError) {
+        server = try ServerProcess(binary: binary, arguments: arguments)
         watchdog = Watchdog(pid: server.pid, seconds: timeout)
         reader = LineReader(fd: server.outputFD)
         self.timeout = timeout

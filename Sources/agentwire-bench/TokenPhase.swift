@@ -13,15 +13,17 @@ enum TokenPhase {
     /// How the other notifications start; anything else is taken to be the response.
     static let notificationPrefix = StaticBytes(#"{"jsonrpc":"2.0","method":"#)
 
+    /// - Parameter serverArguments: how the server is started, naming its run store.
     static func measure(
         binary: String,
         words: Int,
         countOnly: Bool,
-        timeout: Double
+        timeout: Double,
+        serverArguments: [String]
     ) throws(BenchError)
         -> TokenFigures
     {
-        let session = try Session(binary: binary, timeout: timeout)
+        let session = try Session(binary: binary, timeout: timeout, arguments: serverArguments)
         let runId = 1
         let (request, inputBytes) = Wire.runRequest(id: runId, words: words)
         guard session.reader.pending.isEmpty else { throw BenchError("unexpected output after initialize") }

@@ -47,7 +47,7 @@ enum WorkflowPhase {
     }
 
     private static func once(binary: String, branches: Int, timeout: Double) throws(BenchError) -> WorkflowRep {
-        let session = try Session(binary: binary, timeout: timeout)
+        let session = try Session(binary: binary, timeout: timeout, arguments: ServerProcess.memoryStore)
         let reader = session.reader
         let runId = 1
         let request = request(id: runId, branches: branches)

@@ -220,7 +220,7 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
     // MARK: Stale runs
 
     @Test func aStaleAgentRunIsReaped() async throws {
-        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 0.2"#))
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 1"#))
         let reply = try await client.request("agent/run", ["agent": "sleepy", "input": "zzz"])
         let error = try #require(reply["error"], "\(reply.jsonString)")
         #expect(error["code"] == -32005)
@@ -242,7 +242,7 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
     }
 
     @Test func aStaleWorkflowRunIsReapedAndCountedAsFailed() async throws {
-        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 0.2"#))
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 1"#))
         let reply = try await client.request(
             "coordinator/sequential",
             ["input": "zzz", "steps": [["agent": "echo"], ["agent": "sleepy"]]]
@@ -262,9 +262,10 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
     }
 
     @Test func aSlowButActiveRunIsNotReaped() async throws {
-        // Tokens every 50 ms keep a 1 s run alive past a 0.5 s stale limit.
-        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 0.5"#))
-        let input = String.numberedWords(20)
+        // Tokens every 50 ms keep a 3 s run alive past a 1 s stale limit (wide margins: a loaded machine
+        // may pause a run for a few hundred milliseconds).
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 1"#))
+        let input = String.numberedWords(60)
         let reply = try await client.request("agent/run", ["agent": "slow", "input": .string(input)])
         #expect(reply["result", "output"] == .string(input), "\(reply.jsonString)")
         #expect(reply["result", "stopReason"] == "end_turn")

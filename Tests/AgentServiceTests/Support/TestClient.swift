@@ -25,9 +25,13 @@ final class TestClient: @unchecked Sendable {
     private var process: Process?
     private let inProcessExit = ExitBox()
 
-    /// Starts an in-process server on pipes.
-    init(config: AgentConfig = .builtIn, framing: Framing = .newlineDelimited, maxMessageBytes: Int = 16 * 1024 * 1024)
-    {
+    /// Starts an in-process server on pipes, keeping its runs in `store`.
+    init(
+        config: AgentConfig = .builtIn,
+        framing: Framing = .newlineDelimited,
+        maxMessageBytes: Int = 16 * 1024 * 1024,
+        store: any RunStore = MemoryRunStore()
+    ) {
         self.framing = framing
         var input: [Int32] = [0, 0]
         var output: [Int32] = [0, 0]
@@ -44,7 +48,8 @@ final class TestClient: @unchecked Sendable {
             logger: logger
         )
         let exitBox = inProcessExit
-        let server = AgentServer(runtime: AgentRuntime(config: config, logger: logger), logger: logger) { status in
+        let runtime = AgentRuntime(config: config, store: store, logger: logger)
+        let server = AgentServer(runtime: runtime, logger: logger) { status in
             let first = exitBox.status.withLock { stored -> Bool in
                 defer { if stored == nil { stored = status } }
                 return stored == nil
