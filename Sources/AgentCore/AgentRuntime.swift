@@ -27,7 +27,9 @@ public final class AgentRuntime: Sendable {
     private let admissions = Mutex<[ContinuousClock.Instant]>([])
 
     public init(
-        config: AgentConfig, store: any RunStore = MemoryRunStore(), logger: Logger = Logger(label: "agentwire.core")
+        config: AgentConfig,
+        store: any RunStore = MemoryRunStore(),
+        logger: Logger = Logger(label: "agentwire.core")
     ) {
         self.config = config
         self.store = store

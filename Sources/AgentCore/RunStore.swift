@@ -57,7 +57,8 @@ public struct RunOwner: Sendable, Hashable {
     /// This process.
     public static let current = RunOwner(
         pid: ProcessInfo.processInfo.processIdentifier,
-        instance: UUID().uuidString.lowercased())
+        instance: UUID().uuidString.lowercased()
+    )
 }
 
 public enum RunStatus: String, Sendable, CaseIterable {

@@ -36,8 +36,15 @@ struct RunDescriptor: Sendable {
 
     func stored(runId: String) -> StoredRun {
         StoredRun(
-            id: runId, kind: kind, name: name, agent: agent, workflow: workflow, strategy: strategy,
-            sessionId: sessionId, input: input)
+            id: runId,
+            kind: kind,
+            name: name,
+            agent: agent,
+            workflow: workflow,
+            strategy: strategy,
+            sessionId: sessionId,
+            input: input
+        )
     }
 }
 
@@ -212,7 +219,10 @@ extension AgentServer {
         do {
             try runtime.store.insertRun(descriptor.stored(runId: runId))
         } catch {
-            logger.warning("The run store could not record a new run", metadata: ["runId": "\(runId)", "error": "\(error)"])
+            logger.warning(
+                "The run store could not record a new run",
+                metadata: ["runId": "\(runId)", "error": "\(error)"]
+            )
         }
         let client = ConnectionRunObserver(outbound: connection.outbound, options: stream)
         let observer = RecordingObserver(recorder: recorder, client: client)
@@ -278,18 +288,27 @@ extension AgentServer {
         switch outcome {
         case .success(let result):
             record = RunOutcome(
-                status: result.stopReason == .cancelled ? .cancelled : .completed, output: result.output,
-                outputTokens: result.outputTokens)
+                status: result.stopReason == .cancelled ? .cancelled : .completed,
+                output: result.output,
+                outputTokens: result.outputTokens
+            )
         case .failure(let failure):
             let error = Self.responseError(failure)
             record = RunOutcome(
-                status: .failed, output: failure.partialOutput ?? "", errorCode: error.code.rawValue,
-                errorMessage: error.message, outputTokens: failure.outputTokens)
+                status: .failed,
+                output: failure.partialOutput ?? "",
+                errorCode: error.code.rawValue,
+                errorMessage: error.message,
+                outputTokens: failure.outputTokens
+            )
         }
         do {
             try runtime.store.finishRun(runId, outcome: record)
         } catch {
-            logger.warning("The run store could not record how a run ended", metadata: ["runId": "\(runId)", "error": "\(error)"])
+            logger.warning(
+                "The run store could not record how a run ended",
+                metadata: ["runId": "\(runId)", "error": "\(error)"]
+            )
         }
         recorder.runEnded(runId)
     }

@@ -36,7 +36,12 @@ extension AgentServer {
                 responder: responder,
                 connection: connection,
                 descriptor: RunDescriptor(
-                    kind: "session", name: session.agent, agent: session.agent, sessionId: sessionId, input: input),
+                    kind: "session",
+                    name: session.agent,
+                    agent: session.agent,
+                    sessionId: sessionId,
+                    input: input
+                ),
                 onFinish: { outcome in
                     switch outcome {
                     case .success(let result):

@@ -13,8 +13,12 @@ extension AgentServer {
         guard let run else {
             throw Self.responseError(
                 RunFailure(
-                    kind: .notFound, message: "Unknown run '\(runId)'",
-                    suggestions: ["Call run/list to see the runs the store keeps."], details: ["runId": .string(runId)]))
+                    kind: .notFound,
+                    message: "Unknown run '\(runId)'",
+                    suggestions: ["Call run/list to see the runs the store keeps."],
+                    details: ["runId": .string(runId)]
+                )
+            )
         }
         return run
     }
@@ -59,7 +63,8 @@ extension AgentServer {
             guard let status = RunStatus(rawValue: text) else {
                 throw .invalidParams(
                     field: "params.status",
-                    "expected one of: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "expected one of: \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             query.status = status
         }
@@ -131,7 +136,8 @@ extension AgentServer {
                     "lastSeq": .int(page.last?.seq ?? afterSeq), "hasMore": .bool(events.count > page.count),
                     "status": .string(status),
                 ]),
-                handWritten: true)
+                handWritten: true
+            )
             return
         }
         try followRun(runId: runId, afterSeq: afterSeq, id: id, responder: responder, connection: connection)

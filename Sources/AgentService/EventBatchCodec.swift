@@ -48,7 +48,13 @@ enum RecordedEvent: Sendable, Equatable {
 ///
 /// Integers are little-endian; `str` is a u32 byte length and UTF-8 bytes.
 enum EventBatchCodec {
-    static func appendTokens(firstSeq: UInt64, agent: String, stepId: String, texts: [String], to payload: inout [UInt8]) {
+    static func appendTokens(
+        firstSeq: UInt64,
+        agent: String,
+        stepId: String,
+        texts: [String],
+        to payload: inout [UInt8]
+    ) {
         payload.append(UInt8(ascii: "T"))
         appendUInt64(firstSeq, to: &payload)
         appendString(agent, to: &payload)
@@ -62,7 +68,9 @@ enum EventBatchCodec {
         appendUInt64(seq, to: &payload)
         appendString(RunNotifications.method(of: event), to: &payload)
         appendString(
-            JSONValue.object(RunNotifications.params(runId: runId, seq: seq, event: event)).jsonString, to: &payload)
+            JSONValue.object(RunNotifications.params(runId: runId, seq: seq, event: event)).jsonString,
+            to: &payload
+        )
     }
 
     /// Decodes a payload; a damaged payload yields the events before the damage.

@@ -52,7 +52,13 @@ final class EventRecorder: Sendable {
         state.withLock { state in
             state.pending[runId, default: EventBatch(runId: runId, firstSeq: firstSeq, lastSeq: lastSeq, payload: [])]
                 .append {
-                    EventBatchCodec.appendTokens(firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts, to: &$0)
+                    EventBatchCodec.appendTokens(
+                        firstSeq: firstSeq,
+                        agent: agent,
+                        stepId: stepId,
+                        texts: texts,
+                        to: &$0
+                    )
                 }
             state.pending[runId]!.lastSeq = lastSeq
             if let followers = state.followers[runId] {
@@ -96,7 +102,10 @@ final class EventRecorder: Sendable {
             return true
         }
         if report, let failure {
-            logger.error("The run store failed; runs go on streaming but events are not kept", metadata: ["error": "\(failure)"])
+            logger.error(
+                "The run store failed; runs go on streaming but events are not kept",
+                metadata: ["error": "\(failure)"]
+            )
         }
     }
 
@@ -187,7 +196,9 @@ final class Follower: Sendable {
     /// Sends replayed events (before going live).
     func replay(_ events: [RecordedEvent], runId: String) {
         guard let last = events.last else { return }
-        outbound.enqueue(count: events.count) { index, buffer in events[index].appendNotification(runId: runId, to: &buffer) }
+        outbound.enqueue(count: events.count) { index, buffer in
+            events[index].appendNotification(runId: runId, to: &buffer)
+        }
         state.withLock { $0.lastSeq = last.seq }
     }
 
@@ -204,7 +215,6 @@ final class Follower: Sendable {
         }
         if ended { onEnd(lastSeq) }
     }
-
 
     /// The `seq` of the last event sent.
     var lastSeq: UInt64 { state.withLock { $0.lastSeq } }

@@ -38,6 +38,7 @@ public final class SQLiteRunStore: RunStore {
         // a power cut may lose the last commits, which the 50 ms flush bound already allows for.
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
         }
         pool = try Self.openPool(path: path, configuration: configuration)
         if readOnly { try checkSchema() } else { try migrate() }

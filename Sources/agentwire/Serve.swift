@@ -33,7 +33,8 @@ struct Serve: AsyncParsableCommand {
         help: """
             Where runs, their events and sessions are kept: a SQLite file, or 'memory' for nothing on disk \
             (default: $XDG_STATE_HOME/agentwire/agentwire.sqlite, ~/.local/state/… when unset).
-            """)
+            """
+    )
     var store: String?
 
     @Option(help: "Delete runs that ended more than this many days ago when starting (0 keeps everything).")
@@ -99,9 +100,12 @@ extension Framing: ExpressibleByArgument {}
 /// Opens the run store and settles what earlier processes left behind.
 enum StoreSetup {
     static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
-        return ((base as NSString).appendingPathComponent("agentwire") as NSString).appendingPathComponent("agentwire.sqlite")
+        return ((base as NSString).appendingPathComponent("agentwire") as NSString).appendingPathComponent(
+            "agentwire.sqlite"
+        )
     }
 
     static func open(_ option: String?, retainDays: Int) throws -> any RunStore {
@@ -117,7 +121,10 @@ enum StoreSetup {
     /// Runs left `running` by processes that are gone become interrupted; old runs are pruned.
     static func recover(_ store: any RunStore, retainDays: Int, logger: Logger) {
         if let interrupted = try? store.markInterrupted(isAlive: AgentServer.isAlive), !interrupted.isEmpty {
-            logger.notice("Runs left by an earlier process are marked interrupted", metadata: ["runs": "\(interrupted)"])
+            logger.notice(
+                "Runs left by an earlier process are marked interrupted",
+                metadata: ["runs": "\(interrupted)"]
+            )
         }
         guard retainDays > 0 else { return }
         let cutoff = Date().addingTimeInterval(-Double(retainDays) * 86_400)
