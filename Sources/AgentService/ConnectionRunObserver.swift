@@ -56,8 +56,8 @@ final class ConnectionRunObserver: RunObserver {
         let frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
         pending.withLock { pending in
             flushLocked(&pending)
-            outbound.enqueue(count: texts.count) { index, buffer in
-                frame.append(seq: firstSeq + UInt64(index), text: texts[index], to: &buffer)
+            frame.appendBurst(firstSeq: firstSeq, texts: texts) { count, write in
+                outbound.enqueue(count: count, write)
             }
         }
     }

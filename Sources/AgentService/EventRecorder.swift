@@ -5,9 +5,9 @@ import JSONRPCTransport
 import Logging
 import Synchronization
 
-/// Keeps every event of every run: appended to a per-run payload on the token path (a few copies, no
-/// JSON for tokens), written to the store in batches by a background task at most every 50 ms, and
-/// served back by ``events(runId:afterSeq:)`` and live followers with no gap and no duplicate.
+/// Keeps every event of every run: on the token path only a reference to each burst is kept (no copy, no
+/// encoding); a background task encodes and writes them in batches at most every 50 ms; they are served
+/// back by ``events(runId:afterSeq:)`` and to live followers with no gap and no duplicate.
 final class EventRecorder: Sendable {
     let store: any RunStore
     private let logger: Logger
@@ -17,11 +17,36 @@ final class EventRecorder: Sendable {
     /// How often pending events are written.
     static let flushInterval: Duration = .milliseconds(50)
 
+    /// Events of one run not yet encoded for the store.
+    private struct PendingEvents {
+        enum Item {
+            case tokens(firstSeq: UInt64, agent: String, stepId: String, texts: [String])
+            case event(seq: UInt64, event: RunEvent)
+        }
+
+        var firstSeq: UInt64
+        var lastSeq: UInt64
+        var items: [Item] = []
+
+        func batch(runId: String) -> EventBatch {
+            var payload: [UInt8] = []
+            for item in items {
+                switch item {
+                case .tokens(let first, let agent, let stepId, let texts):
+                    EventBatchCodec.appendTokens(firstSeq: first, agent: agent, stepId: stepId, texts: texts, to: &payload)
+                case .event(let seq, let event):
+                    EventBatchCodec.appendEvent(runId: runId, seq: seq, event: event, to: &payload)
+                }
+            }
+            return EventBatch(runId: runId, firstSeq: firstSeq, lastSeq: lastSeq, payload: payload)
+        }
+    }
+
     private struct State {
         /// Events not yet handed to the store, per run.
-        var pending: [String: EventBatch] = [:]
-        /// Batches being written right now (still served from memory until the write returns).
-        var inflight: [String: [EventBatch]] = [:]
+        var pending: [String: PendingEvents] = [:]
+        /// Events being written right now (still served from memory until the write returns).
+        var inflight: [String: [PendingEvents]] = [:]
         var followers: [String: [Follower]] = [:]
         var failureReported = false
     }
@@ -35,8 +60,8 @@ final class EventRecorder: Sendable {
 
     func record(runId: String, seq: UInt64, event: RunEvent) {
         state.withLock { state in
-            state.pending[runId, default: EventBatch(runId: runId, firstSeq: seq, lastSeq: seq, payload: [])]
-                .append { EventBatchCodec.appendEvent(runId: runId, seq: seq, event: event, to: &$0) }
+            state.pending[runId, default: PendingEvents(firstSeq: seq, lastSeq: seq)].items
+                .append(.event(seq: seq, event: event))
             state.pending[runId]!.lastSeq = seq
             if let followers = state.followers[runId] {
                 var frame: [UInt8] = []
@@ -50,16 +75,8 @@ final class EventRecorder: Sendable {
         guard !texts.isEmpty else { return }
         let lastSeq = firstSeq + UInt64(texts.count - 1)
         state.withLock { state in
-            state.pending[runId, default: EventBatch(runId: runId, firstSeq: firstSeq, lastSeq: lastSeq, payload: [])]
-                .append {
-                    EventBatchCodec.appendTokens(
-                        firstSeq: firstSeq,
-                        agent: agent,
-                        stepId: stepId,
-                        texts: texts,
-                        to: &$0
-                    )
-                }
+            state.pending[runId, default: PendingEvents(firstSeq: firstSeq, lastSeq: lastSeq)].items
+                .append(.tokens(firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts))
             state.pending[runId]!.lastSeq = lastSeq
             if let followers = state.followers[runId] {
                 let frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
@@ -79,17 +96,19 @@ final class EventRecorder: Sendable {
     func flush(runId: String? = nil) {
         flushing.lock()
         defer { flushing.unlock() }
-        let batches: [EventBatch] = state.withLock { state in
+        let taken: [(String, PendingEvents)] = state.withLock { state in
             let ids = runId.map { [$0] } ?? Array(state.pending.keys)
-            var taken: [EventBatch] = []
+            var taken: [(String, PendingEvents)] = []
             for id in ids {
-                guard let batch = state.pending.removeValue(forKey: id) else { continue }
-                state.inflight[id, default: []].append(batch)
-                taken.append(batch)
+                guard let events = state.pending.removeValue(forKey: id) else { continue }
+                state.inflight[id, default: []].append(events)
+                taken.append((id, events))
             }
             return taken
         }
-        guard !batches.isEmpty else { return }
+        guard !taken.isEmpty else { return }
+        // Encoding happens here, off the token path and outside the lock.
+        let batches = taken.map { $0.1.batch(runId: $0.0) }
         var failure: StoreError? = nil
         do { try store.appendEventBatches(batches) } catch { failure = error }
         let report = state.withLock { state -> Bool in
@@ -131,7 +150,7 @@ final class EventRecorder: Sendable {
     func events(runId: String, afterSeq: UInt64, follower: Follower? = nil) throws(StoreError) -> [RecordedEvent] {
         let memory: [EventBatch] = state.withLock { state in
             if let follower { state.followers[runId, default: []].append(follower) }
-            return (state.inflight[runId] ?? []) + (state.pending[runId].map { [$0] } ?? [])
+            return ((state.inflight[runId] ?? []) + (state.pending[runId].map { [$0] } ?? [])).map { $0.batch(runId: runId) }
         }
         let bound = memory.first?.firstSeq ?? UInt64.max
         var events: [RecordedEvent] = []

@@ -115,6 +115,24 @@ public struct TokenFrame: Sendable {
         buffer.append(UInt8(ascii: "}"))
     }
 
+    /// Appends a burst of token notifications, one frame each, with the constant parts borrowed once.
+    public func appendBurst(firstSeq: UInt64, texts: [String], to outbound: (Int, (Int, inout [UInt8]) -> Void) -> Void) {
+        head.withUnsafeBufferPointer { head in
+            middle.withUnsafeBufferPointer { middle in
+                texts.withUnsafeBufferPointer { texts in
+                    outbound(texts.count) { index, buffer in
+                        buffer.append(contentsOf: head)
+                        ByteWriter.appendInteger(firstSeq + UInt64(index), to: &buffer)
+                        buffer.append(contentsOf: middle)
+                        ByteWriter.appendString(texts[index], to: &buffer)
+                        buffer.append(UInt8(ascii: "}"))
+                        buffer.append(UInt8(ascii: "}"))
+                    }
+                }
+            }
+        }
+    }
+
     @usableFromInline
     func appendHead(to buffer: inout [UInt8]) { buffer.append(contentsOf: head) }
 
