@@ -70,7 +70,13 @@ extension AgentServer {
         }
         if params.object["agent"] != nil { query.agent = try params.string("agent") }
         if params.object["workflow"] != nil { query.workflow = try params.string("workflow") }
-        if params.object["cursor"] != nil { query.cursor = try params.string("cursor") }
+        if params.object["cursor"] != nil {
+            let cursor = try params.string("cursor")
+            do { _ = try RunCursor(encoded: cursor) } catch {
+                throw .invalidParams(field: "params.cursor", error.message)
+            }
+            query.cursor = cursor
+        }
         if let limit = params.object["limit"] {
             guard let value = limit.integerValue, (1...500).contains(value) else {
                 throw .invalidParams(field: "params.limit", "expected a whole number from 1 to 500")

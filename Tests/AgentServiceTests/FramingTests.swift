@@ -60,22 +60,6 @@ private func framingSplitContentLength(_ bytes: [UInt8]) -> [[UInt8]]? {
     return bodies
 }
 
-private func framingExpectError(
-    _ reply: JSONValue?,
-    code: Int64,
-    id: JSONValue,
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    #expect(reply?["jsonrpc"] == .string("2.0"), sourceLocation: sourceLocation)
-    #expect(reply?["id"] == id, "reply: \(reply?.jsonString ?? "none")", sourceLocation: sourceLocation)
-    #expect(
-        reply?["error", "code"]?.integerValue == code,
-        "reply: \(reply?.jsonString ?? "none")",
-        sourceLocation: sourceLocation
-    )
-    #expect(reply?["result"] == nil, sourceLocation: sourceLocation)
-}
-
 /// Plays a whole conversation and checks every reply; returns once the server has exited.
 private func playFramingConversation(_ client: TestClient) async throws {
     let framing = client.framing
@@ -222,7 +206,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         let between = try await client.messagesBeforeSentinel(since: start)
         #expect(between.count == 1, "received: \(between.map(\.jsonString))")
         let reply = between.first
-        framingExpectError(reply, code: -32002, id: .null)
+        expectErrorReply(reply, code: -32002, id: .null)
         #expect(reply?["error", "data", "limit"] == 2048)
         #expect(reply?["error", "data", "size"] == .int(big.utf8.count))
         #expect(!client.messages.contains { $0["id"] == "big" }, "the oversized request must not be run")
@@ -250,7 +234,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         #expect(after["result"] == .object([:]))
         let replies = client.messages
         #expect(replies.count == 2, "received: \(replies.map(\.jsonString))")
-        framingExpectError(replies.first, code: -32002, id: .null)
+        expectErrorReply(replies.first, code: -32002, id: .null)
         #expect(!replies.contains { $0["id"] == "big" })
         // The padding, which looks like JSON, was never read as messages.
         #expect(!replies.contains { $0["id"] == 1 })
@@ -278,7 +262,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         #expect(try await client.response(to: .string("next")).message["result"] == .object([:]))
         let messages = client.messages
         #expect(messages.count == 2, "received: \(messages.map(\.jsonString))")
-        framingExpectError(messages.first, code: -32002, id: .null)
+        expectErrorReply(messages.first, code: -32002, id: .null)
     }
 
     @Test(arguments: Framing.allCases)
@@ -292,7 +276,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
             client.send(json: garbage)
             let between = try await client.messagesBeforeSentinel(since: start)
             #expect(between.count == 1, "after \(garbage): \(between.map(\.jsonString))")
-            framingExpectError(between.first, code: -32700, id: .null)
+            expectErrorReply(between.first, code: -32700, id: .null)
             let run = try await client.request("agent/run", ["agent": "echo", "input": .string("alive \(index)")])
             #expect(run["result", "output"] == .string("alive \(index)"))
         }
@@ -311,7 +295,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         client.sendRaw(bytes)
         let between = try await client.messagesBeforeSentinel(since: start)
         #expect(between.count == 1, "received: \(between.map(\.jsonString))")
-        framingExpectError(between.first, code: -32700, id: .null)
+        expectErrorReply(between.first, code: -32700, id: .null)
     }
 
     @Test func newlineDelimitedAcceptsCRLFAndBlankLines() async throws {
@@ -330,7 +314,7 @@ private func playFramingConversation(_ client: TestClient) async throws {
         let client = TestClient(framing: .contentLength)
         client.sendRaw("Content-Length: abc\r\n\r\n")
         let first = try await client.waitFor { _ in true }.message
-        framingExpectError(first, code: -32700, id: .null)
+        expectErrorReply(first, code: -32700, id: .null)
         #expect(try await client.request("ping")["result"] == .object([:]))
         #expect(client.messages.count == 2)
     }
