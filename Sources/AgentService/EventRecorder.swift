@@ -33,7 +33,13 @@ final class EventRecorder: Sendable {
             for item in items {
                 switch item {
                 case .tokens(let first, let agent, let stepId, let texts):
-                    EventBatchCodec.appendTokens(firstSeq: first, agent: agent, stepId: stepId, texts: texts, to: &payload)
+                    EventBatchCodec.appendTokens(
+                        firstSeq: first,
+                        agent: agent,
+                        stepId: stepId,
+                        texts: texts,
+                        to: &payload
+                    )
                 case .event(let seq, let event):
                     EventBatchCodec.appendEvent(runId: runId, seq: seq, event: event, to: &payload)
                 }
@@ -150,7 +156,9 @@ final class EventRecorder: Sendable {
     func events(runId: String, afterSeq: UInt64, follower: Follower? = nil) throws(StoreError) -> [RecordedEvent] {
         let memory: [EventBatch] = state.withLock { state in
             if let follower { state.followers[runId, default: []].append(follower) }
-            return ((state.inflight[runId] ?? []) + (state.pending[runId].map { [$0] } ?? [])).map { $0.batch(runId: runId) }
+            return ((state.inflight[runId] ?? []) + (state.pending[runId].map { [$0] } ?? [])).map {
+                $0.batch(runId: runId)
+            }
         }
         let bound = memory.first?.firstSeq ?? UInt64.max
         var events: [RecordedEvent] = []

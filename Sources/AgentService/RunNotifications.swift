@@ -116,7 +116,8 @@ public struct TokenFrame: Sendable {
     }
 
     /// Appends a burst of token notifications, one frame each, with the constant parts borrowed once.
-    public func appendBurst(firstSeq: UInt64, texts: [String], to outbound: (Int, (Int, inout [UInt8]) -> Void) -> Void) {
+    public func appendBurst(firstSeq: UInt64, texts: [String], to outbound: (Int, (Int, inout [UInt8]) -> Void) -> Void)
+    {
         head.withUnsafeBufferPointer { head in
             middle.withUnsafeBufferPointer { middle in
                 texts.withUnsafeBufferPointer { texts in

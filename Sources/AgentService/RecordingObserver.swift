@@ -1,0 +1,21 @@
+import AgentCore
+
+/// Sends a run's events to the recorder (every event, whatever the client filters) and to the client.
+struct RecordingObserver: RunObserver {
+    let recorder: EventRecorder
+    let client: ConnectionRunObserver
+
+    func runEvent(runId: String, seq: UInt64, event: RunEvent) {
+        recorder.record(runId: runId, seq: seq, event: event)
+        client.runEvent(runId: runId, seq: seq, event: event)
+    }
+
+    func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
+        recorder.recordTokens(runId: runId, firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts)
+        client.runTokens(runId: runId, firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts)
+    }
+
+    func waitForCapacity() async {
+        await client.waitForCapacity()
+    }
+}
