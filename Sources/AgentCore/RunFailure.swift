@@ -50,7 +50,7 @@ public struct RunFailure: Error, Sendable, Equatable {
         self.details = details
     }
 
-    static func unknownAgent(_ name: String, available: [String]) -> RunFailure {
+    public static func unknownAgent(_ name: String, available: [String]) -> RunFailure {
         RunFailure(
             kind: .notFound,
             message: "Unknown agent '\(name)'; available agents: \(available.joined(separator: ", "))",

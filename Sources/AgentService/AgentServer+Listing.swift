@@ -28,7 +28,7 @@ extension AgentServer {
     func stats(_ params: Params) throws(ResponseError) -> JSONValue {
         let only: String? = params.object["agent"] == nil ? nil : try params.string("agent")
         if let only, runtime.agent(named: only) == nil {
-            throw Self.responseError(RunFailure.unknownAgentForRequest(only, available: runtime.agents.map(\.name)))
+            throw Self.responseError(RunFailure.unknownAgent(only, available: runtime.agents.map(\.name)))
         }
         let snapshot = runtime.monitor.snapshot()
         func group(_ stats: [String: StreamMonitor.Stats]) -> JSONValue {

@@ -15,7 +15,7 @@ extension AgentServer {
         let agent = try params.string("agent")
         let input = try params.string("input")
         guard runtime.agent(named: agent) != nil else {
-            throw Self.responseError(RunFailure.unknownAgentForRequest(agent, available: runtime.agents.map(\.name)))
+            throw Self.responseError(RunFailure.unknownAgent(agent, available: runtime.agents.map(\.name)))
         }
         let options = try runOptions(params)
         try launch(
@@ -335,16 +335,5 @@ extension AgentServer {
             return state.runs.values.compactMap(\.task)
         }
         tasks.forEach { $0.cancel() }
-    }
-}
-
-extension RunFailure {
-    static func unknownAgentForRequest(_ name: String, available: [String]) -> RunFailure {
-        RunFailure(
-            kind: .notFound,
-            message: "Unknown agent '\(name)'; available agents: \(available.joined(separator: ", "))",
-            suggestions: ["Call agents/list to see the configured agents."],
-            details: ["agent": .string(name), "available": .strings(available)]
-        )
     }
 }

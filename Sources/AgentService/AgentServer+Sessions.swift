@@ -7,7 +7,7 @@ extension AgentServer {
     func newSession(_ params: Params) throws(ResponseError) -> JSONValue {
         let agent = try params.string("agent")
         guard runtime.agent(named: agent) != nil else {
-            throw Self.responseError(RunFailure.unknownAgentForRequest(agent, available: runtime.agents.map(\.name)))
+            throw Self.responseError(RunFailure.unknownAgent(agent, available: runtime.agents.map(\.name)))
         }
         let session = runtime.sessions.create(agent: agent)
         logger.debug("Session created", metadata: ["sessionId": "\(session.id)", "agent": "\(agent)"])

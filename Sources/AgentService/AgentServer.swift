@@ -129,12 +129,14 @@ public final class AgentServer: MessageHandler, Sendable {
             case "workflows/list":
                 _ = try Params(params)
                 responder.reply(id: id, .success(workflowsList()))
-            case "agent/run":
+            case "agent/run", "agent/start":
+                // `agent/start` is `agent/run` answered with `{runId}` at once.
                 try startAgentRun(
                     id: id,
                     params: Params(params, positional: ["agent", "input"]),
                     responder: responder,
-                    connection: connection
+                    connection: connection,
+                    detached: method == "agent/start"
                 )
             case "coordinator/sequential", "coordinator/parallel", "coordinator/hierarchical":
                 let strategy = String(method.dropFirst("coordinator/".count))
@@ -145,12 +147,13 @@ public final class AgentServer: MessageHandler, Sendable {
                     responder: responder,
                     connection: connection
                 )
-            case "workflow/run":
+            case "workflow/run", "workflow/start":
                 try startWorkflowRun(
                     id: id,
                     params: Params(params, positional: ["workflow", "input"]),
                     responder: responder,
-                    connection: connection
+                    connection: connection,
+                    detached: method == "workflow/start"
                 )
             case "run/cancel":
                 let runId = try Params(params, positional: ["runId"]).string("runId")
@@ -169,22 +172,6 @@ public final class AgentServer: MessageHandler, Sendable {
                 responder.reply(id: id, .success(try closeSession(Params(params, positional: ["sessionId"]))))
             case "stats/get":
                 responder.reply(id: id, .success(try stats(Params(params, positional: ["agent"]))))
-            case "agent/start":
-                try startAgentRun(
-                    id: id,
-                    params: Params(params, positional: ["agent", "input"]),
-                    responder: responder,
-                    connection: connection,
-                    detached: true
-                )
-            case "workflow/start":
-                try startWorkflowRun(
-                    id: id,
-                    params: Params(params, positional: ["workflow", "input"]),
-                    responder: responder,
-                    connection: connection,
-                    detached: true
-                )
             case "run/status":
                 responder.reply(id: id, .success(try runStatus(Params(params, positional: ["runId"]))))
             case "run/get":

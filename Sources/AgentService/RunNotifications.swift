@@ -71,7 +71,18 @@ public enum RunNotifications {
         text: String,
         to buffer: inout [UInt8]
     ) {
-        TokenFrame(runId: runId, agent: agent, stepId: stepId).append(seq: seq, text: text, to: &buffer)
+        // Written straight into the buffer: no per-token allocation (bursts use ``TokenFrame``).
+        ByteWriter.appendRaw(#"{"jsonrpc":"2.0","method":"run/token","params":{"runId":"#, to: &buffer)
+        ByteWriter.appendString(runId, to: &buffer)
+        ByteWriter.appendRaw(#","seq":"#, to: &buffer)
+        ByteWriter.appendInteger(seq, to: &buffer)
+        ByteWriter.appendRaw(#","agent":"#, to: &buffer)
+        ByteWriter.appendString(agent, to: &buffer)
+        ByteWriter.appendRaw(#","stepId":"#, to: &buffer)
+        ByteWriter.appendString(stepId, to: &buffer)
+        ByteWriter.appendRaw(#","text":"#, to: &buffer)
+        ByteWriter.appendString(text, to: &buffer)
+        ByteWriter.appendRaw("}}", to: &buffer)
     }
 
     /// Appends any run event's notification, taking the hand-written path for tokens.

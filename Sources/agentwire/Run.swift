@@ -76,7 +76,7 @@ struct Run: AsyncParsableCommand {
         }
         interrupt.cancel()
         if json {
-            observer.writeLine(AgentServerResultJSON.make(result))
+            observer.writeLine(AgentServer.runResultJSON(result))
         } else {
             observer.finishLine()
             let note = result.stopReason == .cancelled ? "cancelled" : "done"
@@ -85,13 +85,6 @@ struct Run: AsyncParsableCommand {
             )
         }
         if result.stopReason == .cancelled { throw ExitCode(130) }
-    }
-}
-
-/// The run's result in the shape `agent/run` answers with.
-enum AgentServerResultJSON {
-    static func make(_ result: RunResult) -> JSONValue {
-        AgentServer.runResultJSON(result)
     }
 }
 
