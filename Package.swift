@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "AgentStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
 

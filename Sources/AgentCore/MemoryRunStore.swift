@@ -45,13 +45,7 @@ public final class MemoryRunStore: RunStore {
 
     public func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError) {
         state.withLock { state in
-            guard state.runs[runId] != nil else { return }
-            state.runs[runId]!.run.status = outcome.status
-            state.runs[runId]!.run.output = outcome.output
-            state.runs[runId]!.run.errorCode = outcome.errorCode
-            state.runs[runId]!.run.errorMessage = outcome.errorMessage
-            state.runs[runId]!.run.outputTokens = outcome.outputTokens
-            state.runs[runId]!.run.endedAt = outcome.endedAt
+            state.runs[runId]?.run.apply(outcome)
         }
     }
 

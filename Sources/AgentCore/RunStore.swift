@@ -17,6 +17,9 @@ public protocol RunStore: Sendable {
     func appendEventBatches(_ batches: [EventBatch]) throws(StoreError)
     /// Records how a run ended: its final status, output, error, usage and end time.
     func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError)
+    /// Writes new runs, then event batches, then outcomes, in one transaction where the store has them.
+    /// This is how the service writes: in the background, every few tens of milliseconds.
+    func write(_ changes: RunChanges) throws(StoreError)
 
     func run(_ runId: String) throws(StoreError) -> StoredRun?
     /// Batches of `runId` that hold an event with `seq > afterSeq` (that is, `lastSeq > afterSeq`), in
@@ -42,6 +45,37 @@ public protocol RunStore: Sendable {
     func appendTurn(sessionId: String, turn: Turn) throws(StoreError)
     /// Removes a session and its turns; `false` when there was none.
     func deleteSession(_ sessionId: String) throws(StoreError) -> Bool
+}
+
+extension RunStore {
+    /// One call after another; a store with transactions should do it in one.
+    public func write(_ changes: RunChanges) throws(StoreError) {
+        for run in changes.runs { try insertRun(run) }
+        try appendEventBatches(changes.eventBatches)
+        for (runId, outcome) in changes.outcomes { try finishRun(runId, outcome: outcome) }
+    }
+}
+
+/// What the service has to write since its last write: see ``RunStore/write(_:)``.
+public struct RunChanges: Sendable, Equatable {
+    /// Runs that started (status `running`).
+    public var runs: [StoredRun] = []
+    public var eventBatches: [EventBatch] = []
+    /// Runs that ended, by id (a run may start and end in the same changes).
+    public var outcomes: [(runId: String, outcome: RunOutcome)] = []
+
+    public init(runs: [StoredRun] = [], eventBatches: [EventBatch] = [], outcomes: [(String, RunOutcome)] = []) {
+        self.runs = runs
+        self.eventBatches = eventBatches
+        self.outcomes = outcomes.map { (runId: $0.0, outcome: $0.1) }
+    }
+
+    public var isEmpty: Bool { runs.isEmpty && eventBatches.isEmpty && outcomes.isEmpty }
+
+    public static func == (a: RunChanges, b: RunChanges) -> Bool {
+        a.runs == b.runs && a.eventBatches == b.eventBatches
+            && a.outcomes.elementsEqual(b.outcomes) { $0.runId == $1.runId && $0.outcome == $1.outcome }
+    }
 }
 
 /// The process that runs a run: its pid and a per-start instance id (pids are reused).
@@ -125,6 +159,18 @@ public struct StoredRun: Sendable, Equatable {
         self.startedAt = startedAt
         self.endedAt = endedAt
         self.owner = owner
+    }
+}
+
+extension StoredRun {
+    /// The run as it ended.
+    public mutating func apply(_ outcome: RunOutcome) {
+        status = outcome.status
+        output = outcome.output
+        errorCode = outcome.errorCode
+        errorMessage = outcome.errorMessage
+        outputTokens = outcome.outputTokens
+        endedAt = outcome.endedAt
     }
 }
 

@@ -152,14 +152,7 @@ extension AgentServer {
             return nil
         }
         if let admission { throw admission }
-        do {
-            try runtime.store.insertRun(descriptor.stored(runId: runId))
-        } catch {
-            logger.warning(
-                "The run store could not record a new run",
-                metadata: ["runId": "\(runId)", "error": "\(error)"]
-            )
-        }
+        recorder.begin(descriptor.stored(runId: runId))
         let client = ConnectionRunObserver(outbound: connection.outbound, options: stream)
         let observer = RecordingObserver(recorder: recorder, client: client)
         if detached { responder.reply(id: requestId, .success(["runId": .string(runId)])) }
@@ -216,10 +209,10 @@ extension AgentServer {
         settled.withLock { settled.broadcast() }
     }
 
-    /// Writes the run's last events and its outcome, then releases its followers. Done before the reply,
-    /// so what a client is told has finished is on disk.
+    /// Hands the run's outcome to the recorder (written with the next flush, after the run's last events)
+    /// and releases its followers. Reads of this process write it first, so whoever is told the run ended
+    /// finds it ended.
     func persist(runId: String, outcome: Result<RunResult, RunFailure>) {
-        recorder.flush(runId: runId)
         let record: RunOutcome
         switch outcome {
         case .success(let result):
@@ -238,15 +231,7 @@ extension AgentServer {
                 outputTokens: failure.outputTokens
             )
         }
-        do {
-            try runtime.store.finishRun(runId, outcome: record)
-        } catch {
-            logger.warning(
-                "The run store could not record how a run ended",
-                metadata: ["runId": "\(runId)", "error": "\(error)"]
-            )
-        }
-        recorder.runEnded(runId)
+        recorder.finish(runId, outcome: record)
     }
 
     public static func runResultJSON(_ result: RunResult) -> JSONValue {

@@ -9,7 +9,7 @@ extension AgentServer {
     /// The run's record, or -32001 naming it.
     func storedRun(_ runId: String) throws(ResponseError) -> StoredRun {
         let run: StoredRun?
-        do { run = try runtime.store.run(runId) } catch { throw .internalError("the run store failed: \(error)") }
+        do { run = try recorder.run(runId) } catch { throw .internalError("the run store failed: \(error)") }
         guard let run else {
             throw Self.responseError(
                 RunFailure(
@@ -84,7 +84,7 @@ extension AgentServer {
             query.limit = Int(value)
         }
         let page: RunPage
-        do { page = try runtime.store.listRuns(query) } catch { throw .internalError("the run store failed: \(error)") }
+        do { page = try recorder.listRuns(query) } catch { throw .internalError("the run store failed: \(error)") }
         var result: JSONObject = ["runs": .array(page.runs.map { .object(Self.statusJSON($0, live: isLive($0.id))) })]
         if let next = page.nextCursor { result["nextCursor"] = .string(next) }
         return .object(result)
@@ -134,7 +134,7 @@ extension AgentServer {
                 throw .internalError("the run store failed: \(error)")
             }
             let page = events.prefix(limit)
-            let status = (try? runtime.store.run(runId))?.status.rawValue ?? "unknown"
+            let status = (try? recorder.run(runId))?.status.rawValue ?? "unknown"
             responder.reply(
                 id: id,
                 .success([
@@ -157,8 +157,9 @@ extension AgentServer {
         connection: Connection
     ) throws(ResponseError) {
         let store = runtime.store
+        let recorder = self.recorder
         let reply: @Sendable (UInt64) -> Void = { lastSeq in
-            let status = (try? store.run(runId))?.status.rawValue ?? "unknown"
+            let status = (try? recorder.run(runId))?.status.rawValue ?? "unknown"
             responder.reply(
                 id: id,
                 .success([
@@ -177,7 +178,7 @@ extension AgentServer {
             follower.goLive()
             // The run may have ended between the liveness check and the registration: then nobody else
             // will end this follower.
-            if !isLive(runId), (try? store.run(runId))?.status.isFinal ?? true {
+            if !isLive(runId), (try? recorder.run(runId))?.status.isFinal ?? true {
                 recorder.removeFollower(follower, runId: runId)
                 let tail = (try? recorder.events(runId: runId, afterSeq: follower.lastSeq)) ?? []
                 follower.replay(tail, runId: runId)
@@ -187,10 +188,9 @@ extension AgentServer {
         }
         // Not running here: replay what is stored and, while another live process runs it, poll for more.
         // A run whose owner is gone is marked interrupted, so the follow always ends.
-        let recorder = self.recorder
         Task {
             while true {
-                let run = try? store.run(runId)
+                let run = try? recorder.run(runId)
                 let events = (try? recorder.events(runId: runId, afterSeq: follower.lastSeq)) ?? []
                 follower.replay(events, runId: runId)
                 guard let run, !run.status.isFinal else { break }
@@ -213,7 +213,7 @@ extension AgentServer {
     /// Cancels a run this process does not own: through the store when its owner is alive (the owner
     /// polls for requests), otherwise by marking it interrupted.
     func cancelStoredRun(_ runId: String) -> JSONValue {
-        guard let run = try? runtime.store.run(runId), !run.status.isFinal else { return ["cancelled": false] }
+        guard let run = try? recorder.run(runId), !run.status.isFinal else { return ["cancelled": false] }
         if Self.isAlive(run.owner) {
             try? runtime.store.requestCancel(runId)
             return ["cancelled": true]

@@ -5,9 +5,12 @@ import JSONRPCTransport
 import Logging
 import Synchronization
 
-/// Keeps every event of every run: on the token path only a reference to each burst is kept (no copy, no
-/// encoding); a background task encodes and writes them in batches at most every 50 ms; they are served
-/// back by ``events(runId:afterSeq:)`` and to live followers with no gap and no duplicate.
+/// Keeps every run and every event of it: on the token path only a reference to each burst is kept (no
+/// copy, no encoding); a background task encodes and writes new runs, events and outcomes together, in one
+/// transaction at most every 50 ms, so neither a run's start nor its reply waits for the disk. Events are
+/// served back by ``events(runId:afterSeq:)`` and to live followers with no gap and no duplicate; runs by
+/// ``run(_:)`` and ``listRuns(_:)``, which write what is pending first, so this process always reads its
+/// own writes (other processes see them at most one flush later).
 final class EventRecorder: Sendable {
     let store: any RunStore
     private let logger: Logger
@@ -54,6 +57,10 @@ final class EventRecorder: Sendable {
         /// Events being written right now (still served from memory until the write returns).
         var inflight: [String: [PendingEvents]] = [:]
         var followers: [String: [Follower]] = [:]
+        /// Runs that started, not yet written.
+        var newRuns: [String: StoredRun] = [:]
+        /// Runs that ended, not yet written.
+        var outcomes: [String: RunOutcome] = [:]
         var failureReported = false
     }
 
@@ -63,6 +70,18 @@ final class EventRecorder: Sendable {
     }
 
     // MARK: Recording (the token path)
+
+    /// A run started; it is written with the next flush.
+    func begin(_ run: StoredRun) {
+        state.withLock { $0.newRuns[run.id] = run }
+    }
+
+    /// A run ended, after its last event: the outcome is written with the next flush, and the run's
+    /// followers are told.
+    func finish(_ runId: String, outcome: RunOutcome) {
+        state.withLock { $0.outcomes[runId] = outcome }
+        runEnded(runId)
+    }
 
     func record(runId: String, seq: UInt64, event: RunEvent) {
         state.withLock { state in
@@ -97,28 +116,39 @@ final class EventRecorder: Sendable {
 
     // MARK: Writing
 
-    /// Writes everything pending (of one run, or of all). A failing store is reported once and its
-    /// batches are dropped, so runs keep streaming and memory stays bounded.
+    /// Writes everything pending (of one run, or of all) in one transaction. A failing store is reported
+    /// once and what failed to be written is dropped, so runs keep streaming and memory stays bounded.
     func flush(runId: String? = nil) {
         flushing.lock()
         defer { flushing.unlock() }
-        let taken: [(String, PendingEvents)] = state.withLock { state in
-            let ids = runId.map { [$0] } ?? Array(state.pending.keys)
+        let (taken, changes): ([(String, PendingEvents)], RunChanges) = state.withLock { state in
+            var changes = RunChanges()
             var taken: [(String, PendingEvents)] = []
-            for id in ids {
-                guard let events = state.pending.removeValue(forKey: id) else { continue }
-                state.inflight[id, default: []].append(events)
-                taken.append((id, events))
+            if let runId {
+                if let run = state.newRuns.removeValue(forKey: runId) { changes.runs.append(run) }
+                if let events = state.pending.removeValue(forKey: runId) { taken.append((runId, events)) }
+                if let outcome = state.outcomes.removeValue(forKey: runId) {
+                    changes.outcomes.append((runId, outcome))
+                }
+            } else {
+                changes.runs = Array(state.newRuns.values)
+                state.newRuns = [:]
+                taken = Array(state.pending)
+                state.pending = [:]
+                changes.outcomes = state.outcomes.map { (runId: $0.key, outcome: $0.value) }
+                state.outcomes = [:]
             }
-            return taken
+            for (id, events) in taken { state.inflight[id, default: []].append(events) }
+            return (taken, changes)
         }
-        guard !taken.isEmpty else { return }
+        guard !taken.isEmpty || !changes.isEmpty else { return }
         // Encoding happens here, off the token path and outside the lock.
-        let batches = taken.map { $0.1.batch(runId: $0.0) }
+        var write = changes
+        write.eventBatches = taken.map { $0.1.batch(runId: $0.0) }
         var failure: StoreError? = nil
-        do { try store.appendEventBatches(batches) } catch { failure = error }
+        do { try store.write(write) } catch { failure = error }
         let report = state.withLock { state -> Bool in
-            for batch in batches {
+            for batch in write.eventBatches {
                 state.inflight[batch.runId]?.removeAll { $0.firstSeq == batch.firstSeq }
                 if state.inflight[batch.runId]?.isEmpty == true { state.inflight[batch.runId] = nil }
             }
@@ -128,7 +158,7 @@ final class EventRecorder: Sendable {
         }
         if report, let failure {
             logger.error(
-                "The run store failed; runs go on streaming but events are not kept",
+                "The run store failed; runs go on streaming but are not kept",
                 metadata: ["error": "\(failure)"]
             )
         }
@@ -150,6 +180,18 @@ final class EventRecorder: Sendable {
     }
 
     // MARK: Reading
+
+    /// The run as stored, after writing what is pending for it.
+    func run(_ runId: String) throws(StoreError) -> StoredRun? {
+        flush(runId: runId)
+        return try store.run(runId)
+    }
+
+    /// A page of runs, after writing everything pending.
+    func listRuns(_ query: RunQuery) throws(StoreError) -> RunPage {
+        flush()
+        return try store.listRuns(query)
+    }
 
     /// Every event of `runId` after `afterSeq`, from the store and from memory, in order; with a
     /// follower, registered atomically with the read, so later events reach it with no gap.

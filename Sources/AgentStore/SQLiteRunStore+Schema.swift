@@ -66,6 +66,19 @@ extension SQLiteRunStore {
                     """
             )
         }
+        // A run's input and output live beside its row: the row changes as the run ends (status, times,
+        // usage), and SQLite rewrites a whole row on update, megabytes of text included.
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE run_inputs (run_id TEXT NOT NULL PRIMARY KEY, input TEXT NOT NULL);
+                    CREATE TABLE run_outputs (run_id TEXT NOT NULL PRIMARY KEY, output TEXT NOT NULL);
+                    INSERT INTO run_inputs SELECT id, input FROM runs;
+                    INSERT INTO run_outputs SELECT id, output FROM runs WHERE output IS NOT NULL;
+                    UPDATE runs SET input = '', output = NULL;
+                    """
+            )
+        }
         return migrator
     }()
 
@@ -88,21 +101,52 @@ extension SQLiteRunStore {
         }
     }
 
+    /// The columns of a `runs` row as written (input and output go to their own tables).
     static let runColumns = """
-        id, kind, name, agent, workflow, strategy, session_id, input, status, output, error_code, \
+        id, kind, name, agent, workflow, strategy, session_id, input, status, error_code, \
         error_message, output_tokens, started_at, ended_at, owner_pid, owner_instance
         """
 
-    static func runArguments(_ run: StoredRun) -> StatementArguments {
-        [
-            run.id, run.kind, run.name, run.agent, run.workflow, run.strategy, run.sessionId, run.input,
-            run.status.rawValue, run.output, run.errorCode, run.errorMessage, run.outputTokens,
-            run.startedAt.storeSeconds, run.endedAt?.storeSeconds,
-            run.owner.pid, run.owner.instance,
-        ]
+    /// A run with its input and output, as ``decodeRun(_:)`` reads it; `WHERE` clauses name `runs.`.
+    static let selectRuns = """
+        SELECT runs.id, kind, name, agent, workflow, strategy, session_id, status, error_code, error_message,
+            output_tokens, started_at, ended_at, owner_pid, owner_instance,
+            COALESCE(run_inputs.input, runs.input) AS input, run_outputs.output AS output
+        FROM runs
+        LEFT JOIN run_inputs ON run_inputs.run_id = runs.id
+        LEFT JOIN run_outputs ON run_outputs.run_id = runs.id
+        """
+
+    /// Inserts a run: its row, its input, and its output when it has ended already.
+    static func insert(_ run: StoredRun, into db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO runs (\(runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                run.id, run.kind, run.name, run.agent, run.workflow, run.strategy, run.sessionId,
+                run.status.rawValue, run.errorCode, run.errorMessage, run.outputTokens,
+                run.startedAt.storeSeconds, run.endedAt?.storeSeconds, run.owner.pid, run.owner.instance,
+            ]
+        )
+        try db.execute(sql: "INSERT INTO run_inputs (run_id, input) VALUES (?, ?)", arguments: [run.id, run.input])
+        if let output = run.output {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO run_outputs (run_id, output) VALUES (?, ?)",
+                arguments: [run.id, output]
+            )
+        }
     }
 
-    /// A row selected with ``runColumns``.
+    /// Removes the input and output of the runs `runsWhere` selects (an SQL condition on `runs`).
+    static func deleteTexts(of runsWhere: String, arguments: StatementArguments, in db: Database) throws {
+        for table in ["run_inputs", "run_outputs", "event_batches"] {
+            try db.execute(
+                sql: "DELETE FROM \(table) WHERE run_id IN (SELECT id FROM runs WHERE \(runsWhere))",
+                arguments: arguments
+            )
+        }
+    }
+
+    /// A row selected with ``selectRuns``.
     static func decodeRun(_ row: Row) throws -> StoredRun {
         let id: String = try row.decode(forColumn: "id")
         let statusText: String = try row.decode(forColumn: "status")

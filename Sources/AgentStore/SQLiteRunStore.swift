@@ -73,55 +73,84 @@ public final class SQLiteRunStore: RunStore {
     // MARK: Runs
 
     public func insertRun(_ run: StoredRun) throws(StoreError) {
-        try write("insert run '\(run.id)'") { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run.id]) == true {
-                throw StoreError("Run '\(run.id)' already exists")
-            }
-            try db.execute(
-                sql: "INSERT INTO runs (\(Self.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: Self.runArguments(run)
-            )
-        }
+        try write("insert run '\(run.id)'") { db in try Self.insertNew(run, db) }
     }
 
     public func appendEventBatches(_ batches: [EventBatch]) throws(StoreError) {
         guard !batches.isEmpty else { return }
-        try write("append \(batches.count) event batches") { db in
-            // Skips batches already there (a retried write) and batches of runs that are not there.
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT OR IGNORE INTO event_batches (run_id, first_seq, last_seq, payload)
-                    SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?1)
-                    """
-            )
-            for batch in batches {
-                try statement.execute(arguments: [
-                    batch.runId, Int64(clamping: batch.firstSeq), Int64(clamping: batch.lastSeq),
-                    Data(batch.payload),
-                ])
+        try write("append \(batches.count) event batches") { db in try Self.append(batches, db) }
+    }
+
+    public func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError) {
+        try write("finish run '\(runId)'") { db in try Self.finish(runId, outcome, db) }
+    }
+
+    /// One transaction. A run that starts and ends in the same changes is inserted as it ended.
+    public func write(_ changes: RunChanges) throws(StoreError) {
+        guard !changes.isEmpty else { return }
+        let action =
+            "write \(changes.runs.count) new runs, \(changes.eventBatches.count) event batches "
+            + "and \(changes.outcomes.count) outcomes"
+        try write(action) { db in
+            var outcomes: [String: RunOutcome] = [:]
+            for (runId, outcome) in changes.outcomes { outcomes[runId] = outcome }
+            var inserted: Set<String> = []
+            for var run in changes.runs {
+                if let outcome = outcomes[run.id] { run.apply(outcome) }
+                try Self.insertNew(run, db)
+                inserted.insert(run.id)
+            }
+            try Self.append(changes.eventBatches, db)
+            for (runId, outcome) in changes.outcomes where !inserted.contains(runId) {
+                try Self.finish(runId, outcome, db)
             }
         }
     }
 
-    public func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError) {
-        try write("finish run '\(runId)'") { db in
-            try db.execute(
-                sql: """
-                    UPDATE runs SET status = ?, output = ?, error_code = ?, error_message = ?,
-                        output_tokens = ?, ended_at = ?
-                    WHERE id = ?
-                    """,
-                arguments: [
-                    outcome.status.rawValue, outcome.output, outcome.errorCode, outcome.errorMessage,
-                    outcome.outputTokens, outcome.endedAt.storeSeconds, runId,
-                ]
-            )
+    private static func insertNew(_ run: StoredRun, _ db: Database) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run.id]) == true {
+            throw StoreError("Run '\(run.id)' already exists")
         }
+        try insert(run, into: db)
+    }
+
+    /// Skips batches already there (a retried write) and batches of runs that are not there.
+    private static func append(_ batches: [EventBatch], _ db: Database) throws {
+        guard !batches.isEmpty else { return }
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO event_batches (run_id, first_seq, last_seq, payload)
+                SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?1)
+                """
+        )
+        for batch in batches {
+            try statement.execute(arguments: [
+                batch.runId, Int64(clamping: batch.firstSeq), Int64(clamping: batch.lastSeq), Data(batch.payload),
+            ])
+        }
+    }
+
+    private static func finish(_ runId: String, _ outcome: RunOutcome, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                UPDATE runs SET status = ?, error_code = ?, error_message = ?, output_tokens = ?, ended_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                outcome.status.rawValue, outcome.errorCode, outcome.errorMessage, outcome.outputTokens,
+                outcome.endedAt.storeSeconds, runId,
+            ]
+        )
+        guard db.changesCount > 0 else { return }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO run_outputs (run_id, output) VALUES (?, ?)",
+            arguments: [runId, outcome.output]
+        )
     }
 
     public func run(_ runId: String) throws(StoreError) -> StoredRun? {
         try read("read run '\(runId)'") { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.runColumns) FROM runs WHERE id = ?", arguments: [runId])
+            try Row.fetchOne(db, sql: "\(Self.selectRuns) WHERE runs.id = ?", arguments: [runId])
                 .map(Self.decodeRun)
         }
     }
@@ -163,14 +192,14 @@ public final class SQLiteRunStore: RunStore {
         }
         if let cursor {
             // Strictly after the previous page's last run, newest first: the keyset.
-            conditions.append("(started_at, id) < (?, ?)")
+            conditions.append("(started_at, runs.id) < (?, ?)")
             arguments += [cursor.startedAt.storeSeconds, cursor.id]
         }
         arguments += [limit + 1]  // one more tells whether another page follows
         let sql = """
-            SELECT \(Self.runColumns) FROM runs
+            \(Self.selectRuns)
             \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY started_at DESC, id DESC LIMIT ?
+            ORDER BY started_at DESC, runs.id DESC LIMIT ?
             """
         let runs = try read("list runs") { db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.decodeRun)
@@ -182,7 +211,7 @@ public final class SQLiteRunStore: RunStore {
 
     public func deleteRun(_ runId: String) throws(StoreError) -> Bool {
         try write("delete run '\(runId)'") { db in
-            try db.execute(sql: "DELETE FROM event_batches WHERE run_id = ?", arguments: [runId])
+            try Self.deleteTexts(of: "id = ?", arguments: [runId], in: db)
             try db.execute(sql: "DELETE FROM runs WHERE id = ?", arguments: [runId])
             return db.changesCount > 0
         }
@@ -192,10 +221,7 @@ public final class SQLiteRunStore: RunStore {
         try write("prune runs") { db in
             let finished = "status != 'running' AND ended_at IS NOT NULL AND ended_at < ?"
             let arguments: StatementArguments = [date.storeSeconds]
-            try db.execute(
-                sql: "DELETE FROM event_batches WHERE run_id IN (SELECT id FROM runs WHERE \(finished))",
-                arguments: arguments
-            )
+            try Self.deleteTexts(of: finished, arguments: arguments, in: db)
             try db.execute(sql: "DELETE FROM runs WHERE \(finished)", arguments: arguments)
             return db.changesCount
         }

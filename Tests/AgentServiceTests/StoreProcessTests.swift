@@ -201,6 +201,16 @@ private func runBinaryToEnd(
         }
         #expect(runIds.count == 40)
 
+        // Each process writes within a flush (50 ms) of a reply: the other's last runs may read as running
+        // for that long, so each lists until every run has ended (or 5 s have passed).
+        for client in [a, b] {
+            let deadline = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < deadline {
+                let runs = try await client.storeResult("run/list", ["limit": 500])["runs"]?.arrayValue ?? []
+                if runs.count == 40, runs.allSatisfy({ $0["status"] == "completed" }) { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
         for client in [a, b] {
             let page = try await client.storeResult("run/list", ["limit": 500])
             let runs = page["runs"]?.arrayValue ?? []
