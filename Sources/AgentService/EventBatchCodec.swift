@@ -55,12 +55,37 @@ enum EventBatchCodec {
         texts: [String],
         to payload: inout [UInt8]
     ) {
-        payload.append(UInt8(ascii: "T"))
-        appendUInt64(firstSeq, to: &payload)
-        appendString(agent, to: &payload)
-        appendString(stepId, to: &payload)
-        appendUInt32(UInt32(texts.count), to: &payload)
-        for text in texts { appendString(text, to: &payload) }
+        // Written through one pointer: per token, a length and a copy, with no growth checks.
+        let start = payload.count
+        payload.append(contentsOf: repeatElement(0, count: tokensSize(agent: agent, stepId: stepId, texts: texts)))
+        payload.withUnsafeMutableBytes { buffer in
+            var offset = start
+            func put<T: FixedWidthInteger>(_ value: T) {
+                buffer.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
+                offset += MemoryLayout<T>.size
+            }
+            func put(_ text: String) {
+                var text = text
+                text.withUTF8 { utf8 in
+                    put(UInt32(utf8.count))
+                    if let base = utf8.baseAddress, utf8.count > 0 {
+                        (buffer.baseAddress! + offset).copyMemory(from: base, byteCount: utf8.count)
+                    }
+                    offset += utf8.count
+                }
+            }
+            put(UInt8(ascii: "T"))
+            put(firstSeq)
+            put(agent)
+            put(stepId)
+            put(UInt32(texts.count))
+            for text in texts { put(text) }
+        }
+    }
+
+    /// The bytes ``appendTokens(firstSeq:agent:stepId:texts:to:)`` writes.
+    static func tokensSize(agent: String, stepId: String, texts: [String]) -> Int {
+        texts.reduce(1 + 8 + 4 + agent.utf8.count + 4 + stepId.utf8.count + 4) { $0 + 4 + $1.utf8.count }
     }
 
     static func appendEvent(runId: String, seq: UInt64, event: RunEvent, to payload: inout [UInt8]) {

@@ -33,6 +33,13 @@ final class EventRecorder: Sendable {
 
         func batch(runId: String) -> EventBatch {
             var payload: [UInt8] = []
+            // Token bursts are most of it: sized up front, the payload is written once, never moved.
+            payload.reserveCapacity(
+                items.reduce(0) { total, item in
+                    guard case .tokens(_, let agent, let stepId, let texts) = item else { return total + 256 }
+                    return total + EventBatchCodec.tokensSize(agent: agent, stepId: stepId, texts: texts)
+                }
+            )
             for item in items {
                 switch item {
                 case .tokens(let first, let agent, let stepId, let texts):

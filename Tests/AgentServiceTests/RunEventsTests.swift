@@ -168,6 +168,8 @@ import Testing
         let words = 300
         let total = Int64(words + 3)
         let (runId, _) = try await owner.startDetached(["agent": "slow", "input": .string(.numberedWords(words))])
+        // Another process sees a new run at most one flush (50 ms) later; reading it in the owner writes it.
+        if from == .secondServer { _ = try await owner.storeResult("run/status", ["runId": .string(runId)]) }
         let streamedFirst = Int.random(in: 0...250, using: &random)
         let afterSeq = Int64.random(in: 0...total, using: &random)
         if streamedFirst > 0 { try await owner.waitForTokens(runId: runId, count: streamedFirst) }
@@ -288,6 +290,9 @@ import Testing
             ["agent": "echo-thinking", "input": .string(.numberedWords(50))]
         )
         let total: Int64 = 54
+        // Another process sees a run at most one flush (50 ms) after its reply; reading it in the owner
+        // writes it at once.
+        if secondServer { _ = try await owner.storeResult("run/status", ["runId": .string(runId)]) }
         let ownerLive = owner.runNotifications(runId)
         let ownerLines = owner.rawLines
         var random = SeededGenerator(seed: secondServer ? 11 : 12)
