@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "agentwire", targets: ["agentwire"]),
         .executable(name: "agentwire-bench", targets: ["agentwire-bench"]),
+        .executable(name: "agentwire-fuzz", targets: ["agentwire-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -102,6 +103,7 @@ let package = Package(
             name: "AgentServiceTests",
             dependencies: [
                 "AgentCore",
+                "AgentFuzzing",
                 "AgentService",
                 "AgentStore",
                 "JSONCore",
@@ -123,6 +125,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+
+        // MARK: AgentFuzzing and agentwire-fuzz
+        .target(
+            name: "AgentFuzzing",
+            dependencies: [
+                "AgentCore",
+                "AgentService",
+                "JSONRPC",
+                "JSONRPCTransport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "agentwire-fuzz",
+            dependencies: ["AgentFuzzing"]
         ),
 
         // MARK: agentwire-bench

@@ -7,3 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
 swift test --skip-build
+# libFuzzer over framing, parsing and dispatch, briefly (see scripts/fuzz.sh to run it longer).
+bash scripts/fuzz.sh 30

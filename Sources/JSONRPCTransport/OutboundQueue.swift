@@ -113,16 +113,20 @@ public final class OutboundQueue: @unchecked Sendable {
             condition.unlock()
             return
         }
-        guard pending.isEmpty, !writing else {
+        var frame: [UInt8] = []
+        framingValue.appendFrame(body: body, to: &frame)
+        // Inline only when the write cannot block: nothing ahead of it, and room for the whole frame
+        // (a pipe that polls writable has a page free; up to PIPE_BUF bytes are then written at once).
+        // Otherwise the reader would stop reading while a client that pipelines requests is not yet
+        // reading replies, and both would wait for ever.
+        guard pending.isEmpty, !writing, frame.count <= Int(PIPE_BUF), Self.isWritableNow(fd) else {
             let wasEmpty = pending.isEmpty
-            framingValue.appendFrame(body: body, to: &pending)
+            pending.append(contentsOf: frame)
             if wasEmpty { condition.signal() }
             condition.unlock()
             return
         }
         writing = true
-        var frame: [UInt8] = []
-        framingValue.appendFrame(body: body, to: &frame)
         condition.unlock()
         let ok = writeAll(frame)
         condition.lock()
@@ -130,6 +134,12 @@ public final class OutboundQueue: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         handler?()
+    }
+
+    /// Whether a write to `fd` would not block now.
+    private static func isWritableNow(_ fd: Int32) -> Bool {
+        var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+        return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLOUT) != 0
     }
 
     /// Suspends while more than ``maxQueuedBytes`` wait to be written, so a client that reads slowly

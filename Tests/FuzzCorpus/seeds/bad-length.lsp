@@ -1,0 +1,4 @@
+Content-Length: -3
+
+{}Content-Length: x
+

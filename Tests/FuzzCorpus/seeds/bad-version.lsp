@@ -1,0 +1,3 @@
+Content-Length: 41
+
+{"jsonrpc":"1.0","id":18,"method":"ping"}

@@ -1,0 +1,3 @@
+Content-Length: 72
+
+{"jsonrpc":"2.0","id":14,"method":"stats/get","params":{"agent":"echo"}}
