@@ -207,11 +207,7 @@ public final class AgentServer: MessageHandler, Sendable {
             case "exit":
                 let code: Int32 = state.withLock { $0.shutdownRequested } ? 0 : 1
                 logger.info("Exit requested", metadata: ["status": "\(code)"])
-                cancelAllRuns()
-                // Cancelled runs are answered and stored within a checkpoint; give them a moment.
-                waitUntilSettled(deadline: Date().addingTimeInterval(2))
-                recorder.flush()
-                connection.close()
+                stop(connection: connection)
                 onExit(code)
             case "$/cancelRequest":
                 cancelRequest(try Params(params).requestID("id"), mode: .errorReply)
@@ -229,6 +225,16 @@ public final class AgentServer: MessageHandler, Sendable {
                 metadata: ["method": "\(method)", "error": "\(error.message)"]
             )
         }
+    }
+
+    /// Cancels every run, waits (at most `grace`) until each has answered and is recorded, writes the
+    /// store and closes the connection. `exit`, SIGTERM and a client that closed stdout end this way.
+    public func stop(connection: Connection, grace: TimeInterval = 1.5) {
+        cancelAllRuns()
+        // Cancelled runs are answered and stored within a checkpoint; give them a moment.
+        waitUntilSettled(deadline: Date().addingTimeInterval(grace))
+        recorder.flush()
+        connection.close()
     }
 
     /// EOF on stdin: let every run finish and answer, write everything, then exit 0.

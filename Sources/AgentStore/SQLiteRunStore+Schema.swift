@@ -82,14 +82,21 @@ extension SQLiteRunStore {
         return migrator
     }()
 
-    /// Applies the migrations this version knows. Another process opening the same new file may apply
-    /// them between GRDB's check and its write; then ours fails, and the schema is complete all the same.
+    /// Applies the migrations this version knows. Another process opening the same new file may be
+    /// applying them at the same moment: then ours fails part-way (its tables appeared meanwhile), and a
+    /// retry a few milliseconds later finds them applied.
     func migrate() throws(StoreError) {
-        do {
-            try Self.migrator.migrate(pool)
-        } catch {
-            let migrated = try? pool.read { try Self.migrator.hasCompletedMigrations($0) }
-            guard migrated == true else { throw storeError(error, "create its tables") }
+        let deadline = Date().addingTimeInterval(Self.busyTimeout)
+        while true {
+            do {
+                try Self.migrator.migrate(pool)
+                return
+            } catch {
+                let migrated = try? pool.read { try Self.migrator.hasCompletedMigrations($0) }
+                if migrated == true { return }
+                guard Date() < deadline else { throw storeError(error, "create its tables") }
+                Thread.sleep(forTimeInterval: .random(in: 0.002...0.02))
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import Foundation
 import JSONRPC
 import JSONRPCTransport
 import Logging
+import Synchronization
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,7 +82,16 @@ struct Serve: AsyncParsableCommand {
             Foundation.exit(status)
         }
         connection.outbound.setBrokenHandler {
-            logger.notice("The client closed stdout; exiting")
+            logger.notice("The client closed stdout; cancelling runs and exiting")
+            // Called on the writer thread, which stopping waits for: stop from a thread of its own.
+            Thread {
+                server.stop(connection: connection)
+                Foundation.exit(0)
+            }.start()
+        }
+        let signals = Self.onTermination { signal in
+            logger.notice("Terminated by a signal; cancelling runs and exiting", metadata: ["signal": "\(signal)"])
+            server.stop(connection: connection)
             Foundation.exit(0)
         }
         logger.info(
@@ -92,6 +102,28 @@ struct Serve: AsyncParsableCommand {
         )
         connection.start(handler: server)
         await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in }
+        withExtendedLifetime(signals) {}
+    }
+
+    /// SIGTERM, SIGINT and SIGHUP call `handler` once (on a queue of their own), instead of killing the
+    /// process mid-write.
+    static func onTermination(_ handler: @escaping @Sendable (String) -> Void) -> [any DispatchSourceSignal] {
+        let once = Mutex(false)
+        let queue = DispatchQueue(label: "agentwire.signals")
+        return [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")].map { number, name in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                guard
+                    once.withLock({ first in
+                        defer { first = true }; return !first
+                    })
+                else { return }
+                handler(name)
+            }
+            source.resume()
+            return source
+        }
     }
 }
 

@@ -30,7 +30,8 @@ final class TestClient: @unchecked Sendable {
         config: AgentConfig = .builtIn,
         framing: Framing = .newlineDelimited,
         maxMessageBytes: Int = 16 * 1024 * 1024,
-        store: any RunStore = MemoryRunStore()
+        store: any RunStore = MemoryRunStore(),
+        logHandler: LogCapture? = nil
     ) {
         self.framing = framing
         var input: [Int32] = [0, 0]
@@ -39,7 +40,9 @@ final class TestClient: @unchecked Sendable {
         toServer = input[1]
         fromServer = output[0]
         let serverOutput = output[1]
-        var logger = Logger(label: "test.agentwire")
+        var logger =
+            logHandler.map { capture in Logger(label: "test.agentwire") { _ in capture } }
+            ?? Logger(label: "test.agentwire")
         logger.logLevel = .warning
         let connection = Connection(
             inputFD: input[0],
@@ -306,4 +309,22 @@ extension JSONValue {
 /// The exit status an in-process server reported.
 final class ExitBox: Sendable {
     let status = Mutex<Int32?>(nil)
+}
+
+/// Keeps every log message a server writes, for tests that check what is reported.
+final class LogCapture: LogHandler, @unchecked Sendable {
+    private let lines = Mutex<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lines.withLock { $0.append("\(event.level): \(event.message)") }
+    }
+
+    var messages: [String] { lines.withLock { $0 } }
 }
