@@ -75,7 +75,7 @@ Without one, agentwire reads ./agentwire.json (relative to the
 (cl-defstruct (agentwire--run (:constructor agentwire--run-make)
                               (:copier nil))
   "One run of an agent or a workflow."
-  kind name input buffer connection request-id run-id
+  kind name input buffer connection sent request-id run-id
   (tokens 0) steps percent cancelling finished outcome result
   stream (at-line-start t))
 
@@ -238,8 +238,8 @@ explains an error."
   (unless (agentwire--run-finished run)
     (setf (agentwire--run-finished run) t
           (agentwire--run-outcome run) outcome)
-    (setq agentwire--active (delq run agentwire--active)
-          agentwire--pending (delq run agentwire--pending))
+    (setq agentwire--active (delq run agentwire--active))
+    (agentwire--unpend run)
     (when-let ((run-id (agentwire--run-run-id run)))
       (remhash run-id agentwire--by-run-id))
     (when output
@@ -255,17 +255,18 @@ explains an error."
 (defun agentwire--notification (_connection method params)
   "Handle the notification METHOD with PARAMS."
   (if (eq method 'run/started)
-      ;; run/started does not name the request: it belongs to the oldest
-      ;; run of that agent or workflow still waiting for one.
+      ;; The one run of that agent or workflow sent and waiting (see
+      ;; `agentwire--start').
       (when-let ((run (cl-find-if
                        (lambda (run)
-                         (equal (agentwire--run-name run)
-                                (plist-get params (if (eq (agentwire--run-kind run) 'agent)
-                                                      :agent :workflow))))
+                         (and (agentwire--run-sent run)
+                              (equal (agentwire--run-name run)
+                                     (plist-get params (if (eq (agentwire--run-kind run) 'agent)
+                                                           :agent :workflow)))))
                        agentwire--pending)))
-        (setq agentwire--pending (delq run agentwire--pending))
         (setf (agentwire--run-run-id run) (plist-get params :runId))
-        (puthash (plist-get params :runId) run agentwire--by-run-id))
+        (puthash (plist-get params :runId) run agentwire--by-run-id)
+        (agentwire--unpend run))
     (let ((run (gethash (plist-get params :runId) agentwire--by-run-id)))
       (when (and run (not (agentwire--run-finished run)))
         (pcase method
@@ -308,6 +309,42 @@ explains an error."
                            (and (eq (agentwire--run-kind run) 'workflow)
                                 (plist-get result :output))))))))
 
+(defun agentwire--same-target-p (a b)
+  "Return non-nil if A and B are runs of one agent or workflow."
+  (and (eq (agentwire--run-kind a) (agentwire--run-kind b))
+       (equal (agentwire--run-name a) (agentwire--run-name b))))
+
+(defun agentwire--unpend (run)
+  "RUN no longer waits for its run/started: send the next run of its target."
+  (when (memq run agentwire--pending)
+    (setq agentwire--pending (delq run agentwire--pending))
+    (when-let ((next (cl-find-if (lambda (other)
+                                   (and (not (agentwire--run-sent other))
+                                        (agentwire--same-target-p other run)))
+                                 agentwire--pending)))
+      (agentwire--send next))))
+
+(defun agentwire--send (run)
+  "Send RUN's request."
+  (setf (agentwire--run-sent run) t)
+  (let* ((connection (agentwire--run-connection run))
+         (agent-p (eq (agentwire--run-kind run) 'agent))
+         (answer
+          (jsonrpc-async-request
+           connection (if agent-p :agent/run :workflow/run)
+           (list (if agent-p :agent :workflow) (agentwire--run-name run)
+                 :input (agentwire--run-input run))
+           :success-fn (lambda (result) (agentwire--settle run result nil))
+           :error-fn (lambda (error) (agentwire--settle run nil error))
+           ;; Runs take as long as they take: no client-side timeout.
+           :timeout nil)))
+    ;; Newer jsonrpc versions return the id; 1.0.14 returns nil, and its
+    ;; counter holds the id just used.
+    (setf (agentwire--run-request-id run)
+          (cond ((integerp answer) answer)
+                ((integerp (car-safe answer)) (car answer))
+                (t (jsonrpc--next-request-id connection))))))
+
 (defun agentwire--start (kind name input)
   "Start a run of KIND (`agent' or `workflow') NAME on INPUT; return it."
   (let* ((connection (agentwire--connection))
@@ -323,21 +360,15 @@ explains an error."
     (agentwire--line run title)
     (setq agentwire--last-run run)
     (push run agentwire--active)
-    (setq agentwire--pending (append agentwire--pending (list run)))
-    (let ((answer
-           (jsonrpc-async-request
-            connection (if (eq kind 'agent) :agent/run :workflow/run)
-            (list (if (eq kind 'agent) :agent :workflow) name :input input)
-            :success-fn (lambda (result) (agentwire--settle run result nil))
-            :error-fn (lambda (error) (agentwire--settle run nil error))
-            ;; Runs take as long as they take: no client-side timeout.
-            :timeout nil)))
-      ;; Newer jsonrpc versions return the id; 1.0.14 returns nil, and its
-      ;; counter holds the id just used.
-      (setf (agentwire--run-request-id run)
-            (cond ((integerp answer) answer)
-                  ((integerp (car-safe answer)) (car answer))
-                  (t (jsonrpc--next-request-id connection)))))
+    ;; run/started does not name its request, so only one run per agent
+    ;; or workflow may wait for it: another one is sent once the first
+    ;; has its runId (or has ended).
+    (let ((waiting (cl-some (lambda (other)
+                              (and (agentwire--run-sent other)
+                                   (agentwire--same-target-p other run)))
+                            agentwire--pending)))
+      (setq agentwire--pending (append agentwire--pending (list run)))
+      (unless waiting (agentwire--send run)))
     (when agentwire-display-output
       (display-buffer buffer '(nil (inhibit-same-window . t))))
     (force-mode-line-update t)
@@ -443,14 +474,19 @@ the minibuffer.  Returns the run."
   (unless (agentwire--run-finished run)
     (setf (agentwire--run-cancelling run) t)
     (let ((connection (agentwire--run-connection run)))
-      (if (agentwire--run-run-id run)
-          ;; The run then answers its request normally, with the partial output.
-          (jsonrpc-async-request connection :run/cancel
-                                 (list :runId (agentwire--run-run-id run))
-                                 :success-fn #'ignore :error-fn #'ignore :timeout 30)
+      (cond
+       ((not (agentwire--run-sent run))
+        ;; Still queued behind another run of its target: never sent.
+        (agentwire--finish run 'cancelled))
+       ((agentwire--run-run-id run)
+        ;; The run then answers its request normally, with the partial output.
+        (jsonrpc-async-request connection :run/cancel
+                               (list :runId (agentwire--run-run-id run))
+                               :success-fn #'ignore :error-fn #'ignore :timeout 30))
+       (t
         ;; Not started yet: cancel the request; it is answered with -32800.
         (jsonrpc-notify connection :$/cancelRequest
-                        (list :id (agentwire--run-request-id run)))))
+                        (list :id (agentwire--run-request-id run))))))
     (force-mode-line-update t)
     t))
 

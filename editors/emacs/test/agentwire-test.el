@@ -125,6 +125,20 @@
     (let ((next (agentwire-test--finished (agentwire-run "echo" "still here"))))
       (should (string-match-p "\nstill here\n" (agentwire-test--text next))))))
 
+(ert-deftest agentwire-concurrent-runs-stream-into-their-own-buffers ()
+  (let ((runs (append
+               (mapcar (lambda (i) (agentwire-run "echo" (format "input %d of the same agent" i)))
+                       (number-sequence 1 8))
+               (list (agentwire-workflow "pipeline" "in parallel")))))
+    (mapc #'agentwire-test--finished runs)
+    (dolist (run runs)
+      (should (eq (agentwire--run-outcome run) 'done))
+      (should (equal (agentwire--run-run-id run)
+                     (plist-get (agentwire--run-result run) :runId)))
+      (should (equal (nth (if (eq (agentwire--run-kind run) 'agent) 2 3)
+                          (split-string (agentwire-test--text run) "\n"))
+                     (agentwire--run-input run))))))
+
 (ert-deftest agentwire-unknown-agent-ends-with-the-error ()
   (let ((run (agentwire-test--finished (agentwire-run "nobody" "hi"))))
     (should (eq (agentwire--run-outcome run) 'error))

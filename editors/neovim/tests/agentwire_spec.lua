@@ -169,6 +169,23 @@ test('a cancel sent before run/started ends the run without waiting on a callbac
   expect(buffer_text(next_run):find('\nstill here\n', 1, true) ~= nil, 'next run streams')
 end)
 
+test('concurrent runs of one agent each stream into their own buffer', function()
+  local runs = {}
+  for i = 1, 8 do
+    table.insert(runs, agentwire.run('echo', 'input ' .. i .. ' of the same agent'))
+  end
+  table.insert(runs, agentwire.workflow('pipeline', 'in parallel'))
+  for _, run in ipairs(runs) do
+    finished(run)
+  end
+  for _, run in ipairs(runs) do
+    expect_equal(run.outcome, 'done', 'outcome')
+    expect_equal(run.run_id, run.result.runId, 'run id')
+    local lines = vim.api.nvim_buf_get_lines(run.buf, 0, -1, false)
+    expect_equal(lines[run.kind == 'agent' and 3 or 4], run.input, 'streamed text')
+  end
+end)
+
 test('an unknown agent ends with the error', function()
   local run = finished(agentwire.run('nobody', 'hi'))
   expect_equal(run.outcome, 'error', 'outcome')

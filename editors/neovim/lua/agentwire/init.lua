@@ -55,6 +55,28 @@ local function remove(list, item)
   end
 end
 
+local function same_target(a, b)
+  return a.kind == b.kind and a.name == b.name
+end
+
+local send
+
+--- `run` no longer waits for its `run/started`: the next run of the same agent or workflow goes out.
+local function unpend(run)
+  for i, other in ipairs(state.pending) do
+    if other == run then
+      table.remove(state.pending, i)
+      for _, next_run in ipairs(state.pending) do
+        if not next_run.sent and same_target(next_run, run) then
+          send(next_run)
+          return
+        end
+      end
+      return
+    end
+  end
+end
+
 --- Ends `run`: it stops receiving notifications and its transcript is closed.
 local function finish(run, outcome, output, message)
   if run.finished then
@@ -63,7 +85,7 @@ local function finish(run, outcome, output, message)
   run.finished = true
   run.outcome = outcome
   remove(state.active, run)
-  remove(state.pending, run)
+  unpend(run)
   if run.run_id then
     state.by_run_id[run.run_id] = nil
   end
@@ -97,13 +119,12 @@ local function on_notification(method, params)
     return
   end
   if method == 'run/started' then
-    -- run/started does not name the request, so it goes to the oldest run of that agent or workflow
-    -- still waiting for one.
+    -- The one run of that agent or workflow sent and waiting (see start).
     for _, run in ipairs(state.pending) do
-      if (run.kind == 'agent' and params.agent == run.name) or (run.kind == 'workflow' and params.workflow == run.name) then
-        remove(state.pending, run)
+      if run.sent and params[run.kind] == run.name then
         run.run_id = params.runId
         state.by_run_id[params.runId] = run
+        unpend(run)
         return
       end
     end
@@ -219,6 +240,23 @@ local function show(run)
   end
 end
 
+--- Sends `run`'s request.
+send = function(run)
+  run.sent = true
+  local params = { input = run.input }
+  params[run.kind] = run.name
+  run.request_id = run.client:request(run.kind .. '/run', params, function(err, result)
+    settle(run, err, result)
+  end, function()
+    -- Any answer but a normal one is the acknowledgement of a `$/cancelRequest`, which
+    -- vim.lsp.rpc keeps to itself.
+    finish(run, 'cancelled')
+  end)
+  if not run.request_id then
+    finish(run, 'error', nil, 'agentwire is not running')
+  end
+end
+
 local function start(kind, name, input)
   local client = ensure_client()
   if not client then
@@ -237,18 +275,15 @@ local function start(kind, name, input)
   run.buf = run.transcript.buf
   state.last = run
   table.insert(state.active, run)
+  -- run/started does not name its request, so only one run per agent or workflow may wait for it:
+  -- another one is sent once the first has its runId (or has ended).
+  local waiting = false
+  for _, other in ipairs(state.pending) do
+    waiting = waiting or (other.sent and same_target(other, run))
+  end
   table.insert(state.pending, run)
-  local params = { input = input }
-  params[kind] = name
-  run.request_id = client:request(kind .. '/run', params, function(err, result)
-    settle(run, err, result)
-  end, function()
-    -- Any answer but a normal one is the acknowledgement of a `$/cancelRequest`, which
-    -- vim.lsp.rpc keeps to itself.
-    finish(run, 'cancelled')
-  end)
-  if not run.request_id then
-    finish(run, 'error', nil, 'agentwire is not running')
+  if not waiting then
+    send(run)
   end
   show(run)
   redraw_status()
@@ -275,7 +310,9 @@ function M.cancel(run)
     return false
   end
   run.cancelling = true
-  if run.run_id then
+  if not run.sent then
+    finish(run, 'cancelled')
+  elseif run.run_id then
     run.client:request('run/cancel', { runId = run.run_id })
   else
     run.client:notify('$/cancelRequest', { id = run.request_id })
