@@ -310,7 +310,7 @@ explains an error."
                                 (plist-get result :output))))))))
 
 (defun agentwire--same-target-p (a b)
-  "Return non-nil if A and B are runs of one agent or workflow."
+  "Return non-nil if run A and run B share their agent or workflow."
   (and (eq (agentwire--run-kind a) (agentwire--run-kind b))
        (equal (agentwire--run-name a) (agentwire--run-name b))))
 
