@@ -297,10 +297,12 @@ explains an error."
     (cond
      (error
       (let ((code (plist-get error :code)))
-        (if (eql code -32800)
-            (agentwire--finish run 'cancelled)
-          (agentwire--finish run 'error nil
-                             (format "%s (%s)" (plist-get error :message) code)))))
+        (cond
+         ((eql code -32800) (agentwire--finish run 'cancelled))
+         ;; jsonrpc's own code when the process died before answering.
+         ((eql code -1) (agentwire--finish run 'error nil "agentwire exited"))
+         (t (agentwire--finish run 'error nil
+                               (format "%s (%s)" (plist-get error :message) code))))))
      (t
       (setf (agentwire--run-result run) result)
       (if (equal (plist-get result :stopReason) "cancelled")

@@ -158,6 +158,18 @@
                (car (assoc "pipeline" table)))))
     (should (equal (agentwire--read-name 'workflow) "pipeline"))))
 
+(ert-deftest agentwire-service-exit-ends-the-runs ()
+  (let ((run (agentwire-run "echo-slow" "one two three four five six seven eight nine ten")))
+    (agentwire-test--wait "a token" (lambda () (>= (agentwire--run-tokens run) 1)))
+    (delete-process (jsonrpc--process agentwire--connection))
+    (agentwire-test--finished run)
+    (should (eq (agentwire--run-outcome run) 'error))
+    (should (string-suffix-p "\n-- error: agentwire exited --\n" (agentwire-test--text run)))
+    (should-not agentwire--connection)
+    ;; The next command starts a new service.
+    (let ((next (agentwire-test--finished (agentwire-run "echo" "back again"))))
+      (should (eq (agentwire--run-outcome next) 'done)))))
+
 (ert-deftest agentwire-customization-becomes-arguments ()
   (let ((agentwire-config-file "/tmp/agents.json")
         (agentwire-store "memory")

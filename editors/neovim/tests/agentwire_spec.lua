@@ -76,7 +76,8 @@ test(':AgentWireRun streams an agent run into a scratch buffer', function()
     }, '\n'),
     'run buffer'
   )
-  expect_equal(vim.api.nvim_buf_get_option(run.buf, 'buftype'), 'nofile', 'buftype')
+  expect_equal(vim.bo[run.buf].buftype, 'nofile', 'buftype')
+  expect_equal(vim.bo[run.buf].modifiable, false, 'read-only between writes')
   local shown = false
   for _, win in ipairs(vim.api.nvim_list_wins()) do
     shown = shown or vim.api.nvim_win_get_buf(win) == run.buf
@@ -220,6 +221,45 @@ test(':AgentWireAgents picks with vim.ui.select and completion knows the agents'
   local run = finished(agentwire.last_run())
   expect(vim.tbl_contains(offered, 'echo-slow - Like echo, with 50 ms before each word: for demos and cancellation.'), 'agents offered')
   expect(buffer_text(run):find('\n%-%- output %-%-\nreviewed: from the buffer\n%-%- done %-%-\n$') ~= nil, 'workflow output')
+end)
+
+test('runs end with an error when the service dies, and the next run starts a new one', function()
+  local run = agentwire.run('echo-slow', 'one two three four five six seven eight nine ten')
+  wait_for('a token', function()
+    return run.tokens >= 1
+  end)
+  local client = agentwire.client()
+  if client.rpc.pid then
+    vim.loop.kill(client.rpc.pid, 'sigkill')
+  else
+    client.rpc.terminate()
+  end
+  finished(run)
+  expect_equal(run.outcome, 'error', 'outcome')
+  local text = buffer_text(run)
+  expect(text:find('\n%-%- error: agentwire exited %(code %d+, signal %d+%) %-%-\n$') ~= nil, text)
+  local next_run = finished(agentwire.run('echo', 'back again'))
+  expect_equal(next_run.outcome, 'done', 'outcome after')
+  expect(agentwire.client() ~= client, 'a new service')
+end)
+
+test('a missing executable is reported, and nothing runs', function()
+  agentwire.stop()
+  local notify = vim.notify
+  local messages = {}
+  vim.notify = function(message, level)
+    table.insert(messages, { message, level })
+  end
+  agentwire.setup({ cmd = '/nonexistent/agentwire', store = 'memory' })
+  local ok, run = pcall(agentwire.run, 'echo', 'hi')
+  vim.notify = notify
+  agentwire.setup({ cmd = vim.fn.fnamemodify(binary, ':p'), store = 'memory' })
+  expect(ok, 'no error raised: ' .. tostring(run))
+  expect_equal(run, nil, 'no run')
+  expect(#messages == 1 and messages[1][1]:find('cannot start /nonexistent/agentwire', 1, true) ~= nil, vim.inspect(messages))
+  expect_equal(messages[1][2], vim.log.levels.ERROR, 'level')
+  -- The right command works again.
+  expect_equal(finished(agentwire.run('echo', 'back')).outcome, 'done', 'outcome after')
 end)
 
 agentwire.stop()

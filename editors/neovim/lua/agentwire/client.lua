@@ -32,16 +32,30 @@ function M.start(cmd, args, handlers)
       return nil, rpc.rpc_response_error(-32601)
     end,
   }
-  local ok, result
-  if vim.fn.has('nvim-0.10') == 1 then
-    local command = { cmd }
-    vim.list_extend(command, args)
-    ok, result = pcall(rpc.start, command, dispatchers)
-  else
-    ok, result = pcall(rpc.start, cmd, args, dispatchers)
+  -- Neovim 0.10 and later take the command as one list; 0.7 to 0.9 take it and its arguments apart.
+  -- Each form fails argument validation on the other versions, so the other one is tried second.
+  local command = { cmd }
+  vim.list_extend(command, args)
+  local forms = {
+    function()
+      return rpc.start(command, dispatchers)
+    end,
+    function()
+      return rpc.start(cmd, args, dispatchers)
+    end,
+  }
+  if vim.fn.has('nvim-0.10') == 0 then
+    forms[1], forms[2] = forms[2], forms[1]
+  end
+  local ok, result = pcall(forms[1])
+  if not ok then
+    local ok_second, second = pcall(forms[2])
+    if ok_second then
+      ok, result = true, second
+    end
   end
   if not ok or not result then
-    return nil, tostring(result)
+    return nil, result and tostring(result) or 'the process could not be spawned'
   end
   self.rpc = result
   return self

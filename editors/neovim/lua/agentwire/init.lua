@@ -178,8 +178,16 @@ local function ensure_client()
   if state.client and state.client.alive then
     return state.client
   end
+  local cmd = vim.fn.expand(M.config.cmd)
+  if vim.fn.executable(cmd) ~= 1 then
+    vim.notify(
+      'agentwire: cannot start ' .. cmd .. ": no such executable (set cmd in require('agentwire').setup)",
+      vim.log.levels.ERROR
+    )
+    return nil
+  end
   local client, err
-  client, err = client_mod.start(vim.fn.expand(M.config.cmd), command_args(), {
+  client, err = client_mod.start(cmd, command_args(), {
     notification = on_notification,
     exit = function(code, signal)
       if state.client == client then
@@ -224,7 +232,7 @@ local function show(run)
   local buf = run.transcript.buf
   for _, win in ipairs(vim.api.nvim_tabpage_list_wins(0)) do
     local other = vim.api.nvim_win_get_buf(win)
-    if vim.api.nvim_buf_get_option(other, 'filetype') == 'agentwire' then
+    if vim.bo[other].filetype == 'agentwire' then
       vim.api.nvim_win_set_buf(win, buf)
       vim.api.nvim_win_set_cursor(win, { vim.api.nvim_buf_line_count(buf), 0 })
       return
@@ -486,6 +494,11 @@ function M.pick(opts)
       end
     end)
   end)
+end
+
+--- The connection to the running service, or nil (its `rpc` field is vim.lsp.rpc's client).
+function M.client()
+  return state.client
 end
 
 --- Shuts the service down (it also exits on its own when Neovim closes its stdin).

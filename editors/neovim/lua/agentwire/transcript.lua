@@ -13,11 +13,11 @@ local count = 0
 function M.new(title, name)
   count = count + 1
   local buf = vim.api.nvim_create_buf(false, true)
-  vim.api.nvim_buf_set_option(buf, 'buftype', 'nofile')
-  vim.api.nvim_buf_set_option(buf, 'bufhidden', 'hide')
-  vim.api.nvim_buf_set_option(buf, 'swapfile', false)
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'hide'
+  vim.bo[buf].swapfile = false
   pcall(vim.api.nvim_buf_set_name, buf, string.format('agentwire://%d/%s', count, name))
-  vim.api.nvim_buf_set_option(buf, 'filetype', 'agentwire')
+  vim.bo[buf].filetype = 'agentwire'
   local self = setmetatable({ buf = buf, at_line_start = true, stream = nil }, Transcript)
   self:line(title)
   return self
@@ -43,9 +43,9 @@ function Transcript:append(text)
   local last = vim.api.nvim_buf_get_lines(buf, -2, -1, false)[1] or ''
   local parts = vim.split(text, '\n', { plain = true })
   parts[1] = last .. parts[1]
-  vim.api.nvim_buf_set_option(buf, 'modifiable', true)
+  vim.bo[buf].modifiable = true
   vim.api.nvim_buf_set_lines(buf, -2, -1, false, parts)
-  vim.api.nvim_buf_set_option(buf, 'modifiable', false)
+  vim.bo[buf].modifiable = false
   local count_after = vim.api.nvim_buf_line_count(buf)
   for _, win in ipairs(following) do
     pcall(vim.api.nvim_win_set_cursor, win, { count_after, 0 })
