@@ -1,0 +1,55 @@
+'use strict';
+// The .vsix that `code --install-extension` takes.
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const zlib = require('node:zlib');
+const { execFileSync } = require('node:child_process');
+const { pack } = require('../scripts/package');
+const manifest = require('../package.json');
+
+/** The entries of a zip archive, read through its central directory: name -> contents. */
+function unzip(archive) {
+  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = archive.readUInt16LE(end + 10);
+  let at = archive.readUInt32LE(end + 16);
+  const entries = new Map();
+  for (let i = 0; i < count; i++) {
+    assert.equal(archive.readUInt32LE(at), 0x02014b50);
+    const size = archive.readUInt32LE(at + 20);
+    const nameLength = archive.readUInt16LE(at + 28);
+    const local = archive.readUInt32LE(at + 42);
+    const name = archive.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    const dataStart = local + 30 + archive.readUInt16LE(local + 26) + archive.readUInt16LE(local + 28);
+    entries.set(name, zlib.inflateRawSync(archive.subarray(dataStart, dataStart + size)));
+    at += 46 + nameLength;
+  }
+  return entries;
+}
+
+test('the .vsix holds the manifest and every source file', (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentwire-vsix-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = pack(dir);
+  assert.equal(path.basename(file), `agentwire-${manifest.version}.vsix`);
+  const entries = unzip(fs.readFileSync(file));
+  const root = path.join(__dirname, '..');
+  for (const source of ['package.json', 'README.md', 'src/client.js', 'src/runs.js', 'src/extension.js']) {
+    assert.deepEqual(entries.get(`extension/${source}`), fs.readFileSync(path.join(root, source)), source);
+  }
+  const vsixManifest = entries.get('extension.vsixmanifest').toString('utf8');
+  assert.match(vsixManifest, /<Identity Language="en-US" Id="agentwire" Version="0\.1\.0" Publisher="agentwire" \/>/);
+  assert.match(vsixManifest, /Value="\^1\.75\.0"/);
+  assert.ok(entries.has('[Content_Types].xml'));
+  // An independent reader agrees, where one is installed.
+  let unzipFound = true;
+  try {
+    execFileSync('unzip', ['-v'], { stdio: 'ignore' });
+  } catch {
+    unzipFound = false;
+  }
+  if (unzipFound) execFileSync('unzip', ['-tq', file], { stdio: 'pipe' });
+});
