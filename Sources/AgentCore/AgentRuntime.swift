@@ -1,4 +1,5 @@
 import Foundation
+import JSONCore
 import Logging
 import Synchronization
 
@@ -8,10 +9,14 @@ public struct RunOptions: Sendable {
     public var timeoutMs: Int?
     /// Earlier turns of a session, for the provider to see.
     public var history: [Turn]
+    /// The id of the request that started the run, named in its `started` event so a client with
+    /// several runs in flight knows which is which.
+    public var requestId: JSONValue?
 
-    public init(timeoutMs: Int? = nil, history: [Turn] = []) {
+    public init(timeoutMs: Int? = nil, history: [Turn] = [], requestId: JSONValue? = nil) {
         self.timeoutMs = timeoutMs
         self.history = history
+        self.requestId = requestId
     }
 }
 
@@ -229,7 +234,7 @@ public final class AgentRuntime: Sendable {
     ) async throws(RunFailure) -> RunResult {
         let clock = ContinuousClock()
         let started = clock.now
-        context.emit(.started(name: name, strategy: strategy))
+        context.emit(.started(name: name, strategy: strategy, requestId: options.requestId))
         let heartbeatSeconds = config.limits.heartbeatSeconds
         let outcome = Mutex<Result<String, RunFailure>?>(nil)
         let inner = Task {

@@ -1,8 +1,11 @@
+import JSONCore
+
 /// Something that happened during a run, in the order it happened. The service turns each into a
 /// notification; the terminal front end prints them.
 public enum RunEvent: Sendable, Equatable {
-    /// The run began. `name` is the agent, or for workflows the workflow, whose `strategy` is then set.
-    case started(name: String, strategy: String? = nil)
+    /// The run began. `name` is the agent, or for workflows the workflow, whose `strategy` is then set;
+    /// `requestId` is the id of the request that started it, when there was one.
+    case started(name: String, strategy: String? = nil, requestId: JSONValue? = nil)
     case step(StepEvent)
     /// A piece of model output from the step `stepId`.
     case token(agent: String, stepId: String, text: String)

@@ -17,7 +17,7 @@ extension AgentServer {
         guard runtime.agent(named: agent) != nil else {
             throw Self.responseError(RunFailure.unknownAgent(agent, available: runtime.agents.map(\.name)))
         }
-        let options = try runOptions(params)
+        let options = try runOptions(params, requestId: id)
         try launch(
             id: id,
             params: params,
@@ -89,7 +89,7 @@ extension AgentServer {
         detached: Bool = false
     ) throws(ResponseError) {
         do { try runtime.validate(workflow.strategy) } catch { throw Self.responseError(error) }
-        let options = try runOptions(params)
+        let options = try runOptions(params, requestId: id)
         let descriptor = RunDescriptor(
             kind: "workflow",
             name: workflow.name,
@@ -109,8 +109,8 @@ extension AgentServer {
         }
     }
 
-    func runOptions(_ params: Params) throws(ResponseError) -> RunOptions {
-        var options = RunOptions()
+    func runOptions(_ params: Params, requestId: RequestID) throws(ResponseError) -> RunOptions {
+        var options = RunOptions(requestId: requestId.json)
         if let value = params.object["timeoutMs"] {
             guard let ms = value.integerValue, ms > 0, ms <= 86_400_000 else {
                 throw .invalidParams(

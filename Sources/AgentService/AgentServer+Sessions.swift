@@ -23,7 +23,7 @@ extension AgentServer {
     ) throws(ResponseError) {
         let sessionId = try params.string("sessionId")
         let input = try params.string("input")
-        var options = try runOptions(params)
+        var options = try runOptions(params, requestId: id)
         let session: SessionStore.Session
         do { session = try runtime.sessions.beginTurn(sessionId) } catch { throw Self.responseError(error) }
         options.history = session.turns

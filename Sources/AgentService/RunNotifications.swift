@@ -32,13 +32,14 @@ public enum RunNotifications {
     static func params(runId: String, seq: UInt64, event: RunEvent) -> JSONObject {
         var params: JSONObject = ["runId": .string(runId), "seq": .int(seq)]
         switch event {
-        case .started(let name, let strategy):
+        case .started(let name, let strategy, let requestId):
             if let strategy {
                 params["workflow"] = .string(name)
                 params["strategy"] = .string(strategy)
             } else {
                 params["agent"] = .string(name)
             }
+            if let requestId { params["requestId"] = requestId }
         case .step(let step):
             params["stepId"] = .string(step.stepId)
             params["status"] = .string(step.status.rawValue)
