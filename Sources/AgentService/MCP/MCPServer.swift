@@ -105,7 +105,9 @@ public final class MCPServer: MessageHandler, Sendable {
         case "initialize":
             reply(try initialize(params))
         case "server/discover":
-            reply(try discover(params))
+            var result = try discover(params)
+            Self.addCacheDirectives(&result)
+            reply(result)
         case "ping":
             reply([:])
         case "logging/setLevel":
@@ -113,7 +115,9 @@ public final class MCPServer: MessageHandler, Sendable {
             state.withLock { $0.logLevel = level }
             reply([:])
         case "tools/list":
-            reply(toolsList())
+            var result = toolsList()
+            if modern { Self.addCacheDirectives(&result) }
+            reply(result)
         case "tools/call":
             try callTool(id: id, params: params, modern: modern, connection: connection)
         default:
@@ -155,6 +159,13 @@ public final class MCPServer: MessageHandler, Sendable {
             "instructions": .string(Self.instructions),
             "_meta": [Self.metaServerInfoKey: serverInfo, "agentwire": ["face": "mcp"]],
         ]
+    }
+
+    /// 2026-07-28 cacheable results must say how long they may be cached: the list can change with the
+    /// config, so not at all, and only for this client.
+    static func addCacheDirectives(_ result: inout JSONObject) {
+        result["ttlMs"] = 0
+        result["cacheScope"] = "private"
     }
 
     private var capabilities: JSONValue { ["tools": ["listChanged": false], "logging": [:]] }
