@@ -86,11 +86,12 @@ async def run(mode):
               sum(1 for _, message, _ in progress if message.startswith("[step")) >= 4, progress)
 
         # A failing agent is a tool error, not a protocol error.
-        result = await client.call_tool("too-slow", {"input": "one two three four five six seven eight"})
+        eight = "one two three four five six seven eight"
+        result = await client.call_tool("too-slow", {"input": eight})
         check(f"{label} a failing agent is isError", result.is_error is True and "ms" in result.content[0].text,
               result)
         check(f"{label} a failure keeps the partial output",
-              result.structured_content["partialOutput"].startswith("one "), result.structured_content)
+              eight.startswith(result.structured_content["partialOutput"]), result.structured_content)
 
         # Unknown tools are a protocol error.
         try:

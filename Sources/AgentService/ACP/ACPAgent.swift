@@ -93,7 +93,12 @@ public final class ACPAgent: MessageHandler, Sendable {
     }
 
     // IMPORTANT: When adding a method here, also add it to `requestMethods`.
-    private func handleRequest(id: RequestID, method: String, params: JSONValue?, connection: Connection)
+    private func handleRequest(
+        id: RequestID,
+        method: String,
+        params: JSONValue?,
+        connection: Connection
+    )
         throws(ResponseError)
     {
         switch method {

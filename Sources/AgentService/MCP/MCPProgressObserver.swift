@@ -69,8 +69,9 @@ final class MCPProgressObserver: RunObserver {
         let armTimer = state.withLock { state -> Bool in
             guard !state.finished else { return false }
             for text in texts {
+                // A chunk never grows past the limit (a single larger token goes alone).
+                if state.pending.utf8.count + text.utf8.count > Self.maxChunkBytes { flushLocked(&state) }
                 state.pending += text
-                if state.pending.utf8.count >= Self.maxChunkBytes { flushLocked(&state) }
             }
             guard !state.pending.isEmpty, !state.timerArmed else { return false }
             state.timerArmed = true

@@ -61,7 +61,10 @@ extension MCPServer {
         let name = try params.string("name")
         guard let target = target(tool: name) else {
             let known = toolsList()["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-            throw .invalidParams(field: "params.name", "unknown tool '\(name)' (known: \(known.joined(separator: ", ")))")
+            throw .invalidParams(
+                field: "params.name",
+                "unknown tool '\(name)' (known: \(known.joined(separator: ", ")))"
+            )
         }
         let arguments = params.object["arguments"]?.objectValue ?? [:]
         guard let input = arguments["input"]?.stringValue else {

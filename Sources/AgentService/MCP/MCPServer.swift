@@ -90,11 +90,17 @@ public final class MCPServer: MessageHandler, Sendable {
     }
 
     // IMPORTANT: When adding a method here, also add it to `requestMethods`.
-    private func handleRequest(id: RequestID, method: String, params: JSONValue?, connection: Connection)
+    private func handleRequest(
+        id: RequestID,
+        method: String,
+        params: JSONValue?,
+        connection: Connection
+    )
         throws(ResponseError)
     {
         let params = try Params(params)
-        let modern = (params.object["_meta"]?[Self.metaVersionKey]?.stringValue).map { $0 >= Self.statelessVersion }
+        let modern =
+            (params.object["_meta"]?[Self.metaVersionKey]?.stringValue).map { $0 >= Self.statelessVersion }
             ?? false
         func reply(_ result: JSONObject) {
             var result = result
