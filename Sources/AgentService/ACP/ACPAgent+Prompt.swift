@@ -194,8 +194,16 @@ extension ACPAgent {
         return parts.joined(separator: "\n")
     }
 
-    /// A rough token count of the input (words), for `usage_update`.
+    /// A rough token count of the input (runs of non-blank bytes), for `usage_update`; a byte scan, as
+    /// prompts can be large.
     static func estimatedTokens(_ text: String) -> Int {
-        text.split(whereSeparator: { $0.isWhitespace }).count
+        var count = 0
+        var inWord = false
+        for byte in text.utf8 {
+            let blank = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !blank && !inWord { count += 1 }
+            inWord = !blank
+        }
+        return count
     }
 }

@@ -138,8 +138,10 @@ extension ACPAgent {
         )
     }
 
+    /// The first line of the first prompt, at most 60 characters. Looks at the first few hundred bytes only.
     static func title(for input: String) -> String {
-        let line = input.split(whereSeparator: \.isNewline).first.map(String.init) ?? input
+        let head = String(decoding: input.utf8.prefix(512), as: UTF8.self)
+        let line = head.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         return line.count > 60 ? String(line.prefix(59)) + "…" : line
     }
 

@@ -14,6 +14,21 @@ final class FaceRuns: Sendable {
     init(runtime: AgentRuntime, logger: Logger) {
         self.runtime = runtime
         self.logger = logger
+        startReaper()
+    }
+
+    /// Cancels runs that have gone quiet for `limits.staleAfterSeconds`, as the native face does.
+    private func startReaper() {
+        let staleAfter = runtime.config.limits.staleAfterSeconds
+        let interval = min(max(staleAfter / 4, 0.01), 5)
+        Task { [weak self] in
+            while true {
+                try? await Task.sleep(for: .seconds(interval))
+                guard let self else { return }
+                let reaped = self.runtime.monitor.reapStale(olderThan: .seconds(staleAfter))
+                if !reaped.isEmpty { self.logger.warning("Reaping stale runs", metadata: ["runs": "\(reaped)"]) }
+            }
+        }
     }
 
     /// Admits and starts a run of `target` on `input`. `finish` gets the outcome after the store has it,
