@@ -89,4 +89,20 @@ import Testing
         client.closeInput()
         #expect(try await client.waitForExit() == 0)
     }
+
+    @Test func theBinaryTakesTheProtocolOption() async throws {
+        let acp = try TestClient(binaryArguments: ["--store", "memory", "--protocol", "acp"])
+        let refused = try await acp.request("agents/list")
+        #expect(refused["error", "code"] == -32601, "\(refused.jsonString)")
+        let initialized = try await acp.request("initialize", ["protocolVersion": 1])
+        #expect(initialized["result", "protocolVersion"] == 1)
+        acp.closeInput()
+        #expect(try await acp.waitForExit() == 0)
+
+        let detected = try TestClient(binaryArguments: ["--store", "memory"])
+        let mcp = try await detected.request("server/discover", [:])
+        #expect(mcp["result", "supportedVersions"] == ["2026-07-28"], "\(mcp.jsonString)")
+        detected.closeInput()
+        #expect(try await detected.waitForExit() == 0)
+    }
 }
