@@ -119,7 +119,7 @@ final class ACPUpdateObserver: RunObserver {
                 send(ACPUpdates.plan(state.plan))
             }
             let output = state.stepOutputs.removeValue(forKey: step.stepId) ?? ""
-            send(ACPUpdates.stepEnded(toolCallId: toolCallId, step: step, output: output))
+            send(ACPUpdates.stepEnded(toolCallId: toolCallId, step: step, output: output, runId: state.runId))
         }
     }
 

@@ -69,7 +69,7 @@ enum ACPUpdates {
     }
 
     /// A workflow step ending: `tool_call_update` with its status, its output as content and raw output.
-    static func stepEnded(toolCallId: String, step: StepEvent, output: String) -> JSONObject {
+    static func stepEnded(toolCallId: String, step: StepEvent, output: String, runId: String) -> JSONObject {
         var rawOutput: JSONObject = ["status": .string(step.status.rawValue), "output": .string(output)]
         if let duration = step.durationMs { rawOutput["durationMs"] = .int(duration) }
         if let error = step.error { rawOutput["error"] = .string(error) }
@@ -78,7 +78,8 @@ enum ACPUpdates {
                 toolCallId: toolCallId,
                 status: step.status == .completed ? .completed : .failed,
                 content: output.isEmpty ? nil : output,
-                rawOutput: .object(rawOutput)
+                rawOutput: .object(rawOutput),
+                meta: ["agentwire": ["runId": .string(runId), "stepId": .string(step.stepId)]]
             )
         )
     }
