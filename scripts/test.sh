@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build --build-tests
 swift test --skip-build
-# The editor plug-ins inside Neovim, Emacs and node, against the binary built above.
+# ACP and MCP through the official Python SDKs, against the binary built above.
+bash scripts/test-protocols.sh
+# The editor plug-ins inside Neovim, Emacs and node.
 bash scripts/test-editors.sh
 # libFuzzer over framing, parsing and dispatch, briefly (see scripts/fuzz.sh to run it longer).
 bash scripts/fuzz.sh 30

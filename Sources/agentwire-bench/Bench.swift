@@ -19,7 +19,9 @@ struct Bench: ParsableCommand {
             store's cost (the same token run on a server with --store memory and on one with a SQLite file in \
             a temporary directory, alternately, medians compared), and workflow overhead (one \
             coordinator/parallel run of N echo branches with tokens off, repeated; the run's durationMs \
-            against its slowest branch's, medians over the repetitions). \
+            against its slowest branch's, medians over the repetitions), and ACP (one session/prompt of N words \
+            answered as session/update notifications, counted by a minimal reader, compared with the same prompt \
+            answered by an echo-style agent written with the ACP Python SDK when it is installed). \
             Each phase but start-up gets its own server, initialized before the clock starts; every server but \
             the store phase's SQLite ones runs with --store memory, so nothing is written to the state directory. \
             A phase that runs past --timeout has its server killed and is reported as failed. \
@@ -65,6 +67,21 @@ struct Bench: ParsableCommand {
     )
     var storeReps: Int?
 
+    @Option(help: "Words in the ACP phase's prompt (default 100000; 20000 with --quick).")
+    var acpWords: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            The ACP Python SDK's echo-style agent to compare with, as a command line (default: the venv of \
+            scripts/setup-protocol-clients.sh running Tests/protocol-clients/echo_agent.py, when both exist; \
+            'none' skips it).
+            """,
+            valueName: "command"
+        )
+    )
+    var pythonAgent: String?
+
     @Flag(
         help: """
             A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, one token run with each \
@@ -81,18 +98,20 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow.",
+            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow, acp.",
             valueName: "list"
         )
     )
-    var phases: String = "startup,pings,pipelined,tokens,store,workflow"
+    var phases: String = "startup,pings,pipelined,tokens,store,workflow,acp"
 
     @Option(
         help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
     )
     var timeout: Double = 120
 
-    private static let phaseNames: Set<String> = ["startup", "pings", "pipelined", "tokens", "store", "workflow"]
+    private static let phaseNames: Set<String> = [
+        "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp",
+    ]
 
     private var selectedPhases: Set<String> {
         Set(phases.split(separator: ",").map { $0.filter { $0 != " " } })
@@ -102,6 +121,7 @@ struct Bench: ParsableCommand {
         let counts = [
             ("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words),
             ("--branches", branches), ("--workflow-reps", workflowReps), ("--store-reps", storeReps),
+            ("--acp-words", acpWords),
         ]
         for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
@@ -119,6 +139,20 @@ struct Bench: ParsableCommand {
                 "cannot execute \(path); build it with `swift build -c release --product agentwire` or pass --binary"
             )
         }
+    }
+
+    /// --python-agent split on spaces, or the default when its venv and script exist; nil skips the comparison.
+    private var resolvedPythonAgent: [String]? {
+        if let pythonAgent {
+            return pythonAgent == "none" ? nil : pythonAgent.split(separator: " ").map(String.init)
+        }
+        let cache =
+            getenv("XDG_CACHE_HOME").map { String(cString: $0) }
+            ?? (getenv("HOME").map { String(cString: $0) + "/.cache" } ?? "")
+        let python = cache + "/agentwire/protocol-clients-venv/bin/python"
+        let script = "Tests/protocol-clients/echo_agent.py"
+        guard access(python, X_OK) == 0, access(script, R_OK) == 0 else { return nil }
+        return [python, script]
     }
 
     /// --binary, or `agentwire` in the directory of this executable.
@@ -147,6 +181,8 @@ struct Bench: ParsableCommand {
         let branches = branches ?? (quick ? 100 : 1000)
         let workflowReps = workflowReps ?? (quick ? 2 : 5)
         let storeReps = storeReps ?? (quick ? 1 : 3)
+        let acpWords = acpWords ?? (quick ? 20_000 : 100_000)
+        let pythonAgent = resolvedPythonAgent
         let binary = resolvedBinary
         let selected = selectedPhases
         let timeout = timeout
@@ -191,6 +227,10 @@ struct Bench: ParsableCommand {
         }
         results.workflow = phase("workflow") { () throws(BenchError) in
             try WorkflowPhase.measure(binary: binary, branches: branches, reps: workflowReps, timeout: timeout)
+        }
+
+        results.acp = phase("acp") { () throws(BenchError) in
+            try ACPPhase.measure(binary: binary, words: acpWords, pythonAgent: pythonAgent, timeout: timeout)
         }
 
         print(json ? Report.json(results) : Report.table(results), terminator: json ? "\n" : "")

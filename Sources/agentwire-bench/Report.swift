@@ -114,6 +114,36 @@ enum Report {
         case nil: break
         }
 
+        switch results.acp {
+        case .success(let f)?:
+            let ours = f.agentwire
+            rows.append([
+                "ACP prompt (\(Format.grouped(ours.words)) words): session/update notifications",
+                "\(Format.grouped(ours.updatesPerSecond)) /s", "", "",
+            ])
+            rows.append([
+                "  \(Format.grouped(ours.updates)) updates, \(Format.fixed(Double(ours.bytesReceived) / 1e6, 1)) MB in \(Format.ms(ours.seconds * 1000)) ms",
+                "\(Format.grouped(ours.tokensPerSecond)) tokens/s", "", "",
+            ])
+            switch f.python {
+            case .success(let python)?:
+                rows.append([
+                    "  Python SDK echo agent, same prompt: \(Format.grouped(python.updates)) updates in \(Format.ms(python.seconds * 1000)) ms",
+                    "\(Format.grouped(python.updatesPerSecond)) /s", "", "",
+                ])
+                let speedup = f.speedup ?? 0
+                rows.append([
+                    "  prompt answered × faster than the Python SDK agent", Format.fixed(speedup, 1) + " ×",
+                    "≥ \(Format.grouped(Targets.acpSpeedup)) ×", status(speedup >= Targets.acpSpeedup),
+                ])
+            case .failure(let e)?: rows.append(["  Python SDK echo agent", "FAILED", "", e.description])
+            case nil:
+                rows.append(["  Python SDK echo agent", "not run", "", "install it: scripts/setup-protocol-clients.sh"])
+            }
+        case .failure(let e)?: failure("acp", e)
+        case nil: break
+        }
+
         var text = "agentwire-bench: \(results.binary)\(results.quick ? " (quick)" : "")\n\n"
         text += render(rows)
         text += "\n" + costs(results)
@@ -342,6 +372,27 @@ enum Report {
                 ("meetsTarget", .bool(f.meetsTarget)),
                 ("runs", .array(runs)),
             ] + cost(f.cost)
+        }
+        phase("acp", results.acp) { f in
+            func figures(_ a: ACPFigures) -> JSONOut {
+                .object([
+                    ("words", .integer(a.words)), ("updates", .integer(a.updates)),
+                    ("bytesReceived", .integer(a.bytesReceived)), ("seconds", .real(a.seconds, digits: 6)),
+                    ("updatesPerSecond", .real(a.updatesPerSecond, digits: 0)),
+                    ("tokensPerSecond", .real(a.tokensPerSecond, digits: 0)),
+                ])
+            }
+            var members: [(String, JSONOut)] = [("agentwire", figures(f.agentwire))]
+            switch f.python {
+            case .success(let python)?: members.append(("pythonSDKAgent", figures(python)))
+            case .failure(let error)?:
+                members.append(("pythonSDKAgent", .object([("error", .string(error.description))])))
+            case nil: members.append(("pythonSDKAgent", .null))
+            }
+            members.append(("speedup", f.speedup.map { .real($0, digits: 1) } ?? .null))
+            members.append(("targetSpeedup", .real(Targets.acpSpeedup, digits: 0)))
+            members.append(("meetsTarget", f.speedup.map { .bool($0 >= Targets.acpSpeedup) } ?? .null))
+            return members
         }
         return JSONOut.object(members).text
     }

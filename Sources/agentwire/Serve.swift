@@ -14,8 +14,9 @@ struct Serve: AsyncParsableCommand {
         discussion: """
             The framing is detected from the first byte the client sends: `{` or `[` means one JSON message \
             per line, `C` means LSP-style Content-Length headers. Replies use the client's framing. \
-            stdout carries protocol frames only; logs go to stderr. The protocol is documented in \
-            schemas/openrpc.json.
+            stdout carries protocol frames only; logs go to stderr. The protocol is chosen by the first \
+            message: ACP (`initialize` with an integer protocolVersion), MCP (`initialize` with a date, or \
+            `server/discover`) or AgentWire's own, documented in schemas/openrpc.json.
             """
     )
 
@@ -29,6 +30,15 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Force a framing instead of detecting it: ndjson or content-length.")
     var framing: Framing?
+
+    @Option(
+        name: .customLong("protocol"),
+        help: """
+            Force a protocol instead of detecting it from the first message: acp (Agent Client Protocol, for \
+            editors), mcp (Model Context Protocol, agents as tools) or native.
+            """
+    )
+    var face: ProtocolFace?
 
     @Option(
         help: """
@@ -78,7 +88,7 @@ struct Serve: AsyncParsableCommand {
             framing: framing,
             logger: logger
         )
-        let server = AgentServer(runtime: runtime, logger: logger) { status in
+        let server = FaceRouter(runtime: runtime, logger: logger, forced: face) { status in
             Foundation.exit(status)
         }
         connection.outbound.setBrokenHandler {
@@ -128,6 +138,7 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Framing: ExpressibleByArgument {}
+extension ProtocolFace: ExpressibleByArgument {}
 
 /// Opens the run store and settles what earlier processes left behind.
 enum StoreSetup {

@@ -25,13 +25,21 @@ final class TestClient: @unchecked Sendable {
     private var process: Process?
     private let inProcessExit = ExitBox()
 
+    /// The in-process server's handler (`nil` for a spawned binary).
+    private(set) var handler: (any MessageHandler)?
+
+    /// Builds the handler an in-process server runs: by default the native ``AgentServer``.
+    typealias MakeHandler =
+        @Sendable (AgentRuntime, Logger, @escaping @Sendable (Int32) -> Void) -> any MessageHandler
+
     /// Starts an in-process server on pipes, keeping its runs in `store`.
     init(
         config: AgentConfig = .builtIn,
         framing: Framing = .newlineDelimited,
         maxMessageBytes: Int = 16 * 1024 * 1024,
         store: any RunStore = MemoryRunStore(),
-        logHandler: LogCapture? = nil
+        logHandler: LogCapture? = nil,
+        makeHandler: MakeHandler? = nil
     ) {
         self.framing = framing
         var input: [Int32] = [0, 0]
@@ -52,13 +60,16 @@ final class TestClient: @unchecked Sendable {
         )
         let exitBox = inProcessExit
         let runtime = AgentRuntime(config: config, store: store, logger: logger)
-        let server = AgentServer(runtime: runtime, logger: logger) { status in
+        let onExit: @Sendable (Int32) -> Void = { status in
             let first = exitBox.status.withLock { stored -> Bool in
                 defer { if stored == nil { stored = status } }
                 return stored == nil
             }
             if first { close(serverOutput) }
         }
+        let server =
+            makeHandler?(runtime, logger, onExit) ?? AgentServer(runtime: runtime, logger: logger, onExit: onExit)
+        handler = server
         connection.start(handler: server)
         startReading()
     }

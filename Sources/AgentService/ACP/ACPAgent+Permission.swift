@@ -1,0 +1,58 @@
+import AgentCore
+import JSONCore
+import JSONRPC
+import JSONRPCTransport
+
+/// What the user decided when asked for permission.
+public enum PermissionDecision: String, Sendable, Equatable {
+    case allowOnce = "allow-once"
+    case allowAlways = "allow-always"
+    case reject
+    /// The prompt was cancelled, or the client could not answer.
+    case cancelled
+}
+
+extension ACPAgent {
+    /// The options offered with every permission request.
+    static let permissionOptions: JSONValue = [
+        ["optionId": "allow-once", "name": "Allow once", "kind": "allow_once"],
+        ["optionId": "allow-always", "name": "Always allow", "kind": "allow_always"],
+        ["optionId": "reject", "name": "Reject", "kind": "reject_once"],
+    ]
+
+    /// Asks the client whether a tool call may run (`session/request_permission`), for tools whose policy
+    /// is `ask`. `toolCall` is the call as ``ACPUpdates/toolCallUpdated(_:)`` builds it (at least
+    /// `toolCallId`); show a diff by giving it `content`.
+    public func requestPermission(sessionId: String, toolCall: JSONObject) async -> PermissionDecision {
+        var call = toolCall
+        call["sessionUpdate"] = nil
+        let answer = await request(
+            "session/request_permission",
+            ["sessionId": .string(sessionId), "toolCall": .object(call), "options": Self.permissionOptions]
+        )
+        guard case .success(let result) = answer, let outcome = result["outcome"],
+            outcome["outcome"]?.stringValue == "selected", let option = outcome["optionId"]?.stringValue
+        else { return .cancelled }
+        return PermissionDecision(rawValue: option) ?? .reject
+    }
+
+    /// Sends a request to the client and waits for its answer (an error when the client went away).
+    func request(_ method: String, _ params: JSONValue) async -> Result<JSONValue, ResponseError> {
+        await withCheckedContinuation { continuation in
+            let sent: (RequestID, Connection)? = state.withLock { state in
+                guard !state.closed, let connection = state.connection else { return nil }
+                let id = RequestID.integer(state.nextOutgoingId)
+                state.nextOutgoingId += 1
+                state.outgoing[id] = continuation
+                return (id, connection)
+            }
+            guard let (id, connection) = sent else {
+                continuation.resume(
+                    returning: .failure(ResponseError(code: .internalError, message: "The client went away"))
+                )
+                return
+            }
+            connection.send(Envelope.request(id: id, method: method, params: params))
+        }
+    }
+}

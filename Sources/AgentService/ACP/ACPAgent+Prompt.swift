@@ -1,0 +1,209 @@
+import AgentCore
+import Foundation
+import JSONCore
+import JSONRPC
+import JSONRPCTransport
+
+extension ACPAgent {
+    /// Starts a turn. Updates stream while it runs; the reply (`stopReason`) follows the last of them.
+    func prompt(id: RequestID, params: Params, connection: Connection) throws(ResponseError) {
+        let sessionId = try params.string("sessionId")
+        let input = try Self.promptText(params.object["prompt"])
+        // A session an earlier process created can be prompted directly; it is adopted with no cwd.
+        if state.withLock({ $0.sessions[sessionId] == nil }) {
+            guard let stored = runtime.sessions.session(sessionId) else { throw Self.unknownSession(sessionId) }
+            state.withLock { state in
+                if state.sessions[sessionId] == nil {
+                    state.sessions[sessionId] = Session(
+                        cwd: "",
+                        target: RunTarget(stored: stored.agent),
+                        updatedAt: Date()
+                    )
+                }
+            }
+        }
+        let target = try state.withLock { state throws(ResponseError) -> RunTarget in
+            guard state.sessions[sessionId]?.prompt == nil else {
+                throw ResponseError(
+                    code: .sessionBusy,
+                    message: "Session '\(sessionId)' is busy: a prompt is already in flight",
+                    data: ["sessionId": .string(sessionId)]
+                )
+            }
+            state.sessions[sessionId]!.prompt = (id, nil, false)
+            state.sessions[sessionId]!.updatedAt = Date()
+            return state.sessions[sessionId]!.target
+        }
+        let history: [Turn]
+        do {
+            history = try runtime.sessions.beginTurn(sessionId).turns
+        } catch {
+            state.withLock { $0.sessions[sessionId]?.prompt = nil }
+            throw AgentServer.responseError(error)
+        }
+        let isFirstTurn = history.isEmpty
+        let observer = ACPUpdateObserver(sessionId: sessionId, outbound: connection.outbound)
+        let started: (runId: String, task: Task<Void, Never>)
+        do {
+            started = try runs.start(
+                target: target,
+                input: input,
+                history: history,
+                sessionId: sessionId,
+                kind: "session",
+                observer: observer
+            ) { [self] runId, outcome in
+                finishPrompt(
+                    id: id,
+                    sessionId: sessionId,
+                    input: input,
+                    runId: runId,
+                    outcome: outcome,
+                    observer: observer,
+                    isFirstTurn: isFirstTurn,
+                    connection: connection
+                )
+            }
+        } catch {
+            runtime.sessions.endTurn(sessionId, turn: nil)
+            state.withLock { $0.sessions[sessionId]?.prompt = nil }
+            throw AgentServer.responseError(error)
+        }
+        let cancelNow = state.withLock { state -> Bool in
+            guard let prompt = state.sessions[sessionId]?.prompt, prompt.id == id else { return false }
+            state.sessions[sessionId]!.prompt!.task = started.task
+            return prompt.cancelled
+        }
+        if cancelNow { started.task.cancel() }
+        logger.debug("ACP prompt started", metadata: ["sessionId": "\(sessionId)", "runId": "\(started.runId)"])
+    }
+
+    /// Keeps the turn, sends the last updates, then answers the prompt.
+    private func finishPrompt(
+        id: RequestID,
+        sessionId: String,
+        input: String,
+        runId: String,
+        outcome: Result<RunResult, RunFailure>,
+        observer: ACPUpdateObserver,
+        isFirstTurn: Bool,
+        connection: Connection
+    ) {
+        let cancelled = state.withLock { $0.sessions[sessionId]?.prompt?.cancelled ?? false }
+        let output: String
+        let tokens: Int
+        switch outcome {
+        case .success(let result):
+            output = result.output
+            tokens = result.outputTokens
+        case .failure(let failure):
+            output = failure.partialOutput ?? ""
+            tokens = failure.outputTokens
+        }
+        runtime.sessions.endTurn(sessionId, turn: output.isEmpty ? nil : Turn(input: input, output: output))
+        observer.finish(output: output)
+        let inputTokens = Self.estimatedTokens(input)
+        connection.send(
+            ACPUpdates.notification(sessionId: sessionId, ACPUpdates.usage(used: inputTokens + tokens, size: 0))
+        )
+        let now = Date()
+        if isFirstTurn {
+            let title = Self.title(for: input)
+            state.withLock { $0.sessions[sessionId]?.title = title }
+            connection.send(
+                ACPUpdates.notification(
+                    sessionId: sessionId,
+                    ACPUpdates.sessionInfo(title: title, updatedAt: Self.timestamp(now))
+                )
+            )
+        }
+        state.withLock { state in
+            state.sessions[sessionId]?.prompt = nil
+            state.sessions[sessionId]?.updatedAt = now
+        }
+        let meta: JSONValue = ["agentwire": ["runId": .string(runId), "usage": ["outputTokens": .int(tokens)]]]
+        switch outcome {
+        case .success(let result):
+            let reason = cancelled || result.stopReason == .cancelled ? "cancelled" : "end_turn"
+            connection.send(Envelope.response(id: id, result: ["stopReason": .string(reason), "_meta": meta]))
+        case .failure where cancelled:
+            connection.send(Envelope.response(id: id, result: ["stopReason": "cancelled", "_meta": meta]))
+        case .failure(let failure):
+            connection.send(Envelope.error(id: id, AgentServer.responseError(failure)))
+        }
+    }
+
+    /// `session/cancel`: the prompt stops within one checkpoint and answers `stopReason: "cancelled"`.
+    func cancelPrompt(sessionId: String) {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            guard state.sessions[sessionId]?.prompt != nil else { return nil }
+            state.sessions[sessionId]!.prompt!.cancelled = true
+            return state.sessions[sessionId]!.prompt!.task
+        }
+        logger.debug("ACP cancel", metadata: ["sessionId": "\(sessionId)"])
+        task?.cancel()
+    }
+
+    /// `$/cancel_request` naming a prompt: the same as cancelling its session.
+    func cancelPrompt(requestId: RequestID) {
+        let sessionId = state.withLock { state in
+            state.sessions.first(where: { $0.value.prompt?.id == requestId })?.key
+        }
+        if let sessionId { cancelPrompt(sessionId: sessionId) }
+    }
+
+    /// The prompt's content blocks as the agent's input: text as is, resource links as Markdown links,
+    /// embedded text resources as fenced blocks. Images, audio and binary resources are refused (the
+    /// capabilities say so).
+    static func promptText(_ value: JSONValue?) throws(ResponseError) -> String {
+        guard let blocks = value?.arrayValue else {
+            throw .invalidParams(field: "params.prompt", "is required (an array of content blocks)")
+        }
+        var parts: [String] = []
+        for (index, block) in blocks.enumerated() {
+            let field = "params.prompt[\(index)]"
+            guard let type = block["type"]?.stringValue else {
+                throw .invalidParams(field: "\(field).type", "is required (a string)")
+            }
+            switch type {
+            case "text":
+                guard let text = block["text"]?.stringValue else {
+                    throw .invalidParams(field: "\(field).text", "is required (a string)")
+                }
+                parts.append(text)
+            case "resource_link":
+                guard let uri = block["uri"]?.stringValue else {
+                    throw .invalidParams(field: "\(field).uri", "is required (a string)")
+                }
+                let name = block["title"]?.stringValue ?? block["name"]?.stringValue ?? uri
+                parts.append("[\(name)](\(uri))")
+            case "resource":
+                guard let resource = block["resource"], let uri = resource["uri"]?.stringValue,
+                    let text = resource["text"]?.stringValue
+                else {
+                    throw .invalidParams(field: "\(field).resource", "only text resources (uri, text) are supported")
+                }
+                parts.append("```\(uri)\n\(text)\n```")
+            default:
+                throw .invalidParams(
+                    field: "\(field).type",
+                    "content of type '\(type)' is not supported (text, resource_link and text resources are)"
+                )
+            }
+        }
+        return parts.joined(separator: "\n")
+    }
+
+    /// A rough token count of the input (runs of non-blank bytes), for `usage_update`; a byte scan, as
+    /// prompts can be large.
+    static func estimatedTokens(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in text.utf8 {
+            let blank = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !blank && !inWord { count += 1 }
+            inWord = !blank
+        }
+        return count
+    }
+}

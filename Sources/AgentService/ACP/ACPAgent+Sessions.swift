@@ -1,0 +1,160 @@
+import AgentCore
+import Foundation
+import JSONCore
+import JSONRPC
+import JSONRPCTransport
+
+extension ACPAgent {
+    /// The config option choosing what a session runs.
+    static let targetOptionId = "agent"
+
+    func newSession(_ params: Params) throws(ResponseError) -> JSONValue {
+        let cwd = try params.string("cwd")
+        ignoreMCPServers(params)
+        let target = RunTarget.defaultTarget(runtime)
+        let session = runtime.sessions.create(agent: target.stored)
+        state.withLock { $0.sessions[session.id] = Session(cwd: cwd, target: target, updatedAt: Date()) }
+        logger.info("ACP session created", metadata: ["sessionId": "\(session.id)", "target": "\(target.stored)"])
+        return ["sessionId": .string(session.id), "configOptions": configOptions(current: target)]
+    }
+
+    /// Replays the session's turns as `user_message_chunk` and `agent_message_chunk` updates, then answers.
+    func loadSession(id: RequestID, params: Params, connection: Connection) throws(ResponseError) {
+        let sessionId = try params.string("sessionId")
+        let cwd = try params.string("cwd")
+        ignoreMCPServers(params)
+        guard let stored = runtime.sessions.session(sessionId) else {
+            throw ResponseError(
+                code: Self.resourceNotFound,
+                message: "Resource not found: session '\(sessionId)'",
+                data: ["sessionId": .string(sessionId)]
+            )
+        }
+        let target = state.withLock { state -> RunTarget in
+            let target = state.sessions[sessionId]?.target ?? RunTarget(stored: stored.agent)
+            var session = state.sessions[sessionId] ?? Session(cwd: cwd, target: target, updatedAt: Date())
+            session.cwd = cwd
+            if session.title == nil { session.title = stored.turns.first.map { Self.title(for: $0.input) } }
+            state.sessions[sessionId] = session
+            return target
+        }
+        for turn in stored.turns {
+            connection.send(
+                ACPUpdates.notification(sessionId: sessionId, ACPUpdates.chunk("user_message_chunk", text: turn.input))
+            )
+            connection.send(
+                ACPUpdates.notification(
+                    sessionId: sessionId,
+                    ACPUpdates.chunk("agent_message_chunk", text: turn.output)
+                )
+            )
+        }
+        logger.info("ACP session loaded", metadata: ["sessionId": "\(sessionId)", "turns": "\(stored.turns.count)"])
+        connection.send(Envelope.response(id: id, result: ["configOptions": configOptions(current: target)]))
+    }
+
+    /// Sessions this process has created or loaded, most recently active first.
+    func listSessions(_ params: Params) throws(ResponseError) -> JSONValue {
+        let cwd = params.object["cwd"]?.stringValue
+        let sessions = state.withLock { $0.sessions }
+            .filter { cwd == nil || $0.value.cwd == cwd }
+            .sorted { $0.value.updatedAt > $1.value.updatedAt }
+        return [
+            "sessions": .array(
+                sessions.map { id, session in
+                    var info: JSONObject = [
+                        "sessionId": .string(id), "cwd": .string(session.cwd),
+                        "updatedAt": .string(Self.timestamp(session.updatedAt)),
+                    ]
+                    if let title = session.title { info["title"] = .string(title) }
+                    return .object(info)
+                }
+            )
+        ]
+    }
+
+    func setConfigOption(_ params: Params) throws(ResponseError) -> JSONValue {
+        let sessionId = try params.string("sessionId")
+        let configId = try params.string("configId")
+        guard configId == Self.targetOptionId else {
+            throw .invalidParams(field: "params.configId", "unknown config option '\(configId)' (known: agent)")
+        }
+        let value = try params.string("value")
+        let target = RunTarget(stored: value)
+        guard target.exists(in: runtime) else {
+            throw .invalidParams(field: "params.value", "no agent or workflow '\(value)'")
+        }
+        let known = state.withLock { state -> Bool in
+            guard state.sessions[sessionId] != nil else { return false }
+            state.sessions[sessionId]!.target = target
+            return true
+        }
+        guard known else { throw Self.unknownSession(sessionId) }
+        logger.info("ACP session target set", metadata: ["sessionId": "\(sessionId)", "target": "\(value)"])
+        return ["configOptions": configOptions(current: target)]
+    }
+
+    /// Cancels the session's prompt, if any, and forgets the session here; its history stays stored.
+    func closeSession(_ params: Params) throws(ResponseError) -> JSONValue {
+        let sessionId = try params.string("sessionId")
+        cancelPrompt(sessionId: sessionId)
+        let removed = state.withLock { $0.sessions.removeValue(forKey: sessionId) != nil }
+        guard removed else { throw Self.unknownSession(sessionId) }
+        return .object([:])
+    }
+
+    /// One `select` option listing every agent and workflow, grouped.
+    func configOptions(current: RunTarget) -> JSONValue {
+        let agents: [JSONValue] = runtime.agents.map {
+            ["value": .string($0.name), "name": .string($0.name), "description": .string($0.description)]
+        }
+        let workflows: [JSONValue] = runtime.config.workflows.map {
+            [
+                "value": .string(RunTarget.workflow($0.name).stored), "name": .string($0.name),
+                "description": .string($0.description.isEmpty ? "\($0.strategy.name) workflow" : $0.description),
+            ]
+        }
+        var groups: [JSONValue] = [["group": "agents", "name": "Agents", "options": .array(agents)]]
+        if !workflows.isEmpty {
+            groups.append(["group": "workflows", "name": "Workflows", "options": .array(workflows)])
+        }
+        return [
+            [
+                "id": .string(Self.targetOptionId),
+                "name": "Agent",
+                "description": "The agent or workflow that answers prompts in this session",
+                "type": "select",
+                "currentValue": .string(current.stored),
+                "options": .array(groups),
+            ]
+        ]
+    }
+
+    static func unknownSession(_ sessionId: String) -> ResponseError {
+        ResponseError(
+            code: resourceNotFound,
+            message: "Resource not found: session '\(sessionId)'",
+            data: ["sessionId": .string(sessionId)]
+        )
+    }
+
+    /// The first line of the first prompt, at most 60 characters. Looks at the first few hundred bytes only.
+    static func title(for input: String) -> String {
+        let head = String(decoding: input.utf8.prefix(512), as: UTF8.self)
+        let line = head.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return line.count > 60 ? String(line.prefix(59)) + "…" : line
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
+    private func ignoreMCPServers(_ params: Params) {
+        if let servers = params.object["mcpServers"]?.arrayValue, !servers.isEmpty {
+            logger.notice(
+                "Ignoring the MCP servers offered for this session: agents here use their configured tools",
+                metadata: ["servers": "\(servers.count)"]
+            )
+        }
+    }
+}

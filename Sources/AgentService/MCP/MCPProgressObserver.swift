@@ -1,0 +1,106 @@
+import AgentCore
+import JSONCore
+import JSONRPC
+import JSONRPCTransport
+import Synchronization
+
+/// Streams one `tools/call` run as MCP `notifications/progress` against the caller's progress token:
+/// tokens (coalesced, as ``ACPUpdateObserver`` does) with the text in `message`, and step changes with
+/// a short line. `progress` counts notifications, so it strictly increases.
+final class MCPProgressObserver: RunObserver {
+    static let maxChunkBytes = 4096
+    static let coalesceMs = 16
+
+    private let token: JSONValue
+    private let outbound: OutboundQueue
+    private let state = Mutex(State())
+
+    private struct State {
+        var progress: Int64 = 0
+        var pending = ""
+        var timerArmed = false
+        var finished = false
+    }
+
+    init(token: JSONValue, outbound: OutboundQueue) {
+        self.token = token
+        self.outbound = outbound
+    }
+
+    func runEvent(runId: String, seq: UInt64, event: RunEvent) {
+        switch event {
+        case .token(_, _, let text):
+            append(CollectionOfOne(text))
+        case .thinking(let agent, _, let text):
+            state.withLock { state in
+                flushLocked(&state)
+                sendLocked("[\(agent) thinking] \(text)", &state)
+            }
+        case .step(let step):
+            state.withLock { state in
+                flushLocked(&state)
+                var line = "[step \(step.stepId) \(step.agent) \(step.status.rawValue)"
+                if let duration = step.durationMs { line += " in \(duration) ms" }
+                line += "]"
+                sendLocked(line, &state)
+            }
+        case .started, .progress, .heartbeat:
+            break
+        }
+    }
+
+    func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
+        append(texts)
+    }
+
+    func waitForCapacity() async {
+        await outbound.waitForCapacity()
+    }
+
+    /// Sends what is held; nothing is sent after this (the request is about to be answered).
+    func finish() {
+        state.withLock { state in
+            flushLocked(&state)
+            state.finished = true
+        }
+    }
+
+    private func append(_ texts: some Collection<String>) {
+        let armTimer = state.withLock { state -> Bool in
+            guard !state.finished else { return false }
+            for text in texts {
+                // A chunk never grows past the limit (a single larger token goes alone).
+                if state.pending.utf8.count + text.utf8.count > Self.maxChunkBytes { flushLocked(&state) }
+                state.pending += text
+            }
+            guard !state.pending.isEmpty, !state.timerArmed else { return false }
+            state.timerArmed = true
+            return true
+        }
+        guard armTimer else { return }
+        Task { [weak self] in
+            try? await Task.sleep(for: .milliseconds(Self.coalesceMs))
+            self?.state.withLock { self?.flushLocked(&$0) }
+        }
+    }
+
+    /// - Important: Must be called with `state` locked.
+    private func flushLocked(_ state: inout State) {
+        state.timerArmed = false
+        guard !state.pending.isEmpty else { return }
+        let text = state.pending
+        state.pending = ""
+        sendLocked(text, &state)
+    }
+
+    private func sendLocked(_ message: String, _ state: inout State) {
+        guard !state.finished else { return }
+        state.progress += 1
+        outbound.send(
+            Envelope.notification(
+                method: "notifications/progress",
+                params: ["progressToken": token, "progress": .integer(state.progress), "message": .string(message)]
+            )
+        )
+    }
+}

@@ -1,0 +1,188 @@
+import AgentCore
+import JSONCore
+import JSONRPC
+import JSONRPCTransport
+
+extension MCPServer {
+    /// Every agent and workflow as a tool taking `input`.
+    func toolsList() -> JSONObject {
+        var tools: [JSONValue] = runtime.agents.map { agent in
+            Self.tool(
+                name: agent.name,
+                title: "Agent \(agent.name)",
+                description: agent.description.isEmpty ? "Runs the agent \(agent.name)." : agent.description
+            )
+        }
+        for workflow in runtime.config.workflows {
+            let description =
+                workflow.description.isEmpty
+                ? "Runs the \(workflow.strategy.name) workflow \(workflow.name) (agents: "
+                    + workflow.agents.joined(separator: ", ") + ")."
+                : workflow.description
+            tools.append(
+                Self.tool(
+                    name: Self.workflowToolPrefix + workflow.name,
+                    title: "Workflow \(workflow.name)",
+                    description: description
+                )
+            )
+        }
+        return ["tools": .array(tools)]
+    }
+
+    static func tool(name: String, title: String, description: String) -> JSONValue {
+        [
+            "name": .string(name),
+            "title": .string(title),
+            "description": .string(description),
+            "inputSchema": [
+                "type": "object",
+                "properties": [
+                    "input": ["type": "string", "description": "What the agent or workflow works on"]
+                ],
+                "required": ["input"],
+                "additionalProperties": false,
+            ],
+            "annotations": ["readOnlyHint": true, "openWorldHint": false],
+        ]
+    }
+
+    /// The agent or workflow a tool name stands for.
+    func target(tool name: String) -> RunTarget? {
+        if runtime.agent(named: name) != nil { return .agent(name) }
+        if name.hasPrefix(Self.workflowToolPrefix) {
+            let workflow = String(name.dropFirst(Self.workflowToolPrefix.count))
+            if runtime.config.workflow(named: workflow) != nil { return .workflow(workflow) }
+        }
+        return nil
+    }
+
+    func callTool(id: RequestID, params: Params, modern: Bool, connection: Connection) throws(ResponseError) {
+        let name = try params.string("name")
+        guard let target = target(tool: name) else {
+            let known = toolsList()["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            throw .invalidParams(
+                field: "params.name",
+                "unknown tool '\(name)' (known: \(known.joined(separator: ", ")))"
+            )
+        }
+        let arguments = params.object["arguments"]?.objectValue ?? [:]
+        guard let input = arguments["input"]?.stringValue else {
+            throw .invalidParams(field: "params.arguments.input", "is required (a string)")
+        }
+        let meta = params.object["_meta"]
+        let requestLevel = try meta?[Self.metaLogLevelKey].map { value throws(ResponseError) in
+            try Self.level(value, field: "params._meta.\(Self.metaLogLevelKey)")
+        }
+        let observer: any RunObserver
+        let progress: MCPProgressObserver?
+        if let token = meta?["progressToken"], token.stringValue != nil || token.integerValue != nil {
+            progress = MCPProgressObserver(token: token, outbound: connection.outbound)
+            observer = progress!
+        } else {
+            progress = nil
+            observer = SilentObserver(outbound: connection.outbound)
+        }
+        let registered = state.withLock { state -> Bool in
+            guard state.calls[id] == nil else { return false }
+            state.calls[id] = (nil, false)
+            return true
+        }
+        guard registered else { throw .invalidRequest("request id \(id) is already in use by a call in flight") }
+        let started: (runId: String, task: Task<Void, Never>)
+        do {
+            started = try runs.start(target: target, input: input, kind: "tool", observer: observer) {
+                [self] runId, outcome in
+                progress?.finish()
+                let cancelled = state.withLock { $0.calls.removeValue(forKey: id)?.cancelled ?? false }
+                if cancelled {
+                    logger.debug("Tool call cancelled; no reply, as MCP asks", metadata: ["id": "\(id)"])
+                    return
+                }
+                var result = Self.callResult(runId: runId, outcome: outcome)
+                log(
+                    result["isError"] == .bool(true) ? "error" : "info",
+                    ["event": "tool call ended", "tool": .string(name), "runId": .string(runId)],
+                    requestLevel: requestLevel,
+                    connection: connection
+                )
+                if modern { result["resultType"] = "complete" }
+                connection.send(Envelope.response(id: id, result: .object(result)))
+            }
+        } catch {
+            state.withLock { _ = $0.calls.removeValue(forKey: id) }
+            throw AgentServer.responseError(error)
+        }
+        log(
+            "info",
+            ["event": "tool call started", "tool": .string(name), "runId": .string(started.runId)],
+            requestLevel: requestLevel,
+            connection: connection
+        )
+        let cancelNow = state.withLock { state -> Bool in
+            guard state.calls[id] != nil else { return false }
+            state.calls[id]!.task = started.task
+            return state.calls[id]!.cancelled
+        }
+        if cancelNow { started.task.cancel() }
+    }
+
+    /// `notifications/cancelled`: stops the call; it will get no reply.
+    func cancelCall(_ id: RequestID) {
+        let task = state.withLock { state -> Task<Void, Never>? in
+            guard state.calls[id] != nil else { return nil }
+            state.calls[id]!.cancelled = true
+            return state.calls[id]!.task
+        }
+        logger.debug("MCP cancel", metadata: ["id": "\(id)", "known": "\(task != nil)"])
+        task?.cancel()
+    }
+
+    /// The output as text content, and `structuredContent` with the run id, usage and steps; a failed
+    /// run is `isError: true` with the error's message.
+    static func callResult(runId: String, outcome: Result<RunResult, RunFailure>) -> JSONObject {
+        switch outcome {
+        case .success(let result):
+            var structured: JSONObject = [
+                "runId": .string(runId),
+                "output": .string(result.output),
+                "stopReason": .string(result.stopReason.rawValue),
+                "usage": ["outputTokens": .int(result.outputTokens)],
+                "durationMs": .int(result.durationMs),
+            ]
+            if result.strategy != nil {
+                structured["workflow"] = .string(result.name)
+                structured["strategy"] = .string(result.strategy!)
+                structured["steps"] = AgentServer.runResultJSON(result)["branches"] ?? []
+            } else {
+                structured["agent"] = .string(result.name)
+            }
+            return [
+                "content": [["type": "text", "text": .string(result.output)]],
+                "structuredContent": .object(structured),
+                "isError": false,
+            ]
+        case .failure(let failure):
+            let error = AgentServer.responseError(failure)
+            var structured: JSONObject = [
+                "runId": .string(runId),
+                "error": ["code": .int(error.code.rawValue), "message": .string(error.message)],
+                "usage": ["outputTokens": .int(failure.outputTokens)],
+            ]
+            if let partial = failure.partialOutput { structured["partialOutput"] = .string(partial) }
+            return [
+                "content": [["type": "text", "text": .string(failure.message)]],
+                "structuredContent": .object(structured),
+                "isError": true,
+            ]
+        }
+    }
+}
+
+/// A run observer that sends nothing but still respects the client's pace.
+struct SilentObserver: RunObserver {
+    let outbound: OutboundQueue
+    func runEvent(runId: String, seq: UInt64, event: RunEvent) {}
+    func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {}
+    func waitForCapacity() async { await outbound.waitForCapacity() }
+}

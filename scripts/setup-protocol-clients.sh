@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the official Python SDKs of ACP and MCP into a venv under the user's cache directory, for the
+# protocol client tests. Idempotent and quiet when already installed. Prints the venv's python path.
+set -euo pipefail
+
+venv="${AGENTWIRE_PY_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/agentwire/protocol-clients-venv}"
+acp_version="0.12.1"
+mcp_version="2.3.0"
+
+py="$venv/bin/python"
+if [ -x "$py" ] && "$py" - "$acp_version" "$mcp_version" <<'PY' 2>/dev/null
+import sys
+from importlib.metadata import version
+sys.exit(0 if (version("agent-client-protocol"), version("mcp")) == (sys.argv[1], sys.argv[2]) else 1)
+PY
+then
+    echo "$py"
+    exit 0
+fi
+
+command -v python3 >/dev/null || { echo "setup-protocol-clients: python3 is not on PATH" >&2; exit 1; }
+if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "setup-protocol-clients: installing python3-venv" >&2
+    $sudo apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
+fi
+echo "setup-protocol-clients: installing agent-client-protocol $acp_version and mcp $mcp_version into $venv" >&2
+mkdir -p "$(dirname "$venv")"
+python3 -m venv "$venv"
+"$venv/bin/pip" install -q --disable-pip-version-check \
+    "agent-client-protocol==$acp_version" "mcp==$mcp_version" >&2
+echo "$py"
