@@ -274,6 +274,12 @@ public final class AgentServer: MessageHandler, Sendable {
                 "sessions": true,
                 "runs": ["cancel": ["$/cancelRequest", "$/cancel_request", "notifications/cancelled", "run/cancel"]],
                 "stream": .array(StreamOptions.kinds.map { .string($0) }),
+                // Runs kept beyond the process (`run/status`, `run/events`, …); a memory store keeps them
+                // only while this process lives. Other processes see writes within `flushIntervalMs`.
+                "store": [
+                    "persistent": .bool(!(runtime.store is MemoryRunStore)),
+                    "flushIntervalMs": .int(Int64(EventRecorder.flushInterval / .milliseconds(1))),
+                ],
                 "framing": .string(framing.rawValue),
             ],
         ]

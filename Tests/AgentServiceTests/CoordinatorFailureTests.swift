@@ -111,7 +111,7 @@ import Testing
     @Test func configuredWorkflowPolicyAndStepLimitApplyToWorkflowRun() async throws {
         let config = try coordinatorConfig(
             extra:
-                #", "workflows": {"tolerant": {"strategy": "parallel", "tasks": [{"agent": "sleepy"}, {"agent": "echo"}], "onError": "continue", "stepTimeoutMs": 500}}"#
+                #", "workflows": {"tolerant": {"strategy": "parallel", "tasks": [{"agent": "sleepy"}, {"agent": "echo"}], "onError": "continue", "stepTimeoutMs": 2000}}"#
         )
         let client = TestClient(config: config)
         let (result, runId) = try await client.requestRun(
@@ -121,7 +121,7 @@ import Testing
         #expect(result["workflow"] == "tolerant")
         #expect(result["output"] == "survivor")
         #expect(result.branch("1.1")?["status"] == "failed")
-        #expect(result.branch("1.1")?["error"] == "timed out after 500 ms")
+        #expect(result.branch("1.1")?["error"] == "timed out after 2000 ms")
         #expect(result.branch("1.2")?["status"] == "completed")
         expectWellNestedSteps(client, runId: runId, strategy: "parallel", workflow: "tolerant")
     }
@@ -146,7 +146,7 @@ import Testing
         let reply = try await client.request(
             "coordinator/sequential",
             try JSONValue.parse(
-                #"{"input": "first words", "steps": [{"agent": "echo"}, {"agent": "sleepy"}, {"agent": "echo"}], "stepTimeoutMs": 500}"#
+                #"{"input": "first words", "steps": [{"agent": "echo"}, {"agent": "sleepy"}, {"agent": "echo"}], "stepTimeoutMs": 2000}"#
             )
         )
         let error = try #require(reply["error"], "\(reply.jsonString)")

@@ -262,10 +262,10 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
     }
 
     @Test func aSlowButActiveRunIsNotReaped() async throws {
-        // Tokens every 50 ms keep a 3 s run alive past a 1 s stale limit (wide margins: a loaded machine
-        // may pause a run for a few hundred milliseconds).
-        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 1"#))
-        let input = String.numberedWords(60)
+        // Tokens every 50 ms keep a 4 s run alive past a 2 s stale limit (wide margins: a loaded machine
+        // may pause a run for up to a second).
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 2"#))
+        let input = String.numberedWords(80)
         let reply = try await client.request("agent/run", ["agent": "slow", "input": .string(input)])
         #expect(reply["result", "output"] == .string(input), "\(reply.jsonString)")
         #expect(reply["result", "stopReason"] == "end_turn")
