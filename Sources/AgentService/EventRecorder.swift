@@ -174,17 +174,28 @@ final class EventRecorder: Sendable {
     /// Flushes every `flushInterval` until the recorder is released; every few rounds also runs `tick`
     /// (for cross-process cancel requests).
     func startFlushing(tick: @escaping @Sendable () -> Void) {
-        Task.detached { [weak self] in
+        // A thread of its own, a little below normal priority: when streaming keeps every core busy the
+        // disk work yields to it, and catches up in the next gap.
+        let thread = Thread { [weak self] in
+            #if os(Linux)
+                // On Linux the nice value is per thread, and 0 names the calling one.
+                setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.flushNice)
+            #endif
             var round = 0
             while true {
-                try? await Task.sleep(for: EventRecorder.flushInterval)
+                Thread.sleep(forTimeInterval: Double(EventRecorder.flushInterval / .milliseconds(1)) / 1000)
                 guard let self else { return }
                 self.flush()
                 round += 1
                 if round % 5 == 0 { tick() }
             }
         }
+        thread.name = "agentwire-store"
+        thread.start()
     }
+
+    /// The flushing thread's nice value (0 is normal, 19 the lowest).
+    static let flushNice: Int32 = 5
 
     // MARK: Reading
 
