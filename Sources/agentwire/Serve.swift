@@ -101,7 +101,13 @@ struct Serve: AsyncParsableCommand {
         }
         let signals = Self.onTermination { signal in
             logger.notice("Terminated by a signal; cancelling runs and exiting", metadata: ["signal": "\(signal)"])
-            server.stop(connection: connection)
+            // Whatever happens, the process is gone within 2 s of the signal.
+            Thread {
+                Thread.sleep(forTimeInterval: 1.9)
+                logger.warning("Runs did not settle in time after the signal; exiting anyway")
+                Foundation.exit(0)
+            }.start()
+            server.stop(connection: connection, grace: 1)
             Foundation.exit(0)
         }
         logger.info(
