@@ -292,6 +292,10 @@ extension AgentServer {
 
     /// Cancels the run started by request `id`, if it is still in flight. Unknown ids are ignored.
     func cancelRequest(_ id: RequestID, mode: CancelMode) {
+        if let endFollow = state.withLock({ $0.follows.removeValue(forKey: id) }) {
+            endFollow(mode)
+            return
+        }
         let task = state.withLock { state -> Task<Void, Never>? in
             guard state.runs[id] != nil else { return nil }
             state.runs[id]!.cancelMode = mode

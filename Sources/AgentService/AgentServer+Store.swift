@@ -167,7 +167,36 @@ extension AgentServer {
                 ])
             )
         }
-        let follower = Follower(outbound: connection.outbound, afterSeq: afterSeq, onEnd: reply)
+        let follower = Follower(
+            outbound: connection.outbound,
+            afterSeq: afterSeq,
+            onEnd: { [weak self] lastSeq in
+                self?.state.withLock { _ = $0.follows.removeValue(forKey: id) }
+                reply(lastSeq)
+            }
+        )
+        // `$/cancelRequest` (and the other dialects) end a follow: no more events, and -32800 (or, for
+        // MCP's notification, no reply).
+        state.withLock { state in
+            state.follows[id] = { mode in
+                recorder.removeFollower(follower, runId: runId)
+                guard follower.cancel() else { return }
+                if mode == .noReply {
+                    responder.dropReply()
+                } else {
+                    responder.reply(
+                        id: id,
+                        .failure(
+                            ResponseError(
+                                code: .requestCancelled,
+                                message: "Request cancelled",
+                                data: ["runId": .string(runId), "lastSeq": .int(follower.lastSeq)]
+                            )
+                        )
+                    )
+                }
+            }
+        }
         if isLive(runId) {
             let events: [RecordedEvent]
             do { events = try recorder.events(runId: runId, afterSeq: afterSeq, follower: follower) } catch {
@@ -189,7 +218,7 @@ extension AgentServer {
         // Not running here: replay what is stored and, while another live process runs it, poll for more.
         // A run whose owner is gone is marked interrupted, so the follow always ends.
         Task {
-            while true {
+            while !follower.isEnded {
                 let run = try? recorder.run(runId)
                 let events = (try? recorder.events(runId: runId, afterSeq: follower.lastSeq)) ?? []
                 follower.replay(events, runId: runId)

@@ -45,6 +45,9 @@ public final class AgentServer: MessageHandler, Sendable {
         var unanswered = 0
         /// What the client asked to receive at `initialize`.
         var stream = StreamOptions()
+        /// `run/events {follow: true}` requests still open, by request id: each ends its follow when
+        /// called with how it was cancelled.
+        var follows: [RequestID: @Sendable (CancelMode) -> Void] = [:]
     }
 
     /// - Parameters:
