@@ -241,13 +241,19 @@ extension AgentServer {
 
     /// Cancels a run this process does not own: through the store when its owner is alive (the owner
     /// polls for requests), otherwise by marking it interrupted.
-    func cancelStoredRun(_ runId: String) -> JSONValue {
-        guard let run = try? recorder.run(runId), !run.status.isFinal else { return ["cancelled": false] }
-        if Self.isAlive(run.owner) {
-            try? runtime.store.requestCancel(runId)
-            return ["cancelled": true]
+    func cancelStoredRun(_ runId: String) throws(ResponseError) -> JSONValue {
+        let found: StoredRun?
+        do { found = try recorder.run(runId) } catch { throw .internalError("the run store failed: \(error)") }
+        guard let run = found, !run.status.isFinal else { return ["cancelled": false] }
+        do {
+            if Self.isAlive(run.owner) {
+                try runtime.store.requestCancel(runId)
+                return ["cancelled": true]
+            }
+            _ = try runtime.store.markInterrupted { owner in owner != run.owner && Self.isAlive(owner) }
+        } catch {
+            throw .internalError("the run store failed: \(error)")
         }
-        _ = try? runtime.store.markInterrupted { owner in owner != run.owner && Self.isAlive(owner) }
         return ["cancelled": true, "status": "interrupted"]
     }
 

@@ -160,7 +160,7 @@ public final class AgentServer: MessageHandler, Sendable {
                 )
             case "run/cancel":
                 let runId = try Params(params, positional: ["runId"]).string("runId")
-                let result: JSONValue = cancelRun(runId: runId) ? ["cancelled": true] : cancelStoredRun(runId)
+                let result: JSONValue = cancelRun(runId: runId) ? ["cancelled": true] : try cancelStoredRun(runId)
                 responder.reply(id: id, .success(result))
             case "session/new":
                 responder.reply(id: id, .success(try newSession(Params(params, positional: ["agent"]))))
