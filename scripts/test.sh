@@ -6,4 +6,5 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 swift build --build-tests
+eval "$(bash scripts/local-model.sh ci-env || echo 'exit 1')"  # real model server for end-to-end tests
 swift test --skip-build

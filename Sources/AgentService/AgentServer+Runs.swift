@@ -160,7 +160,7 @@ extension AgentServer {
                 metadata: ["runId": "\(runId)", "error": "\(error)"]
             )
         }
-        let client = ConnectionRunObserver(outbound: connection.outbound, options: stream)
+        let client = ConnectionRunObserver(outbound: connection.outbound, options: stream, permissions: permissions)
         let observer = RecordingObserver(recorder: recorder, client: client)
         if detached { responder.reply(id: requestId, .success(["runId": .string(runId)])) }
         let task = Task {

@@ -19,7 +19,9 @@ struct Bench: ParsableCommand {
             store's cost (the same token run on a server with --store memory and on one with a SQLite file in \
             a temporary directory, alternately, medians compared), and workflow overhead (one \
             coordinator/parallel run of N echo branches with tokens off, repeated; the run's durationMs \
-            against its slowest branch's, medians over the repetitions). \
+            against its slowest branch's, medians over the repetitions), and provider latency (a loopback \
+            OpenAI-compatible server streams tokens at a fixed rate to an openai agent; each token's time from \
+            the server's write to its run/token line on stdout, p50 and p99). \
             Each phase but start-up gets its own server, initialized before the clock starts; every server but \
             the store phase's SQLite ones runs with --store memory, so nothing is written to the state directory. \
             A phase that runs past --timeout has its server killed and is reported as failed. \
@@ -65,6 +67,12 @@ struct Bench: ParsableCommand {
     )
     var storeReps: Int?
 
+    @Option(help: "Tokens the provider phase's loopback model server streams (default 2000; 300 with --quick).")
+    var providerTokens: Int?
+
+    @Option(help: "Milliseconds between the provider phase's tokens (default 5).")
+    var providerIntervalMs: Int = 5
+
     @Flag(
         help: """
             A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, one token run with each \
@@ -81,18 +89,20 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow.",
+            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow, provider.",
             valueName: "list"
         )
     )
-    var phases: String = "startup,pings,pipelined,tokens,store,workflow"
+    var phases: String = "startup,pings,pipelined,tokens,store,workflow,provider"
 
     @Option(
         help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
     )
     var timeout: Double = 120
 
-    private static let phaseNames: Set<String> = ["startup", "pings", "pipelined", "tokens", "store", "workflow"]
+    private static let phaseNames: Set<String> = [
+        "startup", "pings", "pipelined", "tokens", "store", "workflow", "provider",
+    ]
 
     private var selectedPhases: Set<String> {
         Set(phases.split(separator: ",").map { $0.filter { $0 != " " } })
@@ -102,6 +112,7 @@ struct Bench: ParsableCommand {
         let counts = [
             ("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words),
             ("--branches", branches), ("--workflow-reps", workflowReps), ("--store-reps", storeReps),
+            ("--provider-tokens", providerTokens), ("--provider-interval-ms", providerIntervalMs),
         ]
         for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
@@ -191,6 +202,16 @@ struct Bench: ParsableCommand {
         }
         results.workflow = phase("workflow") { () throws(BenchError) in
             try WorkflowPhase.measure(binary: binary, branches: branches, reps: workflowReps, timeout: timeout)
+        }
+        let providerTokens = providerTokens ?? (quick ? 300 : 2000)
+        let providerIntervalMs = providerIntervalMs
+        results.provider = phase("provider") { () throws(BenchError) in
+            try ProviderPhase.measure(
+                binary: binary,
+                tokens: providerTokens,
+                intervalMs: providerIntervalMs,
+                timeout: timeout
+            )
         }
 
         print(json ? Report.json(results) : Report.table(results), terminator: json ? "\n" : "")

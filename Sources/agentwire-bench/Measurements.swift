@@ -80,6 +80,7 @@ struct BenchResults {
     var tokens: Result<TokenFigures, BenchError>?
     var store: Result<StoreFigures, BenchError>?
     var workflow: Result<WorkflowFigures, BenchError>?
+    var provider: Result<ProviderFigures, BenchError>?
 
     var failed: Bool {
         func isFailure<T>(_ r: Result<T, BenchError>?) -> Bool {
@@ -87,7 +88,7 @@ struct BenchResults {
             return false
         }
         return isFailure(startup) || isFailure(sequential) || isFailure(pipelined) || isFailure(tokens)
-            || isFailure(store) || isFailure(workflow)
+            || isFailure(store) || isFailure(workflow) || isFailure(provider)
     }
 }
 
@@ -100,4 +101,6 @@ enum Targets {
     static let storeCostPercent = 10.0
     /// A parallel workflow's `durationMs` minus its slowest branch's.
     static let workflowOverheadMs = 50.0
+    /// What the service adds between a model server's token and its `run/token` on stdout, p99.
+    static let providerP99Ms = 1.0
 }
