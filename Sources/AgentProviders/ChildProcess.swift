@@ -39,46 +39,32 @@ final class ChildProcess: @unchecked Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .unbounded)
         self.stdout = stream
         self.process = process
-        stdoutPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                continuation.finish()
-            } else {
-                continuation.yield([UInt8](data))
-            }
-        }
         let state = self.state
-        stderrPipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
-            }
-            state.stderrTail.withLock { tail in
-                tail.append(contentsOf: data)
-                if tail.count > Self.stderrKeep { tail.removeFirst(tail.count - Self.stderrKeep) }
-            }
-        }
         process.terminationHandler = { process in
-            let status = process.terminationStatus
-            let waiters = state.exited.withLock { state in
-                state.status = status
-                defer { state.waiters.removeAll() }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume(returning: status) }
+            state.finish(status: process.terminationStatus)
         }
         do {
             try process.run()
         } catch {
-            stdoutPipe.fileHandleForReading.readabilityHandler = nil
-            stderrPipe.fileHandleForReading.readabilityHandler = nil
             continuation.finish()
             throw ProviderError(
                 "Cannot start '\(program)': \(error.localizedDescription)",
                 suggestions: ["Check the command's argv and that the program is executable."]
             )
+        }
+        // Each pipe is read by a thread of its own with blocking reads, off the concurrency pool.
+        Self.readUntilEnd(stdoutPipe.fileHandleForReading) { chunk in
+            if let chunk { continuation.yield(chunk) } else { continuation.finish() }
+        }
+        Self.readUntilEnd(stderrPipe.fileHandleForReading) { chunk in
+            guard let chunk else {
+                state.finish(status: nil)
+                return
+            }
+            state.stderrTail.withLock { tail in
+                tail.append(contentsOf: chunk)
+                if tail.count > Self.stderrKeep { tail.removeFirst(tail.count - Self.stderrKeep) }
+            }
         }
         let writer = stdinPipe.fileHandleForWriting
         let bytes = Data(input.utf8)
@@ -93,7 +79,7 @@ final class ChildProcess: @unchecked Sendable {
     func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
             let status = state.exited.withLock { state -> Int32? in
-                if let status = state.status { return status }
+                if let status = state.status, state.stderrDone { return status }
                 state.waiters.append(continuation)
                 return nil
             }
@@ -119,10 +105,40 @@ final class ChildProcess: @unchecked Sendable {
         String(decoding: state.stderrTail.withLock { $0 }, as: UTF8.self)
     }
 
+    /// Reads `handle` on a new thread until end of file, handing each chunk to `onChunk` and then `nil`.
+    private static func readUntilEnd(_ handle: FileHandle, onChunk: @escaping @Sendable ([UInt8]?) -> Void) {
+        let fd = handle.fileDescriptor
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { break }
+                onChunk(Array(buffer[0..<n]))
+            }
+            onChunk(nil)
+            withExtendedLifetime(handle) {}
+        }
+        thread.start()
+    }
+
     /// What the pipe and exit handlers share with the caller.
     private final class State: Sendable {
         let stderrTail = Mutex<[UInt8]>([])
-        let exited = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+        let exited = Mutex<(status: Int32?, stderrDone: Bool, waiters: [CheckedContinuation<Int32, Never>])>(
+            (nil, false, [])
+        )
+
+        /// Records the exit status (or, with `nil`, the end of stderr); waiters go on once both are in.
+        func finish(status: Int32?) {
+            let (status, waiters) = exited.withLock { state -> (Int32, [CheckedContinuation<Int32, Never>]) in
+                if let status { state.status = status } else { state.stderrDone = true }
+                guard let status = state.status, state.stderrDone else { return (0, []) }
+                defer { state.waiters.removeAll() }
+                return (status, state.waiters)
+            }
+            for waiter in waiters { waiter.resume(returning: status) }
+        }
     }
 
     static func resolve(_ program: String) -> String? {

@@ -7,14 +7,19 @@ import Synchronization
 enum HTTPClients {
     private static let clients = Mutex<[Int: HTTPClient]>([:])
 
-    /// A client whose connect timeout and read timeout (the longest silence while a reply streams)
-    /// are `seconds`.
+    /// Connecting gets at most this long per attempt: a server that is down is reported in seconds (the
+    /// client keeps retrying a refused connection until this runs out).
+    static let maxConnectMilliseconds = 5_000
+
+    /// A client whose read timeout (the longest silence while a reply streams) is `seconds`, and whose
+    /// connect timeout is the same or ``maxConnectMilliseconds``, whichever is shorter.
     static func client(timeoutSeconds seconds: Double) -> HTTPClient {
         let millis = max(1, Int(seconds * 1000))
         return clients.withLock { clients in
             if let client = clients[millis] { return client }
+            let connect = min(millis, maxConnectMilliseconds)
             var configuration = HTTPClient.Configuration(
-                timeout: .init(connect: .milliseconds(Int64(millis)), read: .milliseconds(Int64(millis)))
+                timeout: .init(connect: .milliseconds(Int64(connect)), read: .milliseconds(Int64(millis)))
             )
             configuration.httpVersion = .http1Only
             configuration.decompression = .disabled

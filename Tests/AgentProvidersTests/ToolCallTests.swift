@@ -129,7 +129,7 @@ func weatherTool(permission: ToolDefinition.Permission) -> ToolDefinition {
         #expect(recorder.tools.last?.error == "exited with status 4: no such city")
 
         var slow = weatherTool(permission: .allow)
-        slow.command = ["/bin/sleep", "30", "{{city}}"]
+        slow.command = ["/bin/sh", "-c", "exec sleep 30", "{{city}}"]
         slow.timeoutMs = 200
         let (_, timed, _) = await streamOpenAI(server) { $0.tools = [slow] }
         #expect(timed.tools.last?.error == "timed out after 200 ms")

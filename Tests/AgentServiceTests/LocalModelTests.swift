@@ -59,7 +59,7 @@ struct LocalModelTests {
         let runId = try #require(result["runId"]?.stringValue)
         let tokens = client.runTokenTexts(runId)
         #expect(tokens.count >= 3)
-        #expect(!(result["output"]?.stringValue ?? "").isEmpty)
+        #expect(result["output"]?.stringValue?.isEmpty == false)
         #expect(result["output"]?.stringValue == tokens.joined())
         let steps = client.runNotificationParams(runId, method: "run/step")
         #expect(steps.compactMap { $0["status"]?.stringValue } == ["started", "completed"])
@@ -111,7 +111,7 @@ struct LocalModelTests {
         let result = try #require(reply["result"], "\(reply.jsonString)")
         let branches = result["branches"]?.arrayValue ?? []
         #expect(branches.count == 2)
-        #expect(branches.allSatisfy { $0["status"] == "completed" && !($0["output"]?.stringValue ?? "").isEmpty })
+        #expect(branches.allSatisfy { $0["status"] == "completed" && $0["output"]?.stringValue?.isEmpty == false })
         let runId = try #require(result["runId"]?.stringValue)
         let stepIds = Set(
             client.runNotificationParams(runId, method: "run/token").compactMap { $0["stepId"]?.stringValue }
