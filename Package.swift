@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     ],
     targets: [
         // MARK: CJansson
@@ -88,6 +90,36 @@ let package = Package(
             ]
         ),
 
+        // MARK: AgentProviders
+        .target(
+            name: "AgentProviders",
+            dependencies: [
+                "AgentCore",
+                "JSONCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "AgentProvidersTests",
+            dependencies: [
+                "AgentCore",
+                "AgentProviders",
+                "FakeModelServer",
+                "JSONCore",
+            ]
+        ),
+
+        // MARK: FakeModelServer
+        .target(
+            name: "FakeModelServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
         // MARK: AgentService
         .target(
             name: "AgentService",
@@ -104,8 +136,10 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "AgentFuzzing",
+                "AgentProviders",
                 "AgentService",
                 "AgentStore",
+                "FakeModelServer",
                 "JSONCore",
                 "JSONRPC",
                 "JSONRPCTransport",
@@ -118,6 +152,7 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "AgentService",
+                "AgentProviders",
                 "AgentStore",
                 "JSONCore",
                 "JSONRPC",
@@ -147,6 +182,7 @@ let package = Package(
         .executableTarget(
             name: "agentwire-bench",
             dependencies: [
+                "FakeModelServer",
                 "JSONCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 swift build --build-tests
+eval "$(bash scripts/local-model.sh ci-env || echo 'exit 1')"  # real model server for end-to-end tests
 swift test --skip-build
 # ACP and MCP through the official Python SDKs, against the binary built above.
 bash scripts/test-protocols.sh

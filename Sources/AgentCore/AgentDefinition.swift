@@ -29,19 +29,28 @@ public enum ProviderSpec: Sendable, Equatable {
     /// token; `thinking` first emits a line of reasoning; `history` replies with every user turn of the
     /// session so far, one per line, so multi-turn behaviour is visible.
     case echo(delayMs: Int, thinking: Bool = false, history: Bool = false)
+    /// A server speaking the OpenAI chat-completions API with streaming (llama.cpp, Ollama, vLLM, OpenAI).
+    case openai(OpenAISettings)
+    /// A local program: the input on its stdin, its stdout streamed as tokens.
+    case command(CommandSettings)
 
     /// The provider's type name as it appears in config and in `agents/list`.
     public var typeName: String {
         switch self {
         case .echo: "echo"
+        case .openai: "openai"
+        case .command: "command"
         }
     }
 
-    /// A provider instance for one call.
-    public func makeProvider() -> any Provider {
+    /// A provider instance for one call, for the providers built into the core (`echo`); `nil` for
+    /// the others, which a ``ProviderFactory`` makes.
+    public func makeProvider() -> (any Provider)? {
         switch self {
         case .echo(let delayMs, let thinking, let history):
             EchoProvider(delayMs: delayMs, thinking: thinking, history: history)
+        case .openai, .command:
+            nil
         }
     }
 }

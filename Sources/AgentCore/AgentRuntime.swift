@@ -28,15 +28,19 @@ public final class AgentRuntime: Sendable {
     public let sessions: SessionStore
     /// Where runs, events and sessions are kept.
     public let store: any RunStore
+    /// Makes the provider of each agent call.
+    public let providers: ProviderFactory
     private let logger: Logger
     private let admissions = Mutex<[ContinuousClock.Instant]>([])
 
     public init(
         config: AgentConfig,
         store: any RunStore = MemoryRunStore(),
+        providers: @escaping ProviderFactory = builtInProviders,
         logger: Logger = Logger(label: "agentwire.core")
     ) {
         self.config = config
+        self.providers = providers
         self.store = store
         self.logger = logger
         self.monitor = StreamMonitor(windowSize: config.limits.statsWindow)
@@ -128,7 +132,13 @@ public final class AgentRuntime: Sendable {
     ) async throws(RunFailure) -> RunResult {
         guard agent(named: name) != nil else { throw RunFailure.unknownAgent(name, available: agents.map(\.name)) }
         let context = RunContext(runId: runId, observer: observer)
-        let execution = Execution(context: context, config: config, monitor: monitor, history: options.history)
+        let execution = Execution(
+            context: context,
+            config: config,
+            monitor: monitor,
+            history: options.history,
+            providers: providers
+        )
         return try await supervise(name: name, strategy: nil, context: context, execution: execution, options: options)
         {
             () throws(RunFailure) -> String in
@@ -156,7 +166,8 @@ public final class AgentRuntime: Sendable {
             onError: workflow.onError,
             stepTimeoutMs: workflow.stepTimeoutMs,
             strategy: strategy,
-            history: options.history
+            history: options.history,
+            providers: providers
         )
         var options = options
         options.timeoutMs = [options.timeoutMs, workflow.timeoutMs].compactMap { $0 }.min()
@@ -328,7 +339,8 @@ public final class AgentRuntime: Sendable {
         }
     }
 
-    static func milliseconds(_ duration: Duration) -> Int {
+    /// Whole milliseconds of a duration.
+    public static func milliseconds(_ duration: Duration) -> Int {
         Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }

@@ -5,9 +5,10 @@ public enum ConfigParser {
     static func parse(_ root: JSONValue) throws(FieldError) -> AgentConfig {
         guard case .object(let top) = root else { throw .expected("$", "an object", got: root) }
         var config = AgentConfig.builtIn
-        for (key, _) in top.members where !["$schema", "agents", "workflows", "limits"].contains(key) {
-            throw .unknown("$.\(key)", allowed: ["agents", "workflows", "limits"])
+        for (key, _) in top.members where !["$schema", "agents", "workflows", "limits", "tools"].contains(key) {
+            throw .unknown("$.\(key)", allowed: ["agents", "workflows", "limits", "tools"])
         }
+        let tools = try top["tools"].map { value throws(FieldError) in try parseTools(value, path: "$.tools") } ?? [:]
         if let schema = top["$schema"], schema.stringValue == nil {
             throw .expected("$.$schema", "a string", got: schema)
         }
@@ -16,7 +17,7 @@ public enum ConfigParser {
                 throw .expected("$.agents", "an object of agents by name", got: agents)
             }
             for (name, value) in object.members {
-                let agent = try parseAgent(name: name, value, path: "$.agents.\(name)")
+                let agent = try parseAgent(name: name, value, path: "$.agents.\(name)", tools: tools)
                 if let index = config.agents.firstIndex(where: { $0.name == name }) {
                     config.agents[index] = agent
                 } else {
@@ -64,7 +65,12 @@ public enum ConfigParser {
         }
     }
 
-    static func parseAgent(name: String, _ value: JSONValue, path: String) throws(FieldError) -> AgentDefinition {
+    static func parseAgent(
+        name: String,
+        _ value: JSONValue,
+        path: String,
+        tools: [String: ToolDefinition] = [:]
+    ) throws(FieldError) -> AgentDefinition {
         try checkName(name, path: path)
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
         try onlyKeys(object, ["description", "provider", "systemPrompt", "limits"], path: path)
@@ -74,7 +80,7 @@ public enum ConfigParser {
         guard let provider = object["provider"] else {
             throw .expected("\(path).provider", "a provider object such as {\"type\": \"echo\"}", got: nil)
         }
-        agent.provider = try parseProvider(provider, path: "\(path).provider")
+        agent.provider = try parseProvider(provider, path: "\(path).provider", tools: tools)
         if let limits = object["limits"] {
             guard case .object(let limitsObject) = limits else {
                 throw .expected("\(path).limits", "an object", got: limits)
@@ -85,10 +91,19 @@ public enum ConfigParser {
         return agent
     }
 
-    static func parseProvider(_ value: JSONValue, path: String) throws(FieldError) -> ProviderSpec {
+    static func parseProvider(
+        _ value: JSONValue,
+        path: String,
+        tools: [String: ToolDefinition] = [:]
+    ) throws(FieldError) -> ProviderSpec {
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
         guard let type = object["type"] else { throw .expected("\(path).type", "a provider type (\"echo\")", got: nil) }
-        guard type == "echo" else { throw .expected("\(path).type", "one of: \"echo\"", got: type) }
+        switch type {
+        case "openai": return .openai(try parseOpenAI(object, path: path, tools: tools))
+        case "command": return .command(try parseCommand(object, path: path))
+        case "echo": break
+        default: throw .expected("\(path).type", "one of: \"echo\", \"openai\", \"command\"", got: type)
+        }
         try onlyKeys(object, ["type", "delayMs", "thinking", "history"], path: path)
         let delayMs = try optionalInt(object, "delayMs", path: path, range: 0...3_600_000) ?? 0
         let thinking = try optionalBool(object, "thinking", path: path) ?? false

@@ -11,6 +11,7 @@ final class Execution: Sendable {
     let stepTimeoutMs: Int?
     let strategy: String?
     let history: [Turn]
+    let providers: ProviderFactory
     private let steps = Mutex<[StepRecord]>([])
     /// Branches of the current fan-out that have ended (plus the steps before it).
     let finishedBranches = Mutex(0)
@@ -19,6 +20,7 @@ final class Execution: Sendable {
         var context: StepContext
         var parent: String?
         var result: BranchResult?
+        var providerError: ProviderError?
     }
 
     init(
@@ -28,7 +30,8 @@ final class Execution: Sendable {
         onError: OnError = .fail,
         stepTimeoutMs: Int? = nil,
         strategy: String? = nil,
-        history: [Turn] = []
+        history: [Turn] = [],
+        providers: @escaping ProviderFactory = builtInProviders
     ) {
         self.context = context
         self.config = config
@@ -37,6 +40,7 @@ final class Execution: Sendable {
         self.stepTimeoutMs = stepTimeoutMs
         self.strategy = strategy
         self.history = history
+        self.providers = providers
     }
 
     /// Every agent call so far, in start order.
@@ -87,17 +91,23 @@ final class Execution: Sendable {
         )
         monitor.agentCallStarted(agent: name)
         let request = ProviderRequest(input: input, systemPrompt: agent.systemPrompt, history: history)
-        let provider = agent.provider.makeProvider()
         let limit = [stepTimeoutMs, agent.timeoutMs].compactMap { $0 }.min()
         var status = StepEvent.Status.completed
         var error: String? = nil
         do {
+            let provider = try providers(agent)
             try await withTimeout(milliseconds: limit) { try await provider.stream(request, context: step) }
         } catch is CancellationError {
             status = .cancelled
         } catch let timeout as TimeoutError {
             status = .failed
             error = "timed out after \(timeout.milliseconds) ms"
+        } catch let failure as ProviderError {
+            status = Task.isCancelled ? .cancelled : .failed
+            if status == .failed {
+                error = failure.message
+                steps.withLock { $0[recordIndex].providerError = failure }
+            }
         } catch let failure {
             status = .failed
             error = String(describing: failure)
@@ -113,7 +123,8 @@ final class Execution: Sendable {
                     parentStepId: parent,
                     strategy: strategy,
                     durationMs: durationMs,
-                    error: error
+                    error: error,
+                    usage: step.usage
                 )
             )
         )
@@ -133,6 +144,21 @@ final class Execution: Sendable {
     /// A failed call under `onError: fail` ends the workflow; this is the error it ends with.
     func failure(of branch: BranchResult) -> RunFailure {
         let timedOut = branch.error?.hasPrefix("timed out") == true
+        let providerError = steps.withLock { records in
+            records.first { $0.context.stepId == branch.stepId }?.providerError
+        }
+        if let providerError {
+            return RunFailure(
+                kind: .providerFailure,
+                message: "Step \(branch.stepId) (agent '\(branch.agent)') failed: \(providerError.message)",
+                runId: context.runId,
+                stepId: branch.stepId,
+                retryable: providerError.retryable,
+                suggestions: providerError.suggestions,
+                partialOutput: partialOutput,
+                details: providerError.details
+            )
+        }
         return RunFailure(
             kind: timedOut ? .timeout : .providerFailure,
             message: "Step \(branch.stepId) (agent '\(branch.agent)') failed: \(branch.error ?? "unknown error")",

@@ -1,4 +1,5 @@
 import Foundation
+import JSONCore
 import Synchronization
 
 /// The state of one run while it streams: its sequence counter and when it last did anything.
@@ -60,6 +61,11 @@ public final class RunContext: Sendable {
         try Task.checkCancellation()
     }
 
+    /// Asks the client whether a tool may run (see ``RunObserver/requestPermission(_:)``).
+    public func requestPermission(_ request: PermissionRequest) async -> PermissionDecision {
+        await observer.requestPermission(request)
+    }
+
     /// Marks the run as reaped for inactivity (its task is then cancelled).
     public func markReaped() { reaped.withLock { $0 = true } }
     public var wasReaped: Bool { reaped.withLock { $0 } }
@@ -76,6 +82,7 @@ public final class StepContext: Sendable {
     public let stepId: String
     public let agent: String
     private let output = Mutex((text: "", tokens: 0))
+    private let reportedUsage = Mutex<Usage?>(nil)
 
     public init(run: RunContext, stepId: String, agent: String) {
         self.run = run
@@ -107,6 +114,41 @@ public final class StepContext: Sendable {
     }
 
     public func checkpoint() async throws { try await run.checkpoint() }
+
+    /// Reports a tool call starting or ending (`run/tool`). Counts as activity.
+    public func emitTool(_ event: ToolEvent) {
+        run.emit(.tool(event))
+    }
+
+    /// Asks the client whether a tool may run; `.reject` when it cannot answer in time.
+    public func requestPermission(
+        callId: String,
+        tool: String,
+        arguments: JSONValue,
+        timeoutMs: Int
+    ) async
+        -> PermissionDecision
+    {
+        await run.requestPermission(
+            PermissionRequest(
+                runId: run.runId,
+                stepId: stepId,
+                agent: agent,
+                callId: callId,
+                tool: tool,
+                arguments: arguments,
+                timeoutMs: timeoutMs
+            )
+        )
+    }
+
+    /// Adds a model call's token counts to this step's usage.
+    public func reportUsage(_ usage: Usage) {
+        reportedUsage.withLock { $0 = $0.map { $0 + usage } ?? usage }
+    }
+
+    /// The usage reported by the provider, if it reported any.
+    public var usage: Usage? { reportedUsage.withLock { $0 } }
 
     /// The output streamed so far.
     public var text: String { output.withLock { $0.text } }

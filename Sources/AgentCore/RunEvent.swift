@@ -15,6 +15,8 @@ public enum RunEvent: Sendable, Equatable {
     case progress(percent: Int, message: String)
     /// Sent periodically while a run is active, so a client can tell a quiet run from a dead one.
     case heartbeat
+    /// A tool call of the step `stepId` starting or ending.
+    case tool(ToolEvent)
 }
 
 /// A step of a run starting or ending. Steps nest through `parentStepId`.
@@ -34,6 +36,8 @@ public struct StepEvent: Sendable, Equatable {
     public var durationMs: Int?
     /// Why the step failed, when it did.
     public var error: String?
+    /// Tokens the model read and wrote, when the step has ended and its provider knows.
+    public var usage: Usage?
 
     public init(
         stepId: String,
@@ -43,7 +47,8 @@ public struct StepEvent: Sendable, Equatable {
         parentStepId: String? = nil,
         strategy: String? = nil,
         durationMs: Int? = nil,
-        error: String? = nil
+        error: String? = nil,
+        usage: Usage? = nil
     ) {
         self.stepId = stepId
         self.status = status
@@ -53,6 +58,7 @@ public struct StepEvent: Sendable, Equatable {
         self.strategy = strategy
         self.durationMs = durationMs
         self.error = error
+        self.usage = usage
     }
 }
 
@@ -67,10 +73,16 @@ public protocol RunObserver: Sendable {
     func waitForCapacity() async
     /// A burst of tokens with consecutive `seq`s from `firstSeq`.
     func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String])
+    /// Asks the client whether a tool may run. Must answer (a client that cannot gets `.reject`) and
+    /// must return promptly when the calling task is cancelled.
+    func requestPermission(_ request: PermissionRequest) async -> PermissionDecision
 }
 
 extension RunObserver {
     public func waitForCapacity() async {}
+
+    /// Without a client to ask, tools that need consent are rejected.
+    public func requestPermission(_ request: PermissionRequest) async -> PermissionDecision { .reject }
 
     /// A burst of tokens with consecutive `seq`s from `firstSeq`; by default, one event each.
     public func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {

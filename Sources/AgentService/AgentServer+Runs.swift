@@ -153,7 +153,7 @@ extension AgentServer {
         }
         if let admission { throw admission }
         recorder.begin(descriptor.stored(runId: runId))
-        let client = ConnectionRunObserver(outbound: connection.outbound, options: stream)
+        let client = ConnectionRunObserver(outbound: connection.outbound, options: stream, permissions: permissions)
         let observer = RecordingObserver(recorder: recorder, client: client)
         if detached { responder.reply(id: requestId, .success(["runId": .string(runId)])) }
         let task = Task {

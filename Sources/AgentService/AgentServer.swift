@@ -28,6 +28,8 @@ public final class AgentServer: MessageHandler, Sendable {
     ]
     /// Notifications the server sends.
     public static let sentNotificationMethods = RunNotifications.all
+    /// Requests the server sends (the client answers them).
+    public static let sentRequestMethods = [PermissionBroker.method]
 
     let runtime: AgentRuntime
     let logger: Logger
@@ -37,6 +39,8 @@ public final class AgentServer: MessageHandler, Sendable {
     let recorder: EventRecorder
     /// Signalled whenever a run ends, for EOF to wait on.
     let settled = NSCondition()
+    /// Tool permission questions sent to the client and waiting for its answer.
+    let permissions = PermissionBroker()
 
     struct State {
         var shutdownRequested = false
@@ -95,8 +99,10 @@ public final class AgentServer: MessageHandler, Sendable {
         case .notification(let method, let params):
             logger.trace("Notification", metadata: ["method": "\(method)"])
             handleNotification(method: method, params: params, connection: connection)
-        case .response(let id, _):
-            logger.debug("Ignored a response to a request the server never sent", metadata: ["id": "\(id)"])
+        case .response(let id, let result):
+            if !permissions.handleResponse(id: id, result: result) {
+                logger.debug("Ignored a response to a request the server never sent", metadata: ["id": "\(id)"])
+            }
         case .invalid(let id, let error):
             logger.warning(
                 "Received an invalid message",
@@ -233,6 +239,7 @@ public final class AgentServer: MessageHandler, Sendable {
     /// Cancels every run, waits (at most `grace`) until each has answered and is recorded, writes the
     /// store and closes the connection. `exit`, SIGTERM and a client that closed stdout end this way.
     public func stop(connection: Connection, grace: TimeInterval = 1.5) {
+        permissions.close()  // nobody will answer a permission request now
         cancelAllRuns()
         // Cancelled runs are answered and stored within a checkpoint; give them a moment.
         waitUntilSettled(deadline: Date().addingTimeInterval(grace))
@@ -242,6 +249,7 @@ public final class AgentServer: MessageHandler, Sendable {
 
     /// EOF on stdin: let every run finish and answer, write everything, then exit 0.
     public func inputClosed(on connection: Connection) {
+        permissions.close()  // nobody is left to answer
         let count = state.withLock { $0.unanswered }
         if count > 0 { logger.info("Input closed; settling runs in flight", metadata: ["runs": "\(count)"]) }
         waitUntilSettled(deadline: nil)

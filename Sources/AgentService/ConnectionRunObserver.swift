@@ -13,6 +13,8 @@ import Synchronization
 final class ConnectionRunObserver: RunObserver {
     let outbound: OutboundQueue
     let options: StreamOptions
+    /// Where tool permission questions go; `nil` rejects them.
+    let permissions: PermissionBroker?
     private let pending = Mutex(Pending())
 
     /// Tokens held for coalescing, per step, each with the `seq` of its last token.
@@ -22,9 +24,10 @@ final class ConnectionRunObserver: RunObserver {
         var timerArmed = false
     }
 
-    init(outbound: OutboundQueue, options: StreamOptions) {
+    init(outbound: OutboundQueue, options: StreamOptions, permissions: PermissionBroker? = nil) {
         self.outbound = outbound
         self.options = options
+        self.permissions = permissions
     }
 
     func runEvent(runId: String, seq: UInt64, event: RunEvent) {
@@ -39,7 +42,7 @@ final class ConnectionRunObserver: RunObserver {
         case .step: guard options.steps else { return }
         case .progress: guard options.progress else { return }
         case .heartbeat: guard options.heartbeat else { return }
-        case .started: break
+        case .started, .tool: break
         }
         pending.withLock { pending in
             flushLocked(&pending)
@@ -64,6 +67,17 @@ final class ConnectionRunObserver: RunObserver {
 
     func waitForCapacity() async {
         await outbound.waitForCapacity()
+    }
+
+    /// Sends `permission/request` after every event before it, and waits for the answer.
+    func requestPermission(_ request: PermissionRequest) async -> PermissionDecision {
+        guard let permissions else { return .reject }
+        return await permissions.ask(request) { message in
+            self.pending.withLock { pending in
+                self.flushLocked(&pending)
+                self.outbound.send(message)
+            }
+        }
     }
 
     /// Sends any merged tokens still held. Called before the run's response.

@@ -18,4 +18,8 @@ struct RecordingObserver: RunObserver {
     func waitForCapacity() async {
         await client.waitForCapacity()
     }
+
+    func requestPermission(_ request: PermissionRequest) async -> PermissionDecision {
+        await client.requestPermission(request)
+    }
 }

@@ -10,8 +10,9 @@ public enum RunNotifications {
     public static let thinking = "run/thinking"
     public static let progress = "run/progress"
     public static let heartbeat = "run/heartbeat"
+    public static let tool = "run/tool"
 
-    public static let all = [started, step, token, thinking, progress, heartbeat]
+    public static let all = [started, step, token, thinking, progress, heartbeat, tool]
 
     /// The notification for one event as a JSON value (every kind; used for all but the token path).
     public static func message(runId: String, seq: UInt64, event: RunEvent) -> JSONValue {
@@ -26,6 +27,7 @@ public enum RunNotifications {
         case .thinking: thinking
         case .progress: progress
         case .heartbeat: heartbeat
+        case .tool: tool
         }
     }
 
@@ -49,6 +51,13 @@ public enum RunNotifications {
             if let strategy = step.strategy { params["strategy"] = .string(strategy) }
             if let ms = step.durationMs { params["durationMs"] = .int(ms) }
             if let error = step.error { params["error"] = .string(error) }
+            if let usage = step.usage {
+                params["usage"] = [
+                    "promptTokens": .int(usage.promptTokens),
+                    "completionTokens": .int(usage.completionTokens),
+                    "source": usage.reported ? "server" : "counted",
+                ]
+            }
         case .token(let agent, let stepId, let text), .thinking(let agent, let stepId, let text):
             params["agent"] = .string(agent)
             params["stepId"] = .string(stepId)
@@ -58,6 +67,16 @@ public enum RunNotifications {
             params["message"] = .string(message)
         case .heartbeat:
             break
+        case .tool(let tool):
+            params["agent"] = .string(tool.agent)
+            params["stepId"] = .string(tool.stepId)
+            params["toolCallId"] = .string(tool.callId)
+            params["tool"] = .string(tool.tool)
+            params["status"] = .string(tool.status.rawValue)
+            params["input"] = tool.input
+            if let output = tool.output { params["output"] = .string(output) }
+            if let error = tool.error { params["error"] = .string(error) }
+            if let ms = tool.durationMs { params["durationMs"] = .int(ms) }
         }
         return params
     }

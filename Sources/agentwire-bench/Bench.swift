@@ -21,7 +21,9 @@ struct Bench: ParsableCommand {
             coordinator/parallel run of N echo branches with tokens off, repeated; the run's durationMs \
             against its slowest branch's, medians over the repetitions), and ACP (one session/prompt of N words \
             answered as session/update notifications, counted by a minimal reader, compared with the same prompt \
-            answered by an echo-style agent written with the ACP Python SDK when it is installed). \
+            answered by an echo-style agent written with the ACP Python SDK when it is installed), and provider latency (a loopback \
+            OpenAI-compatible server streams tokens at a fixed rate to an openai agent; each token's time from \
+            the server's write to its run/token line on stdout, p50 and p99). \
             Each phase but start-up gets its own server, initialized before the clock starts; every server but \
             the store phase's SQLite ones runs with --store memory, so nothing is written to the state directory. \
             A phase that runs past --timeout has its server killed and is reported as failed. \
@@ -82,6 +84,12 @@ struct Bench: ParsableCommand {
     )
     var pythonAgent: String?
 
+    @Option(help: "Tokens the provider phase's loopback model server streams (default 2000; 300 with --quick).")
+    var providerTokens: Int?
+
+    @Option(help: "Milliseconds between the provider phase's tokens (default 5).")
+    var providerIntervalMs: Int = 5
+
     @Flag(
         help: """
             A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, one token run with each \
@@ -98,11 +106,11 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow, acp.",
+            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow, acp, provider.",
             valueName: "list"
         )
     )
-    var phases: String = "startup,pings,pipelined,tokens,store,workflow,acp"
+    var phases: String = "startup,pings,pipelined,tokens,store,workflow,acp,provider"
 
     @Option(
         help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
@@ -110,7 +118,7 @@ struct Bench: ParsableCommand {
     var timeout: Double = 120
 
     private static let phaseNames: Set<String> = [
-        "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp",
+        "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp", "provider",
     ]
 
     private var selectedPhases: Set<String> {
@@ -122,6 +130,7 @@ struct Bench: ParsableCommand {
             ("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words),
             ("--branches", branches), ("--workflow-reps", workflowReps), ("--store-reps", storeReps),
             ("--acp-words", acpWords),
+            ("--provider-tokens", providerTokens), ("--provider-interval-ms", providerIntervalMs),
         ]
         for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
@@ -227,6 +236,16 @@ struct Bench: ParsableCommand {
         }
         results.workflow = phase("workflow") { () throws(BenchError) in
             try WorkflowPhase.measure(binary: binary, branches: branches, reps: workflowReps, timeout: timeout)
+        }
+        let providerTokens = providerTokens ?? (quick ? 300 : 2000)
+        let providerIntervalMs = providerIntervalMs
+        results.provider = phase("provider") { () throws(BenchError) in
+            try ProviderPhase.measure(
+                binary: binary,
+                tokens: providerTokens,
+                intervalMs: providerIntervalMs,
+                timeout: timeout
+            )
         }
 
         results.acp = phase("acp") { () throws(BenchError) in

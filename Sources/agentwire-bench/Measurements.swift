@@ -81,6 +81,7 @@ struct BenchResults {
     var store: Result<StoreFigures, BenchError>?
     var workflow: Result<WorkflowFigures, BenchError>?
     var acp: Result<ACPComparison, BenchError>?
+    var provider: Result<ProviderFigures, BenchError>?
 
     var failed: Bool {
         func isFailure<T>(_ r: Result<T, BenchError>?) -> Bool {
@@ -88,7 +89,7 @@ struct BenchResults {
             return false
         }
         return isFailure(startup) || isFailure(sequential) || isFailure(pipelined) || isFailure(tokens)
-            || isFailure(store) || isFailure(workflow) || isFailure(acp)
+            || isFailure(store) || isFailure(workflow) || isFailure(acp) || isFailure(provider)
     }
 }
 
@@ -103,4 +104,6 @@ enum Targets {
     static let workflowOverheadMs = 50.0
     /// How many times faster than the Python SDK's echo-style agent one ACP prompt must be answered.
     static let acpSpeedup = 50.0
+    /// What the service adds between a model server's token and its `run/token` on stdout, p99.
+    static let providerP99Ms = 1.0
 }

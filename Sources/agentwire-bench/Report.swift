@@ -113,6 +113,17 @@ enum Report {
         case .failure(let e)?: failure("workflow", e)
         case nil: break
         }
+        switch results.provider {
+        case .success(let f)?:
+            rows.append([
+                "provider latency, model write to run/token read, p99 (\(f.tokens) tokens, 1 per \(f.intervalMs) ms)",
+                Format.fixed(f.p99Ms, 3) + " ms", "< \(Format.fixed(Targets.providerP99Ms, 0)) ms",
+                status(f.meetsTarget),
+            ])
+            rows.append(["  p50 / max", "\(Format.fixed(f.p50Ms, 3)) / \(Format.fixed(f.maxMs, 3)) ms", "", ""])
+        case .failure(let e)?: failure("provider", e)
+        case nil: break
+        }
 
         switch results.acp {
         case .success(let f)?:
@@ -337,6 +348,14 @@ enum Report {
                 ("targetCostPercent", .real(Targets.storeCostPercent, digits: 0)),
                 ("meetsTarget", .bool(f.meetsTarget)),
                 ("memoryRuns", runs(f.memory)), ("sqliteRuns", runs(f.sqlite)),
+            ]
+        }
+        phase("provider", results.provider) { f in
+            [
+                ("tokens", .integer(f.tokens)), ("intervalMs", .integer(f.intervalMs)),
+                ("p50Ms", .real(f.p50Ms, digits: 4)), ("p99Ms", .real(f.p99Ms, digits: 4)),
+                ("maxMs", .real(f.maxMs, digits: 4)), ("targetP99Ms", .real(Targets.providerP99Ms, digits: 0)),
+                ("meetsTarget", .bool(f.meetsTarget)),
             ]
         }
         phase("workflow", results.workflow) { f in

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProviders
 import AgentService
 import ArgumentParser
 import Foundation
@@ -51,7 +52,12 @@ struct CommonOptions: ParsableArguments {
             }
             logger.info("Loaded config", metadata: ["path": "\(path)"])
         }
-        return AgentRuntime(config: agentConfig, store: store ?? MemoryRunStore(), logger: logger)
+        return AgentRuntime(
+            config: agentConfig,
+            store: store ?? MemoryRunStore(),
+            providers: Providers.factory,
+            logger: logger
+        )
     }
 }
 

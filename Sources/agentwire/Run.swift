@@ -124,6 +124,16 @@ final class TerminalObserver: RunObserver {
             FileHandle.standardError.write(
                 Data("[\(step.agent)] \(step.name): \(step.status.rawValue)\(timing)\n".utf8)
             )
+        case .tool(let tool):
+            finishLine()
+            let timing = tool.durationMs.map { " in \($0) ms" } ?? ""
+            let detail = tool.error.map { ": \($0)" } ?? ""
+            FileHandle.standardError.write(
+                Data(
+                    "[\(tool.agent)] tool \(tool.tool) \(tool.input.jsonString): \(tool.status.rawValue)\(timing)\(detail)\n"
+                        .utf8
+                )
+            )
         case .started, .heartbeat:
             break
         }

@@ -204,10 +204,10 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
     }
 
     @Test func unknownProviderTypeIsRejected() throws {
-        let (file, error) = try loadError(#"{"agents": {"gpt": {"provider": {"type": "openai"}}}}"#)
+        let (file, error) = try loadError(#"{"agents": {"gpt": {"provider": {"type": "gemini"}}}}"#)
         #expect(error.file == file.path)
         #expect(error.path == "$.agents.gpt.provider.type")
-        #expect(error.message.contains("\"echo\""), "\(error)")
+        #expect(error.message.contains("\"echo\", \"openai\", \"command\""), "\(error)")
     }
 }
 

@@ -38,11 +38,15 @@ import Testing
         #expect(Self.methods(tagged: "server-notification") == Set(AgentServer.sentNotificationMethods))
     }
 
+    @Test func everySentRequestIsDocumented() {
+        #expect(Self.methods(tagged: "server-request") == Set(AgentServer.sentRequestMethods))
+    }
+
     @Test func everyMethodHasExactlyOneDirection() {
         for method in Self.document["methods"]?.arrayValue ?? [] {
             let tags = (method["tags"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
             let directions = tags.filter {
-                ["client-request", "client-notification", "server-notification"].contains($0)
+                ["client-request", "client-notification", "server-notification", "server-request"].contains($0)
             }
             #expect(directions.count == 1, "\(method["name"]?.stringValue ?? "?") has directions \(directions)")
         }

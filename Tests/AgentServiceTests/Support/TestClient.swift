@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProviders
 import AgentService
 import Foundation
 import JSONCore
@@ -59,7 +60,7 @@ final class TestClient: @unchecked Sendable {
             logger: logger
         )
         let exitBox = inProcessExit
-        let runtime = AgentRuntime(config: config, store: store, logger: logger)
+        let runtime = AgentRuntime(config: config, store: store, providers: Providers.factory, logger: logger)
         let onExit: @Sendable (Int32) -> Void = { status in
             let first = exitBox.status.withLock { stored -> Bool in
                 defer { if stored == nil { stored = status } }
