@@ -3,8 +3,8 @@ import JSONCore
 import JSONRPC
 import JSONRPCTransport
 
-/// What the user decided when asked for permission.
-public enum PermissionDecision: String, Sendable, Equatable {
+/// What the user of an ACP client decided when asked for permission.
+public enum ACPPermissionAnswer: String, Sendable, Equatable {
     case allowOnce = "allow-once"
     case allowAlways = "allow-always"
     case reject
@@ -23,7 +23,7 @@ extension ACPAgent {
     /// Asks the client whether a tool call may run (`session/request_permission`), for tools whose policy
     /// is `ask`. `toolCall` is the call as ``ACPUpdates/toolCallUpdated(_:)`` builds it (at least
     /// `toolCallId`); show a diff by giving it `content`.
-    public func requestPermission(sessionId: String, toolCall: JSONObject) async -> PermissionDecision {
+    public func requestPermission(sessionId: String, toolCall: JSONObject) async -> ACPPermissionAnswer {
         var call = toolCall
         call["sessionUpdate"] = nil
         let answer = await request(
@@ -33,7 +33,7 @@ extension ACPAgent {
         guard case .success(let result) = answer, let outcome = result["outcome"],
             outcome["outcome"]?.stringValue == "selected", let option = outcome["optionId"]?.stringValue
         else { return .cancelled }
-        return PermissionDecision(rawValue: option) ?? .reject
+        return ACPPermissionAnswer(rawValue: option) ?? .reject
     }
 
     /// Sends a request to the client and waits for its answer (an error when the client went away).

@@ -42,7 +42,10 @@ extension ACPAgent {
             throw AgentServer.responseError(error)
         }
         let isFirstTurn = history.isEmpty
-        let observer = ACPUpdateObserver(sessionId: sessionId, outbound: connection.outbound)
+        let observer = ACPUpdateObserver(sessionId: sessionId, outbound: connection.outbound) {
+            [weak self] call in
+            await self?.requestPermission(sessionId: sessionId, toolCall: call) ?? .cancelled
+        }
         let started: (runId: String, task: Task<Void, Never>)
         do {
             started = try runs.start(

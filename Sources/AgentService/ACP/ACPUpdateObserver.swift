@@ -18,6 +18,8 @@ final class ACPUpdateObserver: RunObserver {
 
     let sessionId: String
     private let outbound: OutboundQueue
+    /// Asks the client (`session/request_permission`) about a tool call.
+    private let ask: @Sendable (JSONObject) async -> ACPPermissionAnswer
     private let state = Mutex(State())
 
     private struct State {
@@ -33,9 +35,81 @@ final class ACPUpdateObserver: RunObserver {
         var sentMessage = false
     }
 
-    init(sessionId: String, outbound: OutboundQueue) {
+    init(
+        sessionId: String,
+        outbound: OutboundQueue,
+        ask: @escaping @Sendable (JSONObject) async -> ACPPermissionAnswer = { _ in .cancelled }
+    ) {
         self.sessionId = sessionId
         self.outbound = outbound
+        self.ask = ask
+    }
+
+    /// A tool with permission `ask`: `session/request_permission` with the call, allow-once /
+    /// allow-always / reject; no answer within the tool's ask timeout, or a cancelled prompt, rejects it.
+    func requestPermission(_ request: PermissionRequest) async -> PermissionDecision {
+        let call: JSONObject = [
+            "toolCallId": .string(Self.toolCallId(request.callId)), "title": .string(request.tool),
+            "kind": "execute", "status": "pending", "rawInput": request.arguments,
+        ]
+        let ask = self.ask
+        return await withTaskGroup(of: PermissionDecision.self) { group in
+            group.addTask {
+                switch await ask(call) {
+                case .allowOnce: .allowOnce
+                case .allowAlways: .allowAlways
+                case .reject, .cancelled: .reject
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(request.timeoutMs))
+                return .reject
+            }
+            let first = await group.next() ?? .reject
+            group.cancelAll()
+            return first
+        }
+    }
+
+    static func toolCallId(_ callId: String) -> String { "tool-\(callId)" }
+
+    /// A tool run as ACP shows it: `tool_call` (kind `execute`) when it starts, `tool_call_update` when it ends.
+    private func toolLocked(_ event: ToolEvent, _ state: inout State) {
+        flushLocked(&state)
+        let meta: JSONObject = [
+            "agentwire": ["runId": .string(state.runId), "stepId": .string(event.stepId), "tool": .string(event.tool)]
+        ]
+        switch event.status {
+        case .started:
+            send(
+                ACPUpdates.toolCallStarted(
+                    ACPUpdates.ToolCallReport(
+                        toolCallId: Self.toolCallId(event.callId),
+                        title: event.tool,
+                        kind: .execute,
+                        status: .inProgress,
+                        rawInput: event.input,
+                        meta: meta
+                    )
+                )
+            )
+        case .completed, .failed:
+            var rawOutput: JSONObject = ["status": .string(event.status.rawValue)]
+            if let output = event.output { rawOutput["output"] = .string(output) }
+            if let error = event.error { rawOutput["error"] = .string(error) }
+            if let ms = event.durationMs { rawOutput["durationMs"] = .int(ms) }
+            send(
+                ACPUpdates.toolCallUpdated(
+                    ACPUpdates.ToolCallReport(
+                        toolCallId: Self.toolCallId(event.callId),
+                        status: event.status == .completed ? .completed : .failed,
+                        content: event.output ?? event.error,
+                        rawOutput: .object(rawOutput),
+                        meta: meta
+                    )
+                )
+            )
+        }
     }
 
     func runEvent(runId: String, seq: UInt64, event: RunEvent) {
@@ -54,6 +128,8 @@ final class ACPUpdateObserver: RunObserver {
             }
         case .step(let step):
             state.withLock { stepLocked(step, &$0) }
+        case .tool(let tool):
+            state.withLock { toolLocked(tool, &$0) }
         case .progress, .heartbeat:
             break
         }

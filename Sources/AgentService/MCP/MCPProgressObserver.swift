@@ -44,6 +44,15 @@ final class MCPProgressObserver: RunObserver {
                 line += "]"
                 sendLocked(line, &state)
             }
+        case .tool(let tool):
+            state.withLock { state in
+                flushLocked(&state)
+                var line = "[tool \(tool.tool) \(tool.status.rawValue)"
+                if let duration = tool.durationMs { line += " in \(duration) ms" }
+                if let error = tool.error { line += ": \(error)" }
+                line += "]"
+                sendLocked(line, &state)
+            }
         case .started, .progress, .heartbeat:
             break
         }
