@@ -82,6 +82,18 @@ struct Bench: ParsableCommand {
     )
     var pythonAgent: String?
 
+    @Option(help: "Concurrent echo streams of the streams phase, each at 100 tokens/s (default 1000).")
+    var streams: Int = 1000
+
+    @Option(help: "Seconds the streams phase is measured for, after its warm-up (default 20).")
+    var duration: Double = 20
+
+    @Option(help: "Seconds the streams phase runs before it is measured (default 10: one run's length).")
+    var warmup: Double = 10
+
+    @Option(help: "The server's --max-queued-bytes in the slow-client phase (default 8 MiB).")
+    var maxQueuedBytes: Int = 8 * 1024 * 1024
+
     @Flag(
         help: """
             A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, one token run with each \
@@ -98,11 +110,14 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow, acp.",
+            """
+            Phases to run, comma-separated: startup, idle, pings, pipelined, tokens, streams, workflow, \
+            slowclient, store, acp.
+            """,
             valueName: "list"
         )
     )
-    var phases: String = "startup,pings,pipelined,tokens,store,workflow,acp"
+    var phases: String = "startup,idle,pings,pipelined,tokens,streams,workflow,slowclient,store,acp"
 
     @Option(
         help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
@@ -110,7 +125,7 @@ struct Bench: ParsableCommand {
     var timeout: Double = 120
 
     private static let phaseNames: Set<String> = [
-        "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp",
+        "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp", "idle", "streams", "slowclient",
     ]
 
     private var selectedPhases: Set<String> {
@@ -121,12 +136,16 @@ struct Bench: ParsableCommand {
         let counts = [
             ("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words),
             ("--branches", branches), ("--workflow-reps", workflowReps), ("--store-reps", storeReps),
-            ("--acp-words", acpWords),
+            ("--acp-words", acpWords), ("--streams", streams),
         ]
         for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard duration >= 1, warmup >= 0 else {
+            throw ValidationError("--duration must be at least 1, --warmup not negative")
+        }
+        guard maxQueuedBytes >= 65536 else { throw ValidationError("--max-queued-bytes must be at least 65536") }
         let unknown = selectedPhases.subtracting(Self.phaseNames)
         guard unknown.isEmpty else {
             throw ValidationError(
@@ -201,6 +220,9 @@ struct Bench: ParsableCommand {
         results.startup = phase("startup") { () throws(BenchError) in
             try Phases.startup(binary: binary, count: starts, timeout: timeout)
         }
+        results.idle = phase("idle") { () throws(BenchError) in
+            try IdlePhase.measure(binary: binary, servers: quick ? 1 : 3, timeout: timeout)
+        }
         results.sequential = phase("pings") { () throws(BenchError) in
             try Phases.sequential(binary: binary, count: pings, timeout: timeout)
         }
@@ -214,6 +236,26 @@ struct Bench: ParsableCommand {
                 countOnly: countOnly,
                 timeout: timeout,
                 serverArguments: ServerProcess.memoryStore
+            )
+        }
+        results.streams = phase("streams") { () throws(BenchError) in
+            try StreamsPhase.measure(
+                binary: binary,
+                streams: streams,
+                delayMs: 10,
+                runSeconds: 10,
+                warmupSeconds: warmup,
+                seconds: duration,
+                timeout: timeout
+            )
+        }
+        results.slowClient = phase("slowclient") { () throws(BenchError) in
+            try SlowClientPhase.measure(
+                binary: binary,
+                words: quick ? 100_000 : 300_000,
+                maxQueuedBytes: maxQueuedBytes,
+                stallSeconds: 2,
+                timeout: timeout
             )
         }
         results.store = phase("store") { () throws(BenchError) in

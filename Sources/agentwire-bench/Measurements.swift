@@ -81,6 +81,9 @@ struct BenchResults {
     var store: Result<StoreFigures, BenchError>?
     var workflow: Result<WorkflowFigures, BenchError>?
     var acp: Result<ACPComparison, BenchError>?
+    var idle: Result<IdleFigures, BenchError>?
+    var streams: Result<StreamsFigures, BenchError>?
+    var slowClient: Result<SlowClientFigures, BenchError>?
 
     var failed: Bool {
         func isFailure<T>(_ r: Result<T, BenchError>?) -> Bool {
@@ -88,7 +91,8 @@ struct BenchResults {
             return false
         }
         return isFailure(startup) || isFailure(sequential) || isFailure(pipelined) || isFailure(tokens)
-            || isFailure(store) || isFailure(workflow) || isFailure(acp)
+            || isFailure(store) || isFailure(workflow) || isFailure(acp) || isFailure(idle) || isFailure(streams)
+            || isFailure(slowClient)
     }
 }
 
