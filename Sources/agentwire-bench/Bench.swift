@@ -88,7 +88,10 @@ struct Bench: ParsableCommand {
     @Option(help: "Seconds the streams phase is measured for, after its warm-up (default 20).")
     var duration: Double = 20
 
-    @Option(help: "Seconds the streams phase runs before it is measured (default 10: one run's length).")
+    @Option(
+        help:
+            "Seconds the streams phase runs before it is measured, at least (default 10: one run's length); the window also waits for every first, staggered run to end."
+    )
     var warmup: Double = 10
 
     @Option(help: "The server's --max-queued-bytes in the slow-client phase (default 8 MiB).")

@@ -60,6 +60,8 @@ enum StreamsPhase {
         var words = 0
         var tokens = 0
         var lastTokenAt: UInt64 = 0
+        /// One of the staggered runs the phase starts with.
+        var first = false
     }
 
     private struct Sample {
@@ -108,7 +110,7 @@ enum StreamsPhase {
         var slots = [Slot](repeating: Slot(), count: streams)
         var slotOfRequest: [Int: Int] = [:]
         var slotOfRun: [String: Int] = [:]
-        func start(_ slot: Int, words: Int) {
+        func start(_ slot: Int, words: Int, first: Bool = false) {
             let id = nextRequest
             nextRequest += 1
             var bytes: [UInt8] = []
@@ -122,7 +124,7 @@ enum StreamsPhase {
             }
             ByteWriter.appendRaw(#""}}"#, to: &bytes)
             bytes.append(Wire.newline)
-            slots[slot] = Slot(requestId: id, runId: nil, words: words)
+            slots[slot] = Slot(requestId: id, runId: nil, words: words, first: first)
             slotOfRequest[id] = slot
             let request = bytes
             writerQueue.async {
@@ -135,27 +137,33 @@ enum StreamsPhase {
         }
 
         let phaseStart = now()
-        let windowStart = phaseStart + UInt64(warmupSeconds * 1e9)
+        let warmupEnd = phaseStart + UInt64(warmupSeconds * 1e9)
         let sampleCount = max(1, Int(seconds.rounded(.up)))
-        let windowEnd = windowStart + UInt64(sampleCount) * 1_000_000_000
+        // The window opens once the warm-up has passed and every first (staggered) run has ended, so every
+        // run measured is a full-length one started by the bench in answer to another one ending.
+        var windowStart = UInt64.max
+        var windowEnd = UInt64.max
+        var firstRunsLeft = streams
         let samples = Locked<[Sample]>([])
         let sampled = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            for i in 0...sampleCount {
-                let at = windowStart + UInt64(i) * 1_000_000_000
-                let current = now()
-                if at > current { usleep(useconds_t((at - current) / 1000)) }
-                let sample = Sample(
-                    at: now(),
-                    rss: ProcStats.residentBytes(pid) ?? 0,
-                    cpu: ProcStats.cpuSeconds(pid) ?? 0
-                )
-                samples.withLock { $0.append(sample) }
+        func startSampling(at start: UInt64) {
+            DispatchQueue.global().async {
+                for i in 0...sampleCount {
+                    let at = start + UInt64(i) * 1_000_000_000
+                    let current = now()
+                    if at > current { usleep(useconds_t((at - current) / 1000)) }
+                    let sample = Sample(
+                        at: now(),
+                        rss: ProcStats.residentBytes(pid) ?? 0,
+                        cpu: ProcStats.cpuSeconds(pid) ?? 0
+                    )
+                    samples.withLock { $0.append(sample) }
+                }
+                sampled.signal()
             }
-            sampled.signal()
         }
 
-        for slot in 0..<streams { start(slot, words: max(1, runWords * (slot + 1) / streams)) }
+        for slot in 0..<streams { start(slot, words: max(1, runWords * (slot + 1) / streams), first: true) }
 
         let prefix = tokenPrefix.buffer
         var added = LatencyHistogram()
@@ -238,6 +246,7 @@ enum StreamsPhase {
                 return false
             }
             runsCompleted += 1
+            if run.first { firstRunsLeft -= 1 }
             if inWindow { runsInWindow += 1 }
             start(slot, words: runWords)
             return true
@@ -249,6 +258,11 @@ enum StreamsPhase {
                 let chunk = try buffer.read(from: session.server.outputFD)
                 chunkTime = now()
                 more = splitter.feed(chunk, take)
+                if windowStart == .max && firstRunsLeft == 0 && chunkTime >= warmupEnd {
+                    windowStart = chunkTime
+                    windowEnd = windowStart + UInt64(sampleCount) * 1_000_000_000
+                    startSampling(at: windowStart)
+                }
             }
         }
         sampled.wait()
@@ -273,7 +287,7 @@ enum StreamsPhase {
             streams: streams,
             runWords: runWords,
             delayMs: delayMs,
-            warmupSeconds: warmupSeconds,
+            warmupSeconds: Double(windowStart - phaseStart) / 1e9,
             windowSeconds: Double(last.at - first.at) / 1e9,
             tokens: tokensInWindow,
             serverCPUSeconds: last.cpu - first.cpu,
