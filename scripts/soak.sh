@@ -37,7 +37,8 @@ print(f"soak: server CPU {s['cpuPercent']:.1f} % of a core (target < {s['targetC
 print(f"soak: added latency per token p50 {s['addedLatencyP50Ms']:.2f} ms, p99 {s['addedLatencyP99Ms']:.2f} ms "
       f"(Task.sleep lateness alone: p50 {s['sleepLatenessP50Ms']:.2f} ms, p99 {s['sleepLatenessP99Ms']:.2f} ms)")
 print(f"soak: RSS after warm-up {mb(s['rssAfterWarmupBytes'])}, at the end {mb(s['rssEndBytes'])} "
-      f"({s['rssChangePercent']:+.1f} %), max {mb(s['rssMaxBytes'])}")
+      f"({s['rssChangePercent']:+.1f} %), max {mb(s['rssMaxBytes'])}; heap and stacks (RssAnon) "
+      f"{mb(s['anonymousRSSAfterWarmupBytes'])} -> {mb(s['anonymousRSSEndBytes'])}")
 if status != 0:
     print(f"soak: FAILED: the bench exited with {status}")
     sys.exit(1)

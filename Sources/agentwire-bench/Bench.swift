@@ -21,7 +21,11 @@ struct Bench: ParsableCommand {
             coordinator/parallel run of N echo branches with tokens off, repeated; the run's durationMs \
             against its slowest branch's, medians over the repetitions), and ACP (one session/prompt of N words \
             answered as session/update notifications, counted by a minimal reader, compared with the same prompt \
-            answered by an echo-style agent written with the ACP Python SDK when it is installed). \
+            answered by an echo-style agent written with the ACP Python SDK when it is installed), idle memory (VmRSS \
+            of fresh servers after initialize and a ping), concurrent streams (--streams echo runs at 100 tokens/s \
+            through one connection, restarted as they end: server CPU share, added latency per token, VmRSS over \
+            the window) and a slow client (a run far larger than --max-queued-bytes while stdout is not read for \
+            2 s: the server's peak VmRSS growth, then every token read). \
             Each phase but start-up gets its own server, initialized before the clock starts; every server but \
             the store phase's SQLite ones runs with --store memory, so nothing is written to the state directory. \
             A phase that runs past --timeout has its server killed and is reported as failed. \

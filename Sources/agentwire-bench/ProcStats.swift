@@ -7,10 +7,15 @@
 /// What Linux reports about a process in /proc: resident memory and CPU time so far.
 enum ProcStats {
     /// `VmRSS` from /proc/PID/status, in bytes; nil when the process is gone or this is not Linux.
-    static func residentBytes(_ pid: pid_t) -> Int? {
+    static func residentBytes(_ pid: pid_t) -> Int? { statusField("VmRSS:", pid) }
+
+    /// `RssAnon` from /proc/PID/status, in bytes: the part of VmRSS that is heap and stacks, not mapped files.
+    static func anonymousBytes(_ pid: pid_t) -> Int? { statusField("RssAnon:", pid) }
+
+    private static func statusField(_ name: String, _ pid: pid_t) -> Int? {
         guard let text = read("/proc/\(pid)/status") else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let digits = line.dropFirst("VmRSS:".count).filter { $0 >= "0" && $0 <= "9" }
+        for line in text.split(separator: "\n") where line.hasPrefix(name) {
+            let digits = line.dropFirst(name.count).filter { $0 >= "0" && $0 <= "9" }
             return Int(digits).map { $0 * 1024 }
         }
         return nil

@@ -49,6 +49,10 @@ extension Report {
                         + "(\(f.rssChangePercent >= 0 ? "+" : "")\(Format.fixed(f.rssChangePercent, 1)) %)",
                     "within ± \(Format.grouped(Targets.rssFlatPercent)) %", status(f.rssFlat),
                 ],
+                [
+                    "  of which heap and stacks (RssAnon) after warm-up / at the end",
+                    "\((f.anonymousRSS.first ?? 0).megabytes) / \((f.anonymousRSS.last ?? 0).megabytes)", "", "",
+                ],
             ]
         case .failure(let e)?: return [["concurrent streams", "FAILED", "", e.description]]
         case nil: return []
@@ -106,6 +110,9 @@ extension Report {
             ("rssAfterWarmupBytes", .integer(f.rssAfterWarmup)), ("rssEndBytes", .integer(f.rssEnd)),
             ("rssMaxBytes", .integer(f.rssMax)), ("rssChangePercent", .real(f.rssChangePercent, digits: 2)),
             ("rssFlat", .bool(f.rssFlat)),
+            ("anonymousRSSBytes", .array(f.anonymousRSS.map { .integer($0) })),
+            ("anonymousRSSAfterWarmupBytes", .integer(f.anonymousRSS.first ?? 0)),
+            ("anonymousRSSEndBytes", .integer(f.anonymousRSS.last ?? 0)),
             ("targetCPUPercent", .real(Targets.streamsCPUPercent, digits: 0)), ("meetsCPUTarget", .bool(f.meetsCPU)),
             ("targetAddedLatencyP99Ms", .real(Targets.addedLatencyP99Ms, digits: 0)),
             ("meetsLatencyTarget", .bool(f.meetsLatency)),

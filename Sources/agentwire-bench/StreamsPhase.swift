@@ -27,6 +27,8 @@ struct StreamsFigures {
     var sleepOvershootUs: LatencyHistogram
     /// Server VmRSS once a second, from the end of warm-up to the end of the window.
     var rss: [Int]
+    /// The heap-and-stacks part of each sample (`RssAnon`); the rest is mapped files, such as SQLite's.
+    var anonymousRSS: [Int]
     /// Runs answered in the window and in the whole phase.
     var runsInWindow: Int
     var runsCompleted: Int
@@ -67,6 +69,7 @@ enum StreamsPhase {
     private struct Sample {
         var at: UInt64
         var rss: Int
+        var anonymous: Int
         var cpu: Double
     }
 
@@ -155,6 +158,7 @@ enum StreamsPhase {
                     let sample = Sample(
                         at: now(),
                         rss: ProcStats.residentBytes(pid) ?? 0,
+                        anonymous: ProcStats.anonymousBytes(pid) ?? 0,
                         cpu: ProcStats.cpuSeconds(pid) ?? 0
                     )
                     samples.withLock { $0.append(sample) }
@@ -294,6 +298,7 @@ enum StreamsPhase {
             addedUs: added,
             sleepOvershootUs: baseline,
             rss: window.map(\.rss),
+            anonymousRSS: window.map(\.anonymous),
             runsInWindow: runsInWindow,
             runsCompleted: runsCompleted,
             store: "SQLite file"
