@@ -31,7 +31,7 @@ struct Bench: ParsableCommand {
             A phase that runs past --timeout has its server killed and is reported as failed. \
             Exit status: 0 when every phase ran (targets met or not), 1 when one failed.
 
-            Build first: swift build -c release --product agentwire --product agentwire-bench
+            Build first: swift build -c release --product agentwire && swift build -c release --product agentwire-bench
             """
     )
 
