@@ -149,9 +149,11 @@ enum StreamsPhase {
         var firstRunsLeft = streams
         let samples = Locked<[Sample]>([])
         let sampled = DispatchSemaphore(value: 0)
+        let samplingStopped = Locked(false)
         func startSampling(at start: UInt64) {
             DispatchQueue.global().async {
                 for i in 0...sampleCount {
+                    if i > 0 && samplingStopped.withLock({ $0 }) { break }
                     let at = start + UInt64(i) * 1_000_000_000
                     let current = now()
                     if at > current { usleep(useconds_t((at - current) / 1000)) }
@@ -269,7 +271,11 @@ enum StreamsPhase {
                 }
             }
         }
-        sampled.wait()
+        if windowStart != .max {
+            // Ended early (a wrong answer): stop the sampler at its next tick rather than after the window.
+            if problem != nil { samplingStopped.withLock { $0 = true } }
+            sampled.wait()
+        }
         writerState.stopped.store(true, ordering: .relaxed)
         writerQueue.sync {}
         // SIGTERM cancels the runs in flight (each is answered and stored); read until the server closes stdout.
