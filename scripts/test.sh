@@ -14,3 +14,4 @@ bash scripts/test-protocols.sh
 bash scripts/test-editors.sh
 # libFuzzer over framing, parsing and dispatch, briefly (see scripts/fuzz.sh to run it longer).
 bash scripts/fuzz.sh 30
+bash scripts/soak.sh 60

@@ -21,7 +21,11 @@ struct Bench: ParsableCommand {
             coordinator/parallel run of N echo branches with tokens off, repeated; the run's durationMs \
             against its slowest branch's, medians over the repetitions), and ACP (one session/prompt of N words \
             answered as session/update notifications, counted by a minimal reader, compared with the same prompt \
-            answered by an echo-style agent written with the ACP Python SDK when it is installed), and provider latency (a loopback \
+            answered by an echo-style agent written with the ACP Python SDK when it is installed), idle memory (VmRSS \
+            of fresh servers after initialize and a ping), concurrent streams (--streams echo runs at 100 tokens/s \
+            through one connection, restarted as they end: server CPU share, added latency per token, VmRSS over \
+            the window) and a slow client (a run far larger than --max-queued-bytes while stdout is not read for \
+            2 s: the server's peak VmRSS growth, then every token read), and provider latency (a loopback \
             OpenAI-compatible server streams tokens at a fixed rate to an openai agent; each token's time from \
             the server's write to its run/token line on stdout, p50 and p99). \
             Each phase but start-up gets its own server, initialized before the clock starts; every server but \
@@ -29,7 +33,7 @@ struct Bench: ParsableCommand {
             A phase that runs past --timeout has its server killed and is reported as failed. \
             Exit status: 0 when every phase ran (targets met or not), 1 when one failed.
 
-            Build first: swift build -c release --product agentwire --product agentwire-bench
+            Build first: swift build -c release --product agentwire && swift build -c release --product agentwire-bench
             """
     )
 
@@ -90,6 +94,21 @@ struct Bench: ParsableCommand {
     @Option(help: "Milliseconds between the provider phase's tokens (default 5).")
     var providerIntervalMs: Int = 5
 
+    @Option(help: "Concurrent echo streams of the streams phase, each at 100 tokens/s (default 1000).")
+    var streams: Int = 1000
+
+    @Option(help: "Seconds the streams phase is measured for, after its warm-up (default 20).")
+    var duration: Double = 20
+
+    @Option(
+        help:
+            "Seconds the streams phase runs before it is measured, at least (default 10: one run's length); the window also waits for every first, staggered run to end."
+    )
+    var warmup: Double = 10
+
+    @Option(help: "The server's --max-queued-bytes in the slow-client phase (default 8 MiB).")
+    var maxQueuedBytes: Int = 8 * 1024 * 1024
+
     @Flag(
         help: """
             A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, one token run with each \
@@ -106,11 +125,14 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow, acp, provider.",
+            """
+            Phases to run, comma-separated: startup, idle, pings, pipelined, tokens, streams, workflow, \
+            slowclient, store, acp, provider.
+            """,
             valueName: "list"
         )
     )
-    var phases: String = "startup,pings,pipelined,tokens,store,workflow,acp,provider"
+    var phases: String = "startup,idle,pings,pipelined,tokens,streams,workflow,slowclient,store,acp,provider"
 
     @Option(
         help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
@@ -118,7 +140,7 @@ struct Bench: ParsableCommand {
     var timeout: Double = 120
 
     private static let phaseNames: Set<String> = [
-        "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp", "provider",
+        "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp", "idle", "streams", "slowclient", "provider",
     ]
 
     private var selectedPhases: Set<String> {
@@ -129,13 +151,17 @@ struct Bench: ParsableCommand {
         let counts = [
             ("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words),
             ("--branches", branches), ("--workflow-reps", workflowReps), ("--store-reps", storeReps),
-            ("--acp-words", acpWords),
+            ("--acp-words", acpWords), ("--streams", streams),
             ("--provider-tokens", providerTokens), ("--provider-interval-ms", providerIntervalMs),
         ]
         for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
         }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        guard duration >= 1, warmup >= 0 else {
+            throw ValidationError("--duration must be at least 1, --warmup not negative")
+        }
+        guard maxQueuedBytes >= 65536 else { throw ValidationError("--max-queued-bytes must be at least 65536") }
         let unknown = selectedPhases.subtracting(Self.phaseNames)
         guard unknown.isEmpty else {
             throw ValidationError(
@@ -210,6 +236,9 @@ struct Bench: ParsableCommand {
         results.startup = phase("startup") { () throws(BenchError) in
             try Phases.startup(binary: binary, count: starts, timeout: timeout)
         }
+        results.idle = phase("idle") { () throws(BenchError) in
+            try IdlePhase.measure(binary: binary, servers: quick ? 1 : 3, timeout: timeout)
+        }
         results.sequential = phase("pings") { () throws(BenchError) in
             try Phases.sequential(binary: binary, count: pings, timeout: timeout)
         }
@@ -223,6 +252,26 @@ struct Bench: ParsableCommand {
                 countOnly: countOnly,
                 timeout: timeout,
                 serverArguments: ServerProcess.memoryStore
+            )
+        }
+        results.streams = phase("streams") { () throws(BenchError) in
+            try StreamsPhase.measure(
+                binary: binary,
+                streams: streams,
+                delayMs: 10,
+                runSeconds: 10,
+                warmupSeconds: warmup,
+                seconds: duration,
+                timeout: timeout
+            )
+        }
+        results.slowClient = phase("slowclient") { () throws(BenchError) in
+            try SlowClientPhase.measure(
+                binary: binary,
+                words: quick ? 100_000 : 300_000,
+                maxQueuedBytes: maxQueuedBytes,
+                stallSeconds: 2,
+                timeout: timeout
             )
         }
         results.store = phase("store") { () throws(BenchError) in

@@ -82,6 +82,9 @@ struct BenchResults {
     var workflow: Result<WorkflowFigures, BenchError>?
     var acp: Result<ACPComparison, BenchError>?
     var provider: Result<ProviderFigures, BenchError>?
+    var idle: Result<IdleFigures, BenchError>?
+    var streams: Result<StreamsFigures, BenchError>?
+    var slowClient: Result<SlowClientFigures, BenchError>?
 
     var failed: Bool {
         func isFailure<T>(_ r: Result<T, BenchError>?) -> Bool {
@@ -89,7 +92,8 @@ struct BenchResults {
             return false
         }
         return isFailure(startup) || isFailure(sequential) || isFailure(pipelined) || isFailure(tokens)
-            || isFailure(store) || isFailure(workflow) || isFailure(acp) || isFailure(provider)
+            || isFailure(store) || isFailure(workflow) || isFailure(acp) || isFailure(provider) || isFailure(idle) || isFailure(streams)
+            || isFailure(slowClient)
     }
 }
 

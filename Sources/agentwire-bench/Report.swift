@@ -7,7 +7,6 @@ enum Report {
         func failure(_ metric: String, _ error: BenchError) {
             rows.append([metric, "FAILED", "", error.description])
         }
-        func status(_ met: Bool) -> String { met ? "ok" : "MISSED" }
 
         switch results.startup {
         case .success(let f)?:
@@ -20,6 +19,7 @@ enum Report {
         case .failure(let e)?: failure("startup", e)
         case nil: break
         }
+        rows += idleRows(results.idle)
         switch results.sequential {
         case .success(let f)?:
             rows.append([
@@ -60,6 +60,28 @@ enum Report {
         case .failure(let e)?: failure("tokens", e)
         case nil: break
         }
+        rows += streamsRows(results.streams)
+        switch results.workflow {
+        case .success(let f)?:
+            let n = "median of \(f.reps.count)"
+            rows.append([
+                "workflow overhead, durationMs − slowest branch (\(Format.grouped(f.branches)) branches, \(n))",
+                Format.ms(f.overheadMs.median) + " ms", "< \(Format.grouped(Targets.workflowOverheadMs)) ms",
+                status(f.meetsTarget),
+            ])
+            rows.append([
+                "  wall / server durationMs / slowest branch",
+                "\(Format.ms(f.wallMs.median)) / \(Format.ms(f.serverMs.median)) / \(Format.ms(f.slowestBranchMs.median)) ms",
+                "", "",
+            ])
+            rows.append(["  wall − slowest branch", Format.ms(f.wallOverSlowestMs.median) + " ms", "", ""])
+            rows.append([
+                "  overhead min / max", "\(Format.ms(f.overheadMs.min)) / \(Format.ms(f.overheadMs.max)) ms", "", "",
+            ])
+        case .failure(let e)?: failure("workflow", e)
+        case nil: break
+        }
+        rows += slowClientRows(results.slowClient)
         switch results.store {
         case .success(let f)?:
             let n = "median of \(f.memory.count)"
@@ -91,26 +113,6 @@ enum Report {
                 rows.append(["  SQLite file after a run", Format.fixed(Double(bytes) / 1e6, 1) + " MB", "", ""])
             }
         case .failure(let e)?: failure("store", e)
-        case nil: break
-        }
-        switch results.workflow {
-        case .success(let f)?:
-            let n = "median of \(f.reps.count)"
-            rows.append([
-                "workflow overhead, durationMs − slowest branch (\(Format.grouped(f.branches)) branches, \(n))",
-                Format.ms(f.overheadMs.median) + " ms", "< \(Format.grouped(Targets.workflowOverheadMs)) ms",
-                status(f.meetsTarget),
-            ])
-            rows.append([
-                "  wall / server durationMs / slowest branch",
-                "\(Format.ms(f.wallMs.median)) / \(Format.ms(f.serverMs.median)) / \(Format.ms(f.slowestBranchMs.median)) ms",
-                "", "",
-            ])
-            rows.append(["  wall − slowest branch", Format.ms(f.wallOverSlowestMs.median) + " ms", "", ""])
-            rows.append([
-                "  overhead min / max", "\(Format.ms(f.overheadMs.min)) / \(Format.ms(f.overheadMs.max)) ms", "", "",
-            ])
-        case .failure(let e)?: failure("workflow", e)
         case nil: break
         }
         switch results.provider {
@@ -285,6 +287,9 @@ enum Report {
                 ("targetMs", .real(Targets.startupMs, digits: 0)), ("meetsTarget", .bool(s.median < Targets.startupMs)),
             ]
         }
+        phase("idle", results.idle, idleJSON)
+        phase("streams", results.streams, streamsJSON)
+        phase("slowClient", results.slowClient, slowClientJSON)
         phase("sequentialPings", results.sequential) { f in
             [
                 ("count", .integer(f.count)), ("seconds", .real(f.seconds, digits: 6)),
