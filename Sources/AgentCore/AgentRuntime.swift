@@ -8,10 +8,13 @@ public struct RunOptions: Sendable {
     public var timeoutMs: Int?
     /// Earlier turns of a session, for the provider to see.
     public var history: [Turn]
+    /// The client's trace (W3C `traceparent`/`tracestate`); the run's spans join it.
+    public var traceContext: TraceContext?
 
-    public init(timeoutMs: Int? = nil, history: [Turn] = []) {
+    public init(timeoutMs: Int? = nil, history: [Turn] = [], traceContext: TraceContext? = nil) {
         self.timeoutMs = timeoutMs
         self.history = history
+        self.traceContext = traceContext
     }
 }
 
@@ -23,16 +26,20 @@ public final class AgentRuntime: Sendable {
     public let sessions: SessionStore
     /// Where runs, events and sessions are kept.
     public let store: any RunStore
+    /// Where metrics and spans go.
+    public let telemetry: Telemetry
     private let logger: Logger
     private let admissions = Mutex<[ContinuousClock.Instant]>([])
 
     public init(
         config: AgentConfig,
         store: any RunStore = MemoryRunStore(),
-        logger: Logger = Logger(label: "agentwire.core")
+        logger: Logger = Logger(label: "agentwire.core"),
+        telemetry: Telemetry = Telemetry()
     ) {
         self.config = config
         self.store = store
+        self.telemetry = telemetry
         self.logger = logger
         self.monitor = StreamMonitor(windowSize: config.limits.statsWindow)
         self.sessions = SessionStore(store: store)
@@ -122,7 +129,7 @@ public final class AgentRuntime: Sendable {
         options: RunOptions = RunOptions()
     ) async throws(RunFailure) -> RunResult {
         guard agent(named: name) != nil else { throw RunFailure.unknownAgent(name, available: agents.map(\.name)) }
-        let context = RunContext(runId: runId, observer: observer)
+        let context = makeContext(runId: runId, name: name, strategy: nil, input: input, observer: observer, options)
         let execution = Execution(context: context, config: config, monitor: monitor, history: options.history)
         return try await supervise(name: name, strategy: nil, context: context, execution: execution, options: options)
         {
@@ -142,8 +149,15 @@ public final class AgentRuntime: Sendable {
         options: RunOptions = RunOptions()
     ) async throws(RunFailure) -> RunResult {
         try validate(workflow.strategy)
-        let context = RunContext(runId: runId, observer: observer)
         let strategy = workflow.strategy.name
+        let context = makeContext(
+            runId: runId,
+            name: workflow.name,
+            strategy: strategy,
+            input: input,
+            observer: observer,
+            options
+        )
         let execution = Execution(
             context: context,
             config: config,
@@ -218,8 +232,33 @@ public final class AgentRuntime: Sendable {
     }
 
     /// Wraps a run's body with registration for reaping, heartbeats, the run timeout, and the mapping of
-    /// cancellation and timeouts to results and errors.
+    /// cancellation and timeouts to results and errors; ends the run's span with its outcome.
     private func supervise(
+        name: String,
+        strategy: String?,
+        context: RunContext,
+        execution: Execution,
+        options: RunOptions,
+        body: @escaping @Sendable () async throws(RunFailure) -> String
+    ) async throws(RunFailure) -> RunResult {
+        do throws(RunFailure) {
+            let result = try await superviseRun(
+                name: name,
+                strategy: strategy,
+                context: context,
+                execution: execution,
+                options: options,
+                body: body
+            )
+            context.endRunSpan(result: result)
+            return result
+        } catch {
+            context.endRunSpan(failure: error)
+            throw error
+        }
+    }
+
+    private func superviseRun(
         name: String,
         strategy: String?,
         context: RunContext,

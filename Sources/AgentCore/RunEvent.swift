@@ -64,10 +64,19 @@ public protocol RunObserver: Sendable {
     func waitForCapacity() async
     /// A burst of tokens with consecutive `seq`s from `firstSeq`.
     func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String])
+    /// A span of the run ended (`run/trace`); it takes a `seq` like any event. Called only when
+    /// ``receivesSpans`` is true, so observers that take no spans see no gap in `seq`.
+    func runSpan(runId: String, seq: UInt64, span: SpanRecord)
+    /// Whether this observer takes the run's spans; read once, when the run starts.
+    var receivesSpans: Bool { get }
 }
 
 extension RunObserver {
     public func waitForCapacity() async {}
+
+    public func runSpan(runId: String, seq: UInt64, span: SpanRecord) {}
+
+    public var receivesSpans: Bool { false }
 
     /// A burst of tokens with consecutive `seq`s from `firstSeq`; by default, one event each.
     public func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {

@@ -11,7 +11,7 @@ public enum RunNotifications {
     public static let progress = "run/progress"
     public static let heartbeat = "run/heartbeat"
 
-    public static let all = [started, step, token, thinking, progress, heartbeat]
+    public static let all = [started, step, token, thinking, progress, heartbeat, trace]
 
     /// The notification for one event as a JSON value (every kind; used for all but the token path).
     public static func message(runId: String, seq: UInt64, event: RunEvent) -> JSONValue {

@@ -17,9 +17,11 @@ struct Bench: ParsableCommand {
             pipelined pings (one thread writes, another reads), token throughput (one echo agent/run of \
             N words; every run/token line is counted, the last one and the result are checked), the run \
             store's cost (the same token run on a server with --store memory and on one with a SQLite file in \
-            a temporary directory, alternately, medians compared), and workflow overhead (one \
+            a temporary directory, alternately, medians compared), workflow overhead (one \
             coordinator/parallel run of N echo branches with tokens off, repeated; the run's durationMs \
-            against its slowest branch's, medians over the repetitions). \
+            against its slowest branch's, medians over the repetitions), and telemetry's cost (the token run on a \
+            server with --no-telemetry and on one with Prometheus metrics served over --metrics-listen and spans \
+            exported over OTLP to a loopback sink, alternately, medians compared). \
             Each phase but start-up gets its own server, initialized before the clock starts; every server but \
             the store phase's SQLite ones runs with --store memory, so nothing is written to the state directory. \
             A phase that runs past --timeout has its server killed and is reported as failed. \
@@ -65,6 +67,14 @@ struct Bench: ParsableCommand {
     )
     var storeReps: Int?
 
+    @Option(
+        help: """
+            Token runs of the telemetry phase with metrics and tracing off and on, alternating; medians are \
+            reported (default 3; 1 with --quick).
+            """
+    )
+    var telemetryReps: Int?
+
     @Flag(
         help: """
             A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, one token run with each \
@@ -81,18 +91,20 @@ struct Bench: ParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow.",
+            "Phases to run, comma-separated: startup, pings, pipelined, tokens, store, workflow, telemetry.",
             valueName: "list"
         )
     )
-    var phases: String = "startup,pings,pipelined,tokens,store,workflow"
+    var phases: String = "startup,pings,pipelined,tokens,store,workflow,telemetry"
 
     @Option(
         help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
     )
     var timeout: Double = 120
 
-    private static let phaseNames: Set<String> = ["startup", "pings", "pipelined", "tokens", "store", "workflow"]
+    private static let phaseNames: Set<String> = [
+        "startup", "pings", "pipelined", "tokens", "store", "workflow", "telemetry",
+    ]
 
     private var selectedPhases: Set<String> {
         Set(phases.split(separator: ",").map { $0.filter { $0 != " " } })
@@ -102,6 +114,7 @@ struct Bench: ParsableCommand {
         let counts = [
             ("--starts", starts), ("--pings", pings), ("--pipelined", pipelined), ("--words", words),
             ("--branches", branches), ("--workflow-reps", workflowReps), ("--store-reps", storeReps),
+            ("--telemetry-reps", telemetryReps),
         ]
         for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
@@ -147,6 +160,7 @@ struct Bench: ParsableCommand {
         let branches = branches ?? (quick ? 100 : 1000)
         let workflowReps = workflowReps ?? (quick ? 2 : 5)
         let storeReps = storeReps ?? (quick ? 1 : 3)
+        let telemetryReps = telemetryReps ?? (quick ? 1 : 3)
         let binary = resolvedBinary
         let selected = selectedPhases
         let timeout = timeout
@@ -191,6 +205,16 @@ struct Bench: ParsableCommand {
         }
         results.workflow = phase("workflow") { () throws(BenchError) in
             try WorkflowPhase.measure(binary: binary, branches: branches, reps: workflowReps, timeout: timeout)
+        }
+
+        results.telemetry = phase("telemetry") { () throws(BenchError) in
+            try TelemetryPhase.measure(
+                binary: binary,
+                words: words,
+                reps: telemetryReps,
+                countOnly: countOnly,
+                timeout: timeout
+            )
         }
 
         print(json ? Report.json(results) : Report.table(results), terminator: json ? "\n" : "")

@@ -80,6 +80,7 @@ struct BenchResults {
     var tokens: Result<TokenFigures, BenchError>?
     var store: Result<StoreFigures, BenchError>?
     var workflow: Result<WorkflowFigures, BenchError>?
+    var telemetry: Result<TelemetryFigures, BenchError>?
 
     var failed: Bool {
         func isFailure<T>(_ r: Result<T, BenchError>?) -> Bool {
@@ -87,7 +88,7 @@ struct BenchResults {
             return false
         }
         return isFailure(startup) || isFailure(sequential) || isFailure(pipelined) || isFailure(tokens)
-            || isFailure(store) || isFailure(workflow)
+            || isFailure(store) || isFailure(workflow) || isFailure(telemetry)
     }
 }
 
@@ -98,6 +99,8 @@ enum Targets {
     static let tokensPerSecond = 2_000_000.0
     /// How much slower the token phase may be with a SQLite run store than with `--store memory`, in percent.
     static let storeCostPercent = 10.0
+    /// How far apart token throughput with metrics and tracing on and off may be, in percent.
+    static let telemetryCostPercent = 10.0
     /// A parallel workflow's `durationMs` minus its slowest branch's.
     static let workflowOverheadMs = 50.0
 }

@@ -114,6 +114,8 @@ enum Report {
         case nil: break
         }
 
+        rows += TelemetryFigures.rows(results.telemetry)
+
         var text = "agentwire-bench: \(results.binary)\(results.quick ? " (quick)" : "")\n\n"
         text += render(rows)
         text += "\n" + costs(results)
@@ -343,6 +345,7 @@ enum Report {
                 ("runs", .array(runs)),
             ] + cost(f.cost)
         }
+        phase("telemetry", results.telemetry) { $0.json }
         return JSONOut.object(members).text
     }
 }

@@ -34,7 +34,12 @@ struct CommonOptions: ParsableArguments {
     var logLevel: Logger.Level = .info
 
     /// Sets up logging to stderr and loads the agents, or exits with the config problem.
-    func makeRuntime(label: String, store: (any RunStore)? = nil) throws -> AgentRuntime {
+    /// - Parameter telemetry: made once logging is set up (it may bootstrap metrics and tracing).
+    func makeRuntime(
+        label: String,
+        store: (any RunStore)? = nil,
+        telemetry: () throws -> Telemetry = { Telemetry() }
+    ) throws -> AgentRuntime {
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -51,7 +56,12 @@ struct CommonOptions: ParsableArguments {
             }
             logger.info("Loaded config", metadata: ["path": "\(path)"])
         }
-        return AgentRuntime(config: agentConfig, store: store ?? MemoryRunStore(), logger: logger)
+        return AgentRuntime(
+            config: agentConfig,
+            store: store ?? MemoryRunStore(),
+            logger: logger,
+            telemetry: try telemetry()
+        )
     }
 }
 

@@ -20,6 +20,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
+    @OptionGroup(title: "Metrics and tracing") var telemetryOptions: TelemetryOptions
+
     @Option(help: "Largest message accepted, in bytes; larger ones are answered with an error and skipped.")
     var maxMessageBytes: Int = 16 * 1024 * 1024
 
@@ -55,8 +57,14 @@ struct Serve: AsyncParsableCommand {
         }
         signal(SIGPIPE, SIG_IGN)
         let runStore = try StoreSetup.open(store, retainDays: retainDays)
-        let runtime = try options.makeRuntime(label: "agentwire", store: runStore)
+        var backends: TelemetryBackends? = nil
+        let runtime = try options.makeRuntime(label: "agentwire", store: runStore) {
+            let made = try telemetryOptions.bootstrap(logger: Logger(label: "agentwire.telemetry"))
+            backends = made
+            return made.telemetry
+        }
         let logger = Logger(label: "agentwire")
+        let telemetry = try await backends?.start(listen: telemetryOptions.metricsListen, logger: logger)
         StoreSetup.recover(runStore, retainDays: retainDays, logger: logger)
         if isatty(STDIN_FILENO) != 0 {
             FileHandle.standardError.write(
@@ -77,11 +85,14 @@ struct Serve: AsyncParsableCommand {
             framing: framing,
             logger: logger
         )
-        let server = AgentServer(runtime: runtime, logger: logger) { status in
+        let server = AgentServer(runtime: runtime, logger: logger, exposition: backends?.prometheus) { status in
+            telemetry?.stopBlocking()
             Foundation.exit(status)
         }
+        server.watchQueue(of: connection)
         connection.outbound.setBrokenHandler {
             logger.notice("The client closed stdout; exiting")
+            telemetry?.stopBlocking()
             Foundation.exit(0)
         }
         logger.info(

@@ -30,7 +30,9 @@ final class TestClient: @unchecked Sendable {
         config: AgentConfig = .builtIn,
         framing: Framing = .newlineDelimited,
         maxMessageBytes: Int = 16 * 1024 * 1024,
-        store: any RunStore = MemoryRunStore()
+        store: any RunStore = MemoryRunStore(),
+        telemetry: Telemetry = .disabled,
+        exposition: (any MetricsExposition)? = nil
     ) {
         self.framing = framing
         var input: [Int32] = [0, 0]
@@ -48,14 +50,15 @@ final class TestClient: @unchecked Sendable {
             logger: logger
         )
         let exitBox = inProcessExit
-        let runtime = AgentRuntime(config: config, store: store, logger: logger)
-        let server = AgentServer(runtime: runtime, logger: logger) { status in
+        let runtime = AgentRuntime(config: config, store: store, logger: logger, telemetry: telemetry)
+        let server = AgentServer(runtime: runtime, logger: logger, exposition: exposition) { status in
             let first = exitBox.status.withLock { stored -> Bool in
                 defer { if stored == nil { stored = status } }
                 return stored == nil
             }
             if first { close(serverOutput) }
         }
+        server.watchQueue(of: connection)
         connection.start(handler: server)
         startReading()
     }
