@@ -13,9 +13,25 @@ extension Execution {
         )
         if case .echo = agent.provider {
             let words = ([agent.systemPrompt] + request.history.map(\.input) + [request.input])
-                .reduce(0) { $0 + EchoProvider.tokens(of: $1).count }
+                .reduce(0) { $0 + Self.wordCount($1) }
             telemetry.reportInputTokens(stepId: step.stepId, words)
         }
+    }
+}
+
+extension Execution {
+    /// Echo's tokens in `text` (its words), counted without making them.
+    static func wordCount(_ text: String) -> Int {
+        var text = text
+        var count = 0
+        text.withUTF8 { utf8 in
+            var offset = 0
+            while let end = WordScanner.tokenEnd(in: utf8, from: offset) {
+                count += 1
+                offset = end
+            }
+        }
+        return count
     }
 }
 

@@ -32,9 +32,17 @@ public struct Redactor: Sendable {
         (#"\bsk-[A-Za-z0-9_-]{8,}"#, mask),
     ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
 
-    /// `text` with secrets masked and cut to ``maxLength``.
+    /// Characters read past ``maxLength`` before masking, so a secret cut by the limit is still recognised.
+    static let margin = 256
+
+    /// `text` with secrets masked and cut to ``maxLength``. Only the part that is kept (and a margin) is
+    /// searched, so a multi-megabyte output costs no more than a short one.
     public func clean(_ text: String) -> String {
-        truncate(redact(text))
+        let window = text.prefix(maxLength + Self.margin)
+        let cut = window.endIndex < text.endIndex
+        let masked = redact(String(window))
+        guard cut || masked.count > maxLength else { return masked }
+        return masked.prefix(maxLength) + "… [truncated; \(text.utf8.count) bytes in all]"
     }
 
     /// `text` with secrets masked, at full length (for metric labels, which are short).
@@ -57,9 +65,4 @@ public struct Redactor: Sendable {
         return ["authorization", "bearer", "key", "sk-", "secret", "password", "token"].contains { lower.contains($0) }
     }
 
-    func truncate(_ text: String) -> String {
-        guard text.count > maxLength else { return text }
-        let kept = text.prefix(maxLength)
-        return kept + "… [truncated \(text.count - maxLength) characters]"
-    }
 }
