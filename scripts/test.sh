@@ -14,4 +14,6 @@ bash scripts/test-protocols.sh
 bash scripts/test-editors.sh
 # libFuzzer over framing, parsing and dispatch, briefly (see scripts/fuzz.sh to run it longer).
 bash scripts/fuzz.sh 30
+# Metrics over a real /metrics listener, checked with promtool.
+bash scripts/test-observability.sh
 bash scripts/soak.sh 60

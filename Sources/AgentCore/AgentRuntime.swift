@@ -12,11 +12,19 @@ public struct RunOptions: Sendable {
     /// The id of the request that started the run, named in its `started` event so a client with
     /// several runs in flight knows which is which.
     public var requestId: JSONValue?
+    /// The client's trace (W3C `traceparent`/`tracestate`); the run's spans join it.
+    public var traceContext: TraceContext?
 
-    public init(timeoutMs: Int? = nil, history: [Turn] = [], requestId: JSONValue? = nil) {
+    public init(
+        timeoutMs: Int? = nil,
+        history: [Turn] = [],
+        requestId: JSONValue? = nil,
+        traceContext: TraceContext? = nil
+    ) {
         self.timeoutMs = timeoutMs
         self.history = history
         self.requestId = requestId
+        self.traceContext = traceContext
     }
 }
 
@@ -30,6 +38,8 @@ public final class AgentRuntime: Sendable {
     public let store: any RunStore
     /// Makes the provider of each agent call.
     public let providers: ProviderFactory
+    /// Where metrics and spans go.
+    public let telemetry: Telemetry
     private let logger: Logger
     private let admissions = Mutex<[ContinuousClock.Instant]>([])
 
@@ -37,11 +47,13 @@ public final class AgentRuntime: Sendable {
         config: AgentConfig,
         store: any RunStore = MemoryRunStore(),
         providers: @escaping ProviderFactory = builtInProviders,
-        logger: Logger = Logger(label: "agentwire.core")
+        logger: Logger = Logger(label: "agentwire.core"),
+        telemetry: Telemetry = Telemetry()
     ) {
         self.config = config
         self.providers = providers
         self.store = store
+        self.telemetry = telemetry
         self.logger = logger
         self.monitor = StreamMonitor(windowSize: config.limits.statsWindow)
         self.sessions = SessionStore(store: store)
@@ -131,7 +143,7 @@ public final class AgentRuntime: Sendable {
         options: RunOptions = RunOptions()
     ) async throws(RunFailure) -> RunResult {
         guard agent(named: name) != nil else { throw RunFailure.unknownAgent(name, available: agents.map(\.name)) }
-        let context = RunContext(runId: runId, observer: observer)
+        let context = makeContext(runId: runId, name: name, strategy: nil, input: input, observer: observer, options)
         let execution = Execution(
             context: context,
             config: config,
@@ -157,8 +169,15 @@ public final class AgentRuntime: Sendable {
         options: RunOptions = RunOptions()
     ) async throws(RunFailure) -> RunResult {
         try validate(workflow.strategy)
-        let context = RunContext(runId: runId, observer: observer)
         let strategy = workflow.strategy.name
+        let context = makeContext(
+            runId: runId,
+            name: workflow.name,
+            strategy: strategy,
+            input: input,
+            observer: observer,
+            options
+        )
         let execution = Execution(
             context: context,
             config: config,
@@ -234,8 +253,33 @@ public final class AgentRuntime: Sendable {
     }
 
     /// Wraps a run's body with registration for reaping, heartbeats, the run timeout, and the mapping of
-    /// cancellation and timeouts to results and errors.
+    /// cancellation and timeouts to results and errors; ends the run's span with its outcome.
     private func supervise(
+        name: String,
+        strategy: String?,
+        context: RunContext,
+        execution: Execution,
+        options: RunOptions,
+        body: @escaping @Sendable () async throws(RunFailure) -> String
+    ) async throws(RunFailure) -> RunResult {
+        do throws(RunFailure) {
+            let result = try await superviseRun(
+                name: name,
+                strategy: strategy,
+                context: context,
+                execution: execution,
+                options: options,
+                body: body
+            )
+            context.endRunSpan(result: result)
+            return result
+        } catch {
+            context.endRunSpan(failure: error)
+            throw error
+        }
+    }
+
+    private func superviseRun(
         name: String,
         strategy: String?,
         context: RunContext,

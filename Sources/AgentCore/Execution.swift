@@ -91,6 +91,7 @@ final class Execution: Sendable {
         )
         monitor.agentCallStarted(agent: name)
         let request = ProviderRequest(input: input, systemPrompt: agent.systemPrompt, history: history)
+        modelCallStarted(step: step, agent: agent, request: request)
         let limit = [stepTimeoutMs, agent.timeoutMs].compactMap { $0 }.min()
         var status = StepEvent.Status.completed
         var error: String? = nil
@@ -113,6 +114,15 @@ final class Execution: Sendable {
             error = String(describing: failure)
         }
         let durationMs = AgentRuntime.milliseconds(clock.now - started)
+        context.emitSpan {
+            $0.modelCallEnded(
+                stepId: stepId,
+                status: status,
+                outputTokens: step.tokens,
+                output: step.text,
+                error: error
+            )
+        }
         context.emit(
             .step(
                 StepEvent(

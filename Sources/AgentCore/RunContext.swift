@@ -9,6 +9,10 @@ import Synchronization
 public final class RunContext: Sendable {
     public let runId: String
     private let observer: any RunObserver
+    /// Spans and metrics of this run; nil when telemetry is off.
+    let telemetry: RunTelemetry?
+    /// Whether finished spans go to the observer (and take a `seq`).
+    private let sendsSpans: Bool
     private let state = Mutex(State())
 
     private let reaped = Mutex(false)
@@ -19,9 +23,15 @@ public final class RunContext: Sendable {
         var outputTokens = 0
     }
 
-    public init(runId: String, observer: any RunObserver) {
+    public convenience init(runId: String, observer: any RunObserver) {
+        self.init(runId: runId, observer: observer, telemetry: nil)
+    }
+
+    init(runId: String, observer: any RunObserver, telemetry: RunTelemetry?) {
         self.runId = runId
         self.observer = observer
+        self.telemetry = telemetry
+        self.sendsSpans = telemetry != nil && observer.receivesSpans
     }
 
     /// Emits any event.
@@ -36,6 +46,25 @@ public final class RunContext: Sendable {
             default: state.lastEvent = ContinuousClock.now
             }
             observer.runEvent(runId: runId, seq: state.seq, event: event)
+            guard let telemetry else { return }
+            switch event {
+            case .step(let step):
+                guard let span = telemetry.step(step), sendsSpans else { return }
+                state.seq += 1
+                observer.runSpan(runId: runId, seq: state.seq, span: span)
+            case .token(let agent, _, _): telemetry.tokens(agent: agent, count: 1)
+            default: break
+            }
+        }
+    }
+
+    /// Ends a span through `end` and sends its record with the next `seq`.
+    func emitSpan(_ end: (RunTelemetry) -> SpanRecord?) {
+        guard let telemetry else { return }
+        state.withLock { state in
+            guard let span = end(telemetry), sendsSpans else { return }
+            state.seq += 1
+            observer.runSpan(runId: runId, seq: state.seq, span: span)
         }
     }
 
@@ -48,6 +77,7 @@ public final class RunContext: Sendable {
             state.outputTokens += texts.count
             state.lastEvent = ContinuousClock.now
             observer.runTokens(runId: runId, firstSeq: first, agent: agent, stepId: stepId, texts: texts)
+            telemetry?.tokens(agent: agent, count: texts.count)
         }
     }
 

@@ -76,6 +76,11 @@ public protocol RunObserver: Sendable {
     /// Asks the client whether a tool may run. Must answer (a client that cannot gets `.reject`) and
     /// must return promptly when the calling task is cancelled.
     func requestPermission(_ request: PermissionRequest) async -> PermissionDecision
+    /// A span of the run ended (`run/trace`); it takes a `seq` like any event. Called only when
+    /// ``receivesSpans`` is true, so observers that take no spans see no gap in `seq`.
+    func runSpan(runId: String, seq: UInt64, span: SpanRecord)
+    /// Whether this observer takes the run's spans; read once, when the run starts.
+    var receivesSpans: Bool { get }
 }
 
 extension RunObserver {
@@ -83,6 +88,9 @@ extension RunObserver {
 
     /// Without a client to ask, tools that need consent are rejected.
     public func requestPermission(_ request: PermissionRequest) async -> PermissionDecision { .reject }
+    public func runSpan(runId: String, seq: UInt64, span: SpanRecord) {}
+
+    public var receivesSpans: Bool { false }
 
     /// A burst of tokens with consecutive `seq`s from `firstSeq`; by default, one event each.
     public func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {

@@ -120,6 +120,7 @@ extension AgentServer {
             }
             options.timeoutMs = Int(ms)
         }
+        options.traceContext = try traceContext(params)
         return options
     }
 

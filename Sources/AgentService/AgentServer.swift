@@ -20,7 +20,7 @@ public final class AgentServer: MessageHandler, Sendable {
         "initialize", "ping", "shutdown", "agents/list", "workflows/list", "agent/run", "coordinator/sequential",
         "coordinator/parallel", "coordinator/hierarchical", "workflow/run", "run/cancel", "session/new",
         "session/prompt", "session/close", "stats/get", "stats/reset", "agent/start", "workflow/start", "run/status",
-        "run/get", "run/list", "run/events", "run/delete",
+        "run/get", "run/list", "run/events", "run/delete", "metrics/get",
     ]
     /// Notifications the server acts on. IMPORTANT: keep in sync with `handleNotification`.
     public static let notificationMethods = [
@@ -41,6 +41,8 @@ public final class AgentServer: MessageHandler, Sendable {
     let settled = NSCondition()
     /// Tool permission questions sent to the client and waiting for its answer.
     let permissions = PermissionBroker()
+    /// Renders `metrics/get`; nil when the process has no metrics backend.
+    let exposition: (any MetricsExposition)?
 
     struct State {
         var shutdownRequested = false
@@ -57,8 +59,15 @@ public final class AgentServer: MessageHandler, Sendable {
     /// - Parameters:
     ///   - runtime: the agents and workflows.
     ///   - onExit: called once the connection is closed, with the process exit status.
-    public init(runtime: AgentRuntime, logger: Logger, onExit: @escaping @Sendable (Int32) -> Void) {
+    ///   - exposition: renders metrics for `metrics/get`.
+    public init(
+        runtime: AgentRuntime,
+        logger: Logger,
+        exposition: (any MetricsExposition)? = nil,
+        onExit: @escaping @Sendable (Int32) -> Void
+    ) {
         self.runtime = runtime
+        self.exposition = exposition
         self.logger = logger
         self.onExit = onExit
         self.recorder = EventRecorder(store: runtime.store, logger: logger)
@@ -95,7 +104,13 @@ public final class AgentServer: MessageHandler, Sendable {
         switch message {
         case .request(let id, let method, let params):
             logger.trace("Request", metadata: ["id": "\(id)", "method": "\(method)"])
-            handleRequest(id: id, method: method, params: params, responder: responder, connection: connection)
+            handleRequest(
+                id: id,
+                method: method,
+                params: params,
+                responder: measured(responder, method: method),
+                connection: connection
+            )
         case .notification(let method, let params):
             logger.trace("Notification", metadata: ["method": "\(method)"])
             handleNotification(method: method, params: params, connection: connection)
@@ -196,6 +211,8 @@ public final class AgentServer: MessageHandler, Sendable {
                 )
             case "run/delete":
                 responder.reply(id: id, .success(try runDelete(Params(params, positional: ["runId"]))))
+            case "metrics/get":
+                responder.reply(id: id, .success(try metricsGet(Params(params))))
             case "stats/reset":
                 runtime.monitor.reset()
                 responder.reply(id: id, .success(["reset": true]))

@@ -80,6 +80,15 @@ final class ConnectionRunObserver: RunObserver {
         }
     }
 
+    var receivesSpans: Bool { options.traces }
+
+    func runSpan(runId: String, seq: UInt64, span: SpanRecord) {
+        pending.withLock { pending in
+            flushLocked(&pending)
+            outbound.enqueue { RunNotifications.traceMessage(runId: runId, seq: seq, span: span).encode(into: &$0) }
+        }
+    }
+
     /// Sends any merged tokens still held. Called before the run's response.
     func flush() {
         pending.withLock { flushLocked(&$0) }

@@ -15,6 +15,12 @@ struct RecordingObserver: RunObserver {
         client.runTokens(runId: runId, firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts)
     }
 
+    var receivesSpans: Bool { client.receivesSpans }
+
+    func runSpan(runId: String, seq: UInt64, span: SpanRecord) {
+        client.runSpan(runId: runId, seq: seq, span: span)
+    }
+
     func waitForCapacity() async {
         await client.waitForCapacity()
     }

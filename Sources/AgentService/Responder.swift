@@ -14,13 +14,34 @@ public final class Responder: Sendable {
     }
 
     private let target: Target
+    /// Told how the request ended just before its reply is sent (for request metrics).
+    private let onReply: (@Sendable (_ failed: Bool) -> Void)?
 
-    public init(connection: Connection) { target = .direct(connection) }
-    init(batch: BatchCollector) { target = .batch(batch) }
+    public init(connection: Connection) {
+        target = .direct(connection)
+        onReply = nil
+    }
+
+    init(batch: BatchCollector) {
+        target = .batch(batch)
+        onReply = nil
+    }
+
+    private init(target: Target, onReply: (@Sendable (_ failed: Bool) -> Void)?) {
+        self.target = target
+        self.onReply = onReply
+    }
+
+    /// This responder, also calling `onReply` when it answers.
+    func observed(_ onReply: @escaping @Sendable (_ failed: Bool) -> Void) -> Responder {
+        Responder(target: target, onReply: onReply)
+    }
 
     /// - Parameter handWritten: serialize with the hand-written writer (byte-identical to jansson), for
     ///   results that carry a whole run's output.
     public func reply(id: RequestID, _ result: Result<JSONValue, ResponseError>, handWritten: Bool = false) {
+        // Counted before it is sent, so a client that reads the reply finds it counted.
+        if case .failure = result { onReply?(true) } else { onReply?(false) }
         let envelope = Envelope.response(id: id, result)
         switch target {
         case .direct(let connection): connection.send(envelope, handWritten: handWritten)
@@ -30,6 +51,7 @@ public final class Responder: Sendable {
 
     /// For requests that must get no reply at all (cancelled with MCP's `notifications/cancelled`).
     public func dropReply() {
+        onReply?(true)
         if case .batch(let batch) = target { batch.add(nil) }
     }
 }

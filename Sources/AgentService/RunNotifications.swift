@@ -12,7 +12,7 @@ public enum RunNotifications {
     public static let heartbeat = "run/heartbeat"
     public static let tool = "run/tool"
 
-    public static let all = [started, step, token, thinking, progress, heartbeat, tool]
+    public static let all = [started, step, token, thinking, progress, heartbeat, tool, trace]
 
     /// The notification for one event as a JSON value (every kind; used for all but the token path).
     public static func message(runId: String, seq: UInt64, event: RunEvent) -> JSONValue {

@@ -11,10 +11,12 @@ struct StreamOptions: Sendable, Equatable {
     var steps = true
     var progress = true
     var heartbeat = true
+    /// `run/trace` for every finished span; off unless asked for.
+    var traces = false
     /// When above 0, tokens of a step are merged and sent at most this often.
     var tokenCoalesceMs = 0
 
-    static let kinds = ["tokens", "thinking", "steps", "progress", "heartbeat", "tokenCoalesceMs"]
+    static let kinds = ["tokens", "thinking", "steps", "progress", "heartbeat", "traces", "tokenCoalesceMs"]
 
     /// Applies the members of a `stream` object over these options.
     func merging(_ value: JSONValue?, field: String) throws(ResponseError) -> StreamOptions {
@@ -40,6 +42,7 @@ struct StreamOptions: Sendable, Equatable {
             case "steps": options.steps = flag
             case "progress": options.progress = flag
             case "heartbeat": options.heartbeat = flag
+            case "traces": options.traces = flag
             default:
                 throw .invalidParams(
                     field: "\(field).\(key)",

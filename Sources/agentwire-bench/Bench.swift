@@ -17,7 +17,7 @@ struct Bench: ParsableCommand {
             pipelined pings (one thread writes, another reads), token throughput (one echo agent/run of \
             N words; every run/token line is counted, the last one and the result are checked), the run \
             store's cost (the same token run on a server with --store memory and on one with a SQLite file in \
-            a temporary directory, alternately, medians compared), and workflow overhead (one \
+            a temporary directory, alternately, medians compared), workflow overhead (one \
             coordinator/parallel run of N echo branches with tokens off, repeated; the run's durationMs \
             against its slowest branch's, medians over the repetitions), and ACP (one session/prompt of N words \
             answered as session/update notifications, counted by a minimal reader, compared with the same prompt \
@@ -27,7 +27,9 @@ struct Bench: ParsableCommand {
             the window) and a slow client (a run far larger than --max-queued-bytes while stdout is not read for \
             2 s: the server's peak VmRSS growth, then every token read), and provider latency (a loopback \
             OpenAI-compatible server streams tokens at a fixed rate to an openai agent; each token's time from \
-            the server's write to its run/token line on stdout, p50 and p99). \
+            the server's write to its run/token line on stdout, p50 and p99), and telemetry's cost (the token run on a \
+            server with --no-telemetry and on one with Prometheus metrics served over --metrics-listen and spans \
+            exported over OTLP to a loopback sink, alternately, medians compared). \
             Each phase but start-up gets its own server, initialized before the clock starts; every server but \
             the store phase's SQLite ones runs with --store memory, so nothing is written to the state directory. \
             A phase that runs past --timeout has its server killed and is reported as failed. \
@@ -109,6 +111,14 @@ struct Bench: ParsableCommand {
     @Option(help: "The server's --max-queued-bytes in the slow-client phase (default 8 MiB).")
     var maxQueuedBytes: Int = 8 * 1024 * 1024
 
+    @Option(
+        help: """
+            Token runs of the telemetry phase with metrics and tracing off and on, alternating; medians are \
+            reported (default 3; 1 with --quick).
+            """
+    )
+    var telemetryReps: Int?
+
     @Flag(
         help: """
             A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, one token run with each \
@@ -127,12 +137,12 @@ struct Bench: ParsableCommand {
         help: ArgumentHelp(
             """
             Phases to run, comma-separated: startup, idle, pings, pipelined, tokens, streams, workflow, \
-            slowclient, store, acp, provider.
+            slowclient, store, acp, provider, telemetry.
             """,
             valueName: "list"
         )
     )
-    var phases: String = "startup,idle,pings,pipelined,tokens,streams,workflow,slowclient,store,acp,provider"
+    var phases: String = "startup,idle,pings,pipelined,tokens,streams,workflow,slowclient,store,acp,provider,telemetry"
 
     @Option(
         help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
@@ -140,7 +150,8 @@ struct Bench: ParsableCommand {
     var timeout: Double = 120
 
     private static let phaseNames: Set<String> = [
-        "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp", "idle", "streams", "slowclient", "provider",
+        "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp", "idle", "streams", "slowclient",
+        "provider", "telemetry",
     ]
 
     private var selectedPhases: Set<String> {
@@ -153,6 +164,7 @@ struct Bench: ParsableCommand {
             ("--branches", branches), ("--workflow-reps", workflowReps), ("--store-reps", storeReps),
             ("--acp-words", acpWords), ("--streams", streams),
             ("--provider-tokens", providerTokens), ("--provider-interval-ms", providerIntervalMs),
+            ("--telemetry-reps", telemetryReps),
         ]
         for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
@@ -218,6 +230,7 @@ struct Bench: ParsableCommand {
         let storeReps = storeReps ?? (quick ? 1 : 3)
         let acpWords = acpWords ?? (quick ? 20_000 : 100_000)
         let pythonAgent = resolvedPythonAgent
+        let telemetryReps = telemetryReps ?? (quick ? 1 : 3)
         let binary = resolvedBinary
         let selected = selectedPhases
         let timeout = timeout
@@ -299,6 +312,16 @@ struct Bench: ParsableCommand {
 
         results.acp = phase("acp") { () throws(BenchError) in
             try ACPPhase.measure(binary: binary, words: acpWords, pythonAgent: pythonAgent, timeout: timeout)
+        }
+
+        results.telemetry = phase("telemetry") { () throws(BenchError) in
+            try TelemetryPhase.measure(
+                binary: binary,
+                words: words,
+                reps: telemetryReps,
+                countOnly: countOnly,
+                timeout: timeout
+            )
         }
 
         print(json ? Report.json(results) : Report.table(results), terminator: json ? "\n" : "")

@@ -85,6 +85,7 @@ struct BenchResults {
     var idle: Result<IdleFigures, BenchError>?
     var streams: Result<StreamsFigures, BenchError>?
     var slowClient: Result<SlowClientFigures, BenchError>?
+    var telemetry: Result<TelemetryFigures, BenchError>?
 
     var failed: Bool {
         func isFailure<T>(_ r: Result<T, BenchError>?) -> Bool {
@@ -92,8 +93,9 @@ struct BenchResults {
             return false
         }
         return isFailure(startup) || isFailure(sequential) || isFailure(pipelined) || isFailure(tokens)
-            || isFailure(store) || isFailure(workflow) || isFailure(acp) || isFailure(provider) || isFailure(idle) || isFailure(streams)
-            || isFailure(slowClient)
+            || isFailure(store) || isFailure(workflow) || isFailure(acp) || isFailure(provider) || isFailure(idle)
+            || isFailure(streams)
+            || isFailure(slowClient) || isFailure(telemetry)
     }
 }
 
@@ -104,6 +106,8 @@ enum Targets {
     static let tokensPerSecond = 2_000_000.0
     /// How much slower the token phase may be with a SQLite run store than with `--store memory`, in percent.
     static let storeCostPercent = 10.0
+    /// How far apart token throughput with metrics and tracing on and off may be, in percent.
+    static let telemetryCostPercent = 10.0
     /// A parallel workflow's `durationMs` minus its slowest branch's.
     static let workflowOverheadMs = 50.0
     /// How many times faster than the Python SDK's echo-style agent one ACP prompt must be answered.

@@ -157,6 +157,8 @@ enum Report {
         case nil: break
         }
 
+        rows += TelemetryFigures.rows(results.telemetry)
+
         var text = "agentwire-bench: \(results.binary)\(results.quick ? " (quick)" : "")\n\n"
         text += render(rows)
         text += "\n" + costs(results)
@@ -418,6 +420,7 @@ enum Report {
             members.append(("meetsTarget", f.speedup.map { .bool($0 >= Targets.acpSpeedup) } ?? .null))
             return members
         }
+        phase("telemetry", results.telemetry) { $0.json }
         return JSONOut.object(members).text
     }
 }

@@ -35,7 +35,12 @@ struct CommonOptions: ParsableArguments {
     var logLevel: Logger.Level = .info
 
     /// Sets up logging to stderr and loads the agents, or exits with the config problem.
-    func makeRuntime(label: String, store: (any RunStore)? = nil) throws -> AgentRuntime {
+    /// - Parameter telemetry: made once logging is set up (it may bootstrap metrics and tracing).
+    func makeRuntime(
+        label: String,
+        store: (any RunStore)? = nil,
+        telemetry: () throws -> Telemetry = { Telemetry() }
+    ) throws -> AgentRuntime {
         let level = logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -56,7 +61,8 @@ struct CommonOptions: ParsableArguments {
             config: agentConfig,
             store: store ?? MemoryRunStore(),
             providers: Providers.factory,
-            logger: logger
+            logger: logger,
+            telemetry: try telemetry()
         )
     }
 }

@@ -22,6 +22,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
+    @OptionGroup(title: "Metrics and tracing") var telemetryOptions: TelemetryOptions
+
     @Option(help: "Largest message accepted, in bytes; larger ones are answered with an error and skipped.")
     var maxMessageBytes: Int = 16 * 1024 * 1024
 
@@ -66,8 +68,14 @@ struct Serve: AsyncParsableCommand {
         }
         signal(SIGPIPE, SIG_IGN)
         let runStore = try StoreSetup.open(store, retainDays: retainDays)
-        let runtime = try options.makeRuntime(label: "agentwire", store: runStore)
+        var backends: TelemetryBackends? = nil
+        let runtime = try options.makeRuntime(label: "agentwire", store: runStore) {
+            let made = try telemetryOptions.bootstrap(logger: Logger(label: "agentwire.telemetry"))
+            backends = made
+            return made.telemetry
+        }
         let logger = Logger(label: "agentwire")
+        let telemetry = try await backends?.start(listen: telemetryOptions.metricsListen, logger: logger)
         StoreSetup.recover(runStore, retainDays: retainDays, logger: logger)
         if isatty(STDIN_FILENO) != 0 {
             FileHandle.standardError.write(
@@ -88,14 +96,18 @@ struct Serve: AsyncParsableCommand {
             framing: framing,
             logger: logger
         )
-        let server = FaceRouter(runtime: runtime, logger: logger, forced: face) { status in
+        let server = FaceRouter(runtime: runtime, logger: logger, forced: face, exposition: backends?.prometheus) {
+            status in
+            telemetry?.stopBlocking()
             Foundation.exit(status)
         }
+        server.watchQueue(of: connection)
         connection.outbound.setBrokenHandler {
             logger.notice("The client closed stdout; cancelling runs and exiting")
             // Called on the writer thread, which stopping waits for: stop from a thread of its own.
             Thread {
                 server.stop(connection: connection)
+                telemetry?.stopBlocking()
                 Foundation.exit(0)
             }.start()
         }
@@ -108,6 +120,7 @@ struct Serve: AsyncParsableCommand {
                 Foundation.exit(0)
             }.start()
             server.stop(connection: connection, grace: 1)
+            telemetry?.stopBlocking()
             Foundation.exit(0)
         }
         logger.info(

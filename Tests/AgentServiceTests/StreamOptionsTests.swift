@@ -31,7 +31,7 @@ extension TestClient {
         let reply = try await client.request("initialize", ["stream": ["thinking": false, "tokenCoalesceMs": 50]])
         #expect(
             reply["result", "capabilities", "stream"]
-                == ["tokens", "thinking", "steps", "progress", "heartbeat", "tokenCoalesceMs"],
+                == ["tokens", "thinking", "steps", "progress", "heartbeat", "traces", "tokenCoalesceMs"],
             "\(reply.jsonString)"
         )
     }

@@ -12,6 +12,7 @@ public final class FaceRouter: MessageHandler, Sendable {
     private let logger: Logger
     private let forced: ProtocolFace?
     private let onExit: @Sendable (Int32) -> Void
+    private let exposition: (any MetricsExposition)?
     let chosen = Mutex<(face: ProtocolFace, handler: any MessageHandler)?>(nil)
 
     /// - Parameter forced: the face to speak whatever the client sends first (`--protocol`).
@@ -19,12 +20,22 @@ public final class FaceRouter: MessageHandler, Sendable {
         runtime: AgentRuntime,
         logger: Logger,
         forced: ProtocolFace? = nil,
+        exposition: (any MetricsExposition)? = nil,
         onExit: @escaping @Sendable (Int32) -> Void
     ) {
         self.runtime = runtime
         self.logger = logger
         self.forced = forced
+        self.exposition = exposition
         self.onExit = onExit
+    }
+
+    /// Samples the bytes waiting in the connection's outbound queue for the metrics.
+    public func watchQueue(of connection: Connection) {
+        let telemetry = runtime.telemetry
+        telemetry.addSampler { [weak outbound = connection.outbound] in
+            telemetry.metrics.outboundQueueBytes.record(outbound?.queuedBytes ?? 0)
+        }
     }
 
     /// The face in use, once the first message has arrived (or when forced).
@@ -48,7 +59,7 @@ public final class FaceRouter: MessageHandler, Sendable {
         let face = forced ?? ProtocolFace.detect(incoming)
         let handler: any MessageHandler =
             switch face {
-            case .native: AgentServer(runtime: runtime, logger: logger, onExit: onExit)
+            case .native: AgentServer(runtime: runtime, logger: logger, exposition: exposition, onExit: onExit)
             case .acp: ACPAgent(runtime: runtime, logger: logger, onExit: onExit)
             case .mcp: MCPServer(runtime: runtime, logger: logger, onExit: onExit)
             }

@@ -40,7 +40,9 @@ final class TestClient: @unchecked Sendable {
         maxMessageBytes: Int = 16 * 1024 * 1024,
         store: any RunStore = MemoryRunStore(),
         logHandler: LogCapture? = nil,
-        makeHandler: MakeHandler? = nil
+        makeHandler: MakeHandler? = nil,
+        telemetry: Telemetry = .disabled,
+        exposition: (any MetricsExposition)? = nil
     ) {
         self.framing = framing
         var input: [Int32] = [0, 0]
@@ -60,7 +62,13 @@ final class TestClient: @unchecked Sendable {
             logger: logger
         )
         let exitBox = inProcessExit
-        let runtime = AgentRuntime(config: config, store: store, providers: Providers.factory, logger: logger)
+        let runtime = AgentRuntime(
+            config: config,
+            store: store,
+            providers: Providers.factory,
+            logger: logger,
+            telemetry: telemetry
+        )
         let onExit: @Sendable (Int32) -> Void = { status in
             let first = exitBox.status.withLock { stored -> Bool in
                 defer { if stored == nil { stored = status } }
@@ -69,7 +77,9 @@ final class TestClient: @unchecked Sendable {
             if first { close(serverOutput) }
         }
         let server =
-            makeHandler?(runtime, logger, onExit) ?? AgentServer(runtime: runtime, logger: logger, onExit: onExit)
+            makeHandler?(runtime, logger, onExit)
+            ?? AgentServer(runtime: runtime, logger: logger, exposition: exposition, onExit: onExit)
+        (server as? AgentServer)?.watchQueue(of: connection)
         handler = server
         connection.start(handler: server)
         startReading()

@@ -1,0 +1,68 @@
+import Foundation
+
+/// Keeps secrets out of span attributes, trace notifications and metric labels, and long texts short.
+///
+/// Removes `Authorization` header values, bearer tokens, `sk-…` style API keys, `api_key=…`-style
+/// assignments and any literal secret it was given (for example a provider's configured key), then cuts
+/// what is left to ``maxLength`` characters.
+public struct Redactor: Sendable {
+    /// Longest text kept in an attribute, in characters; longer ones are cut and marked.
+    public var maxLength: Int
+    /// Exact values that must never appear (API keys from the configuration, tokens from the environment).
+    public var secrets: [String]
+
+    public static let mask = "[REDACTED]"
+
+    public init(maxLength: Int = 1024, secrets: [String] = []) {
+        self.maxLength = max(16, maxLength)
+        self.secrets = secrets.filter { $0.count >= 4 }
+    }
+
+    nonisolated(unsafe) private static let patterns: [(NSRegularExpression, String)] = [
+        // An Authorization header (or JSON member): its scheme, if any, and credentials.
+        (
+            #"(?i)(\"?(?:proxy-)?authorization\"?\s*[:=]\s*\"?)(?:(?:bearer|basic|token|digest)\s+)?[^\s\",;]+"#,
+            "$1" + mask
+        ),
+        (#"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"#, "$1" + mask),
+        (
+            #"(?i)(\"?(?:x-)?api[_-]?key\"?\s*[:=]\s*\"?|\"?(?:secret|password|access[_-]?token)\"?\s*[:=]\s*\"?)[^\s\"&,;]+"#,
+            "$1" + mask
+        ),
+        (#"\bsk-[A-Za-z0-9_-]{8,}"#, mask),
+    ].map { (try! NSRegularExpression(pattern: $0.0), $0.1) }
+
+    /// Characters read past ``maxLength`` before masking, so a secret cut by the limit is still recognised.
+    static let margin = 256
+
+    /// `text` with secrets masked and cut to ``maxLength``. Only the part that is kept (and a margin) is
+    /// searched, so a multi-megabyte output costs no more than a short one.
+    public func clean(_ text: String) -> String {
+        let window = text.prefix(maxLength + Self.margin)
+        let cut = window.endIndex < text.endIndex
+        let masked = redact(String(window))
+        guard cut || masked.count > maxLength else { return masked }
+        return masked.prefix(maxLength) + "… [truncated; \(text.utf8.count) bytes in all]"
+    }
+
+    /// `text` with secrets masked, at full length (for metric labels, which are short).
+    public func redact(_ text: String) -> String {
+        var text = text
+        for secret in secrets where text.contains(secret) {
+            text = text.replacingOccurrences(of: secret, with: Self.mask)
+        }
+        guard Self.mayHoldSecret(text) else { return text }
+        for (pattern, template) in Self.patterns {
+            let range = NSRange(text.startIndex..., in: text)
+            text = pattern.stringByReplacingMatches(in: text, range: range, withTemplate: template)
+        }
+        return text
+    }
+
+    /// A cheap check that skips the patterns for ordinary text.
+    private static func mayHoldSecret(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return ["authorization", "bearer", "key", "sk-", "secret", "password", "token"].contains { lower.contains($0) }
+    }
+
+}

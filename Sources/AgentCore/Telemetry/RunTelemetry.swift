@@ -1,0 +1,263 @@
+import CoreMetrics
+import Metrics
+import Synchronization
+import Tracing
+
+/// Span names and attribute keys, as documented in the README.
+public enum TraceNames {
+    public static let agentRun = "agent.run"
+    public static let workflowRun = "workflow.run"
+    public static let step = "step"
+    public static let modelCall = "llm.call"
+    public static let toolCall = "tool.call"
+
+    public static let runId = "agentwire.run_id"
+    public static let agent = "agentwire.agent"
+    public static let workflow = "agentwire.workflow"
+    public static let strategy = "agentwire.strategy"
+    public static let stepId = "agentwire.step_id"
+    public static let stepName = "agentwire.step_name"
+    public static let status = "agentwire.status"
+    public static let input = "agentwire.input"
+    public static let output = "agentwire.output"
+    public static let error = "agentwire.error"
+    public static let model = "gen_ai.request.model"
+    public static let provider = "gen_ai.system"
+    public static let inputTokens = "gen_ai.usage.input_tokens"
+    public static let outputTokens = "gen_ai.usage.output_tokens"
+}
+
+/// One run's spans and metrics, fed by its ``RunContext`` (under the context's lock, so in `seq` order):
+/// a span for the run, one per step (parented as the step tree is), one per model call inside its step.
+final class RunTelemetry: Sendable {
+    let telemetry: Telemetry
+    let name: String
+    let strategy: String?
+    private let config: AgentConfig
+    private let root: (context: ServiceContext, trace: TraceContext?)
+    private let started = ContinuousClock.now
+    private let state: Mutex<State>
+
+    private struct State {
+        var run: OpenSpan
+        var steps: [String: OpenSpan] = [:]
+        var modelCalls: [String: ModelCall] = [:]
+        /// `stream_chunks_sent_total` per agent, looked up once per run.
+        var chunks: [String: Counter] = [:]
+        var ended = false
+    }
+
+    private struct ModelCall {
+        var span: OpenSpan
+        var agent: String
+        var model: String
+        var started: ContinuousClock.Instant
+        var inputTokens: Int?
+    }
+
+    init(
+        telemetry: Telemetry,
+        runId: String,
+        name: String,
+        strategy: String?,
+        input: String,
+        parent: TraceContext?,
+        config: AgentConfig
+    ) {
+        self.telemetry = telemetry
+        self.name = name
+        self.strategy = strategy
+        self.config = config
+        var context = ServiceContext.topLevel
+        if let parent {
+            var headers = ["traceparent": parent.traceParent]
+            if let traceState = parent.traceState { headers["tracestate"] = traceState }
+            telemetry.tracer.extract(headers, into: &context, using: HeaderExtractor())
+        }
+        root = (context, parent)
+        let redactor = telemetry.redactor
+        var attributes: [(key: String, value: SpanRecord.Value)] = [(TraceNames.runId, .string(runId))]
+        if let strategy {
+            attributes.append((TraceNames.workflow, .string(redactor.redact(name))))
+            attributes.append((TraceNames.strategy, .string(strategy)))
+        } else {
+            attributes.append((TraceNames.agent, .string(redactor.redact(name))))
+        }
+        attributes.append((TraceNames.input, .string(redactor.clean(input))))
+        let run = OpenSpan.start(
+            strategy == nil ? TraceNames.agentRun : TraceNames.workflowRun,
+            tracer: telemetry.tracer,
+            parent: nil,
+            root: root,
+            attributes: attributes
+        )
+        state = Mutex(State(run: run))
+        if strategy == nil { telemetry.metrics.streamSessionsActive(name).increment() }
+    }
+
+    // MARK: Events
+
+    /// A step started or ended; returns the step's span when it ended.
+    func step(_ event: StepEvent) -> SpanRecord? {
+        let redactor = telemetry.redactor
+        return state.withLock { state -> SpanRecord? in
+            switch event.status {
+            case .started:
+                var attributes: [(key: String, value: SpanRecord.Value)] = [
+                    (TraceNames.stepId, .string(event.stepId)),
+                    (TraceNames.stepName, .string(redactor.clean(event.name))),
+                    (TraceNames.agent, .string(redactor.redact(event.agent))),
+                ]
+                if let strategy = event.strategy { attributes.append((TraceNames.strategy, .string(strategy))) }
+                let parent = event.parentStepId.flatMap { state.steps[$0] } ?? state.run
+                state.steps[event.stepId] = OpenSpan.start(
+                    TraceNames.step,
+                    tracer: telemetry.tracer,
+                    parent: parent,
+                    root: root,
+                    attributes: attributes
+                )
+                return nil
+            case .completed, .failed, .cancelled:
+                guard var span = state.steps.removeValue(forKey: event.stepId) else { return nil }
+                return span.end(
+                    status: Self.code(event.status),
+                    message: event.error.map(redactor.clean),
+                    attributes: [(TraceNames.status, .string(event.status.rawValue))]
+                        + (event.error.map { [(TraceNames.error, .string(redactor.clean($0)))] } ?? [])
+                )
+            }
+        }
+    }
+
+    /// Tokens streamed by `agent`'s step.
+    func tokens(agent: String, count: Int) {
+        state.withLock { state in
+            if let counter = state.chunks[agent] {
+                counter.increment(by: Int64(count))
+                return
+            }
+            let counter = telemetry.metrics.streamChunks(agent)
+            state.chunks[agent] = counter
+            counter.increment(by: Int64(count))
+        }
+    }
+
+    /// A model call began inside step `stepId`.
+    func modelCallStarted(stepId: String, agent: String, provider: String, model: String, input: String) {
+        let redactor = telemetry.redactor
+        state.withLock { state in
+            let parent = state.steps[stepId] ?? state.run
+            let span = OpenSpan.start(
+                TraceNames.modelCall,
+                tracer: telemetry.tracer,
+                parent: parent,
+                root: root,
+                attributes: [
+                    (TraceNames.stepId, .string(stepId)),
+                    (TraceNames.agent, .string(redactor.redact(agent))),
+                    (TraceNames.provider, .string(provider)),
+                    (TraceNames.model, .string(redactor.redact(model))),
+                    (TraceNames.input, .string(redactor.clean(input))),
+                ]
+            )
+            state.modelCalls[stepId] = ModelCall(
+                span: span,
+                agent: agent,
+                model: model,
+                started: .now
+            )
+        }
+    }
+
+    /// The provider of step `stepId` reported how many input tokens its call used.
+    func reportInputTokens(stepId: String, _ count: Int) {
+        state.withLock { $0.modelCalls[stepId]?.inputTokens = count }
+    }
+
+    /// Trace headers for calls made by step `stepId`'s model call (for HTTP providers).
+    func traceContext(stepId: String) -> TraceContext {
+        state.withLock { state in
+            var context = (state.modelCalls[stepId]?.span ?? state.steps[stepId] ?? state.run).traceContext
+            context.traceState = root.trace?.traceState
+            return context
+        }
+    }
+
+    /// The model call of step `stepId` ended; returns its span.
+    func modelCallEnded(
+        stepId: String,
+        status: StepEvent.Status,
+        outputTokens: Int,
+        output: String,
+        error: String?
+    ) -> SpanRecord? {
+        let redactor = telemetry.redactor
+        let metrics = telemetry.metrics
+        return state.withLock { state -> SpanRecord? in
+            guard var call = state.modelCalls.removeValue(forKey: stepId) else { return nil }
+            let statusLabel = status.rawValue
+            metrics.llmCalls(call.model, call.agent, statusLabel).increment()
+            metrics.llmCallDuration(call.model, call.agent, statusLabel).recordNanoseconds(
+                Self.nanoseconds(ContinuousClock.now - call.started)
+            )
+            metrics.llmTokens(call.model, call.agent, "output").increment(by: Int64(outputTokens))
+            var attributes: [(key: String, value: SpanRecord.Value)] = [
+                (TraceNames.status, .string(statusLabel)),
+                (TraceNames.outputTokens, .int(outputTokens)),
+            ]
+            if let input = call.inputTokens {
+                metrics.llmTokens(call.model, call.agent, "input").increment(by: Int64(input))
+                attributes.append((TraceNames.inputTokens, .int(input)))
+            }
+            attributes.append((TraceNames.output, .string(redactor.clean(output))))
+            if let error { attributes.append((TraceNames.error, .string(redactor.clean(error)))) }
+            return call.span.end(status: Self.code(status), message: error.map(redactor.clean), attributes: attributes)
+        }
+    }
+
+    /// The run ended; records its metrics and returns its span (nil when it was already ended).
+    func runEnded(status: StepEvent.Status, outputTokens: Int, output: String, error: String?) -> SpanRecord? {
+        let redactor = telemetry.redactor
+        let metrics = telemetry.metrics
+        let nanoseconds = Self.nanoseconds(ContinuousClock.now - started)
+        return state.withLock { state -> SpanRecord? in
+            guard !state.ended else { return nil }
+            state.ended = true
+            let statusLabel = status.rawValue
+            if let strategy {
+                metrics.coordinatorWorkflows(strategy, statusLabel).increment()
+                metrics.coordinatorWorkflowDuration(strategy, statusLabel).recordNanoseconds(nanoseconds)
+            } else {
+                metrics.streamSessions(name, statusLabel).increment()
+                metrics.streamSessionDuration(name, statusLabel).recordNanoseconds(nanoseconds)
+                metrics.streamSessionsActive(name).decrement()
+            }
+            var attributes: [(key: String, value: SpanRecord.Value)] = [
+                (TraceNames.status, .string(statusLabel)),
+                (TraceNames.outputTokens, .int(outputTokens)),
+                (TraceNames.output, .string(redactor.clean(output))),
+            ]
+            if let error { attributes.append((TraceNames.error, .string(redactor.clean(error)))) }
+            return state.run.end(status: Self.code(status), message: error.map(redactor.clean), attributes: attributes)
+        }
+    }
+
+    /// The model name a metric or span gives for `agent`.
+    func model(of agent: String) -> (provider: String, model: String) {
+        let provider = config.agent(named: agent)?.provider.typeName ?? "unknown"
+        return (provider, provider)
+    }
+
+    static func code(_ status: StepEvent.Status) -> SpanRecord.StatusCode {
+        switch status {
+        case .completed: .ok
+        case .failed: .error
+        case .started, .cancelled: .unset
+        }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+    }
+}

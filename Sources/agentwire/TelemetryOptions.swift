@@ -1,0 +1,134 @@
+import AgentCore
+import AgentObservability
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import Tracing
+
+/// Metrics and tracing options of `serve`, and the backends they set up. This is the only place the
+/// process-wide metrics and tracing systems are bootstrapped.
+struct TelemetryOptions: ParsableArguments {
+    @Option(
+        help: """
+            Serve GET /metrics (Prometheus text) over HTTP at HOST:PORT; a bare PORT listens on 127.0.0.1 \
+            only. Port 0 picks a free port (logged at start).
+            """
+    )
+    var metricsListen: String?
+
+    @Option(help: "Export spans over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318.")
+    var otlpEndpoint: String?
+
+    @Option(help: "How spans are encoded for --otlp-endpoint: protobuf or json.")
+    var otlpEncoding: OTLPTracing.Encoding = .protobuf
+
+    @Option(help: "Longest input or output text kept in a span attribute, in characters.")
+    var traceAttributeLimit: Int = 1024
+
+    @Flag(help: "Record no metrics and no spans (metrics/get answers a placeholder, run/trace stays silent).")
+    var noTelemetry = false
+
+    func validate() throws {
+        if let metricsListen, ListenAddress(metricsListen) == nil {
+            throw ValidationError("--metrics-listen expects PORT, HOST:PORT or [IPv6]:PORT, got '\(metricsListen)'")
+        }
+        if let otlpEndpoint, !(otlpEndpoint.hasPrefix("http://") || otlpEndpoint.hasPrefix("https://")) {
+            throw ValidationError("--otlp-endpoint expects an http:// or https:// URL, got '\(otlpEndpoint)'")
+        }
+        guard traceAttributeLimit >= 16 else { throw ValidationError("--trace-attribute-limit must be at least 16") }
+        if noTelemetry, metricsListen != nil || otlpEndpoint != nil {
+            throw ValidationError("--no-telemetry cannot be combined with --metrics-listen or --otlp-endpoint")
+        }
+    }
+
+    /// Bootstraps the metrics system (Prometheus) and, with `--otlp-endpoint`, the tracer.
+    func bootstrap(logger: Logger) throws -> TelemetryBackends {
+        let redactor = Redactor(maxLength: traceAttributeLimit, secrets: Self.secretsInEnvironment())
+        guard !noTelemetry else { return TelemetryBackends(telemetry: .disabled, prometheus: nil, otlp: nil) }
+        let prometheus = PrometheusMetrics()
+        MetricsSystem.bootstrap(prometheus.factory)
+        var otlp: OTLPTracing? = nil
+        if let otlpEndpoint {
+            let tracing = try OTLPTracing(endpoint: otlpEndpoint, encoding: otlpEncoding, logger: logger)
+            InstrumentationSystem.bootstrap(tracing.tracer)
+            otlp = tracing
+        }
+        return TelemetryBackends(telemetry: Telemetry(redactor: redactor), prometheus: prometheus, otlp: otlp)
+    }
+
+    /// Values of environment variables that hold credentials (`*_API_KEY`, `*_TOKEN`, `*SECRET*`,
+    /// `*PASSWORD*`): they are masked wherever they would show up in telemetry.
+    static func secretsInEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> [String]
+    {
+        environment.compactMap { name, value in
+            let upper = name.uppercased()
+            let secret =
+                upper.hasSuffix("API_KEY") || upper.hasSuffix("_TOKEN") || upper.contains("SECRET")
+                || upper.contains("PASSWORD")
+            return secret && value.count >= 8 ? value : nil
+        }
+    }
+}
+
+extension OTLPTracing.Encoding: ExpressibleByArgument {}
+
+/// What ``TelemetryOptions/bootstrap(logger:)`` set up.
+struct TelemetryBackends {
+    let telemetry: Telemetry
+    let prometheus: PrometheusMetrics?
+    let otlp: OTLPTracing?
+
+    /// Starts the metrics listener and the span exporter; returns how to stop them (flushing spans).
+    func start(listen: String?, logger: Logger) async throws -> RunningTelemetry {
+        var listener: MetricsListener? = nil
+        if let listen, let address = ListenAddress(listen), let prometheus {
+            let telemetry = self.telemetry
+            do {
+                listener = try await MetricsListener.start(at: address, contentType: prometheus.contentType) {
+                    telemetry.sample()
+                    return prometheus.render()
+                }
+            } catch {
+                throw CommandFailure("cannot listen for metrics on \(address): \(error)")
+            }
+            logger.notice("Serving metrics", metadata: ["address": "http://\(listener!.address)/metrics"])
+        }
+        var group: ServiceGroup? = nil
+        var exporter: Task<Void, Never>? = nil
+        if let otlp {
+            let services = ServiceGroup(services: [otlp.service], gracefulShutdownSignals: [], logger: logger)
+            group = services
+            exporter = Task {
+                do { try await services.run() } catch {
+                    logger.warning("The span exporter stopped", metadata: ["error": "\(error)"])
+                }
+            }
+            logger.info("Exporting spans", metadata: ["endpoint": "\(otlp.endpoint)"])
+        }
+        return RunningTelemetry(listener: listener, group: group, exporter: exporter)
+    }
+}
+
+/// The telemetry services of a serving process.
+struct RunningTelemetry: Sendable {
+    let listener: MetricsListener?
+    let group: ServiceGroup?
+    let exporter: Task<Void, Never>?
+
+    /// Sends the spans still batched (waiting at most `seconds`) and stops the listener. Blocks the
+    /// calling thread: it runs on the way out of the process.
+    func stopBlocking(seconds: Double = 3) {
+        guard listener != nil || group != nil else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            if let group { await group.triggerGracefulShutdown() }
+            await exporter?.value
+            await listener?.stop()
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + seconds)
+    }
+}
