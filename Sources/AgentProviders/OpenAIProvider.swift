@@ -76,7 +76,10 @@ public struct OpenAIProvider: Provider {
         let body = chat.body(toolChoice: toolChoice)
         let client = HTTPClients.client(timeoutSeconds: settings.timeoutSeconds)
         let response = try await connect(client: client, request: http, body: body, context: context)
-        guard response.status == .ok else { throw await httpError(response) }
+        guard response.status == .ok else {
+            let key = settings.apiKeyEnv.flatMap { environment[$0] }
+            throw await httpError(response, secrets: settings.headers.map(\.value) + (key.map { [$0] } ?? []))
+        }
         return try await read(response, context: context)
     }
 
@@ -178,10 +181,13 @@ public struct OpenAIProvider: Provider {
         )
     }
 
-    private func httpError(_ response: HTTPClientResponse) async -> ProviderError {
+    /// The server's answer as a provider failure. Servers may echo the credentials they were sent (a
+    /// rejected key, say): the key and the configured header values are masked, with anything that looks
+    /// like a secret.
+    private func httpError(_ response: HTTPClientResponse, secrets: [String]) async -> ProviderError {
         var text = ""
         if let body = try? await response.body.collect(upTo: 64 * 1024) {
-            text = String(buffer: body)
+            text = Redactor(maxLength: 64 * 1024, secrets: secrets).redact(String(buffer: body))
         }
         let status = Int(response.status.code)
         let detail = text.trimmingWhitespace().prefix(500)

@@ -166,9 +166,10 @@ private func runRequest(id: Int, agent: String, words: Int) -> String {
         let stillStalled = server.residentBytes
         #expect(server.process.isRunning)
         // Growth while stalled: the request (3.3 MB) and its parsed input, the run's output so far, the
-        // queue (at most the cap) — not the 40 MB of notifications.
+        // queue (at most the cap) — not the 40 MB of notifications. Once stalled it stays put, give or
+        // take the store writing the events already produced.
         #expect(stalledAt - idle < 24 << 20, "resident \(idle) → \(stalledAt) bytes while the client was not reading")
-        #expect(stillStalled <= stalledAt + (2 << 20), "memory grew from \(stalledAt) to \(stillStalled) while stalled")
+        #expect(stillStalled <= stalledAt + (6 << 20), "memory grew from \(stalledAt) to \(stillStalled) while stalled")
 
         server.startReading()
         // The reply ends the output; its `stopReason` follows the 3.3 MB `output`.
