@@ -214,17 +214,22 @@ extension AgentServer {
     /// and releases its followers. Reads of this process write it first, so whoever is told the run ended
     /// finds it ended.
     func persist(runId: String, outcome: Result<RunResult, RunFailure>) {
-        let record: RunOutcome
+        recorder.finish(runId, outcome: Self.storedOutcome(outcome))
+    }
+
+    /// How a run ended, as the store keeps it: its status, output (the partial one when it failed), error
+    /// and usage.
+    static func storedOutcome(_ outcome: Result<RunResult, RunFailure>) -> RunOutcome {
         switch outcome {
         case .success(let result):
-            record = RunOutcome(
+            return RunOutcome(
                 status: result.stopReason == .cancelled ? .cancelled : .completed,
                 output: result.output,
                 outputTokens: result.outputTokens
             )
         case .failure(let failure):
-            let error = Self.responseError(failure)
-            record = RunOutcome(
+            let error = responseError(failure)
+            return RunOutcome(
                 status: .failed,
                 output: failure.partialOutput ?? "",
                 errorCode: error.code.rawValue,
@@ -232,7 +237,6 @@ extension AgentServer {
                 outputTokens: failure.outputTokens
             )
         }
-        recorder.finish(runId, outcome: record)
     }
 
     public static func runResultJSON(_ result: RunResult) -> JSONValue {

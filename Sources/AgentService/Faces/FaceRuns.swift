@@ -135,24 +135,7 @@ final class FaceRuns: Sendable {
     }
 
     private func record(runId: String, outcome: Result<RunResult, RunFailure>) {
-        let record: RunOutcome
-        switch outcome {
-        case .success(let result):
-            record = RunOutcome(
-                status: result.stopReason == .cancelled ? .cancelled : .completed,
-                output: result.output,
-                outputTokens: result.outputTokens
-            )
-        case .failure(let failure):
-            let error = AgentServer.responseError(failure)
-            record = RunOutcome(
-                status: .failed,
-                output: failure.partialOutput ?? "",
-                errorCode: error.code.rawValue,
-                errorMessage: error.message,
-                outputTokens: failure.outputTokens
-            )
-        }
+        let record = AgentServer.storedOutcome(outcome)
         do {
             try runtime.store.finishRun(runId, outcome: record)
         } catch {
