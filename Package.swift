@@ -106,6 +106,7 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "JSONCore",
+                "Spawn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -120,6 +121,12 @@ let package = Package(
                 "JSONCore",
             ]
         ),
+
+        // MARK: Spawn
+
+        .target(name: "CSpawn"),
+        .target(name: "Spawn", dependencies: ["CSpawn"]),
+        .testTarget(name: "SpawnTests", dependencies: ["Spawn"]),
 
         // MARK: FakeModelServer
         .target(
@@ -155,6 +162,7 @@ let package = Package(
                 "JSONCore",
                 "JSONRPC",
                 "JSONRPCTransport",
+                "Spawn",
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),

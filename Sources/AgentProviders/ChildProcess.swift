@@ -1,13 +1,12 @@
 import AgentCore
 import Foundation
+import Spawn
 import Synchronization
 
 /// A program started without a shell, its stdin fed and closed, its stdout read as it arrives and the
 /// tail of its stderr kept. Stopped with SIGTERM, then SIGKILL, when the caller gives up on it.
-final class ChildProcess: @unchecked Sendable {
-    // `Process` is not Sendable; it is only touched under `lock` or before it is shared.
-    private let process: Process
-    private let lock = NSLock()
+final class ChildProcess: Sendable {
+    private let process: SpawnedProcess
     private let state = State()
     /// Chunks of stdout as they arrive; finishes at EOF.
     let stdout: AsyncStream<[UInt8]>
@@ -18,47 +17,45 @@ final class ChildProcess: @unchecked Sendable {
     /// Starts `argv[0]` (looked up on `PATH` unless it holds a `/`) with `input` on its stdin.
     init(argv: [String], environment: [String: String] = [:], input: String) throws(ProviderError) {
         Self.ignoreBrokenPipes
-        guard let program = argv.first, let executable = Self.resolve(program) else {
+        guard let program = argv.first, let executable = SpawnedProcess.resolve(program) else {
             throw ProviderError(
                 "Cannot find the program '\(argv.first ?? "")'",
                 suggestions: ["Check the command's argv (the program must be on PATH or given by path)."]
             )
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(argv.dropFirst())
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let stdinPipe = Pipe()
-        let stdoutPipe = Pipe()
-        let stderrPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .unbounded)
-        self.stdout = stream
-        self.process = process
-        let state = self.state
-        process.terminationHandler = { process in
-            state.finish(status: process.terminationStatus)
-        }
         do {
-            try process.run()
+            process = try SpawnedProcess(
+                executable: executable,
+                arguments: Array(argv.dropFirst()),
+                environment: environment.isEmpty
+                    ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                stdin: .pipe,
+                stdout: .pipe,
+                stderr: .pipe,
+                newProcessGroup: true
+            )
         } catch {
-            continuation.finish()
             throw ProviderError(
-                "Cannot start '\(program)': \(error.localizedDescription)",
+                "Cannot start '\(program)': \(error.description)",
                 suggestions: ["Check the command's argv and that the program is executable."]
             )
         }
-        // Each pipe is read by a thread of its own with blocking reads, off the concurrency pool.
-        Self.readUntilEnd(stdoutPipe.fileHandleForReading) { chunk in
+        let (stream, continuation) = AsyncStream.makeStream(of: [UInt8].self, bufferingPolicy: .unbounded)
+        stdout = stream
+        // Each pipe is read by a thread of its own with blocking reads, off the concurrency pool; each
+        // thread owns its descriptor and closes it at end of file.
+        Self.readUntilEnd(process.takeOutput()) { chunk in
             if let chunk { continuation.yield(chunk) } else { continuation.finish() }
         }
-        Self.readUntilEnd(stderrPipe.fileHandleForReading) { chunk in
+        let state = self.state
+        Self.readUntilEnd(process.takeErrorOutput()) { chunk in
             guard let chunk else {
-                state.finish(status: nil)
+                let waiters = state.stderrDone.withLock { done in
+                    done.done = true
+                    defer { done.waiters = [] }
+                    return done.waiters
+                }
+                for waiter in waiters { waiter.resume() }
                 return
             }
             state.stderrTail.withLock { tail in
@@ -66,37 +63,48 @@ final class ChildProcess: @unchecked Sendable {
                 if tail.count > Self.stderrKeep { tail.removeFirst(tail.count - Self.stderrKeep) }
             }
         }
-        let writer = stdinPipe.fileHandleForWriting
-        let bytes = Data(input.utf8)
-        DispatchQueue.global().async {
-            // A program that exits without reading its input closes the pipe; the write then fails quietly.
-            try? writer.write(contentsOf: bytes)
-            try? writer.close()
-        }
-    }
-
-    /// Waits for the program to exit; returns its status (128 + signal when killed).
-    func wait() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let status = state.exited.withLock { state -> Int32? in
-                if let status = state.status, state.stderrDone { return status }
-                state.waiters.append(continuation)
-                return nil
+        let fd = process.takeInput()
+        let bytes = Array(input.utf8)
+        // A thread of its own: the write blocks while the program is not reading. A program that exits
+        // without reading its input closes the pipe; the write then fails quietly.
+        Thread {
+            bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    offset += n
+                }
             }
-            if let status { continuation.resume(returning: status) }
-        }
+            close(fd)
+        }.start()
     }
 
-    var hasExited: Bool { state.exited.withLock { $0.status != nil } }
+    /// Waits for the program to exit and its stderr to end; returns its status (128 + signal when killed).
+    func wait() async -> Int32 {
+        let status = await process.wait()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.stderrDone.withLock { state -> Bool in
+                if state.done { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+        return status
+    }
 
-    /// SIGTERM now, SIGKILL after `grace` if it is still running.
+    var hasExited: Bool { !process.isRunning }
+
+    /// SIGTERM now, SIGKILL after `grace` if it is still running (to its whole process group, so a
+    /// wrapper script's children go too).
     func stop(grace: Duration = .seconds(2)) {
-        guard !hasExited else { return }
-        let pid = lock.withLock { process.processIdentifier }
-        kill(pid, SIGTERM)
-        Task { [self] in
+        guard process.isRunning else { return }
+        process.signalGroup(SIGTERM)
+        Task { [process] in
             try? await Task.sleep(for: grace)
-            if !hasExited { kill(pid, SIGKILL) }
+            process.signalGroup(SIGKILL)
         }
     }
 
@@ -105,50 +113,30 @@ final class ChildProcess: @unchecked Sendable {
         String(decoding: state.stderrTail.withLock { $0 }, as: UTF8.self)
     }
 
-    /// Reads `handle` on a new thread until end of file, handing each chunk to `onChunk` and then `nil`.
-    private static func readUntilEnd(_ handle: FileHandle, onChunk: @escaping @Sendable ([UInt8]?) -> Void) {
-        let fd = handle.fileDescriptor
+    /// Reads `fd` on a new thread until end of file, handing each chunk to `onChunk` and then `nil`;
+    /// closes `fd` at the end.
+    private static func readUntilEnd(_ fd: Int32, onChunk: @escaping @Sendable ([UInt8]?) -> Void) {
         let thread = Thread {
             var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-            while true {
+            while fd >= 0 {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else { break }
                 onChunk(Array(buffer[0..<n]))
             }
+            if fd >= 0 { close(fd) }
             onChunk(nil)
-            withExtendedLifetime(handle) {}
         }
         thread.start()
     }
 
-    /// What the pipe and exit handlers share with the caller.
+    static func resolve(_ program: String) -> String? { SpawnedProcess.resolve(program) }
+
+    /// What the pipe readers share with the caller.
     private final class State: Sendable {
         let stderrTail = Mutex<[UInt8]>([])
-        let exited = Mutex<(status: Int32?, stderrDone: Bool, waiters: [CheckedContinuation<Int32, Never>])>(
-            (nil, false, [])
-        )
-
-        /// Records the exit status (or, with `nil`, the end of stderr); waiters go on once both are in.
-        func finish(status: Int32?) {
-            let (status, waiters) = exited.withLock { state -> (Int32, [CheckedContinuation<Int32, Never>]) in
-                if let status { state.status = status } else { state.stderrDone = true }
-                guard let status = state.status, state.stderrDone else { return (0, []) }
-                defer { state.waiters.removeAll() }
-                return (status, state.waiters)
-            }
-            for waiter in waiters { waiter.resume(returning: status) }
-        }
-    }
-
-    static func resolve(_ program: String) -> String? {
-        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) ? program : nil }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(program)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        /// Set once stderr has reached end of file (after the program's last write to it).
+        let stderrDone = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
     }
 }
 

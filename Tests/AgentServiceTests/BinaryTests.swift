@@ -16,51 +16,17 @@ import Testing
     }
 
     /// Runs the binary to completion with `input` on stdin.
-    static func run(_ arguments: [String], input: [UInt8] = []) throws -> Output {
-        let process = Process()
-        process.executableURL = TestClient.binaryURL
-        process.arguments = arguments
-        process.environment = TestClient.binaryEnvironment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var out = Data()
-        nonisolated(unsafe) var err = Data()
-        group.enter()
-        DispatchQueue.global().async {
-            out = stdout.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        group.enter()
-        DispatchQueue.global().async {
-            err = stderr.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        stdin.fileHandleForWriting.write(Data(input))
-        try stdin.fileHandleForWriting.close()
-        guard group.wait(timeout: .now() + 30) == .success else {
-            process.terminate()
-            throw TestClientError.timeout(received: 0)
-        }
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus,
-            stdout: Array(out),
-            stderr: String(decoding: err, as: UTF8.self)
-        )
+    static func run(_ arguments: [String], input: [UInt8] = []) async throws -> Output {
+        let run = try await BinaryRun.run(arguments, input: input, stderr: .pipe)
+        return Output(status: run.status, stdout: run.stdout, stderr: String(decoding: run.stderr, as: UTF8.self))
     }
 
     static let runRequest =
         #"{"jsonrpc":"2.0","id":1,"method":"agent/run","params":{"agent":"echo","input":"hello brave new world"}}"#
 
     @Test(arguments: [[], ["--log-level", "trace"]])
-    func pipedRunPrintsOnlyFrames(extraArguments: [String]) throws {
-        let output = try Self.run(extraArguments, input: Array((Self.runRequest + "\n").utf8))
+    func pipedRunPrintsOnlyFrames(extraArguments: [String]) async throws {
+        let output = try await Self.run(extraArguments, input: Array((Self.runRequest + "\n").utf8))
         #expect(output.status == 0)
         let messages = try output.stdoutLines.map { try JSONValue.parse($0) }
         #expect(messages.allSatisfy { $0["jsonrpc"] == "2.0" })
@@ -78,12 +44,12 @@ import Testing
         }
     }
 
-    @Test func contentLengthConversation() throws {
+    @Test func contentLengthConversation() async throws {
         var input: [UInt8] = []
         for body in [#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":null}"#, Self.runRequest] {
             input += Array("Content-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
         }
-        let output = try Self.run([], input: input)
+        let output = try await Self.run([], input: input)
         #expect(output.status == 0)
         var decoderInput = output.stdout[...]
         var bodies: [JSONValue] = []
@@ -102,15 +68,15 @@ import Testing
         #expect(bodies.last?["result", "stopReason"] == "end_turn")
     }
 
-    @Test func runSubcommandStreamsTokensToStdout() throws {
-        let output = try Self.run(["run", "echo", "hello", "brave", "new", "world"])
+    @Test func runSubcommandStreamsTokensToStdout() async throws {
+        let output = try await Self.run(["run", "echo", "hello", "brave", "new", "world"])
         #expect(output.status == 0)
         #expect(String(decoding: output.stdout, as: UTF8.self) == "hello brave new world\n")
         #expect(output.stderr.contains("completed"))
     }
 
-    @Test func runSubcommandJSONPrintsEveryNotification() throws {
-        let output = try Self.run(["run", "--json", "echo", "one two three"])
+    @Test func runSubcommandJSONPrintsEveryNotification() async throws {
+        let output = try await Self.run(["run", "--json", "echo", "one two three"])
         #expect(output.status == 0)
         let lines = try output.stdoutLines.map { try JSONValue.parse($0) }
         #expect(lines.filter { $0["method"] == "run/token" }.count == 3)
@@ -118,19 +84,19 @@ import Testing
         #expect(lines.last?["usage", "outputTokens"] == 3)
     }
 
-    @Test func runSubcommandRejectsUnknownAgent() throws {
-        let output = try Self.run(["run", "nosuch", "hi"])
+    @Test func runSubcommandRejectsUnknownAgent() async throws {
+        let output = try await Self.run(["run", "nosuch", "hi"])
         #expect(output.status != 0)
         #expect(output.stderr.contains("nosuch"))
         #expect(output.stderr.contains("echo"))
         #expect(output.stdout.isEmpty)
     }
 
-    @Test func badConfigFailsAtStartNamingFilePathAndExpectation() throws {
+    @Test func badConfigFailsAtStartNamingFilePathAndExpectation() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-bad-\(UUID()).json")
         try Data(#"{"agents":{"slow":{"provider":{"type":"echo","delayMs":"five"}}}}"#.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let output = try Self.run(["--config", file.path], input: Array((Self.runRequest + "\n").utf8))
+        let output = try await Self.run(["--config", file.path], input: Array((Self.runRequest + "\n").utf8))
         #expect(output.status != 0)
         #expect(output.stderr.contains(file.path))
         #expect(output.stderr.contains("$.agents.slow.provider.delayMs"))
@@ -138,7 +104,7 @@ import Testing
         #expect(output.stdout.isEmpty)
     }
 
-    @Test func configAgentIsServed() throws {
+    @Test func configAgentIsServed() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-good-\(UUID()).json")
         try Data(#"{"agents":{"slow":{"description":"Slow echo","provider":{"type":"echo","delayMs":1}}}}"#.utf8)
             .write(to: file)
@@ -146,7 +112,7 @@ import Testing
         let request =
             #"{"jsonrpc":"2.0","id":1,"method":"agents/list"}"# + "\n"
             + #"{"jsonrpc":"2.0","id":2,"method":"agent/run","params":{"agent":"slow","input":"a b c"}}"# + "\n"
-        let output = try Self.run(["serve", "--config", file.path], input: Array(request.utf8))
+        let output = try await Self.run(["serve", "--config", file.path], input: Array(request.utf8))
         let messages = try output.stdoutLines.map { try JSONValue.parse($0) }
         let list = try #require(messages.first { $0["id"] == 1 })
         let names = (list["result", "agents"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
@@ -154,8 +120,8 @@ import Testing
         #expect(messages.first { $0["id"] == 2 }?["result", "output"] == "a b c")
     }
 
-    @Test func helpDescribesTheService() throws {
-        let output = try Self.run(["--help"])
+    @Test func helpDescribesTheService() async throws {
+        let output = try await Self.run(["--help"])
         let text = String(decoding: output.stdout, as: UTF8.self) + output.stderr
         #expect(text.contains("JSON-RPC"))
         #expect(text.contains("run"))

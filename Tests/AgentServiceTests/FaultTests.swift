@@ -3,6 +3,7 @@ import AgentStore
 import Foundation
 import JSONCore
 import JSONRPC
+import Spawn
 import Synchronization
 import Testing
 
@@ -10,47 +11,59 @@ import Testing
 // and a store that fails.
 
 /// The binary on pipes, with the reading of its stdout under the test's control.
-private final class RawServer: @unchecked Sendable {
-    let process = Process()
-    private let stdin = Pipe()
-    private let stdout = Pipe()
-    private let output = Mutex<(bytes: [UInt8], ended: Bool)>(([], false))
+private final class RawServer: Sendable {
+    let process: SpawnedProcess
+    private let output = Mutex<(bytes: [UInt8], ended: Bool, stop: Bool)>(([], false, false))
 
     init(_ arguments: [String]) throws {
-        process.executableURL = TestClient.binaryURL
-        process.arguments = arguments
-        process.environment = TestClient.binaryEnvironment
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try SpawnedProcess(
+            executable: TestClient.binaryURL.path,
+            arguments: arguments,
+            environment: TestClient.binaryEnvironment,
+            stdin: .pipe,
+            stdout: .pipe,
+            stderr: .null
+        )
     }
 
-    deinit { if process.isRunning { process.terminate() } }
+    deinit { process.signal(SIGTERM) }
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     func send(_ line: String) throws {
-        try stdin.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+        let bytes = Array((line + "\n").utf8)
+        let fd = process.input
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        if written != bytes.count { throw TestClientError.closed(waitingFor: "a write to the service's stdin") }
     }
 
-    /// Starts reading stdout on a thread of its own, until EOF.
+    /// Starts reading stdout on a thread of its own, until EOF or ``closeOutput()``. The thread reads a
+    /// descriptor of its own and is the only one to close it, so it never reads a number another test
+    /// has reused.
     func startReading() {
-        let fd = stdout.fileHandleForReading.fileDescriptor
+        let fd = process.takeOutput()
         Thread { [self] in
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-            while true {
+            while !self.output.withLock({ $0.stop }) {
+                var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                let ready = poll(&descriptor, 1, 50)
+                if ready < 0 && errno == EINTR { continue }
+                if ready == 0 { continue }
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
                 self.output.withLock { $0.bytes += buffer[0..<n] }
             }
+            close(fd)
             self.output.withLock { $0.ended = true }
         }.start()
     }
 
-    /// Closes the read end of stdout: the service's next write fails with EPIPE.
-    func closeOutput() throws { try stdout.fileHandleForReading.close() }
+    /// Stops reading and closes the read end of stdout: the service's next write fails with EPIPE.
+    func closeOutput() async throws {
+        output.withLock { $0.stop = true }
+        try await waitUntil(timeout: .seconds(10)) { outputEnded }
+    }
 
     /// The last few KiB written (cheap to poll).
     var tail: [UInt8] { output.withLock { Array($0.bytes.suffix(8192)) } }
@@ -82,7 +95,7 @@ private final class RawServer: @unchecked Sendable {
 
     func waitForExit(timeout: Duration = .seconds(10)) async throws -> Int32 {
         try await waitUntil(timeout: timeout) { !process.isRunning }
-        return process.terminationStatus
+        return process.exitStatus ?? -1
     }
 }
 
@@ -137,7 +150,7 @@ private func runRequest(id: Int, agent: String, words: Int) -> String {
         server.startReading()
         try server.send(runRequest(id: 1, agent: "slow", words: 2000))
         try await server.waitUntil { server.lines.filter { $0["method"] == "run/token" }.count >= 5 }
-        try server.closeOutput()
+        try await server.closeOutput()
         #expect(try await server.waitForExit() == 0)
 
         let runs = try SQLiteRunStore(path: store).listRuns(RunQuery()).runs

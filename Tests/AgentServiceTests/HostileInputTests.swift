@@ -3,6 +3,7 @@ import AgentFuzzing
 import Foundation
 import JSONCore
 import JSONRPC
+import Spawn
 import Synchronization
 import Testing
 
@@ -162,17 +163,12 @@ import Testing
     /// A client may write thousands of requests before reading any reply: the service keeps reading, so
     /// neither side blocks, and every reply arrives in order.
     @Test func thousandsOfPipelinedRequestsWithoutReadingTheReplies() async throws {
-        let process = Process()
-        process.executableURL = TestClient.binaryURL
-        process.arguments = ["--store", "memory"]
-        process.environment = TestClient.binaryEnvironment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
+        let process = try SpawnedProcess(
+            executable: TestClient.binaryURL.path,
+            arguments: ["--store", "memory"],
+            environment: TestClient.binaryEnvironment
+        )
+        defer { process.signal(SIGKILL) }
         let count = 20_000
         var requests: [UInt8] = []
         for i in 1...count {
@@ -180,10 +176,18 @@ import Testing
         }
         // Written from a thread of its own: if the service stopped reading, this write would never end.
         let written = Mutex(false)
-        let input = stdin.fileHandleForWriting
-        let data = Data(requests)
-        let writer = Thread {
-            input.write(data)
+        let input = process.takeInput()
+        let writer = Thread { [requests] in
+            requests.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(input, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    offset += n
+                }
+            }
+            close(input)
             written.withLock { $0 = true }
         }
         writer.start()
@@ -193,17 +197,27 @@ import Testing
             if ContinuousClock.now >= deadline { return }
             try await Task.sleep(for: .milliseconds(10))
         }
-        try input.close()
         // Read on a thread of its own too (the test pool's threads must not block).
-        let read = Mutex<Data?>(nil)
-        let output = stdout.fileHandleForReading
-        Thread { read.withLock { $0 = (try? output.readToEnd()) ?? Data() } }.start()
+        let read = Mutex<[UInt8]?>(nil)
+        let output = process.takeOutput()
+        Thread {
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { Glibc.read(output, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                bytes += buffer[0..<n]
+            }
+            close(output)
+            read.withLock { $0 = bytes }
+        }.start()
         while read.withLock({ $0 == nil }) {
             #expect(ContinuousClock.now < deadline + .seconds(30), "the replies never ended")
             if ContinuousClock.now >= deadline + .seconds(30) { return }
             try await Task.sleep(for: .milliseconds(10))
         }
-        let replies = read.withLock { $0 ?? Data() }
+        let replies = read.withLock { $0 ?? [] }
         let lines = replies.split(separator: 0x0A)
         #expect(lines.count == count)
         let ids = lines.compactMap { try? JSONValue.parse(Array($0))["id"]?.integerValue }

@@ -32,32 +32,8 @@ import Testing
         let logPath = directory.path("stderr.log")
         FileManager.default.createFile(atPath: logPath, contents: nil)
 
-        let process = Process()
-        process.executableURL = TestClient.binaryURL
-        process.arguments = ["--config", configPath, "--store", store, "--log-level", "trace"]
         var environment = TestClient.binaryEnvironment
         environment["AGENTWIRE_SECRETS_TEST_KEY"] = apiKey
-        process.environment = environment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        try process.run()
-        let output = Mutex<[UInt8]>([])
-        let outputEnded = Mutex(false)
-        let fd = stdout.fileHandleForReading.fileDescriptor
-        Thread {
-            var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                output.withLock { $0 += buffer[0..<n] }
-            }
-            outputEnded.withLock { $0 = true }
-        }.start()
-
         let requests = [
             #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"stream":{"traces":true}}}"#,
             #"{"jsonrpc":"2.0","id":2,"method":"agent/run","params":{"agent":"model","input":"hello"}}"#,
@@ -65,19 +41,14 @@ import Testing
             #"{"jsonrpc":"2.0","id":4,"method":"metrics/get"}"#,
             #"{"jsonrpc":"2.0","id":5,"method":"run/list"}"#,
         ]
-        try stdin.fileHandleForWriting.write(contentsOf: Data((requests.joined(separator: "\n") + "\n").utf8))
-        try stdin.fileHandleForWriting.close()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while process.isRunning || !outputEnded.withLock({ $0 }) {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                Issue.record("the service did not finish")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        let run = try await BinaryRun.run(
+            ["--config", configPath, "--store", store, "--log-level", "trace"],
+            environment: environment,
+            input: Array((requests.joined(separator: "\n") + "\n").utf8),
+            stderr: .file(logPath)
+        )
         await server.stop()
-        #expect(process.terminationStatus == 0)
+        #expect(run.status == 0)
 
         // The credentials did go to the model server (so the checks below are not vacuous).
         let sent = server.requests
@@ -85,7 +56,7 @@ import Testing
         #expect(sent.allSatisfy { $0.header("authorization") == "Bearer \(apiKey)" })
         #expect(sent.allSatisfy { $0.header("api-key") == headerSecret })
 
-        let frames = output.withLock { $0 }
+        let frames = run.stdout
         let messages = frames.split(separator: 0x0A).compactMap { try? JSONValue.parse(Array($0)) }
         let reply = { (id: Int64) in messages.first { $0["id"] == .int(id) } }
         #expect(reply(2)?["result", "output"] == "all fine", "\(reply(2)?.jsonString ?? "no reply")")

@@ -8,13 +8,6 @@ import Testing
 // The run store across real processes: the built `agentwire` binary on `--store <file>`, killed with
 // SIGKILL, side by side with another, cancelled from another, and `--store memory`.
 
-extension TestClient {
-    /// The process id of the spawned binary (binary mode only).
-    var binaryProcessID: Int32? {
-        (Mirror(reflecting: self).descendant("process") as? Process)?.processIdentifier
-    }
-}
-
 /// A config file in `directory` with `slow`, an echo agent waiting `delayMs` before each token.
 private func writeSlowConfig(in directory: StoreTestDirectory, delayMs: Int = 20) throws -> String {
     let path = directory.path("config.json")
@@ -24,42 +17,20 @@ private func writeSlowConfig(in directory: StoreTestDirectory, delayMs: Int = 20
 }
 
 /// Runs the binary to its end with `input` on stdin, its state, config and home directories inside `root`;
-/// waits without blocking a thread. The output must fit in the pipe (it is read once the process has ended).
+/// waits without blocking a thread.
 private func runBinaryToEnd(
     _ arguments: [String],
     root: StoreTestDirectory,
     input: String,
     timeout: Duration = .seconds(60)
 ) async throws -> (status: Int32, messages: [JSONValue]) {
-    let process = Process()
-    process.executableURL = TestClient.binaryURL
-    process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
     environment["XDG_STATE_HOME"] = root.path("state")
     environment["XDG_CONFIG_HOME"] = root.path("config")
     environment["HOME"] = root.path("home")
-    process.environment = environment
-    let stdin = Pipe()
-    let stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
-    try stdin.fileHandleForWriting.close()
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning {
-        if ContinuousClock.now > deadline {
-            process.terminate()
-            throw TestClientError.timeout(received: 0)
-        }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    let output = try stdout.fileHandleForReading.readToEnd() ?? Data()
-    let messages = try String(decoding: output, as: UTF8.self).split(separator: "\n").map {
-        try JSONValue.parse(String($0))
-    }
-    return (process.terminationStatus, messages)
+    let run = try await BinaryRun.run(arguments, environment: environment, input: Array(input.utf8), timeout: timeout)
+    let messages = try run.lines.map { try JSONValue.parse(Array($0)) }
+    return (run.status, messages)
 }
 
 @Suite struct StoreProcessTests {
@@ -80,7 +51,7 @@ private func runBinaryToEnd(
         try await Task.sleep(for: .milliseconds(300))
         let pid = try #require(doomed.binaryProcessID, "the TestClient's process")
         #expect(kill(pid, SIGKILL) == 0)
-        #expect(try await doomed.waitForExit() == SIGKILL)
+        #expect(try await doomed.waitForExit() == 128 + SIGKILL)
         try await doomed.waitForOutputClosed()
         let sent = doomed.runSeqs(runId)
         let lastSent = try #require(sent.last)
@@ -137,7 +108,7 @@ private func runBinaryToEnd(
         let followId = survivor.sendRequest("run/events", ["runId": .string(second), "follow": true])
         try await Task.sleep(for: .milliseconds(200))
         kill(try #require(doomed.binaryProcessID), SIGKILL)
-        #expect(try await doomed.waitForExit() == SIGKILL)
+        #expect(try await doomed.waitForExit() == 128 + SIGKILL)
 
         // Still `running` in the store (nobody has looked yet) until a cancel marks it interrupted.
         let follow = try await survivor.response(to: followId)
@@ -163,7 +134,7 @@ private func runBinaryToEnd(
         let (runId, _) = try await doomed.startDetached(["agent": "slow", "input": .string(.numberedWords(2000))])
         try await doomed.waitForTokens(runId: runId, count: 3)
         kill(try #require(doomed.binaryProcessID), SIGKILL)
-        #expect(try await doomed.waitForExit() == SIGKILL)
+        #expect(try await doomed.waitForExit() == 128 + SIGKILL)
 
         let before = try await survivor.storeResult("run/status", ["runId": .string(runId)])
         #expect(before["status"] == "running")

@@ -6,6 +6,7 @@ import JSONCore
 import JSONRPC
 import JSONRPCTransport
 import Logging
+import Spawn
 import Synchronization
 
 /// Talks to a server over real pipes, the way an editor does: either an ``AgentServer`` running in this
@@ -23,7 +24,7 @@ final class TestClient: @unchecked Sendable {
     private var outputClosed = false
     private var inputClosed = false
     private var nextId: Int64 = 1
-    private var process: Process?
+    private let process: SpawnedProcess?
     private let inProcessExit = ExitBox()
 
     /// The in-process server's handler (`nil` for a spawned binary).
@@ -44,7 +45,9 @@ final class TestClient: @unchecked Sendable {
         telemetry: Telemetry = .disabled,
         exposition: (any MetricsExposition)? = nil
     ) {
+        Self.ignoreBrokenPipes
         self.framing = framing
+        self.process = nil
         var input: [Int32] = [0, 0]
         var output: [Int32] = [0, 0]
         precondition(pipe(&input) == 0 && pipe(&output) == 0)
@@ -88,19 +91,19 @@ final class TestClient: @unchecked Sendable {
     /// Spawns the built `agentwire` binary with `arguments`.
     init(binaryArguments arguments: [String], framing: Framing = .newlineDelimited) throws {
         self.framing = framing
-        let process = Process()
-        process.executableURL = TestClient.binaryURL
-        process.arguments = arguments
-        process.environment = TestClient.binaryEnvironment
-        let stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SpawnedProcess(
+            executable: TestClient.binaryURL.path,
+            arguments: arguments,
+            environment: TestClient.binaryEnvironment,
+            stdin: .pipe,
+            stdout: .pipe,
+            stderr: .null
+        )
         self.process = process
-        toServer = stdin.fileHandleForWriting.fileDescriptor
-        fromServer = stdout.fileHandleForReading.fileDescriptor
+        // The client owns these descriptors: closed exactly once, by ``closeInput()`` and by the reader at
+        // end of file.
+        toServer = process.takeInput()
+        fromServer = process.takeOutput()
         startReading()
     }
 
@@ -114,8 +117,15 @@ final class TestClient: @unchecked Sendable {
         return environment
     }()
 
+    /// The process id of the spawned binary (binary mode only).
+    var binaryProcessID: Int32? { process?.pid }
+
+    /// A write to a server that has gone away must fail (EPIPE), not end the test process.
+    static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
+
     /// The `agentwire` executable built next to the test bundle.
     static var binaryURL: URL {
+        ignoreBrokenPipes
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent("agentwire")
@@ -129,7 +139,7 @@ final class TestClient: @unchecked Sendable {
 
     deinit {
         closeInput()
-        if let process, process.isRunning { process.terminate() }
+        process?.signal(SIGTERM)
     }
 
     // MARK: Sending
@@ -241,10 +251,11 @@ final class TestClient: @unchecked Sendable {
         try await poll(timeout: timeout) { lock.withLock { outputClosed } ? () : nil }
     }
 
-    /// Waits for the exit status: the process's for a binary, the one passed to `onExit` in process.
+    /// Waits for the exit status: the process's for a binary (128 + the signal when one ended it), the one
+    /// passed to `onExit` in process.
     func waitForExit(timeout: Duration = .seconds(60)) async throws -> Int32 {
         if let process {
-            return try await poll(timeout: timeout) { process.isRunning ? nil : process.terminationStatus }
+            return try await poll(timeout: timeout) { process.exitStatus }
         }
         try await waitForOutputClosed(timeout: timeout)
         return inProcessExit.status.withLock { $0 } ?? -1
@@ -285,6 +296,7 @@ final class TestClient: @unchecked Sendable {
                     self.received.append(contentsOf: parsed)
                 }
             }
+            close(fd)
             self?.lock.withLock { self?.outputClosed = true }
         }
         thread.start()

@@ -1,0 +1,252 @@
+import CSpawn
+import Foundation
+import Synchronization
+
+/// A program started with `posix_spawn`, without a shell: its standard streams on pipes, `/dev/null`, a
+/// file or this process's own, every other descriptor closed in the child.
+///
+/// Each pipe end this side keeps is owned by the `SpawnedProcess` and closed exactly once (by
+/// ``closeInput()``, by ``closeOutput()`` or when the object goes away), so a descriptor number that has
+/// been reused elsewhere is never closed by mistake. The exit is collected by a thread of its own
+/// (`waitpid`), never by a thread of the concurrency pool.
+public final class SpawnedProcess: Sendable {
+    /// Where one of the child's standard streams goes.
+    public enum Stream: Sendable {
+        /// A pipe; this side's end is ``input``, ``output`` or ``errorOutput``.
+        case pipe
+        /// `/dev/null`.
+        case null
+        /// This process's own descriptor.
+        case inherit
+        /// A file, created if needed and appended to.
+        case file(String)
+    }
+
+    public struct SpawnError: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var code: Int32
+        public var description: String { "\(message): \(String(cString: strerror(code)))" }
+    }
+
+    public let pid: pid_t
+    /// This side's end of the child's stdin (`-1` unless it is a pipe, or once closed).
+    public var input: Int32 { descriptors.withLock { $0.input } }
+    /// This side's end of the child's stdout (`-1` unless it is a pipe, or once closed).
+    public var output: Int32 { descriptors.withLock { $0.output } }
+    /// This side's end of the child's stderr (`-1` unless it is a pipe, or once closed).
+    public var errorOutput: Int32 { descriptors.withLock { $0.error } }
+
+    private let descriptors: Mutex<(input: Int32, output: Int32, error: Int32)>
+    private let exit = ExitState()
+
+    /// The exit status once collected, and who waits for it.
+    private final class ExitState: Sendable {
+        let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+        func withLock<T>(_ body: (inout (status: Int32?, waiters: [CheckedContinuation<Int32, Never>])) -> T) -> T {
+            state.withLock { body(&$0) }
+        }
+    }
+
+    /// Starts `executable` (a path; see ``resolve(_:path:)``) with `arguments` (not including argv[0]).
+    ///
+    /// - Parameters:
+    ///   - environment: the child's whole environment; nil passes this process's own.
+    ///   - newProcessGroup: the child leads a process group of its own, so ``signalGroup(_:)`` reaches
+    ///     whatever it starts in turn.
+    public init(
+        executable: String,
+        arguments: [String],
+        environment: [String: String]? = nil,
+        stdin: Stream = .pipe,
+        stdout: Stream = .pipe,
+        stderr: Stream = .null,
+        newProcessGroup: Bool = false
+    ) throws(SpawnError) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // This side's pipe ends; the child's ends are closed here once it has started.
+        var ours: [Int32] = [-1, -1, -1]
+        var theirs: [Int32] = []
+        func cleanUp() {
+            for fd in ours + theirs where fd >= 0 { close(fd) }
+        }
+        for (target, stream) in [stdin, stdout, stderr].enumerated() {
+            let fd = Int32(target)
+            switch stream {
+            case .pipe:
+                var ends: [Int32] = [-1, -1]
+                // O_CLOEXEC from the start: no other spawn, on any thread, can inherit these.
+                guard cspawn_pipe_cloexec(&ends) == 0 else {
+                    let code = errno
+                    cleanUp()
+                    throw SpawnError(message: "Cannot make a pipe", code: code)
+                }
+                let (childEnd, ourEnd) = target == 0 ? (ends[0], ends[1]) : (ends[1], ends[0])
+                ours[target] = ourEnd
+                theirs.append(childEnd)
+                posix_spawn_file_actions_adddup2(&actions, childEnd, fd)
+            case .null:
+                posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
+            case .inherit:
+                break
+            case .file(let path):
+                posix_spawn_file_actions_addopen(&actions, fd, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            }
+        }
+        // Descriptors opened elsewhere without O_CLOEXEC stay out of the child.
+        _ = cspawn_addclosefrom(&actions, 3)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Signals this process ignores (SIGPIPE) get their default back, as a shell would give them.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var noneBlocked = sigset_t()
+        sigemptyset(&noneBlocked)
+        posix_spawnattr_setsigmask(&attributes, &noneBlocked)
+        var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+        if newProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { variables in
+            variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        }
+        defer {
+            for arg in argv { free(arg) }
+            for variable in envp ?? [] { free(variable) }
+        }
+        var child: pid_t = 0
+        let rc: Int32
+        if let envp {
+            rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        } else {
+            rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        }
+        for fd in theirs { close(fd) }
+        theirs = []
+        guard rc == 0 else {
+            cleanUp()
+            throw SpawnError(message: "Cannot start \(executable)", code: rc)
+        }
+        pid = child
+        descriptors = Mutex((ours[0], ours[1], ours[2]))
+        let exit = self.exit
+        let reaped = child
+        let reaper = Thread {
+            var status: Int32 = 0
+            while waitpid(reaped, &status, 0) < 0 {
+                guard errno == EINTR else {
+                    status = 0x7F00  // not ours to wait for: report it as ended
+                    break
+                }
+            }
+            let code = Self.exitCode(status)
+            let waiters = exit.withLock { state in
+                state.status = code
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume(returning: code) }
+        }
+        reaper.start()
+    }
+
+    deinit {
+        let fds = descriptors.withLock { $0 }
+        for fd in [fds.input, fds.output, fds.error] where fd >= 0 { close(fd) }
+    }
+
+    /// The exit status (128 + the signal when one ended it), or nil while it runs.
+    public var exitStatus: Int32? { exit.withLock { $0.status } }
+    public var isRunning: Bool { exitStatus == nil }
+
+    /// Waits, without holding a thread, until the program has exited; returns ``exitStatus``.
+    public func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let status = exit.withLock { state -> Int32? in
+                if let status = state.status { return status }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let status { continuation.resume(returning: status) }
+        }
+    }
+
+    /// Sends `signal` to the program, unless it has already been waited for (its pid may be reused).
+    public func signal(_ signal: Int32 = SIGTERM) {
+        exit.withLock { state in
+            if state.status == nil { _ = kill(pid, signal) }
+        }
+    }
+
+    /// Sends `signal` to the program's process group (started with `newProcessGroup`).
+    public func signalGroup(_ signal: Int32) {
+        exit.withLock { state in
+            if state.status == nil { _ = kill(-pid, signal) }
+        }
+    }
+
+    /// Closes this side of the child's stdin: it reads end of file. Safe to call more than once.
+    public func closeInput() {
+        let fd = descriptors.withLock { fds in
+            defer { fds.input = -1 }
+            return fds.input
+        }
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Closes this side of the child's stdout: its next write fails (EPIPE). Safe to call more than once.
+    public func closeOutput() {
+        let fd = descriptors.withLock { fds in
+            defer { fds.output = -1 }
+            return fds.output
+        }
+        if fd >= 0 { close(fd) }
+    }
+
+    /// Hands this side's end of a pipe over to the caller, who then closes it (`-1` when there is none).
+    public func takeInput() -> Int32 {
+        descriptors.withLock { fds in
+            defer { fds.input = -1 }; return fds.input
+        }
+    }
+    public func takeOutput() -> Int32 {
+        descriptors.withLock { fds in
+            defer { fds.output = -1 }; return fds.output
+        }
+    }
+    public func takeErrorOutput() -> Int32 {
+        descriptors.withLock { fds in
+            defer { fds.error = -1 }; return fds.error
+        }
+    }
+
+    /// The full path of `program`: itself when it holds a `/` (and is executable), else the first match on
+    /// `path` (`PATH`).
+    public static func resolve(_ program: String, path: String? = nil) -> String? {
+        if program.contains("/") { return access(program, X_OK) == 0 ? program : nil }
+        let path = path ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in path.split(separator: ":") {
+            let candidate = "\(directory)/\(program)"
+            var info = stat()
+            if access(candidate, X_OK) == 0, stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+                return candidate
+            }
+        }
+        return nil
+    }
+
+    /// `waitpid`'s status as a shell reports it: the exit code, or 128 + the signal.
+    static func exitCode(_ status: Int32) -> Int32 {
+        let signal = status & 0x7F
+        return signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Spawn
+import Synchronization
+
+/// The built binary run to its end: `input` written to its stdin (then closed) and its stdout read, each
+/// on a thread of its own, while the caller waits without holding a thread of the test pool.
+struct BinaryRun {
+    var status: Int32
+    var stdout: [UInt8]
+    /// What it wrote to stderr, when `stderr` was `.pipe`.
+    var stderr: [UInt8]
+
+    /// Runs the binary with `arguments`; throws ``TestClientError/timeout(received:)`` (after killing it)
+    /// when it has not ended within `timeout`.
+    static func run(
+        _ arguments: [String],
+        environment: [String: String] = TestClient.binaryEnvironment,
+        input: [UInt8],
+        stderr: SpawnedProcess.Stream = .null,
+        timeout: Duration = .seconds(60)
+    ) async throws -> BinaryRun {
+        let process = try SpawnedProcess(
+            executable: TestClient.binaryURL.path,
+            arguments: arguments,
+            environment: environment,
+            stdin: .pipe,
+            stdout: .pipe,
+            stderr: stderr
+        )
+        let toChild = process.takeInput()
+        Thread {
+            input.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(toChild, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    offset += n
+                }
+            }
+            close(toChild)
+        }.start()
+        let output = Self.readUntilEnd(process.takeOutput())
+        let errorOutput = Self.readUntilEnd(process.takeErrorOutput())
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning || !output.ended || !errorOutput.ended {
+            if ContinuousClock.now > deadline {
+                process.signal(SIGKILL)
+                throw TestClientError.timeout(received: 0)
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return BinaryRun(
+            status: process.exitStatus ?? -1,
+            stdout: output.bytes,
+            stderr: errorOutput.bytes
+        )
+    }
+
+    /// Reads `fd` to its end on a thread of its own, which then closes it (nothing to read for `-1`).
+    private static func readUntilEnd(_ fd: Int32) -> Collected {
+        let output = Collected(ended: fd < 0)
+        guard fd >= 0 else { return output }
+        Thread {
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                output.state.withLock { $0.bytes += buffer[0..<n] }
+            }
+            close(fd)
+            output.state.withLock { $0.ended = true }
+        }.start()
+        return output
+    }
+
+    private final class Collected: Sendable {
+        let state: Mutex<(bytes: [UInt8], ended: Bool)>
+        init(ended: Bool) { state = Mutex(([], ended)) }
+        var ended: Bool { state.withLock { $0.ended } }
+        var bytes: [UInt8] { state.withLock { $0.bytes } }
+    }
+
+    /// The stdout lines (one frame each, newline-delimited).
+    var lines: [ArraySlice<UInt8>] { stdout.split(separator: 0x0A) }
+}

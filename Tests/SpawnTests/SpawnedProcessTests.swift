@@ -1,0 +1,93 @@
+import Foundation
+import Spawn
+import Testing
+
+/// Reads `fd` to its end on the calling thread, then closes it.
+private func readAll(_ fd: Int32) -> String {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        bytes += buffer[0..<n]
+    }
+    close(fd)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+@Suite struct SpawnedProcessTests {
+    @Test func stdinGoesInAndStdoutComesBack() async throws {
+        let process = try SpawnedProcess(executable: "/bin/cat", arguments: [])
+        let input = process.takeInput()
+        _ = Array("one\ntwo\n".utf8).withUnsafeBytes { write(input, $0.baseAddress!, $0.count) }
+        close(input)
+        #expect(readAll(process.takeOutput()) == "one\ntwo\n")
+        #expect(await process.wait() == 0)
+        #expect(!process.isRunning)
+    }
+
+    @Test func exitStatusAndSignalsAreReportedAsAShellWould() async throws {
+        let failing = try SpawnedProcess(executable: "/bin/sh", arguments: ["-c", "exit 7"], stdin: .null)
+        #expect(await failing.wait() == 7)
+        let sleeper = try SpawnedProcess(executable: "/bin/sleep", arguments: ["30"], stdin: .null)
+        #expect(sleeper.isRunning)
+        sleeper.signal(SIGTERM)
+        #expect(await sleeper.wait() == 128 + SIGTERM)
+    }
+
+    @Test func theEnvironmentIsExactlyTheOneGiven() async throws {
+        let process = try SpawnedProcess(
+            executable: "/usr/bin/env",
+            arguments: [],
+            environment: ["ONLY": "this one"],
+            stdin: .null
+        )
+        #expect(readAll(process.takeOutput()) == "ONLY=this one\n")
+        #expect(await process.wait() == 0)
+    }
+
+    @Test func noOtherDescriptorReachesTheChild() async throws {
+        // A descriptor opened without O_CLOEXEC, as a library might.
+        let stray = open("/dev/null", O_RDONLY)
+        #expect(dup2(stray, 200) == 200)
+        close(stray)
+        defer { close(200) }
+        let process = try SpawnedProcess(
+            executable: "/bin/sh",
+            arguments: ["-c", "ls /proc/$$/fd"],
+            stdin: .null,
+            stdout: .pipe,
+            stderr: .pipe
+        )
+        let errorOutput = process.takeErrorOutput()
+        let open = readAll(process.takeOutput()).split(separator: "\n").compactMap { Int($0) }
+        close(errorOutput)
+        #expect(await process.wait() == 0)
+        #expect(open.contains(1))
+        #expect(!open.contains(200), "descriptors open in the child: \(open)")
+        #expect(open.allSatisfy { $0 < 10 }, "descriptors open in the child: \(open)")
+    }
+
+    @Test func stderrCanGoToAFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("spawn-\(UUID()).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let process = try SpawnedProcess(
+            executable: "/bin/sh",
+            arguments: ["-c", "echo to-stderr >&2"],
+            stdin: .null,
+            stdout: .null,
+            stderr: .file(path)
+        )
+        #expect(await process.wait() == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "to-stderr\n")
+    }
+
+    @Test func aMissingProgramIsAnErrorNotACrash() throws {
+        #expect(throws: SpawnedProcess.SpawnError.self) {
+            _ = try SpawnedProcess(executable: "/nonexistent/program", arguments: [])
+        }
+        #expect(SpawnedProcess.resolve("sh") != nil)
+        #expect(SpawnedProcess.resolve("no-such-program-anywhere") == nil)
+    }
+}
