@@ -52,6 +52,10 @@ public final class RunContext: Sendable {
                 guard let span = telemetry.step(step), sendsSpans else { return }
                 state.seq += 1
                 observer.runSpan(runId: runId, seq: state.seq, span: span)
+            case .tool(let tool):
+                guard let span = telemetry.tool(tool), sendsSpans else { return }
+                state.seq += 1
+                observer.runSpan(runId: runId, seq: state.seq, span: span)
             case .token(let agent, _, _): telemetry.tokens(agent: agent, count: 1)
             default: break
             }

@@ -73,6 +73,10 @@ public struct OpenAIProvider: Provider {
             http.headers.add(name: "Authorization", value: "Bearer \(key)")
         }
         for header in settings.headers { http.headers.replaceOrAdd(name: header.name, value: header.value) }
+        // The model server's own spans (if it traces) join the run's trace under this call's span.
+        for header in context.traceContext?.headers ?? [] {
+            http.headers.replaceOrAdd(name: header.name, value: header.value)
+        }
         let body = chat.body(toolChoice: toolChoice)
         let client = HTTPClients.client(timeoutSeconds: settings.timeoutSeconds)
         let response = try await connect(client: client, request: http, body: body, context: context)

@@ -41,6 +41,12 @@ struct ToolRunner {
             context.emitTool(failed)
             return "error: \(reason)"
         }
+        /// A cancelled run still ends the call it started, so clients and traces never keep it open.
+        func checkCancellation() throws {
+            guard Task.isCancelled else { return }
+            _ = fail("cancelled")
+            throw CancellationError()
+        }
         guard let tool = tools.first(where: { $0.name == call.name }) else {
             return fail("unknown tool '\(call.name)' (tools: \(tools.map(\.name).joined(separator: ", ")))")
         }
@@ -58,7 +64,7 @@ struct ToolRunner {
                 arguments: input,
                 timeoutMs: tool.askTimeoutMs
             )
-            try Task.checkCancellation()
+            try checkCancellation()
             guard decision.allows else { return fail("permission was not granted") }
         }
         let child: ChildProcess
@@ -72,7 +78,7 @@ struct ToolRunner {
         } onCancel: {
             child.stop(grace: .milliseconds(200))
         }
-        try Task.checkCancellation()
+        try checkCancellation()
         switch outcome {
         case .timedOut:
             return fail("timed out after \(tool.timeoutMs) ms")

@@ -103,6 +103,20 @@ import Tracing
         #expect(metrics.counters(label: "agentwire_requests_total").count == 1)
     }
 
+    @Test func theBinaryAnswersMetricsGetInPrometheusText() async throws {
+        let client = try TestClient(binaryArguments: ["--store", "memory"])
+        _ = try await client.requestRun("agent/run", ["agent": "echo", "input": "one two three"])
+        let reply = try await client.request("metrics/get")
+        #expect(reply["result", "contentType"] == "text/plain; version=0.0.4; charset=utf-8")
+        let text = try #require(reply["result", "text"]?.stringValue)
+        #expect(text.contains(#"stream_sessions_total{agent="echo",status="completed"} 1"#), "\(text)")
+        #expect(text.contains(#"llm_tokens_used_total{model="echo",agent="echo",type="output"} 3"#))
+        #expect(text.contains(#"agentwire_requests_total{method="agent/run",status="ok"} 1"#))
+        #expect(text.contains("# HELP agentwire_outbound_queue_bytes "))
+        client.closeInput()
+        #expect(try await client.waitForExit() == 0)
+    }
+
     @Test func metricsGetWithoutABackendSaysSo() async throws {
         let client = TestClient()
         let reply = try await client.request("metrics/get")

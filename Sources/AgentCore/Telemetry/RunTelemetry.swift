@@ -10,6 +10,10 @@ public enum TraceNames {
     public static let step = "step"
     public static let modelCall = "llm.call"
     public static let toolCall = "tool.call"
+    public static let tool = "agentwire.tool"
+    public static let toolCallId = "agentwire.tool_call_id"
+    public static let toolArguments = "agentwire.tool.arguments"
+    public static let durationMs = "agentwire.duration_ms"
 
     public static let runId = "agentwire.run_id"
     public static let agent = "agentwire.agent"
@@ -28,7 +32,8 @@ public enum TraceNames {
 }
 
 /// One run's spans and metrics, fed by its ``RunContext`` (under the context's lock, so in `seq` order):
-/// a span for the run, one per step (parented as the step tree is), one per model call inside its step.
+/// a span for the run, one per step (parented as the step tree is), one per model call inside its step,
+/// one per tool call inside the model call that asked for it.
 final class RunTelemetry: Sendable {
     let telemetry: Telemetry
     let name: String
@@ -42,9 +47,16 @@ final class RunTelemetry: Sendable {
         var run: OpenSpan
         var steps: [String: OpenSpan] = [:]
         var modelCalls: [String: ModelCall] = [:]
+        /// Tool calls running, by step id and the model's call id.
+        var toolCalls: [ToolKey: OpenSpan] = [:]
         /// `stream_chunks_sent_total` per agent, looked up once per run.
         var chunks: [String: Counter] = [:]
         var ended = false
+    }
+
+    private struct ToolKey: Hashable {
+        var stepId: String
+        var callId: String
     }
 
     private struct ModelCall {
@@ -170,6 +182,45 @@ final class RunTelemetry: Sendable {
         }
     }
 
+    /// A tool call started or ended; returns the tool call's span when it ended.
+    func tool(_ event: ToolEvent) -> SpanRecord? {
+        let redactor = telemetry.redactor
+        let key = ToolKey(stepId: event.stepId, callId: event.callId)
+        return state.withLock { state -> SpanRecord? in
+            switch event.status {
+            case .started:
+                let parent = state.modelCalls[event.stepId]?.span ?? state.steps[event.stepId] ?? state.run
+                state.toolCalls[key] = OpenSpan.start(
+                    TraceNames.toolCall,
+                    tracer: telemetry.tracer,
+                    parent: parent,
+                    root: root,
+                    attributes: [
+                        (TraceNames.stepId, .string(event.stepId)),
+                        (TraceNames.agent, .string(redactor.redact(event.agent))),
+                        (TraceNames.tool, .string(redactor.redact(event.tool))),
+                        (TraceNames.toolCallId, .string(event.callId)),
+                        (TraceNames.toolArguments, .string(redactor.clean(event.input.jsonString))),
+                    ]
+                )
+                return nil
+            case .completed, .failed:
+                guard var span = state.toolCalls.removeValue(forKey: key) else { return nil }
+                var attributes: [(key: String, value: SpanRecord.Value)] = [
+                    (TraceNames.status, .string(event.status.rawValue))
+                ]
+                if let output = event.output { attributes.append((TraceNames.output, .string(redactor.clean(output)))) }
+                if let error = event.error { attributes.append((TraceNames.error, .string(redactor.clean(error)))) }
+                if let duration = event.durationMs { attributes.append((TraceNames.durationMs, .int(duration))) }
+                return span.end(
+                    status: event.status == .completed ? .ok : .error,
+                    message: event.error.map(redactor.clean),
+                    attributes: attributes
+                )
+            }
+        }
+    }
+
     /// The provider of step `stepId` reported how many input tokens its call used.
     func reportInputTokens(stepId: String, _ count: Int) {
         state.withLock { $0.modelCalls[stepId]?.inputTokens = count }
@@ -243,10 +294,17 @@ final class RunTelemetry: Sendable {
         }
     }
 
-    /// The model name a metric or span gives for `agent`.
+    /// The provider type and model name a metric or span gives for `agent`: the configured `model` of
+    /// an `openai` agent, the program's name for `command`, `echo` for echo.
     func model(of agent: String) -> (provider: String, model: String) {
-        let provider = config.agent(named: agent)?.provider.typeName ?? "unknown"
-        return (provider, provider)
+        guard let spec = config.agent(named: agent)?.provider else { return ("unknown", "unknown") }
+        switch spec {
+        case .echo: return (spec.typeName, "echo")
+        case .openai(let settings): return (spec.typeName, settings.model)
+        case .command(let settings):
+            let program = settings.argv.first.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+            return (spec.typeName, program ?? "command")
+        }
     }
 
     static func code(_ status: StepEvent.Status) -> SpanRecord.StatusCode {
