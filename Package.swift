@@ -124,8 +124,8 @@ let package = Package(
 
         // MARK: Spawn
 
-        .target(name: "CSpawn"),
-        .target(name: "Spawn", dependencies: ["CSpawn"]),
+        .target(name: "CShims"),
+        .target(name: "Spawn", dependencies: ["CShims"]),
         .testTarget(name: "SpawnTests", dependencies: ["Spawn"]),
 
         // MARK: FakeModelServer
@@ -205,6 +205,7 @@ let package = Package(
             name: "agentwire",
             dependencies: [
                 "AgentCore",
+                "CShims",
                 "AgentObservability",
                 "AgentService",
                 "AgentProviders",

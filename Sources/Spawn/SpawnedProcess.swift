@@ -1,4 +1,4 @@
-import CSpawn
+import CShims
 import Foundation
 import Synchronization
 
@@ -77,7 +77,7 @@ public final class SpawnedProcess: Sendable {
             case .pipe:
                 var ends: [Int32] = [-1, -1]
                 // O_CLOEXEC from the start: no other spawn, on any thread, can inherit these.
-                guard cspawn_pipe_cloexec(&ends) == 0 else {
+                guard cshims_pipe_cloexec(&ends) == 0 else {
                     let code = errno
                     cleanUp()
                     throw SpawnError(message: "Cannot make a pipe", code: code)
@@ -95,7 +95,7 @@ public final class SpawnedProcess: Sendable {
             }
         }
         // Descriptors opened elsewhere without O_CLOEXEC stay out of the child.
-        _ = cspawn_addclosefrom(&actions, 3)
+        _ = cshims_addclosefrom(&actions, 3)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
