@@ -63,9 +63,10 @@ public struct EchoProvider: Provider {
             context.emitThinking("The reply repeats the input: \(EchoProvider.tokens(of: text).count) words.")
         }
         if delayMs > 0 {
+            // Paced by the shared ``Pacer``: the sleep is the yield, so the checkpoint needs none.
             for token in EchoProvider.tokens(of: text) {
-                try await Task.sleep(for: .milliseconds(delayMs))
-                try await context.checkpoint()
+                try await Pacer.shared.sleep(for: .milliseconds(delayMs))
+                try await context.checkpoint(yielding: false)
                 context.emitToken(String(token))
             }
             return

@@ -88,10 +88,10 @@ public final class RunContext: Sendable {
     /// Throws `CancellationError` when the run was cancelled, and waits while the consumer is behind.
     /// Providers call it between tokens (at least every few dozen). It also yields the thread, so a
     /// provider that never has to wait cannot starve other runs of the shared executor.
-    public func checkpoint() async throws {
+    public func checkpoint(yielding: Bool = true) async throws {
         try Task.checkCancellation()
         await observer.waitForCapacity()
-        await Task.yield()
+        if yielding { await Task.yield() }
         try Task.checkCancellation()
     }
 
@@ -147,7 +147,9 @@ public final class StepContext: Sendable {
         run.emit(.thinking(agent: agent, stepId: stepId, text: text))
     }
 
-    public func checkpoint() async throws { try await run.checkpoint() }
+    /// See ``RunContext/checkpoint(yielding:)``; a provider that has just been suspended (a sleep, a
+    /// read) may skip the yield.
+    public func checkpoint(yielding: Bool = true) async throws { try await run.checkpoint(yielding: yielding) }
 
     /// Reports a tool call starting or ending (`run/tool`). Counts as activity.
     public func emitTool(_ event: ToolEvent) {

@@ -138,8 +138,9 @@ public final class OutboundQueue: @unchecked Sendable {
         condition.lock()
         inlineBatch = frames
         let handler = finishWriteLocked(ok: ok)
-        // Frames queued meanwhile (and a close) wait for the writer thread, which waits while `writing` is set.
-        condition.broadcast()
+        // Frames queued meanwhile (and a close) wait for the writer thread, which waits while `writing` is
+        // set; otherwise it sleeps on, and is not woken for nothing.
+        if !pending.isEmpty || closed { condition.broadcast() }
         condition.unlock()
         handler?()
     }

@@ -48,7 +48,7 @@ public struct Redactor: Sendable {
     /// `text` with secrets masked, at full length (for metric labels, which are short).
     public func redact(_ text: String) -> String {
         var text = text
-        for secret in secrets where text.contains(secret) {
+        for secret in secrets where text.utf8.firstRange(of: secret.utf8) != nil {
             text = text.replacingOccurrences(of: secret, with: Self.mask)
         }
         guard Self.mayHoldSecret(text) else { return text }
@@ -62,7 +62,9 @@ public struct Redactor: Sendable {
     /// A cheap check that skips the patterns for ordinary text.
     private static func mayHoldSecret(_ text: String) -> Bool {
         let lower = text.lowercased()
-        return ["authorization", "bearer", "key", "sk-", "secret", "password", "token"].contains { lower.contains($0) }
+        return ["authorization", "bearer", "key", "sk-", "secret", "password", "token"].contains {
+            lower.utf8.firstRange(of: $0.utf8) != nil
+        }
     }
 
 }
