@@ -6,10 +6,9 @@ import JSONRPC
 ///
 /// Producers append encoded frames under a lock and return at once. The writer thread takes everything
 /// queued and writes it in `write(2)` calls of up to 64 KiB, so frames queued while a write is under way
-/// share the next one. When the queue is empty a new frame is written straight away, on the producer's
-/// thread when the output is a pipe with room for it: no timer, no batching delay, no hand-off. Partial
-/// writes and EINTR are retried; a failed write (EPIPE: the client closed its end) marks the queue broken,
-/// drops what is queued and tells the owner once.
+/// share the next one. When the queue is empty a new frame is written straight away: no timer, no
+/// batching delay. Partial writes and EINTR are retried; a failed write (EPIPE: the client closed its
+/// end) marks the queue broken, drops what is queued and tells the owner once.
 ///
 /// - Important: Because there is exactly one FIFO, a run's notifications, queued before its response,
 ///   are on the wire before it.
@@ -31,11 +30,6 @@ public final class OutboundQueue: @unchecked Sendable {
     private var capacityWaiters: [CheckedContinuation<Void, Never>] = []
     private var onBroken: (@Sendable () -> Void)?
     private var writer: Thread?
-    /// Whether frames may be written on the producer's thread when the queue is idle: only for a pipe,
-    /// where a small write that polls writable is known not to block.
-    private let inlineWrites: Bool
-    /// The buffer of the last inline write, kept for the next so the fast path does not allocate.
-    private var inlineBatch: [UInt8] = []
 
     /// Above this many queued bytes, ``waitForCapacity()`` suspends producers that honour backpressure.
     public let maxQueuedBytes: Int
@@ -48,8 +42,6 @@ public final class OutboundQueue: @unchecked Sendable {
         self.fd = fd
         self.framingValue = framing
         self.maxQueuedBytes = maxQueuedBytes
-        var info = stat()
-        self.inlineWrites = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO
         let thread = Thread { [unowned self] in self.writeLoop() }
         thread.name = "agentwire-writer"
         thread.stackSize = 1 << 20
@@ -112,37 +104,14 @@ public final class OutboundQueue: @unchecked Sendable {
         handOver(wasEmpty: wasEmpty)
     }
 
-    /// After frames were queued (the lock held; released here): when they are all there is, nobody is
-    /// writing, and the pipe has room for them, they are written on the calling thread straight away,
-    /// which spares the hand-off to the writer thread (the latency of a token from the model to the
-    /// client is mostly such hand-offs). A write to a pipe of at most `PIPE_BUF` bytes that polls
-    /// writable cannot block, so this never stalls the caller, even on the shared executor. Otherwise
-    /// the writer thread is woken as before; FIFO order holds either way.
+    /// After frames were queued (the lock held; released here): wakes the writer thread when the queue
+    /// was empty (otherwise it is awake already, or will find these frames with the ones before them).
+    ///
+    /// Frames are not written on the producer's thread here: producers often hold their run's lock, and
+    /// a thousand branches of a workflow would then wait on each other's `write(2)`s.
     private func handOver(wasEmpty: Bool) {
-        guard wasEmpty else {
-            condition.unlock()
-            return
-        }
-        guard inlineWrites, !writing, pending.count <= Int(PIPE_BUF), Self.isWritableNow(fd) else {
-            condition.signal()
-            condition.unlock()
-            return
-        }
-        var frames = inlineBatch
-        inlineBatch = []
-        swap(&frames, &pending)
-        writing = true
+        if wasEmpty { condition.signal() }
         condition.unlock()
-        let ok = writeAll(frames)
-        frames.removeAll(keepingCapacity: true)
-        condition.lock()
-        inlineBatch = frames
-        let handler = finishWriteLocked(ok: ok)
-        // Frames queued meanwhile (and a close) wait for the writer thread, which waits while `writing` is
-        // set; otherwise it sleeps on, and is not woken for nothing.
-        if !pending.isEmpty || closed { condition.broadcast() }
-        condition.unlock()
-        handler?()
     }
 
     /// Queues one message, writing it on the calling thread when nothing is queued or being written

@@ -48,7 +48,7 @@ public struct Redactor: Sendable {
     /// `text` with secrets masked, at full length (for metric labels, which are short).
     public func redact(_ text: String) -> String {
         var text = text
-        for secret in secrets where text.utf8.firstRange(of: secret.utf8) != nil {
+        for secret in secrets where Self.contains(text, secret) {
             text = text.replacingOccurrences(of: secret, with: Self.mask)
         }
         guard Self.mayHoldSecret(text) else { return text }
@@ -63,8 +63,29 @@ public struct Redactor: Sendable {
     private static func mayHoldSecret(_ text: String) -> Bool {
         let lower = text.lowercased()
         return ["authorization", "bearer", "key", "sk-", "secret", "password", "token"].contains {
-            lower.utf8.firstRange(of: $0.utf8) != nil
+            contains(lower, $0)
         }
     }
 
+    /// Whether `text` holds `needle`, byte for byte (`memchr` and `memcmp`: no locale, no generic searcher).
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        var text = text
+        var needle = needle
+        return text.withUTF8 { haystack in
+            needle.withUTF8 { needle in
+                guard let first = needle.first else { return true }
+                guard let base = haystack.baseAddress, let key = needle.baseAddress, haystack.count >= needle.count
+                else { return false }
+                var start = 0
+                let last = haystack.count - needle.count
+                while start <= last {
+                    guard let hit = memchr(base + start, Int32(first), last - start + 1) else { return false }
+                    let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                    if memcmp(hit, key, needle.count) == 0 { return true }
+                    start = at + 1
+                }
+                return false
+            }
+        }
+    }
 }

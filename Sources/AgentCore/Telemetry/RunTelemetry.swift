@@ -112,15 +112,24 @@ final class RunTelemetry: Sendable {
     /// A step started or ended; returns the step's span when it ended.
     func step(_ event: StepEvent) -> SpanRecord? {
         let redactor = telemetry.redactor
+        // Attributes are made before the lock is taken: the branches of a workflow share it.
+        var attributes: [(key: String, value: SpanRecord.Value)] = []
+        switch event.status {
+        case .started:
+            attributes = [
+                (TraceNames.stepId, .string(event.stepId)),
+                (TraceNames.stepName, .string(redactor.clean(event.name))),
+                (TraceNames.agent, .string(redactor.redact(event.agent))),
+            ]
+            if let strategy = event.strategy { attributes.append((TraceNames.strategy, .string(strategy))) }
+        case .completed, .failed, .cancelled:
+            attributes = [(TraceNames.status, .string(event.status.rawValue))]
+            if let error = event.error { attributes.append((TraceNames.error, .string(redactor.clean(error)))) }
+        }
+        let message = event.error.map(redactor.clean)
         return state.withLock { state -> SpanRecord? in
             switch event.status {
             case .started:
-                var attributes: [(key: String, value: SpanRecord.Value)] = [
-                    (TraceNames.stepId, .string(event.stepId)),
-                    (TraceNames.stepName, .string(redactor.clean(event.name))),
-                    (TraceNames.agent, .string(redactor.redact(event.agent))),
-                ]
-                if let strategy = event.strategy { attributes.append((TraceNames.strategy, .string(strategy))) }
                 let parent = event.parentStepId.flatMap { state.steps[$0] } ?? state.run
                 state.steps[event.stepId] = OpenSpan.start(
                     TraceNames.step,
@@ -132,12 +141,7 @@ final class RunTelemetry: Sendable {
                 return nil
             case .completed, .failed, .cancelled:
                 guard var span = state.steps.removeValue(forKey: event.stepId) else { return nil }
-                return span.end(
-                    status: Self.code(event.status),
-                    message: event.error.map(redactor.clean),
-                    attributes: [(TraceNames.status, .string(event.status.rawValue))]
-                        + (event.error.map { [(TraceNames.error, .string(redactor.clean($0)))] } ?? [])
-                )
+                return span.end(status: Self.code(event.status), message: message, attributes: attributes)
             }
         }
     }
@@ -158,6 +162,13 @@ final class RunTelemetry: Sendable {
     /// A model call began inside step `stepId`.
     func modelCallStarted(stepId: String, agent: String, provider: String, model: String, input: String) {
         let redactor = telemetry.redactor
+        let attributes: [(key: String, value: SpanRecord.Value)] = [
+            (TraceNames.stepId, .string(stepId)),
+            (TraceNames.agent, .string(redactor.redact(agent))),
+            (TraceNames.provider, .string(provider)),
+            (TraceNames.model, .string(redactor.redact(model))),
+            (TraceNames.input, .string(redactor.clean(input))),
+        ]
         state.withLock { state in
             let parent = state.steps[stepId] ?? state.run
             let span = OpenSpan.start(
@@ -165,13 +176,7 @@ final class RunTelemetry: Sendable {
                 tracer: telemetry.tracer,
                 parent: parent,
                 root: root,
-                attributes: [
-                    (TraceNames.stepId, .string(stepId)),
-                    (TraceNames.agent, .string(redactor.redact(agent))),
-                    (TraceNames.provider, .string(provider)),
-                    (TraceNames.model, .string(redactor.redact(model))),
-                    (TraceNames.input, .string(redactor.clean(input))),
-                ]
+                attributes: attributes
             )
             state.modelCalls[stepId] = ModelCall(
                 span: span,
@@ -186,6 +191,23 @@ final class RunTelemetry: Sendable {
     func tool(_ event: ToolEvent) -> SpanRecord? {
         let redactor = telemetry.redactor
         let key = ToolKey(stepId: event.stepId, callId: event.callId)
+        var attributes: [(key: String, value: SpanRecord.Value)]
+        switch event.status {
+        case .started:
+            attributes = [
+                (TraceNames.stepId, .string(event.stepId)),
+                (TraceNames.agent, .string(redactor.redact(event.agent))),
+                (TraceNames.tool, .string(redactor.redact(event.tool))),
+                (TraceNames.toolCallId, .string(event.callId)),
+                (TraceNames.toolArguments, .string(redactor.clean(event.input.jsonString))),
+            ]
+        case .completed, .failed:
+            attributes = [(TraceNames.status, .string(event.status.rawValue))]
+            if let output = event.output { attributes.append((TraceNames.output, .string(redactor.clean(output)))) }
+            if let error = event.error { attributes.append((TraceNames.error, .string(redactor.clean(error)))) }
+            if let duration = event.durationMs { attributes.append((TraceNames.durationMs, .int(duration))) }
+        }
+        let message = event.error.map(redactor.clean)
         return state.withLock { state -> SpanRecord? in
             switch event.status {
             case .started:
@@ -195,26 +217,14 @@ final class RunTelemetry: Sendable {
                     tracer: telemetry.tracer,
                     parent: parent,
                     root: root,
-                    attributes: [
-                        (TraceNames.stepId, .string(event.stepId)),
-                        (TraceNames.agent, .string(redactor.redact(event.agent))),
-                        (TraceNames.tool, .string(redactor.redact(event.tool))),
-                        (TraceNames.toolCallId, .string(event.callId)),
-                        (TraceNames.toolArguments, .string(redactor.clean(event.input.jsonString))),
-                    ]
+                    attributes: attributes
                 )
                 return nil
             case .completed, .failed:
                 guard var span = state.toolCalls.removeValue(forKey: key) else { return nil }
-                var attributes: [(key: String, value: SpanRecord.Value)] = [
-                    (TraceNames.status, .string(event.status.rawValue))
-                ]
-                if let output = event.output { attributes.append((TraceNames.output, .string(redactor.clean(output)))) }
-                if let error = event.error { attributes.append((TraceNames.error, .string(redactor.clean(error)))) }
-                if let duration = event.durationMs { attributes.append((TraceNames.durationMs, .int(duration))) }
                 return span.end(
                     status: event.status == .completed ? .ok : .error,
-                    message: event.error.map(redactor.clean),
+                    message: message,
                     attributes: attributes
                 )
             }
@@ -245,6 +255,8 @@ final class RunTelemetry: Sendable {
     ) -> SpanRecord? {
         let redactor = telemetry.redactor
         let metrics = telemetry.metrics
+        let cleanOutput = redactor.clean(output)
+        let cleanError = error.map(redactor.clean)
         return state.withLock { state -> SpanRecord? in
             guard var call = state.modelCalls.removeValue(forKey: stepId) else { return nil }
             let statusLabel = status.rawValue
@@ -261,9 +273,9 @@ final class RunTelemetry: Sendable {
                 metrics.llmTokens(call.model, call.agent, "input").increment(by: Int64(input))
                 attributes.append((TraceNames.inputTokens, .int(input)))
             }
-            attributes.append((TraceNames.output, .string(redactor.clean(output))))
-            if let error { attributes.append((TraceNames.error, .string(redactor.clean(error)))) }
-            return call.span.end(status: Self.code(status), message: error.map(redactor.clean), attributes: attributes)
+            attributes.append((TraceNames.output, .string(cleanOutput)))
+            if let cleanError { attributes.append((TraceNames.error, .string(cleanError))) }
+            return call.span.end(status: Self.code(status), message: cleanError, attributes: attributes)
         }
     }
 
@@ -272,6 +284,8 @@ final class RunTelemetry: Sendable {
         let redactor = telemetry.redactor
         let metrics = telemetry.metrics
         let nanoseconds = Self.nanoseconds(ContinuousClock.now - started)
+        let cleanOutput = redactor.clean(output)
+        let cleanError = error.map(redactor.clean)
         return state.withLock { state -> SpanRecord? in
             guard !state.ended else { return nil }
             state.ended = true
@@ -287,10 +301,10 @@ final class RunTelemetry: Sendable {
             var attributes: [(key: String, value: SpanRecord.Value)] = [
                 (TraceNames.status, .string(statusLabel)),
                 (TraceNames.outputTokens, .int(outputTokens)),
-                (TraceNames.output, .string(redactor.clean(output))),
+                (TraceNames.output, .string(cleanOutput)),
             ]
-            if let error { attributes.append((TraceNames.error, .string(redactor.clean(error)))) }
-            return state.run.end(status: Self.code(status), message: error.map(redactor.clean), attributes: attributes)
+            if let cleanError { attributes.append((TraceNames.error, .string(cleanError))) }
+            return state.run.end(status: Self.code(status), message: cleanError, attributes: attributes)
         }
     }
 
