@@ -56,19 +56,24 @@ public struct TraceContext: Sendable, Equatable {
         }
     }
 
-    /// A random id of `bytes` bytes as lowercase hex, never all zero.
+    /// A random id of `bytes` bytes as lowercase hex, never all zero: one draw from the system generator
+    /// per eight bytes (each draw is a `getrandom` call, and ids are made under the run's lock).
     static func randomId(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
         while true {
-            var text = ""
+            var text: [UInt8] = []
             text.reserveCapacity(bytes * 2)
             var nonZero = false
-            for _ in 0..<bytes {
-                let byte = UInt8.random(in: 0...255, using: &generator)
+            var word: UInt64 = 0
+            for index in 0..<bytes {
+                if index % 8 == 0 { word = generator.next() }
+                let byte = UInt8(truncatingIfNeeded: word >> (UInt64(index % 8) * 8))
                 if byte != 0 { nonZero = true }
-                text += byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
+                text.append(digits[Int(byte >> 4)])
+                text.append(digits[Int(byte & 0x0F)])
             }
-            if nonZero { return text }
+            if nonZero { return String(decoding: text, as: UTF8.self) }
         }
     }
 }
