@@ -30,6 +30,8 @@ final class EventRecorder: Sendable {
         var firstSeq: UInt64
         var lastSeq: UInt64
         var items: [Item] = []
+        /// Events in `items`.
+        var count = 0
 
         func batch(runId: String) -> EventBatch {
             var payload: [UInt8] = []
@@ -69,7 +71,15 @@ final class EventRecorder: Sendable {
         /// Runs that ended, not yet written.
         var outcomes: [String: RunOutcome] = [:]
         var failureReported = false
+        /// Events in `pending`, of every run.
+        var pendingCount = 0
     }
+
+    /// Past this many events waiting to be written, the recording run writes them itself before it goes
+    /// on. Normally the flushing thread keeps the backlog far below it; when every core is busy streaming
+    /// (the flusher runs a little below normal priority) this keeps memory bounded and slows the streams
+    /// down to what the disk takes, instead of letting the backlog grow without end.
+    static let maxPendingEvents = 200_000
 
     init(store: any RunStore, logger: Logger) {
         self.store = store
@@ -91,25 +101,31 @@ final class EventRecorder: Sendable {
     }
 
     func record(runId: String, seq: UInt64, event: RunEvent) {
-        state.withLock { state in
+        let backlog = state.withLock { state -> Int in
             state.pending[runId, default: PendingEvents(firstSeq: seq, lastSeq: seq)].items
                 .append(.event(seq: seq, event: event))
             state.pending[runId]!.lastSeq = seq
+            state.pending[runId]!.count += 1
+            state.pendingCount += 1
             if let followers = state.followers[runId] {
                 var frame: [UInt8] = []
                 RunNotifications.append(runId: runId, seq: seq, event: event, to: &frame)
                 for follower in followers { follower.deliver(frame, seq: seq) }
             }
+            return state.pendingCount
         }
+        if backlog > Self.maxPendingEvents { flush() }
     }
 
     func recordTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
         guard !texts.isEmpty else { return }
         let lastSeq = firstSeq + UInt64(texts.count - 1)
-        state.withLock { state in
+        let backlog = state.withLock { state -> Int in
             state.pending[runId, default: PendingEvents(firstSeq: firstSeq, lastSeq: lastSeq)].items
                 .append(.tokens(firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts))
             state.pending[runId]!.lastSeq = lastSeq
+            state.pending[runId]!.count += texts.count
+            state.pendingCount += texts.count
             if let followers = state.followers[runId] {
                 let frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
                 for (offset, text) in texts.enumerated() {
@@ -118,7 +134,9 @@ final class EventRecorder: Sendable {
                     for follower in followers { follower.deliver(bytes, seq: firstSeq + UInt64(offset)) }
                 }
             }
+            return state.pendingCount
         }
+        if backlog > Self.maxPendingEvents { flush() }
     }
 
     // MARK: Writing
@@ -133,7 +151,10 @@ final class EventRecorder: Sendable {
             var taken: [(String, PendingEvents)] = []
             if let runId {
                 if let run = state.newRuns.removeValue(forKey: runId) { changes.runs.append(run) }
-                if let events = state.pending.removeValue(forKey: runId) { taken.append((runId, events)) }
+                if let events = state.pending.removeValue(forKey: runId) {
+                    taken.append((runId, events))
+                    state.pendingCount -= events.count
+                }
                 if let outcome = state.outcomes.removeValue(forKey: runId) {
                     changes.outcomes.append((runId, outcome))
                 }
@@ -142,6 +163,7 @@ final class EventRecorder: Sendable {
                 state.newRuns = [:]
                 taken = Array(state.pending)
                 state.pending = [:]
+                state.pendingCount = 0
                 changes.outcomes = state.outcomes.map { (runId: $0.key, outcome: $0.value) }
                 state.outcomes = [:]
             }
