@@ -63,22 +63,8 @@ final class ChildProcess: Sendable {
                 if tail.count > Self.stderrKeep { tail.removeFirst(tail.count - Self.stderrKeep) }
             }
         }
-        let fd = process.takeInput()
-        let bytes = Array(input.utf8)
-        // A thread of its own: the write blocks while the program is not reading. A program that exits
-        // without reading its input closes the pipe; the write then fails quietly.
-        Thread {
-            bytes.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { break }
-                    offset += n
-                }
-            }
-            close(fd)
-        }.start()
+        // A program that exits without reading its input closes the pipe; the write then ends quietly.
+        SpawnedProcess.feed(Array(input.utf8), to: process.takeInput())
     }
 
     /// Waits for the program to exit and its stderr to end; returns its status (128 + signal when killed).

@@ -229,6 +229,24 @@ public final class SpawnedProcess: Sendable {
         }
     }
 
+    /// Writes all of `bytes` to `fd` on a thread of its own (the write blocks while the reader is not
+    /// reading), closes `fd`, then calls `done`. A reader that goes away ends the write quietly.
+    public static func feed(_ bytes: [UInt8], to fd: Int32, then done: @escaping @Sendable () -> Void = {}) {
+        Thread {
+            bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    offset += n
+                }
+            }
+            close(fd)
+            done()
+        }.start()
+    }
+
     /// The full path of `program`: itself when it holds a `/` (and is executable), else the first match on
     /// `path` (`PATH`).
     public static func resolve(_ program: String, path: String? = nil) -> String? {

@@ -176,21 +176,7 @@ import Testing
         }
         // Written from a thread of its own: if the service stopped reading, this write would never end.
         let written = Mutex(false)
-        let input = process.takeInput()
-        let writer = Thread { [requests] in
-            requests.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = write(input, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { break }
-                    offset += n
-                }
-            }
-            close(input)
-            written.withLock { $0 = true }
-        }
-        writer.start()
+        SpawnedProcess.feed(requests, to: process.takeInput()) { written.withLock { $0 = true } }
         let deadline = ContinuousClock.now + .seconds(30)
         while !written.withLock({ $0 }) {
             #expect(ContinuousClock.now < deadline, "the service stopped reading its input")

@@ -9,42 +9,57 @@ import Tracing
 // A run that calls a tool: the tool call has its own span under the model call that asked for it, and
 // every request to the model server carries the run's W3C trace context, so the server's spans join it.
 
+/// A fake model that calls `weather` with `arguments`, then answers `answer` once it has the tool's
+/// result; and an in-process client whose `forecaster` agent uses it, with `weather` running `command`.
+private func weatherRun(
+    arguments: String,
+    answer: String,
+    command: String
+) async throws -> (server: FakeModelServer, client: TestClient) {
+    let server = try await FakeModelServer.start { request in
+        if request.bodyText.contains(#""role":"tool""#) {
+            return [.send(Array((StreamScript.eventStreamHead + StreamScript.reply([answer])).utf8))]
+        }
+        let call = StreamScript.toolCall(id: "call_w", name: "weather", arguments: arguments)
+        let body =
+            StreamScript.eventStreamHead + StreamScript.roleChunk + call + StreamScript.finish("tool_calls")
+            + StreamScript.done
+        return [.send(Array(body.utf8))]
+    }
+    let config = try AgentConfig.mergedOverBuiltIns(
+        """
+        {
+          "tools": {
+            "weather": {
+              "command": ["/bin/echo", "\(command)"],
+              "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+              "permission": "allow"
+            }
+          },
+          "agents": {
+            "forecaster": {
+              "provider": {"type": "openai", "baseURL": "\(server.baseURL)", "model": "m", "retries": 0,
+                           "tools": ["weather"]}
+            }
+          }
+        }
+        """
+    )
+    let client = TestClient(
+        config: config,
+        telemetry: Telemetry(metrics: NOOPMetricsHandler.instance, tracer: NoOpTracer())
+    )
+    return (server, client)
+}
+
 @Suite struct ToolTraceTests {
     @Test func aToolCallsSpanSitsUnderItsModelCallAndTheModelServerJoinsTheTrace() async throws {
-        let server = try await FakeModelServer.start { request in
-            if request.bodyText.contains(#""role":"tool""#) {
-                return [.send(Array((StreamScript.eventStreamHead + StreamScript.reply(["Sunny."])).utf8))]
-            }
-            let call = StreamScript.toolCall(id: "call_w", name: "weather", arguments: #"{"city": "Paris"}"#)
-            let body =
-                StreamScript.eventStreamHead + StreamScript.roleChunk + call + StreamScript.finish("tool_calls")
-                + StreamScript.done
-            return [.send(Array(body.utf8))]
-        }
+        let (server, client) = try await weatherRun(
+            arguments: #"{"city": "Paris"}"#,
+            answer: "Sunny.",
+            command: "forecast for {{city}}"
+        )
         defer { Task { await server.stop() } }
-        let config = try AgentConfig.mergedOverBuiltIns(
-            """
-            {
-              "tools": {
-                "weather": {
-                  "command": ["/bin/echo", "forecast for {{city}}"],
-                  "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
-                  "permission": "allow"
-                }
-              },
-              "agents": {
-                "forecaster": {
-                  "provider": {"type": "openai", "baseURL": "\(server.baseURL)", "model": "m", "retries": 0,
-                               "tools": ["weather"]}
-                }
-              }
-            }
-            """
-        )
-        let client = TestClient(
-            config: config,
-            telemetry: Telemetry(metrics: NOOPMetricsHandler.instance, tracer: NoOpTracer())
-        )
         let traceId = "4bf92f3577b34da6a3ce929d0e0e4736"
         let (result, runId) = try await client.requestRun(
             "agent/run",
@@ -80,40 +95,8 @@ import Tracing
     }
 
     @Test func aToolThatFailsEndsItsSpanWithTheError() async throws {
-        let server = try await FakeModelServer.start { request in
-            if request.bodyText.contains(#""role":"tool""#) {
-                return [.send(Array((StreamScript.eventStreamHead + StreamScript.reply(["No luck."])).utf8))]
-            }
-            let call = StreamScript.toolCall(id: "call_x", name: "weather", arguments: #"{"city": 3}"#)
-            let body =
-                StreamScript.eventStreamHead + StreamScript.roleChunk + call + StreamScript.finish("tool_calls")
-                + StreamScript.done
-            return [.send(Array(body.utf8))]
-        }
+        let (server, client) = try await weatherRun(arguments: #"{"city": 3}"#, answer: "No luck.", command: "{{city}}")
         defer { Task { await server.stop() } }
-        let config = try AgentConfig.mergedOverBuiltIns(
-            """
-            {
-              "tools": {
-                "weather": {
-                  "command": ["/bin/echo", "{{city}}"],
-                  "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
-                  "permission": "allow"
-                }
-              },
-              "agents": {
-                "forecaster": {
-                  "provider": {"type": "openai", "baseURL": "\(server.baseURL)", "model": "m", "retries": 0,
-                               "tools": ["weather"]}
-                }
-              }
-            }
-            """
-        )
-        let client = TestClient(
-            config: config,
-            telemetry: Telemetry(metrics: NOOPMetricsHandler.instance, tracer: NoOpTracer())
-        )
         let (_, runId) = try await client.requestRun(
             "agent/run",
             ["agent": "forecaster", "input": "Weather?", "stream": ["traces": true]]

@@ -27,19 +27,7 @@ struct BinaryRun {
             stdout: .pipe,
             stderr: stderr
         )
-        let toChild = process.takeInput()
-        Thread {
-            input.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = write(toChild, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { break }
-                    offset += n
-                }
-            }
-            close(toChild)
-        }.start()
+        SpawnedProcess.feed(input, to: process.takeInput())
         let output = Self.readUntilEnd(process.takeOutput())
         let errorOutput = Self.readUntilEnd(process.takeErrorOutput())
         let deadline = ContinuousClock.now + timeout
