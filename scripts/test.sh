@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+# The suite runs its tests in parallel, hundreds of in-process servers on pipes at once: let it have
+# every descriptor the machine allows. A crash prints only the crashed thread, so it is easy to find.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=yes,interactive=no,threads=crashed,registers=none,images=none}"
 swift build --build-tests
 eval "$(bash scripts/local-model.sh ci-env || echo 'exit 1')"  # real model server for end-to-end tests
 swift test --skip-build

@@ -6,6 +6,10 @@ import Synchronization
 /// It behaves exactly like the SQLite store: dates come back exactly as given, batches of unknown runs
 /// and turns of unknown sessions are ignored, a batch whose `(runId, firstSeq)` is already there is
 /// ignored, and pages continue with the same opaque ``RunCursor``.
+///
+/// Unlike a file it cannot grow for ever: it keeps the ``keptFinishedRuns`` runs that finished last (with
+/// their events); when one more finishes, the one that finished longest ago is forgotten. Running runs and
+/// sessions are always kept.
 public final class MemoryRunStore: RunStore {
     private struct Entry {
         var run: StoredRun
@@ -17,11 +21,43 @@ public final class MemoryRunStore: RunStore {
     private struct State {
         var runs: [String: Entry] = [:]
         var sessions: [String: StoredSession] = [:]
+        /// Ids of finished runs, oldest finish first, from `finishedHead` on (a deleted run's id may
+        /// linger until its turn comes; it is skipped then).
+        var finished: [String] = []
+        var finishedHead = 0
+        /// Finished runs that are still here.
+        var finishedCount = 0
+
+        /// Records that `runId` finished, then forgets the oldest finished runs beyond `limit`.
+        mutating func noteFinished(_ runId: String, limit: Int) {
+            finished.append(runId)
+            finishedCount += 1
+            while finishedCount > limit, finishedHead < finished.count {
+                let oldest = finished[finishedHead]
+                finishedHead += 1
+                if runs[oldest]?.run.status.isFinal == true {
+                    runs[oldest] = nil
+                    finishedCount -= 1
+                }
+            }
+            if finishedHead > 1024 && finishedHead * 2 > finished.count {
+                finished.removeFirst(finishedHead)
+                finishedHead = 0
+            }
+        }
     }
 
     private let state = Mutex(State())
 
-    public init() {}
+    /// How many finished runs are kept, at most.
+    public let keptFinishedRuns: Int
+
+    /// The default for ``keptFinishedRuns``.
+    public static let defaultKeptFinishedRuns = 1_000
+
+    public init(keptFinishedRuns: Int = MemoryRunStore.defaultKeptFinishedRuns) {
+        self.keptFinishedRuns = max(1, keptFinishedRuns)
+    }
 
     // MARK: Runs
 
@@ -29,6 +65,7 @@ public final class MemoryRunStore: RunStore {
         try state.withLock { state throws(StoreError) in
             guard state.runs[run.id] == nil else { throw StoreError("Run '\(run.id)' already exists") }
             state.runs[run.id] = Entry(run: run)
+            if run.status.isFinal { state.noteFinished(run.id, limit: keptFinishedRuns) }
         }
     }
 
@@ -44,8 +81,11 @@ public final class MemoryRunStore: RunStore {
     }
 
     public func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError) {
+        let limit = keptFinishedRuns
         state.withLock { state in
-            state.runs[runId]?.run.apply(outcome)
+            guard let wasFinal = state.runs[runId]?.run.status.isFinal else { return }
+            state.runs[runId]!.run.apply(outcome)
+            if !wasFinal && state.runs[runId]!.run.status.isFinal { state.noteFinished(runId, limit: limit) }
         }
     }
 
@@ -83,7 +123,11 @@ public final class MemoryRunStore: RunStore {
     }
 
     public func deleteRun(_ runId: String) throws(StoreError) -> Bool {
-        state.withLock { $0.runs.removeValue(forKey: runId) != nil }
+        state.withLock { state in
+            guard let removed = state.runs.removeValue(forKey: runId) else { return false }
+            if removed.run.status.isFinal { state.finishedCount -= 1 }
+            return true
+        }
     }
 
     public func pruneRuns(endedBefore date: Date) throws(StoreError) -> Int {
@@ -93,6 +137,7 @@ public final class MemoryRunStore: RunStore {
                 return entry.run.id
             }
             for id in ids { state.runs[id] = nil }
+            state.finishedCount -= ids.count
             return ids.count
         }
     }
@@ -131,6 +176,7 @@ public final class MemoryRunStore: RunStore {
             for run in runs {
                 state.runs[run.id]!.run.status = .interrupted
                 state.runs[run.id]!.run.endedAt = now
+                state.noteFinished(run.id, limit: keptFinishedRuns)
             }
             return runs.map(\.id)
         }

@@ -41,8 +41,11 @@ public final class SpawnedProcess: Sendable {
 
     /// The exit status once collected, and who waits for it.
     private final class ExitState: Sendable {
-        let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
-        func withLock<T>(_ body: (inout (status: Int32?, waiters: [CheckedContinuation<Int32, Never>])) -> T) -> T {
+        typealias Value = (
+            status: Int32?, exitedAt: ContinuousClock.Instant?, waiters: [CheckedContinuation<Int32, Never>]
+        )
+        let state = Mutex<Value>((nil, nil, []))
+        func withLock<T>(_ body: (inout Value) -> T) -> T {
             state.withLock { body(&$0) }
         }
     }
@@ -149,8 +152,10 @@ public final class SpawnedProcess: Sendable {
                 }
             }
             let code = Self.exitCode(status)
+            let now = ContinuousClock.now
             let waiters = exit.withLock { state in
                 state.status = code
+                state.exitedAt = now
                 defer { state.waiters = [] }
                 return state.waiters
             }
@@ -167,6 +172,8 @@ public final class SpawnedProcess: Sendable {
     /// The exit status (128 + the signal when one ended it), or nil while it runs.
     public var exitStatus: Int32? { exit.withLock { $0.status } }
     public var isRunning: Bool { exitStatus == nil }
+    /// When the exit was collected (moments after the program ended), or nil while it runs.
+    public var exitedAt: ContinuousClock.Instant? { exit.withLock { $0.exitedAt } }
 
     /// Waits, without holding a thread, until the program has exited; returns ``exitStatus``.
     public func wait() async -> Int32 {

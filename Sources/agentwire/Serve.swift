@@ -54,8 +54,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Delete runs that ended more than this many days ago when starting (0 keeps everything).")
     var retainDays: Int = 30
 
+    @Option(
+        help: """
+            With --store memory: how many finished runs (with their events) are kept; past that, the run that             finished longest ago is forgotten, so a long-lived process does not grow.
+            """
+    )
+    var memoryRuns: Int = MemoryRunStore.defaultKeptFinishedRuns
+
     func validate() throws {
         guard retainDays >= 0 else { throw ValidationError("--retain-days must be 0 or more") }
+        guard memoryRuns >= 1 else { throw ValidationError("--memory-runs must be 1 or more") }
         guard maxMessageBytes >= 1024 else { throw ValidationError("--max-message-bytes must be at least 1024") }
         guard maxQueuedBytes >= 64 * 1024 else { throw ValidationError("--max-queued-bytes must be at least 65536") }
     }
@@ -72,7 +80,7 @@ struct Serve: AsyncParsableCommand {
         // whose tasks hop between threads then keeps freed memory spread over many arenas and its
         // resident size creeps up for hours. Two arenas keep it flat at no measurable cost.
         _ = cshims_limit_malloc_arenas(2)
-        let runStore = try StoreSetup.open(store, retainDays: retainDays)
+        let runStore = try StoreSetup.open(store, keptInMemory: memoryRuns)
         var backends: TelemetryBackends? = nil
         let runtime = try options.makeRuntime(label: "agentwire", store: runStore) {
             let made = try telemetryOptions.bootstrap(logger: Logger(label: "agentwire.telemetry"))
@@ -175,8 +183,13 @@ enum StoreSetup {
         )
     }
 
-    static func open(_ option: String?, retainDays: Int) throws -> any RunStore {
-        if option == "memory" { return MemoryRunStore() }
+    static func open(
+        _ option: String?,
+        keptInMemory: Int = MemoryRunStore.defaultKeptFinishedRuns
+    ) throws
+        -> any RunStore
+    {
+        if option == "memory" { return MemoryRunStore(keptFinishedRuns: keptInMemory) }
         let path = option ?? defaultPath()
         do {
             return try SQLiteRunStore(path: path)

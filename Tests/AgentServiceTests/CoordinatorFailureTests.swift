@@ -168,13 +168,13 @@ import Testing
         let (result, runId) = try await client.requestRun(
             "coordinator/sequential",
             try JSONValue.parse(
-                #"{"input": "in", "steps": [{"agent": "sleepy"}, {"agent": "echo", "transform": "got: {{previous}}"}], "onError": "continue", "stepTimeoutMs": 500}"#
+                #"{"input": "in", "steps": [{"agent": "sleepy"}, {"agent": "echo", "transform": "got: {{previous}}"}], "onError": "continue", "stepTimeoutMs": 3000}"#
             )
         )
         // The next step gets the last good output: the workflow input.
         #expect(result["output"] == "got: in")
         #expect(result.branch("1.1")?["status"] == "failed")
-        #expect(result.branch("1.1")?["error"] == "timed out after 500 ms")
+        #expect(result.branch("1.1")?["error"] == "timed out after 3000 ms")
         #expect(result.branch("1.2")?["status"] == "completed")
         #expect(client.progressPercents(runId) == [50, 100])
         expectWellNestedSteps(client, runId: runId, strategy: "sequential", workflow: "sequential")

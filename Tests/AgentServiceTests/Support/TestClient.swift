@@ -84,7 +84,8 @@ final class TestClient: @unchecked Sendable {
             ?? AgentServer(runtime: runtime, logger: logger, exposition: exposition, onExit: onExit)
         (server as? AgentServer)?.watchQueue(of: connection)
         handler = server
-        connection.start(handler: server)
+        // The server's end of its stdin is closed once its reader has seen end of file.
+        connection.start(handler: ClosingInputHandler(server, closing: input[0]))
         startReading()
     }
 
@@ -361,4 +362,23 @@ final class LogCapture: LogHandler, @unchecked Sendable {
     }
 
     var messages: [String] { lines.withLock { $0 } }
+}
+
+/// Hands everything to `inner`, then closes the in-process server's input descriptor once its reader
+/// has finished with it (the reader never reads it again after `inputClosed`).
+private final class ClosingInputHandler: MessageHandler {
+    private let inner: any MessageHandler
+    private let fd: Int32
+
+    init(_ inner: any MessageHandler, closing fd: Int32) {
+        self.inner = inner
+        self.fd = fd
+    }
+
+    func handle(_ incoming: Incoming, on connection: Connection) { inner.handle(incoming, on: connection) }
+
+    func inputClosed(on connection: Connection) {
+        inner.inputClosed(on: connection)
+        close(fd)
+    }
 }
