@@ -32,6 +32,8 @@ final class EventRecorder: Sendable {
         var items: [Item] = []
         /// Events in `items`.
         var count = 0
+        /// Their estimated memory.
+        var bytes = 0
 
         func batch(runId: String) -> EventBatch {
             var payload: [UInt8] = []
@@ -71,15 +73,27 @@ final class EventRecorder: Sendable {
         /// Runs that ended, not yet written.
         var outcomes: [String: RunOutcome] = [:]
         var failureReported = false
-        /// Events in `pending`, of every run.
-        var pendingCount = 0
+        /// Memory held by `pending`, of every run, as ``PendingEvents/cost(of:)`` estimates it.
+        var pendingBytes = 0
     }
 
-    /// Past this many events waiting to be written, the recording run writes them itself before it goes
-    /// on. Normally the flushing thread keeps the backlog far below it; when every core is busy streaming
-    /// (the flusher runs a little below normal priority) this keeps memory bounded and slows the streams
-    /// down to what the disk takes, instead of letting the backlog grow without end.
-    static let maxPendingEvents = 200_000
+    /// Past this much memory in events waiting to be written, the recording run writes them itself before
+    /// it goes on. Normally the flushing thread keeps the backlog far below it; when every core is busy
+    /// streaming (the flusher runs a little below normal priority and may get no turn for seconds) this
+    /// keeps memory flat and slows the streams down to what the disk takes, instead of letting the backlog
+    /// grow for as long as the load lasts. (A single stream at full speed keeps about 100,000 tokens,
+    /// 2 MB, waiting between two flushes.)
+    static let maxPendingBytes = 8 << 20
+
+    /// What ``State/pendingBytes`` is made of, without walking any text: a burst's array and its strings
+    /// (Swift keeps texts up to 15 bytes inline), or one event with its enum payload.
+    static func cost(ofTokens texts: [String]) -> Int {
+        texts.reduce(64) { total, text in total + 16 + (text.utf8.count > 15 ? text.utf8.count + 32 : 0) }
+    }
+    static let costOfEvent = 256
+
+    /// Bytes of events waiting to be written (for tests and diagnostics).
+    var pendingBytes: Int { state.withLock { $0.pendingBytes } }
 
     init(store: any RunStore, logger: Logger) {
         self.store = store
@@ -106,26 +120,29 @@ final class EventRecorder: Sendable {
                 .append(.event(seq: seq, event: event))
             state.pending[runId]!.lastSeq = seq
             state.pending[runId]!.count += 1
-            state.pendingCount += 1
+            state.pending[runId]!.bytes += Self.costOfEvent
+            state.pendingBytes += Self.costOfEvent
             if let followers = state.followers[runId] {
                 var frame: [UInt8] = []
                 RunNotifications.append(runId: runId, seq: seq, event: event, to: &frame)
                 for follower in followers { follower.deliver(frame, seq: seq) }
             }
-            return state.pendingCount
+            return state.pendingBytes
         }
-        if backlog > Self.maxPendingEvents { flush() }
+        if backlog > Self.maxPendingBytes { flush() }
     }
 
     func recordTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
         guard !texts.isEmpty else { return }
         let lastSeq = firstSeq + UInt64(texts.count - 1)
+        let cost = Self.cost(ofTokens: texts)
         let backlog = state.withLock { state -> Int in
             state.pending[runId, default: PendingEvents(firstSeq: firstSeq, lastSeq: lastSeq)].items
                 .append(.tokens(firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts))
             state.pending[runId]!.lastSeq = lastSeq
             state.pending[runId]!.count += texts.count
-            state.pendingCount += texts.count
+            state.pending[runId]!.bytes += cost
+            state.pendingBytes += cost
             if let followers = state.followers[runId] {
                 let frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
                 for (offset, text) in texts.enumerated() {
@@ -134,9 +151,9 @@ final class EventRecorder: Sendable {
                     for follower in followers { follower.deliver(bytes, seq: firstSeq + UInt64(offset)) }
                 }
             }
-            return state.pendingCount
+            return state.pendingBytes
         }
-        if backlog > Self.maxPendingEvents { flush() }
+        if backlog > Self.maxPendingBytes { flush() }
     }
 
     // MARK: Writing
@@ -153,7 +170,7 @@ final class EventRecorder: Sendable {
                 if let run = state.newRuns.removeValue(forKey: runId) { changes.runs.append(run) }
                 if let events = state.pending.removeValue(forKey: runId) {
                     taken.append((runId, events))
-                    state.pendingCount -= events.count
+                    state.pendingBytes -= events.bytes
                 }
                 if let outcome = state.outcomes.removeValue(forKey: runId) {
                     changes.outcomes.append((runId, outcome))
@@ -163,7 +180,7 @@ final class EventRecorder: Sendable {
                 state.newRuns = [:]
                 taken = Array(state.pending)
                 state.pending = [:]
-                state.pendingCount = 0
+                state.pendingBytes = 0
                 changes.outcomes = state.outcomes.map { (runId: $0.key, outcome: $0.value) }
                 state.outcomes = [:]
             }
