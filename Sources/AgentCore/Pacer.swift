@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Wakes many sleeping tasks from one thread: the pacing of `echo`'s `delayMs` tokens.
 ///
@@ -28,6 +29,9 @@ public final class Pacer: @unchecked Sendable {
         var deadline: UInt64
         var id: UInt64
         var continuation: CheckedContinuation<Void, any Error>
+        /// For ``drive(every:_:)``: what to call at each deadline, and the interval between them.
+        var step: (@Sendable () -> PacedStep)? = nil
+        var interval: UInt64 = 0
     }
 
     private struct State {
@@ -87,6 +91,68 @@ public final class Pacer: @unchecked Sendable {
         _ = withLock { $0.cancelledBeforeSleeping.remove(id) }
     }
 
+    /// Calls `step` on the pacer's thread every `interval` (the first call one interval from now) until it
+    /// answers ``PacedStep/done`` or ``PacedStep/needsTask``, then returns that answer; the calling task
+    /// stays suspended meanwhile. A paced stream then costs one call per token on one thread, instead of a
+    /// task resumed (and a thread woken) per token. The schedule is kept at a fixed rate: a call that comes
+    /// late does not push the later ones back (by more than one interval).
+    ///
+    /// Cancelling the calling task ends it at once with `CancellationError`; `step` is not called after.
+    /// `step` runs with every other paced stream waiting behind it, so it must not wait for anything.
+    public func drive(
+        every interval: Duration,
+        _ step: @escaping @Sendable () -> PacedStep
+    ) async throws
+        -> PacedStep
+    {
+        try Task.checkCancellation()
+        let every = max(Self.nanoseconds(interval), 1)
+        let deadline = Self.now() + every
+        let id = withLock { state -> UInt64 in
+            state.nextId += 1
+            return state.nextId
+        }
+        let outcome = Mutex(PacedStep.done)
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let startThread = withLock { state -> Bool in
+                    if state.cancelledBeforeSleeping.remove(id) != nil {
+                        continuation.resume(throwing: CancellationError())
+                        return false
+                    }
+                    let sleeper = Sleeper(
+                        deadline: deadline,
+                        id: id,
+                        continuation: continuation,
+                        step: {
+                            let answer = step()
+                            if answer != .next { outcome.withLock { $0 = answer } }
+                            return answer
+                        },
+                        interval: every
+                    )
+                    Self.push(sleeper, into: &state.heap)
+                    if state.heap[0].id == id { condition.signal() }
+                    defer { state.threadStarted = true }
+                    return !state.threadStarted
+                }
+                if startThread { startThreadOnce() }
+            }
+        } onCancel: {
+            let continuation = withLock { state -> CheckedContinuation<Void, any Error>? in
+                guard let index = state.heap.firstIndex(where: { $0.id == id }) else {
+                    // Not queued yet, or its step is running right now: it ends instead of going on.
+                    state.cancelledBeforeSleeping.insert(id)
+                    return nil
+                }
+                return Self.remove(at: index, from: &state.heap).continuation
+            }
+            continuation?.resume(throwing: CancellationError())
+        }
+        _ = withLock { $0.cancelledBeforeSleeping.remove(id) }
+        return outcome.withLock { $0 }
+    }
+
     private func startThreadOnce() {
         let thread = Thread { [self] in run() }
         thread.name = "agentwire-pacer"
@@ -96,17 +162,51 @@ public final class Pacer: @unchecked Sendable {
     private func run() {
         condition.lock()
         var due: [CheckedContinuation<Void, any Error>] = []
+        var driven: [Sleeper] = []
+        var ended: [(CheckedContinuation<Void, any Error>, cancelled: Bool)] = []
         while true {
             let now = Self.now()
             let horizon = now + Self.nanoseconds(Self.coalescing)
             while let first = state.heap.first, first.deadline <= horizon {
-                due.append(Self.remove(at: 0, from: &state.heap).continuation)
+                let sleeper = Self.remove(at: 0, from: &state.heap)
+                if sleeper.step != nil { driven.append(sleeper) } else { due.append(sleeper.continuation) }
             }
-            if !due.isEmpty {
+            if !due.isEmpty || !driven.isEmpty {
                 condition.unlock()
                 for continuation in due { continuation.resume() }
                 due.removeAll(keepingCapacity: true)
+                // Steps run outside the lock, so a cancellation can come in meanwhile; it is seen below.
+                var again: [Sleeper] = []
+                for var sleeper in driven {
+                    if sleeper.step!() == .next {
+                        sleeper.deadline += sleeper.interval
+                        if sleeper.deadline + sleeper.interval < now { sleeper.deadline = now }
+                        again.append(sleeper)
+                    } else {
+                        ended.append((sleeper.continuation, false))
+                    }
+                }
+                driven.removeAll(keepingCapacity: true)
                 condition.lock()
+                for sleeper in again {
+                    if state.cancelledBeforeSleeping.remove(sleeper.id) != nil {
+                        ended.append((sleeper.continuation, true))
+                    } else {
+                        Self.push(sleeper, into: &state.heap)
+                    }
+                }
+                if !ended.isEmpty {
+                    condition.unlock()
+                    for (continuation, cancelled) in ended {
+                        if cancelled {
+                            continuation.resume(throwing: CancellationError())
+                        } else {
+                            continuation.resume()
+                        }
+                    }
+                    ended.removeAll(keepingCapacity: true)
+                    condition.lock()
+                }
                 continue
             }
             // Under the same lock a new earliest sleeper signals, so no wake-up is missed.
@@ -156,4 +256,14 @@ public final class Pacer: @unchecked Sendable {
         }
         return removed
     }
+}
+
+/// What a paced step (``Pacer/drive(every:_:)``) answers.
+public enum PacedStep: Sendable, Equatable {
+    /// Call again one interval later.
+    case next
+    /// Finished: the driving task goes on.
+    case done
+    /// The step cannot go on from the pacer's thread (it would have to wait): the driving task takes over.
+    case needsTask
 }

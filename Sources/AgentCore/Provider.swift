@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What a provider is asked: the new input, with the agent's instructions and the conversation so far.
 public struct ProviderRequest: Sendable {
     public var input: String
@@ -63,11 +65,21 @@ public struct EchoProvider: Provider {
             context.emitThinking("The reply repeats the input: \(EchoProvider.tokens(of: text).count) words.")
         }
         if delayMs > 0 {
-            // Paced by the shared ``Pacer``: the sleep is the yield, so the checkpoint needs none.
-            for token in EchoProvider.tokens(of: text) {
-                try await Pacer.shared.sleep(for: .milliseconds(delayMs))
+            // Paced by the shared ``Pacer``, which emits each token from its own thread at its time; when
+            // the client falls behind, this task takes over to wait (backpressure), then pacing resumes.
+            let tokens = EchoProvider.tokens(of: text)
+            let next = Mutex(0)
+            while next.withLock({ $0 }) < tokens.count {
                 try await context.checkpoint(yielding: false)
-                context.emitToken(String(token))
+                _ = try await Pacer.shared.drive(every: .milliseconds(delayMs)) {
+                    guard context.hasCapacity else { return .needsTask }
+                    let index = next.withLock { index in
+                        defer { index += 1 }
+                        return index
+                    }
+                    context.emitToken(String(tokens[index]))
+                    return index + 1 < tokens.count ? .next : .done
+                }
             }
             return
         }

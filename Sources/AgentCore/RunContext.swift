@@ -95,6 +95,9 @@ public final class RunContext: Sendable {
         try Task.checkCancellation()
     }
 
+    /// Whether ``checkpoint(yielding:)`` would not wait for the consumer now.
+    public var hasCapacity: Bool { observer.hasCapacity }
+
     /// Asks the client whether a tool may run (see ``RunObserver/requestPermission(_:)``).
     public func requestPermission(_ request: PermissionRequest) async -> PermissionDecision {
         await observer.requestPermission(request)
@@ -150,6 +153,9 @@ public final class StepContext: Sendable {
     /// See ``RunContext/checkpoint(yielding:)``; a provider that has just been suspended (a sleep, a
     /// read) may skip the yield.
     public func checkpoint(yielding: Bool = true) async throws { try await run.checkpoint(yielding: yielding) }
+
+    /// Whether the consumer keeps up, so a token now would not have to wait (see ``RunContext/hasCapacity``).
+    public var hasCapacity: Bool { run.hasCapacity }
 
     /// Reports a tool call starting or ending (`run/tool`). Counts as activity.
     public func emitTool(_ event: ToolEvent) {

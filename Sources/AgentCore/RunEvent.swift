@@ -71,6 +71,8 @@ public protocol RunObserver: Sendable {
     func runEvent(runId: String, seq: UInt64, event: RunEvent)
     /// Suspends while the consumer is behind (for example, too many bytes waiting for a slow client).
     func waitForCapacity() async
+    /// Whether an event now would not have to wait (``waitForCapacity()`` would return at once).
+    var hasCapacity: Bool { get }
     /// A burst of tokens with consecutive `seq`s from `firstSeq`.
     func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String])
     /// Asks the client whether a tool may run. Must answer (a client that cannot gets `.reject`) and
@@ -85,6 +87,7 @@ public protocol RunObserver: Sendable {
 
 extension RunObserver {
     public func waitForCapacity() async {}
+    public var hasCapacity: Bool { true }
 
     /// Without a client to ask, tools that need consent are rejected.
     public func requestPermission(_ request: PermissionRequest) async -> PermissionDecision { .reject }

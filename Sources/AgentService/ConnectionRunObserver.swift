@@ -69,6 +69,8 @@ final class ConnectionRunObserver: RunObserver {
         await outbound.waitForCapacity()
     }
 
+    var hasCapacity: Bool { outbound.hasCapacity }
+
     /// Sends `permission/request` after every event before it, and waits for the answer.
     func requestPermission(_ request: PermissionRequest) async -> PermissionDecision {
         guard let permissions else { return .reject }

@@ -25,6 +25,8 @@ struct RecordingObserver: RunObserver {
         await client.waitForCapacity()
     }
 
+    var hasCapacity: Bool { client.hasCapacity }
+
     func requestPermission(_ request: PermissionRequest) async -> PermissionDecision {
         await client.requestPermission(request)
     }

@@ -156,6 +156,11 @@ public final class OutboundQueue: @unchecked Sendable {
         return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLOUT) != 0
     }
 
+    /// Whether ``waitForCapacity()`` would return at once.
+    public var hasCapacity: Bool {
+        condition.withLock { pending.count + inFlightBytes < maxQueuedBytes || broken || finished }
+    }
+
     /// Suspends while more than ``maxQueuedBytes`` wait to be written, so a client that reads slowly
     /// slows its runs down instead of growing memory.
     public func waitForCapacity() async {

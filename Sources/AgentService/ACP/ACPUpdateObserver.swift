@@ -143,6 +143,8 @@ final class ACPUpdateObserver: RunObserver {
         await outbound.waitForCapacity()
     }
 
+    var hasCapacity: Bool { outbound.hasCapacity }
+
     /// Sends what is still held, and for a workflow its output as the message. Called before the reply.
     func finish(output: String) {
         state.withLock { state in

@@ -66,6 +66,8 @@ final class MCPProgressObserver: RunObserver {
         await outbound.waitForCapacity()
     }
 
+    var hasCapacity: Bool { outbound.hasCapacity }
+
     /// Sends what is held; nothing is sent after this (the request is about to be answered).
     func finish() {
         state.withLock { state in

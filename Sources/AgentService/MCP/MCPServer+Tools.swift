@@ -185,4 +185,5 @@ struct SilentObserver: RunObserver {
     func runEvent(runId: String, seq: UInt64, event: RunEvent) {}
     func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {}
     func waitForCapacity() async { await outbound.waitForCapacity() }
+    var hasCapacity: Bool { outbound.hasCapacity }
 }
