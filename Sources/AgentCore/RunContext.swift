@@ -127,13 +127,14 @@ public final class StepContext: Sendable {
         self.agent = agent
     }
 
-    /// Emits one token of output and adds it to this step's output.
+    /// Emits one token of output and adds it to this step's output. It goes the way of a burst (one
+    /// token long), whose notification is written without building a JSON value.
     public func emitToken(_ text: String) {
         output.withLock {
             $0.text += text
             $0.tokens += 1
         }
-        run.emit(.token(agent: agent, stepId: stepId, text: text))
+        run.emitTokens(agent: agent, stepId: stepId, texts: [text])
     }
 
     /// Emits several tokens at once (a burst produced without waiting).

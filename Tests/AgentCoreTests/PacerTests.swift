@@ -133,15 +133,19 @@ private final class ThrottledObserver: RunObserver, Sendable {
 
     func runEvent(runId: String, seq: UInt64, event: RunEvent) {
         guard case .token(_, _, let text) = event else { return }
-        let count = tokens.withLock { tokens in
-            tokens.append(text)
-            return tokens.count
-        }
-        if count == closeAfter { open.withLock { $0 = false } }
+        take([text])
     }
 
     func runTokens(runId: String, firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
-        tokens.withLock { $0 += texts }
+        take(texts)
+    }
+
+    private func take(_ texts: [String]) {
+        let count = tokens.withLock { tokens in
+            tokens += texts
+            return tokens.count
+        }
+        if count >= closeAfter && count - texts.count < closeAfter { open.withLock { $0 = false } }
     }
 
     var hasCapacity: Bool { open.withLock { $0 } }
