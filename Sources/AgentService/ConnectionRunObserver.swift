@@ -22,6 +22,9 @@ final class ConnectionRunObserver: RunObserver {
         var runId = ""
         var steps: [String: (agent: String, text: String, lastSeq: UInt64)] = [:]
         var timerArmed = false
+        /// The frame of the last step that sent tokens: a paced stream sends one token at a time, and
+        /// building the constant parts again for each would cost more than the token itself.
+        var frame: (runId: String, agent: String, stepId: String, frame: TokenFrame)? = nil
     }
 
     init(outbound: OutboundQueue, options: StreamOptions, permissions: PermissionBroker? = nil) {
@@ -56,9 +59,15 @@ final class ConnectionRunObserver: RunObserver {
             coalesce(runId: runId, seq: firstSeq + UInt64(texts.count - 1), agent: agent, stepId: stepId, texts: texts)
             return
         }
-        let frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
         pending.withLock { pending in
             flushLocked(&pending)
+            let frame: TokenFrame
+            if let last = pending.frame, last.stepId == stepId, last.agent == agent, last.runId == runId {
+                frame = last.frame
+            } else {
+                frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
+                pending.frame = (runId, agent, stepId, frame)
+            }
             frame.appendBurst(firstSeq: firstSeq, texts: texts) { count, write in
                 outbound.enqueue(count: count, write)
             }
