@@ -1,18 +1,18 @@
 import Foundation
 import Synchronization
 
-/// Wakes many sleeping tasks from one thread: the pacing of `echo`'s `delayMs` tokens.
+/// Paces many streams from one thread: `echo`'s `delayMs` tokens.
 ///
 /// `Task.sleep` arms a timer of its own for every call; a thousand streams at a hundred tokens a second
-/// then spend most of their CPU re-arming timers and waking threads one token at a time. Here every
-/// sleeper waits in one deadline-ordered heap; one thread sleeps until the earliest deadline and resumes
-/// everything due by then (and within ``coalescing`` of it) in one pass, so the resumed tasks run as one
-/// batch on the shared executor. A cancelled sleeper is resumed at once with `CancellationError`.
+/// then spend most of their CPU re-arming timers and resuming a task (and waking a thread) per token.
+/// Here every paced stream waits in one deadline-ordered heap; one thread sleeps until the earliest
+/// deadline and calls each stream's step that is due by then (or within ``coalescing`` of it), while the
+/// streams' tasks stay suspended until they are done.
 public final class Pacer: @unchecked Sendable {
     // `state` is only touched with `condition` locked.
     public static let shared = Pacer()
 
-    /// Deadlines this close together are woken together.
+    /// Deadlines this close together are served in one pass.
     public static let coalescing: Duration = .microseconds(250)
 
     private var state = State()
@@ -24,21 +24,21 @@ public final class Pacer: @unchecked Sendable {
         return body(&state)
     }
 
-    private struct Sleeper {
+    private struct Driven {
         /// Nanoseconds on the monotonic clock.
         var deadline: UInt64
         var id: UInt64
-        var continuation: CheckedContinuation<Void, any Error>
-        /// For ``drive(every:_:)``: what to call at each deadline, and the interval between them.
-        var step: (@Sendable () -> PacedStep)? = nil
-        var interval: UInt64 = 0
+        var interval: UInt64
+        var step: @Sendable () -> PacedStep
+        var continuation: CheckedContinuation<PacedStep, any Error>
     }
 
     private struct State {
         var nextId: UInt64 = 0
         /// Min-heap on `deadline`.
-        var heap: [Sleeper] = []
-        var cancelledBeforeSleeping: Set<UInt64> = []
+        var heap: [Driven] = []
+        /// Drives cancelled while not in the heap (not queued yet, or their step running).
+        var cancelled: Set<UInt64> = []
         var threadStarted = false
     }
 
@@ -53,49 +53,11 @@ public final class Pacer: @unchecked Sendable {
         return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
     }
 
-    /// Suspends the calling task for `duration` (at least; at most ``coalescing`` early).
-    public func sleep(for duration: Duration) async throws {
-        try Task.checkCancellation()
-        let deadline = Self.now() + Self.nanoseconds(duration)
-        let id = withLock { state -> UInt64 in
-            state.nextId += 1
-            return state.nextId
-        }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let startThread = withLock { state -> Bool in
-                    if state.cancelledBeforeSleeping.remove(id) != nil {
-                        continuation.resume(throwing: CancellationError())
-                        return false
-                    }
-                    Self.push(Sleeper(deadline: deadline, id: id, continuation: continuation), into: &state.heap)
-                    if state.heap[0].id == id { condition.signal() }  // the new earliest deadline
-                    defer { state.threadStarted = true }
-                    return !state.threadStarted
-                }
-                if startThread { startThreadOnce() }
-            }
-        } onCancel: {
-            let continuation = withLock { state -> CheckedContinuation<Void, any Error>? in
-                // Cancellations are rare: a linear search of the heap is fine.
-                guard let index = state.heap.firstIndex(where: { $0.id == id }) else {
-                    // Not asleep yet (or already woken): a sleep that starts later ends at once.
-                    state.cancelledBeforeSleeping.insert(id)
-                    return nil
-                }
-                return Self.remove(at: index, from: &state.heap).continuation
-            }
-            continuation?.resume(throwing: CancellationError())
-        }
-        // A cancellation that raced with the wake-up leaves nothing behind.
-        _ = withLock { $0.cancelledBeforeSleeping.remove(id) }
-    }
-
     /// Calls `step` on the pacer's thread every `interval` (the first call one interval from now) until it
     /// answers ``PacedStep/done`` or ``PacedStep/needsTask``, then returns that answer; the calling task
-    /// stays suspended meanwhile. A paced stream then costs one call per token on one thread, instead of a
-    /// task resumed (and a thread woken) per token. The schedule is kept at a fixed rate: a call that comes
-    /// late does not push the later ones back (by more than one interval).
+    /// stays suspended meanwhile, so a paced stream costs one call per token on one thread. The schedule
+    /// keeps a fixed rate: a call that comes late does not push the later ones back (by more than one
+    /// interval).
     ///
     /// Cancelling the calling task ends it at once with `CancellationError`; `step` is not called after.
     /// `step` runs with every other paced stream waiting behind it, so it must not wait for anything.
@@ -112,45 +74,41 @@ public final class Pacer: @unchecked Sendable {
             state.nextId += 1
             return state.nextId
         }
-        let outcome = Mutex(PacedStep.done)
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+        let answer = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PacedStep, any Error>) in
                 let startThread = withLock { state -> Bool in
-                    if state.cancelledBeforeSleeping.remove(id) != nil {
+                    if state.cancelled.remove(id) != nil {
                         continuation.resume(throwing: CancellationError())
                         return false
                     }
-                    let sleeper = Sleeper(
+                    let driven = Driven(
                         deadline: deadline,
                         id: id,
-                        continuation: continuation,
-                        step: {
-                            let answer = step()
-                            if answer != .next { outcome.withLock { $0 = answer } }
-                            return answer
-                        },
-                        interval: every
+                        interval: every,
+                        step: step,
+                        continuation: continuation
                     )
-                    Self.push(sleeper, into: &state.heap)
-                    if state.heap[0].id == id { condition.signal() }
+                    Self.push(driven, into: &state.heap)
+                    if state.heap[0].id == id { condition.signal() }  // the new earliest deadline
                     defer { state.threadStarted = true }
                     return !state.threadStarted
                 }
                 if startThread { startThreadOnce() }
             }
         } onCancel: {
-            let continuation = withLock { state -> CheckedContinuation<Void, any Error>? in
+            let continuation = withLock { state -> CheckedContinuation<PacedStep, any Error>? in
+                // Cancellations are rare: a linear search of the heap is fine.
                 guard let index = state.heap.firstIndex(where: { $0.id == id }) else {
-                    // Not queued yet, or its step is running right now: it ends instead of going on.
-                    state.cancelledBeforeSleeping.insert(id)
+                    state.cancelled.insert(id)
                     return nil
                 }
                 return Self.remove(at: index, from: &state.heap).continuation
             }
             continuation?.resume(throwing: CancellationError())
         }
-        _ = withLock { $0.cancelledBeforeSleeping.remove(id) }
-        return outcome.withLock { $0 }
+        // A cancellation that raced with the end leaves nothing behind.
+        _ = withLock { $0.cancelled.remove(id) }
+        return answer
     }
 
     private func startThreadOnce() {
@@ -161,65 +119,57 @@ public final class Pacer: @unchecked Sendable {
 
     private func run() {
         condition.lock()
-        var due: [CheckedContinuation<Void, any Error>] = []
-        var driven: [Sleeper] = []
-        var ended: [(CheckedContinuation<Void, any Error>, cancelled: Bool)] = []
+        var due: [Driven] = []
+        var again: [Driven] = []
+        var ended: [(CheckedContinuation<PacedStep, any Error>, Result<PacedStep, CancellationError>)] = []
         while true {
             let now = Self.now()
             let horizon = now + Self.nanoseconds(Self.coalescing)
             while let first = state.heap.first, first.deadline <= horizon {
-                let sleeper = Self.remove(at: 0, from: &state.heap)
-                if sleeper.step != nil { driven.append(sleeper) } else { due.append(sleeper.continuation) }
+                due.append(Self.remove(at: 0, from: &state.heap))
             }
-            if !due.isEmpty || !driven.isEmpty {
-                condition.unlock()
-                for continuation in due { continuation.resume() }
-                due.removeAll(keepingCapacity: true)
-                // Steps run outside the lock, so a cancellation can come in meanwhile; it is seen below.
-                var again: [Sleeper] = []
-                for var sleeper in driven {
-                    if sleeper.step!() == .next {
-                        sleeper.deadline += sleeper.interval
-                        if sleeper.deadline + sleeper.interval < now { sleeper.deadline = now }
-                        again.append(sleeper)
-                    } else {
-                        ended.append((sleeper.continuation, false))
-                    }
-                }
-                driven.removeAll(keepingCapacity: true)
-                condition.lock()
-                for sleeper in again {
-                    if state.cancelledBeforeSleeping.remove(sleeper.id) != nil {
-                        ended.append((sleeper.continuation, true))
-                    } else {
-                        Self.push(sleeper, into: &state.heap)
-                    }
-                }
-                if !ended.isEmpty {
-                    condition.unlock()
-                    for (continuation, cancelled) in ended {
-                        if cancelled {
-                            continuation.resume(throwing: CancellationError())
-                        } else {
-                            continuation.resume()
-                        }
-                    }
-                    ended.removeAll(keepingCapacity: true)
-                    condition.lock()
+            if due.isEmpty {
+                // Under the same lock a new earliest deadline signals, so no wake-up is missed.
+                if let next = state.heap.first?.deadline {
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(next - now) / 1e9))
+                } else {
+                    condition.wait()
                 }
                 continue
             }
-            // Under the same lock a new earliest sleeper signals, so no wake-up is missed.
-            if let next = state.heap.first?.deadline {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(next - now) / 1e9))
-            } else {
-                condition.wait()
+            // Steps run outside the lock; a cancellation meanwhile is seen when they are queued again.
+            condition.unlock()
+            for var driven in due {
+                let answer = driven.step()
+                guard answer == .next else {
+                    ended.append((driven.continuation, .success(answer)))
+                    continue
+                }
+                driven.deadline += driven.interval
+                if driven.deadline + driven.interval < now { driven.deadline = now }
+                again.append(driven)
+            }
+            due.removeAll(keepingCapacity: true)
+            condition.lock()
+            for driven in again {
+                if state.cancelled.remove(driven.id) != nil {
+                    ended.append((driven.continuation, .failure(CancellationError())))
+                } else {
+                    Self.push(driven, into: &state.heap)
+                }
+            }
+            again.removeAll(keepingCapacity: true)
+            if !ended.isEmpty {
+                condition.unlock()
+                for (continuation, result) in ended { continuation.resume(with: result) }
+                ended.removeAll(keepingCapacity: true)
+                condition.lock()
             }
         }
     }
 
-    private static func push(_ sleeper: Sleeper, into heap: inout [Sleeper]) {
-        heap.append(sleeper)
+    private static func push(_ driven: Driven, into heap: inout [Driven]) {
+        heap.append(driven)
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -230,7 +180,7 @@ public final class Pacer: @unchecked Sendable {
     }
 
     /// Removes the element at `index`, keeping the heap ordered.
-    private static func remove(at index: Int, from heap: inout [Sleeper]) -> Sleeper {
+    private static func remove(at index: Int, from heap: inout [Driven]) -> Driven {
         let removed = heap[index]
         let last = heap.removeLast()
         guard index < heap.count else { return removed }
