@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The soak: 1,000 concurrent echo streams at 100 tokens/s each through one connection for SECONDS
-# (default 60) after a 10 s warm-up, on the release build. Fails if the phase fails (a run error, a lost
-# token, a crash) or if the server's resident memory grows by more than half after warm-up (a leak).
-# The target is flat within 10%; the README says where that stands. Prints CPU share, added latency per
+# (default 60) after WARMUP seconds (default 10), on the release build. Fails if the phase fails (a run
+# error, a lost token, a crash) or if the server's resident memory grows by more than a quarter after
+# warm-up (a leak); says whether it stayed within the 10% target. Prints CPU share, added latency per
 # token and memory either way.
-#   bash scripts/soak.sh        # the CI-sized run
-#   bash scripts/soak.sh 600    # ten minutes
+#   bash scripts/soak.sh            # the CI-sized run
+#   bash scripts/soak.sh 600 180    # ten minutes, after the three in which memory settles
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${1:-60}"
+warmup="${2:-10}"
 swift build -c release --product agentwire >/dev/null
 swift build -c release --product agentwire-bench >/dev/null
 bin="$(swift build -c release --show-bin-path)"
@@ -17,7 +18,7 @@ bin="$(swift build -c release --show-bin-path)"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
 status=0
-"$bin/agentwire-bench" --phases streams --duration "$seconds" --json >"$out" || status=$?
+"$bin/agentwire-bench" --phases streams --duration "$seconds" --warmup "$warmup" --json >"$out" || status=$?
 
 python3 - "$out" "$status" "$seconds" <<'PY'
 import json, sys
@@ -43,8 +44,8 @@ print(f"soak: RSS after warm-up {mb(s['rssAfterWarmupBytes'])}, at the end {mb(s
 if status != 0:
     print(f"soak: FAILED: the bench exited with {status}")
     sys.exit(1)
-if s["rssChangePercent"] > 50:
-    print("soak: FAILED: resident memory grew by more than half after warm-up")
+if s["rssChangePercent"] > 25:
+    print("soak: FAILED: resident memory grew by more than a quarter after warm-up")
     sys.exit(1)
 if not s["rssFlat"]:
     print("soak: ok, but resident memory is not flat within the 10% target (see the README)")
