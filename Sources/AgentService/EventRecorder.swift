@@ -73,7 +73,8 @@ final class EventRecorder: Sendable {
         /// Runs that ended, not yet written.
         var outcomes: [String: RunOutcome] = [:]
         var failureReported = false
-        /// Memory held by `pending`, of every run, as ``PendingEvents/cost(of:)`` estimates it.
+        /// Memory held by `pending`, of every run, as ``EventRecorder/cost(ofTokens:)`` and
+        /// ``EventRecorder/costOfEvent`` estimate it.
         var pendingBytes = 0
     }
 
