@@ -226,6 +226,7 @@ let package = Package(
                 "AgentService",
                 "JSONRPC",
                 "JSONRPCTransport",
+                "Spawn",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

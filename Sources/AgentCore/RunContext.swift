@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import JSONCore
 import Synchronization
@@ -56,7 +57,7 @@ public final class RunContext: Sendable {
                 guard let span = telemetry.tool(tool), sendsSpans else { return }
                 state.seq += 1
                 observer.runSpan(runId: runId, seq: state.seq, span: span)
-            case .token(let agent, _, _): telemetry.tokens(agent: agent, count: 1)
+            case .token(let agent, _, _): telemetry.tokenCounter(agent: agent).increment()
             default: break
             }
         }
@@ -74,6 +75,11 @@ public final class RunContext: Sendable {
 
     /// Emits a burst of tokens from one step: consecutive `seq`s, delivered to the observer at once.
     public func emitTokens(agent: String, stepId: String, texts: [String]) {
+        emitTokens(agent: agent, stepId: stepId, texts: texts, counter: telemetry?.tokenCounter(agent: agent))
+    }
+
+    /// The same, counting on the step's own token counter (looked up once per step, not per token).
+    func emitTokens(agent: String, stepId: String, texts: [String], counter: Counter?) {
         guard !texts.isEmpty else { return }
         state.withLock { state in
             let first = state.seq + 1
@@ -81,7 +87,7 @@ public final class RunContext: Sendable {
             state.outputTokens += texts.count
             state.lastEvent = ContinuousClock.now
             observer.runTokens(runId: runId, firstSeq: first, agent: agent, stepId: stepId, texts: texts)
-            telemetry?.tokens(agent: agent, count: texts.count)
+            counter?.increment(by: Int64(texts.count))
         }
     }
 
@@ -120,11 +126,14 @@ public final class StepContext: Sendable {
     public let agent: String
     private let output = Mutex((text: "", tokens: 0))
     private let reportedUsage = Mutex<Usage?>(nil)
+    /// `stream_chunks_sent_total` for this step's agent; nil when telemetry is off.
+    private let tokenCounter: Counter?
 
     public init(run: RunContext, stepId: String, agent: String) {
         self.run = run
         self.stepId = stepId
         self.agent = agent
+        self.tokenCounter = run.telemetry?.tokenCounter(agent: agent)
     }
 
     /// Emits one token of output and adds it to this step's output. It goes the way of a burst (one
@@ -134,7 +143,7 @@ public final class StepContext: Sendable {
             $0.text += text
             $0.tokens += 1
         }
-        run.emitTokens(agent: agent, stepId: stepId, texts: [text])
+        run.emitTokens(agent: agent, stepId: stepId, texts: [text], counter: tokenCounter)
     }
 
     /// Emits several tokens at once (a burst produced without waiting).
@@ -143,7 +152,7 @@ public final class StepContext: Sendable {
             for text in texts { output.text += text }
             output.tokens += texts.count
         }
-        run.emitTokens(agent: agent, stepId: stepId, texts: texts)
+        run.emitTokens(agent: agent, stepId: stepId, texts: texts, counter: tokenCounter)
     }
 
     /// Emits reasoning; it is not part of the output.

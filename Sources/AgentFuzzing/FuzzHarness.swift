@@ -4,6 +4,7 @@ import Foundation
 import JSONRPC
 import JSONRPCTransport
 import Logging
+import Spawn
 
 /// Feeds bytes to a fresh service exactly as a client's stdin would, end to end: framing detection, both
 /// framings, jansson parsing and dispatch, with the echo agents behind it (no delays). Returns once the
@@ -41,19 +42,7 @@ public enum FuzzHarness {
         let (readEnd, writeEnd) = (fds[0], fds[1])
         let output = open("/dev/null", O_WRONLY)
         // The input may be larger than a pipe holds: written from a thread of its own, then closed (EOF).
-        let writer = Thread {
-            input.withUnsafeBytes { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let n = write(writeEnd, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { break }
-                    offset += n
-                }
-            }
-            close(writeEnd)
-        }
-        writer.start()
+        SpawnedProcess.feed(input, to: writeEnd)
         let logger = Logger(label: "agentwire.fuzz") { _ in SwiftLogNoOpLogHandler() }
         let runtime = AgentRuntime(config: config, store: MemoryRunStore(), logger: logger)
         let server = AgentServer(runtime: runtime, logger: logger) { _ in }

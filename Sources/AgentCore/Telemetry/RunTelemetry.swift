@@ -146,16 +146,13 @@ final class RunTelemetry: Sendable {
         }
     }
 
-    /// Tokens streamed by `agent`'s step.
-    func tokens(agent: String, count: Int) {
+    /// The counter of tokens streamed by `agent`'s steps; a step looks it up once and counts on it.
+    func tokenCounter(agent: String) -> Counter {
         state.withLock { state in
-            if let counter = state.chunks[agent] {
-                counter.increment(by: Int64(count))
-                return
-            }
+            if let counter = state.chunks[agent] { return counter }
             let counter = telemetry.metrics.streamChunks(agent)
             state.chunks[agent] = counter
-            counter.increment(by: Int64(count))
+            return counter
         }
     }
 
