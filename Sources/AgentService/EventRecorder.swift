@@ -30,10 +30,14 @@ final class EventRecorder: Sendable {
         var firstSeq: UInt64
         var lastSeq: UInt64
         var items: [Item] = []
-        /// Events in `items`.
-        var count = 0
         /// Their estimated memory.
         var bytes = 0
+
+        mutating func add(_ item: Item, lastSeq: UInt64, bytes: Int) {
+            items.append(item)
+            self.lastSeq = lastSeq
+            self.bytes += bytes
+        }
 
         func batch(runId: String) -> EventBatch {
             var payload: [UInt8] = []
@@ -76,6 +80,23 @@ final class EventRecorder: Sendable {
         /// Memory held by `pending`, of every run, as ``EventRecorder/cost(ofTokens:)`` and
         /// ``EventRecorder/costOfEvent`` estimate it.
         var pendingBytes = 0
+
+        /// Adds an item ending at `lastSeq` to `runId`'s pending events (one lookup); returns the backlog.
+        mutating func add(
+            _ item: PendingEvents.Item,
+            runId: String,
+            firstSeq: UInt64,
+            lastSeq: UInt64,
+            bytes: Int
+        ) -> Int {
+            pendingBytes += bytes
+            pending[runId, default: PendingEvents(firstSeq: firstSeq, lastSeq: lastSeq)].add(
+                item,
+                lastSeq: lastSeq,
+                bytes: bytes
+            )
+            return pendingBytes
+        }
     }
 
     /// Past this much memory in events waiting to be written, the recording run writes them itself before
@@ -117,18 +138,19 @@ final class EventRecorder: Sendable {
 
     func record(runId: String, seq: UInt64, event: RunEvent) {
         let backlog = state.withLock { state -> Int in
-            state.pending[runId, default: PendingEvents(firstSeq: seq, lastSeq: seq)].items
-                .append(.event(seq: seq, event: event))
-            state.pending[runId]!.lastSeq = seq
-            state.pending[runId]!.count += 1
-            state.pending[runId]!.bytes += Self.costOfEvent
-            state.pendingBytes += Self.costOfEvent
+            let backlog = state.add(
+                .event(seq: seq, event: event),
+                runId: runId,
+                firstSeq: seq,
+                lastSeq: seq,
+                bytes: Self.costOfEvent
+            )
             if let followers = state.followers[runId] {
                 var frame: [UInt8] = []
                 RunNotifications.append(runId: runId, seq: seq, event: event, to: &frame)
                 for follower in followers { follower.deliver(frame, seq: seq) }
             }
-            return state.pendingBytes
+            return backlog
         }
         if backlog > Self.maxPendingBytes { flush() }
     }
@@ -138,12 +160,13 @@ final class EventRecorder: Sendable {
         let lastSeq = firstSeq + UInt64(texts.count - 1)
         let cost = Self.cost(ofTokens: texts)
         let backlog = state.withLock { state -> Int in
-            state.pending[runId, default: PendingEvents(firstSeq: firstSeq, lastSeq: lastSeq)].items
-                .append(.tokens(firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts))
-            state.pending[runId]!.lastSeq = lastSeq
-            state.pending[runId]!.count += texts.count
-            state.pending[runId]!.bytes += cost
-            state.pendingBytes += cost
+            let backlog = state.add(
+                .tokens(firstSeq: firstSeq, agent: agent, stepId: stepId, texts: texts),
+                runId: runId,
+                firstSeq: firstSeq,
+                lastSeq: lastSeq,
+                bytes: cost
+            )
             if let followers = state.followers[runId] {
                 let frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
                 for (offset, text) in texts.enumerated() {
@@ -152,7 +175,7 @@ final class EventRecorder: Sendable {
                     for follower in followers { follower.deliver(bytes, seq: firstSeq + UInt64(offset)) }
                 }
             }
-            return state.pendingBytes
+            return backlog
         }
         if backlog > Self.maxPendingBytes { flush() }
     }
