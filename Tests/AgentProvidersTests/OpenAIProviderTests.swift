@@ -71,8 +71,10 @@ import Testing
     }
 
     @Test func aRefusedConnectionSaysWhereTheServerWasExpected() async throws {
-        let port = closedPort()
-        let settings = OpenAISettings(baseURL: "http://127.0.0.1:\(port)/v1", model: "m", timeoutSeconds: 1, retries: 1)
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let port = refusing.port
+        let settings = OpenAISettings(baseURL: refusing.baseURL, model: "m", timeoutSeconds: 1, retries: 1)
         let (step, _) = makeStep()
         let error = await #expect(throws: ProviderError.self) {
             try await OpenAIProvider(settings: settings).stream(ProviderRequest(input: "x"), context: step)

@@ -135,7 +135,9 @@ private func config(baseURL: String, permission: String = "ask", askTimeoutMs: I
     }
 
     @Test func anUnreachableServerIsAProviderFailureAndTheServiceKeepsServing() async throws {
-        let client = TestClient(config: try config(baseURL: "http://127.0.0.1:\(closedLoopbackPort())/v1"))
+        let refusing = try RefusingPort()
+        defer { withExtendedLifetime(refusing) {} }
+        let client = TestClient(config: try config(baseURL: refusing.baseURL))
         let reply = try await client.request("agent/run", Self.runParams)
         #expect(reply["error", "code"] == -32010, "\(reply.jsonString)")
         #expect(reply["error", "data", "retryable"] == true)
@@ -144,21 +146,4 @@ private func config(baseURL: String, permission: String = "ask", askTimeoutMs: I
         let echo = try await client.request("agent/run", ["agent": "echo", "input": "still here"])
         #expect(echo["result", "output"] == "still here")
     }
-}
-
-/// A loopback port nothing listens on (bound to find a free one, then released).
-func closedLoopbackPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-    }
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
