@@ -17,6 +17,10 @@ public final class Pacer: @unchecked Sendable {
 
     private var state = State()
     private let condition = NSCondition()
+    /// The pacer thread's `pthread_self()`, once it runs.
+    private let thread = Atomic<UInt>(0)
+    /// What steps asked to run once the pass is over; touched only on the pacer thread.
+    private var afterPass: [() -> Void] = []
 
     private func withLock<T>(_ body: (inout State) -> T) -> T {
         condition.lock()
@@ -24,22 +28,57 @@ public final class Pacer: @unchecked Sendable {
         return body(&state)
     }
 
-    private struct Driven {
+    private struct Entry {
         /// Nanoseconds on the monotonic clock.
         var deadline: UInt64
-        var id: UInt64
-        var interval: UInt64
-        var step: @Sendable () -> PacedStep
-        var continuation: CheckedContinuation<PacedStep, any Error>
+        var slot: Int
     }
 
+    /// Every stream being driven has a slot from its first queueing to its end, kept in parallel arrays
+    /// (reading an id or an interval copies no reference); the heap holds only deadlines and slot numbers.
     private struct State {
         var nextId: UInt64 = 0
+        /// The drive's id; 0 marks a free slot.
+        var ids: [UInt64] = []
+        var intervals: [UInt64] = []
+        var steps: [(@Sendable () -> PacedStep)?] = []
+        var continuations: [CheckedContinuation<PacedStep, any Error>?] = []
+        var freeSlots: [Int] = []
         /// Min-heap on `deadline`.
-        var heap: [Driven] = []
+        var heap: [Entry] = []
         /// Drives cancelled while not in the heap (not queued yet, or their step running).
         var cancelled: Set<UInt64> = []
         var threadStarted = false
+
+        mutating func store(
+            id: UInt64,
+            interval: UInt64,
+            step: @escaping @Sendable () -> PacedStep,
+            continuation: CheckedContinuation<PacedStep, any Error>
+        ) -> Int {
+            if let slot = freeSlots.popLast() {
+                ids[slot] = id
+                intervals[slot] = interval
+                steps[slot] = step
+                continuations[slot] = continuation
+                return slot
+            }
+            ids.append(id)
+            intervals.append(interval)
+            steps.append(step)
+            continuations.append(continuation)
+            return ids.count - 1
+        }
+
+        /// Empties `slot`, returning its continuation.
+        mutating func free(_ slot: Int) -> CheckedContinuation<PacedStep, any Error> {
+            let continuation = continuations[slot]!
+            ids[slot] = 0
+            steps[slot] = nil
+            continuations[slot] = nil
+            freeSlots.append(slot)
+            return continuation
+        }
     }
 
     private static func now() -> UInt64 {
@@ -81,15 +120,9 @@ public final class Pacer: @unchecked Sendable {
                         continuation.resume(throwing: CancellationError())
                         return false
                     }
-                    let driven = Driven(
-                        deadline: deadline,
-                        id: id,
-                        interval: every,
-                        step: step,
-                        continuation: continuation
-                    )
-                    Self.push(driven, into: &state.heap)
-                    if state.heap[0].id == id { condition.signal() }  // the new earliest deadline
+                    let slot = state.store(id: id, interval: every, step: step, continuation: continuation)
+                    Self.push(Entry(deadline: deadline, slot: slot), into: &state.heap)
+                    if state.heap[0].slot == slot { condition.signal() }  // the new earliest deadline
                     defer { state.threadStarted = true }
                     return !state.threadStarted
                 }
@@ -97,18 +130,41 @@ public final class Pacer: @unchecked Sendable {
             }
         } onCancel: {
             let continuation = withLock { state -> CheckedContinuation<PacedStep, any Error>? in
-                // Cancellations are rare: a linear search of the heap is fine.
-                guard let index = state.heap.firstIndex(where: { $0.id == id }) else {
+                // Cancellations are rare: linear searches are fine.
+                guard let index = state.heap.firstIndex(where: { state.ids[$0.slot] == id }) else {
                     state.cancelled.insert(id)
                     return nil
                 }
-                return Self.remove(at: index, from: &state.heap).continuation
+                let entry = Self.remove(at: index, from: &state.heap)
+                return state.free(entry.slot)
             }
             continuation?.resume(throwing: CancellationError())
         }
         // A cancellation that raced with the end leaves nothing behind.
         _ = withLock { $0.cancelled.remove(id) }
         return answer
+    }
+
+    /// Whether the caller is a paced step (only steps run on the pacer's thread).
+    public var isPacing: Bool {
+        Self.currentThread() == thread.load(ordering: .relaxed)
+    }
+
+    /// Runs `action` on the pacer's thread once every step due in this pass has run: a step that queues
+    /// output defers waking the writer here, so one pass's tokens share one wake-up and one `write(2)`.
+    ///
+    /// - Important: Call it only from a step (``isPacing`` is true).
+    public func afterThisPass(_ action: @escaping () -> Void) {
+        precondition(isPacing, "afterThisPass is only for paced steps")
+        afterPass.append(action)
+    }
+
+    private static func currentThread() -> UInt {
+        #if canImport(Darwin)
+            UInt(bitPattern: pthread_self())
+        #else
+            UInt(pthread_self())
+        #endif
     }
 
     private func startThreadOnce() {
@@ -118,15 +174,17 @@ public final class Pacer: @unchecked Sendable {
     }
 
     private func run() {
+        thread.store(Self.currentThread(), ordering: .relaxed)
         condition.lock()
-        var due: [Driven] = []
-        var again: [Driven] = []
+        var due: [(entry: Entry, step: @Sendable () -> PacedStep)] = []
         var ended: [(CheckedContinuation<PacedStep, any Error>, Result<PacedStep, CancellationError>)] = []
+        var answers: [PacedStep] = []
         while true {
             let now = Self.now()
             let horizon = now + Self.nanoseconds(Self.coalescing)
             while let first = state.heap.first, first.deadline <= horizon {
-                due.append(Self.remove(at: 0, from: &state.heap))
+                let entry = Self.remove(at: 0, from: &state.heap)
+                due.append((entry, state.steps[entry.slot]!))
             }
             if due.isEmpty {
                 // Under the same lock a new earliest deadline signals, so no wake-up is missed.
@@ -139,26 +197,29 @@ public final class Pacer: @unchecked Sendable {
             }
             // Steps run outside the lock; a cancellation meanwhile is seen when they are queued again.
             condition.unlock()
-            for var driven in due {
-                let answer = driven.step()
-                guard answer == .next else {
-                    ended.append((driven.continuation, .success(answer)))
-                    continue
+            for item in due { answers.append(item.step()) }
+            if !afterPass.isEmpty {
+                for action in afterPass { action() }
+                afterPass.removeAll(keepingCapacity: true)
+            }
+            condition.lock()
+            let anyCancelled = !state.cancelled.isEmpty
+            for (item, answer) in zip(due, answers) {
+                let slot = item.entry.slot
+                if answer != .next {
+                    // A cancellation that came meanwhile is removed by `drive` itself.
+                    ended.append((state.free(slot), .success(answer)))
+                } else if anyCancelled, state.cancelled.remove(state.ids[slot]) != nil {
+                    ended.append((state.free(slot), .failure(CancellationError())))
+                } else {
+                    let interval = state.intervals[slot]
+                    var deadline = item.entry.deadline + interval
+                    if deadline + interval < now { deadline = now }
+                    Self.push(Entry(deadline: deadline, slot: slot), into: &state.heap)
                 }
-                driven.deadline += driven.interval
-                if driven.deadline + driven.interval < now { driven.deadline = now }
-                again.append(driven)
             }
             due.removeAll(keepingCapacity: true)
-            condition.lock()
-            for driven in again {
-                if state.cancelled.remove(driven.id) != nil {
-                    ended.append((driven.continuation, .failure(CancellationError())))
-                } else {
-                    Self.push(driven, into: &state.heap)
-                }
-            }
-            again.removeAll(keepingCapacity: true)
+            answers.removeAll(keepingCapacity: true)
             if !ended.isEmpty {
                 condition.unlock()
                 for (continuation, result) in ended { continuation.resume(with: result) }
@@ -168,8 +229,8 @@ public final class Pacer: @unchecked Sendable {
         }
     }
 
-    private static func push(_ driven: Driven, into heap: inout [Driven]) {
-        heap.append(driven)
+    private static func push(_ entry: Entry, into heap: inout [Entry]) {
+        heap.append(entry)
         var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
@@ -180,7 +241,7 @@ public final class Pacer: @unchecked Sendable {
     }
 
     /// Removes the element at `index`, keeping the heap ordered.
-    private static func remove(at index: Int, from heap: inout [Driven]) -> Driven {
+    private static func remove(at index: Int, from heap: inout [Entry]) -> Entry {
         let removed = heap[index]
         let last = heap.removeLast()
         guard index < heap.count else { return removed }

@@ -24,7 +24,10 @@ final class ConnectionRunObserver: RunObserver {
         var timerArmed = false
         /// The frame of the last step that sent tokens: a paced stream sends one token at a time, and
         /// building the constant parts again for each would cost more than the token itself.
-        var frame: (runId: String, agent: String, stepId: String, frame: TokenFrame)? = nil
+        var frame: TokenFrame? = nil
+        var frameRunId = ""
+        var frameAgent = ""
+        var frameStepId = ""
     }
 
     init(outbound: OutboundQueue, options: StreamOptions, permissions: PermissionBroker? = nil) {
@@ -61,15 +64,25 @@ final class ConnectionRunObserver: RunObserver {
         }
         pending.withLock { pending in
             flushLocked(&pending)
-            let frame: TokenFrame
-            if let last = pending.frame, last.stepId == stepId, last.agent == agent, last.runId == runId {
-                frame = last.frame
-            } else {
-                frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
-                pending.frame = (runId, agent, stepId, frame)
+            // Compared in place: copying the cached frame would cost more retains than the token.
+            if pending.frame == nil || pending.frameStepId != stepId || pending.frameAgent != agent
+                || pending.frameRunId != runId
+            {
+                pending.frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
+                pending.frameRunId = runId
+                pending.frameAgent = agent
+                pending.frameStepId = stepId
             }
-            frame.appendBurst(firstSeq: firstSeq, texts: texts) { count, write in
-                outbound.enqueue(count: count, write)
+            // A paced step's tokens wait for the end of the pacer's pass to wake the writer, so the
+            // tokens of a pass go out in one write.
+            let pacing = Pacer.shared.isPacing
+            var needsWake = false
+            pending.frame!.appendBurst(firstSeq: firstSeq, texts: texts) { count, write in
+                needsWake = outbound.enqueue(count: count, wakingWriter: !pacing, write)
+            }
+            if needsWake {
+                let outbound = outbound
+                Pacer.shared.afterThisPass { outbound.wakeWriter() }
             }
         }
     }

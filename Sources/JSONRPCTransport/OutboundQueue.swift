@@ -91,17 +91,34 @@ public final class OutboundQueue: @unchecked Sendable {
 
     /// Queues `count` messages under one lock: `write(i, &buffer)` appends the body of the i-th. For
     /// bursts of tokens, whose frames then share one wake-up of the writer.
-    public func enqueue(count: Int, _ write: (Int, inout [UInt8]) -> Void) {
+    ///
+    /// With `wakingWriter: false` the writer is not woken here: the caller queues more very soon and
+    /// calls ``wakeWriter()`` after (a pass of paced streams). Returns whether the writer needs that call,
+    /// which is true only for frames that found the queue empty.
+    @discardableResult
+    public func enqueue(count: Int, wakingWriter: Bool = true, _ write: (Int, inout [UInt8]) -> Void) -> Bool {
         condition.lock()
         guard !broken, !finished, count > 0 else {
             condition.unlock()
-            return
+            return false
         }
         let wasEmpty = pending.isEmpty
         for index in 0..<count {
             framingValue.appendFrame(to: &pending, scratch: &scratch) { write(index, &$0) }
         }
+        guard wakingWriter else {
+            condition.unlock()
+            return wasEmpty
+        }
         handOver(wasEmpty: wasEmpty)
+        return false
+    }
+
+    /// Wakes the writer for frames queued with `wakingWriter: false`.
+    public func wakeWriter() {
+        condition.lock()
+        if !pending.isEmpty { condition.signal() }
+        condition.unlock()
     }
 
     /// After frames were queued (the lock held; released here): wakes the writer thread when the queue

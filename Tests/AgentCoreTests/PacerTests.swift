@@ -138,6 +138,39 @@ private final class ThrottledObserver: RunObserver, Sendable {
     }
 }
 
+@Suite struct PacerPassTests {
+    @Test func onlyStepsArePacingAndWorkDeferredToTheEndOfAPassRunsBeforeTheDriveReturns() async throws {
+        #expect(!Pacer.shared.isPacing)
+        let log = Box<[String]>([])
+        let steps = Box(0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for name in ["a", "b", "c"] {
+                group.addTask {
+                    let answer = try await Pacer.shared.drive(every: .milliseconds(2)) {
+                        #expect(Pacer.shared.isPacing)
+                        steps.update { $0 += 1 }
+                        log.update { $0.append("step \(name)") }
+                        Pacer.shared.afterThisPass { log.update { $0.append("after \(name)") } }
+                        return .done
+                    }
+                    #expect(answer == .done)
+                    // The deferred work ran before this drive was resumed.
+                    #expect(log.current.contains("after \(name)"))
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(steps.current == 3)
+        // Each deferred action comes after the step that asked for it.
+        for name in ["a", "b", "c"] {
+            let entries = log.current
+            let step = try #require(entries.firstIndex(of: "step \(name)"))
+            let after = try #require(entries.firstIndex(of: "after \(name)"))
+            #expect(step < after)
+        }
+    }
+}
+
 @Suite struct PacedEchoTests {
     @Test func aPacedEchoStopsWhileTheConsumerIsBehindAndLosesNothing() async throws {
         let observer = ThrottledObserver(closeAfter: 10)
