@@ -69,8 +69,9 @@ final class EventRecorder: Sendable {
     private struct State {
         /// Events not yet handed to the store, per run.
         var pending: [String: PendingEvents] = [:]
-        /// Events being written right now (still served from memory until the write returns).
-        var inflight: [String: [PendingEvents]] = [:]
+        /// Events being written right now (still served from memory until the write returns); one flush
+        /// runs at a time, so this is what that flush took, handed over whole rather than run by run.
+        var inflight: [String: PendingEvents] = [:]
         var followers: [String: [Follower]] = [:]
         /// Runs that started, not yet written.
         var newRuns: [String: StoredRun] = [:]
@@ -187,13 +188,15 @@ final class EventRecorder: Sendable {
     func flush(runId: String? = nil) {
         flushing.lock()
         defer { flushing.unlock() }
-        let (taken, changes): ([(String, PendingEvents)], RunChanges) = state.withLock { state in
+        // Under the lock only whole dictionaries change hands (a thousand streaming runs must not wait
+        // while the flush walks them); encoding and writing happen outside it, off the token path.
+        let (taken, changes): ([String: PendingEvents], RunChanges) = state.withLock { state in
             var changes = RunChanges()
-            var taken: [(String, PendingEvents)] = []
+            var taken: [String: PendingEvents] = [:]
             if let runId {
                 if let run = state.newRuns.removeValue(forKey: runId) { changes.runs.append(run) }
                 if let events = state.pending.removeValue(forKey: runId) {
-                    taken.append((runId, events))
+                    taken[runId] = events
                     state.pendingBytes -= events.bytes
                 }
                 if let outcome = state.outcomes.removeValue(forKey: runId) {
@@ -202,26 +205,22 @@ final class EventRecorder: Sendable {
             } else {
                 changes.runs = Array(state.newRuns.values)
                 state.newRuns = [:]
-                taken = Array(state.pending)
-                state.pending = [:]
+                swap(&taken, &state.pending)
                 state.pendingBytes = 0
                 changes.outcomes = state.outcomes.map { (runId: $0.key, outcome: $0.value) }
                 state.outcomes = [:]
             }
-            for (id, events) in taken { state.inflight[id, default: []].append(events) }
+            state.inflight = taken
             return (taken, changes)
         }
         guard !taken.isEmpty || !changes.isEmpty else { return }
-        // Encoding happens here, off the token path and outside the lock.
         var write = changes
-        write.eventBatches = taken.map { $0.1.batch(runId: $0.0) }
+        write.eventBatches = taken.map { $0.value.batch(runId: $0.key) }
         var failure: StoreError? = nil
         do { try store.write(write) } catch { failure = error }
+        var written: [String: PendingEvents] = [:]
         let report = state.withLock { state -> Bool in
-            for batch in write.eventBatches {
-                state.inflight[batch.runId]?.removeAll { $0.firstSeq == batch.firstSeq }
-                if state.inflight[batch.runId]?.isEmpty == true { state.inflight[batch.runId] = nil }
-            }
+            swap(&written, &state.inflight)  // released after, outside the lock
             guard failure != nil, !state.failureReported else { return false }
             state.failureReported = true
             return true
@@ -279,7 +278,7 @@ final class EventRecorder: Sendable {
     func events(runId: String, afterSeq: UInt64, follower: Follower? = nil) throws(StoreError) -> [RecordedEvent] {
         let memory: [EventBatch] = state.withLock { state in
             if let follower { state.followers[runId, default: []].append(follower) }
-            return ((state.inflight[runId] ?? []) + (state.pending[runId].map { [$0] } ?? [])).map {
+            return [state.inflight[runId], state.pending[runId]].compactMap { $0 }.map {
                 $0.batch(runId: runId)
             }
         }
