@@ -53,6 +53,23 @@ let package = Package(
             ]
         ),
 
+        // MARK: AgentProtocol
+        .target(
+            name: "AgentProtocol",
+            dependencies: [
+                "JSONCore",
+                "JSONRPC",
+            ]
+        ),
+        .testTarget(
+            name: "AgentProtocolTests",
+            dependencies: [
+                "AgentProtocol",
+                "JSONCore",
+                "JSONRPC",
+            ]
+        ),
+
         // MARK: JSONRPCTransport
         .target(
             name: "JSONRPCTransport",
@@ -142,6 +159,7 @@ let package = Package(
             name: "AgentService",
             dependencies: [
                 "AgentCore",
+                "AgentProtocol",
                 "JSONCore",
                 "JSONRPC",
                 "JSONRPCTransport",
@@ -154,6 +172,7 @@ let package = Package(
             name: "AgentServiceTests",
             dependencies: [
                 "AgentCore",
+                "AgentProtocol",
                 "AgentFuzzing",
                 "AgentProviders",
                 "AgentService",
@@ -205,6 +224,7 @@ let package = Package(
             name: "agentwire",
             dependencies: [
                 "AgentCore",
+                "AgentProtocol",
                 "CShims",
                 "AgentObservability",
                 "AgentService",

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 import JSONRPC
 
@@ -25,8 +26,8 @@ extension AgentServer {
     }
 
     /// `stats/get`: per agent and per strategy, since start and over the rolling window.
-    func stats(_ params: Params) throws(ResponseError) -> JSONValue {
-        let only: String? = params.object["agent"] == nil ? nil : try params.string("agent")
+    func stats(_ params: StatsGetRequest.Params) throws(ResponseError) -> JSONValue {
+        let only = params.agent
         if let only, runtime.agent(named: only) == nil {
             throw Self.responseError(RunFailure.unknownAgent(only, available: runtime.agents.map(\.name)))
         }

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
@@ -7,20 +8,20 @@ import JSONRPCTransport
 extension AgentServer {
     func startAgentRun(
         id: RequestID,
-        params: Params,
+        _ params: some AgentRunParams,
         responder: Responder,
         connection: Connection,
         detached: Bool = false
     ) throws(ResponseError) {
-        let agent = try params.string("agent")
-        let input = try params.string("input")
+        let agent = params.agent
+        let input = params.input
         guard runtime.agent(named: agent) != nil else {
             throw Self.responseError(RunFailure.unknownAgent(agent, available: runtime.agents.map(\.name)))
         }
         let options = try runOptions(params, requestId: id)
         try launch(
             id: id,
-            params: params,
+            stream: params.stream,
             responder: responder,
             connection: connection,
             descriptor: RunDescriptor(kind: "agent", name: agent, agent: agent, input: input),
@@ -30,64 +31,48 @@ extension AgentServer {
         }
     }
 
+    /// A `coordinator/*` request: its typed params are checked already; the workflow's parts are read
+    /// from the params object by the same parser the config file's workflows go through.
     func startCoordinatorRun(
         id: RequestID,
         strategy: String,
-        params: Params,
+        _ params: some RunRequestParams,
+        spec: JSONValue?,
         responder: Responder,
         connection: Connection
     )
         throws(ResponseError)
     {
-        let input = try params.string("input")
-        let allowed =
-            ["input", "timeoutMs", "stream", "_meta", "onError", "stepTimeoutMs"] + ConfigParser.strategyKeys(strategy)
-        for key in params.object.keys where !allowed.contains(key) {
-            throw .invalidParams(
-                field: "params.\(key)",
-                "unknown param (expected one of: \(allowed.joined(separator: ", ")))"
-            )
-        }
         let workflow: WorkflowDefinition
         do {
-            workflow = try ConfigParser.workflowSpec(strategy: strategy, params.object, path: "params")
+            workflow = try ConfigParser.workflowSpec(strategy: strategy, spec?.objectValue ?? [:], path: "params")
         } catch {
             throw .invalidParams(field: error.path, error.message)
         }
-        try startWorkflow(workflow, input: input, id: id, params: params, responder: responder, connection: connection)
+        try startWorkflow(workflow, params, id: id, responder: responder, connection: connection)
     }
 
     func startWorkflowRun(
         id: RequestID,
-        params: Params,
+        _ params: some WorkflowRunParams,
         responder: Responder,
         connection: Connection,
         detached: Bool = false
     ) throws(ResponseError) {
-        let name = try params.string("workflow")
-        let input = try params.string("input")
         let workflow: WorkflowDefinition
-        do { workflow = try runtime.workflow(named: name) } catch { throw Self.responseError(error) }
-        try startWorkflow(
-            workflow,
-            input: input,
-            id: id,
-            params: params,
-            responder: responder,
-            connection: connection,
-            detached: detached
-        )
+        do { workflow = try runtime.workflow(named: params.workflow) } catch { throw Self.responseError(error) }
+        try startWorkflow(workflow, params, id: id, responder: responder, connection: connection, detached: detached)
     }
 
     private func startWorkflow(
         _ workflow: WorkflowDefinition,
-        input: String,
+        _ params: some RunRequestParams,
         id: RequestID,
-        params: Params,
         responder: Responder,
         connection: Connection,
         detached: Bool = false
     ) throws(ResponseError) {
+        let input = params.input
         do { try runtime.validate(workflow.strategy) } catch { throw Self.responseError(error) }
         let options = try runOptions(params, requestId: id)
         let descriptor = RunDescriptor(
@@ -99,7 +84,7 @@ extension AgentServer {
         )
         try launch(
             id: id,
-            params: params,
+            stream: params.stream,
             responder: responder,
             connection: connection,
             descriptor: descriptor,
@@ -109,10 +94,10 @@ extension AgentServer {
         }
     }
 
-    func runOptions(_ params: Params, requestId: RequestID) throws(ResponseError) -> RunOptions {
+    func runOptions(_ params: some RunRequestParams, requestId: RequestID) throws(ResponseError) -> RunOptions {
         var options = RunOptions(requestId: requestId.json)
-        if let value = params.object["timeoutMs"] {
-            guard let ms = value.integerValue, ms > 0, ms <= 86_400_000 else {
+        if let ms = params.timeoutMs {
+            guard ms > 0, ms <= 86_400_000 else {
                 throw .invalidParams(
                     field: "params.timeoutMs",
                     "expected a whole number of milliseconds from 1 to 86400000"
@@ -120,7 +105,7 @@ extension AgentServer {
             }
             options.timeoutMs = Int(ms)
         }
-        options.traceContext = try traceContext(params)
+        options.traceContext = try traceContext(params.meta)
         return options
     }
 
@@ -129,7 +114,7 @@ extension AgentServer {
     ///   result is kept in the store (its events still stream to this client).
     func launch(
         id requestId: RequestID,
-        params: Params,
+        stream: JSONValue?,
         responder: Responder,
         connection: Connection,
         descriptor: RunDescriptor,
@@ -137,7 +122,7 @@ extension AgentServer {
         onFinish: (@Sendable (Result<RunResult, RunFailure>) -> Void)? = nil,
         body: @escaping RunBody
     ) throws(ResponseError) {
-        let stream = try state.withLock { $0.stream }.merging(params.object["stream"], field: "params.stream")
+        let stream = try state.withLock { $0.stream }.merging(stream, field: "params.stream")
         let runId = AgentRuntime.makeRunId()
         // A detached run is no longer tied to its request: it is tracked under a key of its own.
         let id = detached ? RequestID.string("start:\(runId)") : requestId

@@ -1,11 +1,12 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 import JSONRPC
 import JSONRPCTransport
 
 extension AgentServer {
-    func newSession(_ params: Params) throws(ResponseError) -> JSONValue {
-        let agent = try params.string("agent")
+    func newSession(_ params: SessionNewRequest.Params) throws(ResponseError) -> JSONValue {
+        let agent = params.agent
         guard runtime.agent(named: agent) != nil else {
             throw Self.responseError(RunFailure.unknownAgent(agent, available: runtime.agents.map(\.name)))
         }
@@ -17,12 +18,12 @@ extension AgentServer {
     /// One turn: the agent sees the session's earlier turns; the turn (even a partial one) is kept.
     func promptSession(
         id: RequestID,
-        params: Params,
+        _ params: SessionPromptRequest.Params,
         responder: Responder,
         connection: Connection
     ) throws(ResponseError) {
-        let sessionId = try params.string("sessionId")
-        let input = try params.string("input")
+        let sessionId = params.sessionId
+        let input = params.input
         var options = try runOptions(params, requestId: id)
         let session: SessionStore.Session
         do { session = try runtime.sessions.beginTurn(sessionId) } catch { throw Self.responseError(error) }
@@ -32,7 +33,7 @@ extension AgentServer {
         do {
             try launch(
                 id: id,
-                params: params,
+                stream: params.stream,
                 responder: responder,
                 connection: connection,
                 descriptor: RunDescriptor(
@@ -69,8 +70,8 @@ extension AgentServer {
         }
     }
 
-    func closeSession(_ params: Params) throws(ResponseError) -> JSONValue {
-        let sessionId = try params.string("sessionId")
+    func closeSession(_ params: SessionCloseRequest.Params) throws(ResponseError) -> JSONValue {
+        let sessionId = params.sessionId
         guard runtime.sessions.close(sessionId) else {
             throw Self.responseError(
                 RunFailure(

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
@@ -24,13 +25,13 @@ extension AgentServer {
     }
 
     /// `run/status`: small enough to poll.
-    func runStatus(_ params: Params) throws(ResponseError) -> JSONValue {
-        .object(Self.statusJSON(try storedRun(params.string("runId")), live: isLive(try params.string("runId"))))
+    func runStatus(_ params: RunStatusRequest.Params) throws(ResponseError) -> JSONValue {
+        .object(Self.statusJSON(try storedRun(params.runId), live: isLive(params.runId)))
     }
 
     /// `run/get`: everything kept about a run, with its steps rebuilt from its events.
-    func runGet(_ params: Params) throws(ResponseError) -> JSONValue {
-        let runId = try params.string("runId")
+    func runGet(_ params: RunGetRequest.Params) throws(ResponseError) -> JSONValue {
+        let runId = params.runId
         let run = try storedRun(runId)
         var object = Self.statusJSON(run, live: isLive(runId))
         object["input"] = .string(run.input)
@@ -56,10 +57,9 @@ extension AgentServer {
     }
 
     /// `run/list`.
-    func runList(_ params: Params) throws(ResponseError) -> JSONValue {
+    func runList(_ params: RunListRequest.Params) throws(ResponseError) -> JSONValue {
         var query = RunQuery()
-        if params.object["status"] != nil {
-            let text = try params.string("status")
+        if let text = params.status {
             guard let status = RunStatus(rawValue: text) else {
                 throw .invalidParams(
                     field: "params.status",
@@ -68,17 +68,16 @@ extension AgentServer {
             }
             query.status = status
         }
-        if params.object["agent"] != nil { query.agent = try params.string("agent") }
-        if params.object["workflow"] != nil { query.workflow = try params.string("workflow") }
-        if params.object["cursor"] != nil {
-            let cursor = try params.string("cursor")
+        query.agent = params.agent
+        query.workflow = params.workflow
+        if let cursor = params.cursor {
             do { _ = try RunCursor(encoded: cursor) } catch {
                 throw .invalidParams(field: "params.cursor", error.message)
             }
             query.cursor = cursor
         }
-        if let limit = params.object["limit"] {
-            guard let value = limit.integerValue, (1...500).contains(value) else {
+        if let value = params.limit {
+            guard (1...500).contains(value) else {
                 throw .invalidParams(field: "params.limit", "expected a whole number from 1 to 500")
             }
             query.limit = Int(value)
@@ -91,8 +90,8 @@ extension AgentServer {
     }
 
     /// `run/delete`: a finished run and its events.
-    func runDelete(_ params: Params) throws(ResponseError) -> JSONValue {
-        let runId = try params.string("runId")
+    func runDelete(_ params: RunDeleteRequest.Params) throws(ResponseError) -> JSONValue {
+        let runId = params.runId
         let run = try storedRun(runId)
         guard run.status.isFinal else {
             throw .invalidParams(field: "params.runId", "the run is still running; cancel it first (run/cancel)")
@@ -104,29 +103,28 @@ extension AgentServer {
 
     /// `run/events`: the events after `afterSeq`; with `follow`, then every live event until the run ends,
     /// sent as the original notifications, and the reply last.
-    func runEvents(id: RequestID, params: Params, responder: Responder, connection: Connection) throws(ResponseError) {
-        let runId = try params.string("runId")
+    func runEvents(
+        id: RequestID,
+        _ params: RunEventsRequest.Params,
+        responder: Responder,
+        connection: Connection
+    ) throws(ResponseError) {
+        let runId = params.runId
         var afterSeq: UInt64 = 0
-        if let value = params.object["afterSeq"] {
-            guard let seq = value.integerValue, seq >= 0 else {
+        if let seq = params.afterSeq {
+            guard seq >= 0 else {
                 throw .invalidParams(field: "params.afterSeq", "expected a whole number of at least 0")
             }
             afterSeq = UInt64(seq)
         }
         var limit = 1000
-        if let value = params.object["limit"] {
-            guard let number = value.integerValue, (1...10_000).contains(number) else {
+        if let number = params.limit {
+            guard (1...10_000).contains(number) else {
                 throw .invalidParams(field: "params.limit", "expected a whole number from 1 to 10000")
             }
             limit = Int(number)
         }
-        var follow = false
-        if let value = params.object["follow"] {
-            guard let flag = value.boolValue else {
-                throw .invalidParams(field: "params.follow", "expected true or false, got \(value.typeName)")
-            }
-            follow = flag
-        }
+        let follow = params.follow ?? false
         _ = try storedRun(runId)
         guard follow else {
             let events: [RecordedEvent]

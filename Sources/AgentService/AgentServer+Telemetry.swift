@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
@@ -6,7 +7,7 @@ import JSONRPCTransport
 
 extension AgentServer {
     /// `metrics/get`: the metrics in Prometheus text format.
-    func metricsGet(_ params: Params) throws(ResponseError) -> JSONValue {
+    func metricsGet() -> JSONValue {
         guard let exposition else {
             return [
                 "contentType": "text/plain; version=0.0.4; charset=utf-8",
@@ -19,8 +20,8 @@ extension AgentServer {
 
     /// The client's W3C trace context from `params._meta` (`traceparent`, `tracestate`). A malformed
     /// `traceparent` is ignored, as the W3C specification asks: the run then starts a trace of its own.
-    func traceContext(_ params: Params) throws(ResponseError) -> TraceContext? {
-        guard let meta = params.object["_meta"], case .object(let members) = meta else { return nil }
+    func traceContext(_ meta: JSONObject?) throws(ResponseError) -> TraceContext? {
+        guard let members = meta else { return nil }
         var values: [String: String] = [:]
         for key in ["traceparent", "tracestate"] {
             guard let value = members[key] else { continue }

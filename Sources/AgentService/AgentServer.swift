@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
@@ -12,24 +13,13 @@ import Synchronization
 /// there; runs go to tasks, so many stream at once. Cancellation notifications are handled on arrival and
 /// so overtake everything queued behind them.
 public final class AgentServer: MessageHandler, Sendable {
-    public static let protocolVersion = "agentwire/1"
-    public static let version = "0.2.0"
+    public static let protocolVersion = NativeProtocol.version
+    public static let version = NativeProtocol.release
 
-    /// Requests the server answers. IMPORTANT: keep in sync with `handleRequest` and schemas/openrpc.json.
-    public static let requestMethods = [
-        "initialize", "ping", "shutdown", "agents/list", "workflows/list", "agent/run", "coordinator/sequential",
-        "coordinator/parallel", "coordinator/hierarchical", "workflow/run", "run/cancel", "session/new",
-        "session/prompt", "session/close", "stats/get", "stats/reset", "agent/start", "workflow/start", "run/status",
-        "run/get", "run/list", "run/events", "run/delete", "metrics/get",
-    ]
-    /// Notifications the server acts on. IMPORTANT: keep in sync with `handleNotification`.
-    public static let notificationMethods = [
-        "initialized", "exit", "$/cancelRequest", "$/cancel_request", "notifications/cancelled",
-    ]
-    /// Notifications the server sends.
-    public static let sentNotificationMethods = RunNotifications.all
-    /// Requests the server sends (the client answers them).
-    public static let sentRequestMethods = [PermissionBroker.method]
+    /// Requests the server answers (the registry's; `handleRequest` has a case for each).
+    public static let requestMethods = NativeProtocol.requests.map { $0.method }
+    /// Notifications the server acts on (the registry's; `handleNotification` has a case for each).
+    public static let notificationMethods = NativeProtocol.notifications.map { $0.method }
 
     let runtime: AgentRuntime
     let logger: Logger
@@ -127,10 +117,11 @@ public final class AgentServer: MessageHandler, Sendable {
         }
     }
 
-    // IMPORTANT: When adding a method here, also add it to `requestMethods` and schemas/openrpc.json.
+    // IMPORTANT: When adding a case here, also add its type to AgentProtocol's `NativeProtocol` registry;
+    // the OpenRPC tests check that the two agree.
     func handleRequest(id: RequestID, method: String, params: JSONValue?, responder: Responder, connection: Connection)
     {
-        if state.withLock({ $0.shutdownRequested }), method != "shutdown", method != "ping" {
+        if state.withLock({ $0.shutdownRequested }), method != ShutdownRequest.method, method != PingRequest.method {
             responder.reply(
                 id: id,
                 .failure(ResponseError(code: .shuttingDown, message: "The server is shutting down"))
@@ -139,83 +130,98 @@ public final class AgentServer: MessageHandler, Sendable {
         }
         do throws(ResponseError) {
             switch method {
-            case "initialize":
+            case InitializeRequest.method:
+                let params = try InitializeRequest.Params(decoding: params)
                 responder.reply(id: id, .success(try initialize(params, framing: connection.outbound.framing)))
-            case "ping":
+            case PingRequest.method:
+                _ = try PingRequest.Params(decoding: params)
                 responder.reply(id: id, .success(.object([:])))
-            case "shutdown":
+            case ShutdownRequest.method:
+                _ = try ShutdownRequest.Params(decoding: params)
                 state.withLock { $0.shutdownRequested = true }
                 logger.info("Shutdown requested")
                 responder.reply(id: id, .success(.null))
-            case "agents/list":
-                _ = try Params(params)
+            case AgentsListRequest.method:
+                _ = try AgentsListRequest.Params(decoding: params)
                 responder.reply(id: id, .success(agentsList()))
-            case "workflows/list":
-                _ = try Params(params)
+            case WorkflowsListRequest.method:
+                _ = try WorkflowsListRequest.Params(decoding: params)
                 responder.reply(id: id, .success(workflowsList()))
-            case "agent/run", "agent/start":
+            case AgentRunRequest.method:
+                let request = try AgentRunRequest.Params(decoding: params)
+                try startAgentRun(id: id, request, responder: responder, connection: connection)
+            case AgentStartRequest.method:
                 // `agent/start` is `agent/run` answered with `{runId}` at once.
-                try startAgentRun(
-                    id: id,
-                    params: Params(params, positional: ["agent", "input"]),
-                    responder: responder,
-                    connection: connection,
-                    detached: method == "agent/start"
-                )
-            case "coordinator/sequential", "coordinator/parallel", "coordinator/hierarchical":
-                let strategy = String(method.dropFirst("coordinator/".count))
+                let request = try AgentStartRequest.Params(decoding: params)
+                try startAgentRun(id: id, request, responder: responder, connection: connection, detached: true)
+            case CoordinatorSequentialRequest.method:
+                let request = try CoordinatorSequentialRequest.Params(decoding: params)
                 try startCoordinatorRun(
                     id: id,
-                    strategy: strategy,
-                    params: Params(params),
+                    strategy: "sequential",
+                    request,
+                    spec: params,
                     responder: responder,
                     connection: connection
                 )
-            case "workflow/run", "workflow/start":
-                try startWorkflowRun(
+            case CoordinatorParallelRequest.method:
+                let request = try CoordinatorParallelRequest.Params(decoding: params)
+                try startCoordinatorRun(
                     id: id,
-                    params: Params(params, positional: ["workflow", "input"]),
+                    strategy: "parallel",
+                    request,
+                    spec: params,
                     responder: responder,
-                    connection: connection,
-                    detached: method == "workflow/start"
+                    connection: connection
                 )
-            case "run/cancel":
-                let runId = try Params(params, positional: ["runId"]).string("runId")
+            case CoordinatorHierarchicalRequest.method:
+                let request = try CoordinatorHierarchicalRequest.Params(decoding: params)
+                try startCoordinatorRun(
+                    id: id,
+                    strategy: "hierarchical",
+                    request,
+                    spec: params,
+                    responder: responder,
+                    connection: connection
+                )
+            case WorkflowRunRequest.method:
+                let request = try WorkflowRunRequest.Params(decoding: params)
+                try startWorkflowRun(id: id, request, responder: responder, connection: connection)
+            case WorkflowStartRequest.method:
+                let request = try WorkflowStartRequest.Params(decoding: params)
+                try startWorkflowRun(id: id, request, responder: responder, connection: connection, detached: true)
+            case RunCancelRequest.method:
+                let runId = try RunCancelRequest.Params(decoding: params).runId
                 let result: JSONValue = cancelRun(runId: runId) ? ["cancelled": true] : try cancelStoredRun(runId)
                 responder.reply(id: id, .success(result))
-            case "session/new":
-                responder.reply(id: id, .success(try newSession(Params(params, positional: ["agent"]))))
-            case "session/prompt":
-                try promptSession(
-                    id: id,
-                    params: Params(params, positional: ["sessionId", "input"]),
-                    responder: responder,
-                    connection: connection
-                )
-            case "session/close":
-                responder.reply(id: id, .success(try closeSession(Params(params, positional: ["sessionId"]))))
-            case "stats/get":
-                responder.reply(id: id, .success(try stats(Params(params, positional: ["agent"]))))
-            case "run/status":
-                responder.reply(id: id, .success(try runStatus(Params(params, positional: ["runId"]))))
-            case "run/get":
-                responder.reply(id: id, .success(try runGet(Params(params, positional: ["runId"]))), handWritten: true)
-            case "run/list":
-                responder.reply(id: id, .success(try runList(Params(params))))
-            case "run/events":
-                try runEvents(
-                    id: id,
-                    params: Params(params, positional: ["runId", "afterSeq"]),
-                    responder: responder,
-                    connection: connection
-                )
-            case "run/delete":
-                responder.reply(id: id, .success(try runDelete(Params(params, positional: ["runId"]))))
-            case "metrics/get":
-                responder.reply(id: id, .success(try metricsGet(Params(params))))
-            case "stats/reset":
+            case SessionNewRequest.method:
+                responder.reply(id: id, .success(try newSession(SessionNewRequest.Params(decoding: params))))
+            case SessionPromptRequest.method:
+                let request = try SessionPromptRequest.Params(decoding: params)
+                try promptSession(id: id, request, responder: responder, connection: connection)
+            case SessionCloseRequest.method:
+                responder.reply(id: id, .success(try closeSession(SessionCloseRequest.Params(decoding: params))))
+            case StatsGetRequest.method:
+                responder.reply(id: id, .success(try stats(StatsGetRequest.Params(decoding: params))))
+            case StatsResetRequest.method:
+                _ = try StatsResetRequest.Params(decoding: params)
                 runtime.monitor.reset()
                 responder.reply(id: id, .success(["reset": true]))
+            case RunStatusRequest.method:
+                responder.reply(id: id, .success(try runStatus(RunStatusRequest.Params(decoding: params))))
+            case RunGetRequest.method:
+                let request = try RunGetRequest.Params(decoding: params)
+                responder.reply(id: id, .success(try runGet(request)), handWritten: true)
+            case RunListRequest.method:
+                responder.reply(id: id, .success(try runList(RunListRequest.Params(decoding: params))))
+            case RunEventsRequest.method:
+                let request = try RunEventsRequest.Params(decoding: params)
+                try runEvents(id: id, request, responder: responder, connection: connection)
+            case RunDeleteRequest.method:
+                responder.reply(id: id, .success(try runDelete(RunDeleteRequest.Params(decoding: params))))
+            case MetricsGetRequest.method:
+                _ = try MetricsGetRequest.Params(decoding: params)
+                responder.reply(id: id, .success(metricsGet()))
             default:
                 throw ResponseError.methodNotFound(method)
             }
@@ -224,23 +230,23 @@ public final class AgentServer: MessageHandler, Sendable {
         }
     }
 
-    // IMPORTANT: When adding a notification here, also add it to `notificationMethods`.
+    // IMPORTANT: When adding a case here, also add its type to `NativeProtocol.notifications`.
     func handleNotification(method: String, params: JSONValue?, connection: Connection) {
         do throws(ResponseError) {
             switch method {
-            case "initialized":
+            case InitializedNotification.method:
                 break
-            case "exit":
+            case ExitNotification.method:
                 let code: Int32 = state.withLock { $0.shutdownRequested } ? 0 : 1
                 logger.info("Exit requested", metadata: ["status": "\(code)"])
                 stop(connection: connection)
                 onExit(code)
-            case "$/cancelRequest":
-                cancelRequest(try Params(params).requestID("id"), mode: .errorReply)
-            case "$/cancel_request":
-                cancelRequest(try Params(params).requestID("requestId"), mode: .errorReply)
-            case "notifications/cancelled":
-                cancelRequest(try Params(params).requestID("requestId"), mode: .noReply)
+            case CancelRequestNotification.method:
+                cancelRequest(try CancelRequestNotification.Params(decoding: params).id, mode: .errorReply)
+            case ACPCancelRequestNotification.method:
+                cancelRequest(try ACPCancelRequestNotification.Params(decoding: params).requestId, mode: .errorReply)
+            case MCPCancelledNotification.method:
+                cancelRequest(try MCPCancelledNotification.Params(decoding: params).requestId, mode: .noReply)
             default:
                 logger.debug("Ignored an unknown notification", metadata: ["method": "\(method)"])
             }
@@ -289,9 +295,8 @@ public final class AgentServer: MessageHandler, Sendable {
         }
     }
 
-    func initialize(_ params: JSONValue?, framing: Framing) throws(ResponseError) -> JSONValue {
-        let params = try Params(params)
-        let stream = try StreamOptions().merging(params.object["stream"], field: "params.stream")
+    func initialize(_ params: InitializeRequest.Params, framing: Framing) throws(ResponseError) -> JSONValue {
+        let stream = try StreamOptions().merging(params.stream, field: "params.stream")
         state.withLock { $0.stream = stream }
         return [
             "protocolVersion": .string(Self.protocolVersion),

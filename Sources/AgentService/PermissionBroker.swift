@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
@@ -13,7 +14,7 @@ import Synchronization
 /// cancelled, or when the connection closes. "Allow always" is remembered for the agent and tool for
 /// the rest of the connection.
 public final class PermissionBroker: Sendable {
-    public static let method = "permission/request"
+    public static let method = RequestPermissionRequest.method
 
     private let state = Mutex(State())
 

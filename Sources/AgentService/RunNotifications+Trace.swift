@@ -1,10 +1,11 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 import JSONRPC
 
 extension RunNotifications {
     /// A finished span of a run, for clients that asked for traces (`stream.traces`).
-    public static let trace = "run/trace"
+    public static let trace = RunTraceNotification.method
 
     /// The `run/trace` notification for `span`: ids as lowercase hex (the same the OTLP exporter sends),
     /// times in Unix nanoseconds, attributes as an object in the order they were set.

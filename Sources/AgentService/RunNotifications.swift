@@ -1,17 +1,19 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 import JSONRPC
 
 /// How run events look on the wire.
 public enum RunNotifications {
-    public static let started = "run/started"
-    public static let step = "run/step"
-    public static let token = "run/token"
-    public static let thinking = "run/thinking"
-    public static let progress = "run/progress"
-    public static let heartbeat = "run/heartbeat"
-    public static let tool = "run/tool"
+    public static let started = RunStartedNotification.method
+    public static let step = RunStepNotification.method
+    public static let token = RunTokenNotification.method
+    public static let thinking = RunThinkingNotification.method
+    public static let progress = RunProgressNotification.method
+    public static let heartbeat = RunHeartbeatNotification.method
+    public static let tool = RunToolNotification.method
 
+    /// Every notification a run sends, for the tests that hold it to the registry.
     public static let all = [started, step, token, thinking, progress, heartbeat, tool, trace]
 
     /// The notification for one event as a JSON value (every kind; used for all but the token path).

@@ -16,7 +16,7 @@ struct AgentWire: AsyncParsableCommand {
             `agentwire run AGENT INPUT…` runs an agent right here in the terminal.
             """,
         version: AgentServer.version,
-        subcommands: [Serve.self, Run.self],
+        subcommands: [Serve.self, Run.self, SchemaCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -1,0 +1,115 @@
+import JSONCore
+import JSONRPC
+
+/// Start an agent run and answer with its runId at once.
+public enum AgentStartRequest: RequestType {
+    public static let method = "agent/start"
+    public static let direction = Direction.clientRequest
+    public static let summary = #"Start an agent run and answer with its runId at once."#
+    public static let description = #"""
+        Starts the same run as `agent/run` (same params, checks and notifications) but answers `{runId}` as soon as the run is admitted, before its first notification; the run is already in the run store. The run goes on after the reply: its notifications stream to this connection with the `stream` options given here, and how it ends (`completed`, `cancelled`, or `failed` with the error's code and message) is kept in the store instead of being sent. Read it with `run/status`, `run/get` or `run/events` (with `follow: true` to be answered when it ends). Stop it with `run/cancel`: cancel notifications naming this request do nothing, as it has been answered. The run counts toward `limits.maxConcurrentRuns` until it ends, and on end of input the process waits for it before exiting.
+
+        Errors: -32602 when `agent` or `input` is missing or not a string, or `timeoutMs` or `stream` is malformed (`data.field` names the field, e.g. `params.agent`); -32001 when the agent is unknown (`data: {agent, available}`); -32007 when `limits.maxConcurrentRuns` runs are in flight; -32006 when `limits.requestsPerMinute` is spent (`data.retryAfterMs`); -32003 after `shutdown`. Errors that end the run later (timeouts, provider failures, reaping) are not sent: the run is kept as `failed` with that error's `code` and `message` (see `run/get`).
+        """#
+    public static let result = ResultSpec(
+        name: "runStartResult",
+        description: #"The id of the run that was started."#,
+        schema: .ref("RunStartResult")
+    )
+    public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .rateLimited, .overloaded, .shuttingDown]
+    public static let examples = JSONValue(
+        json: #"""
+            [
+              {
+                "name": "agent/start",
+                "description": "The reply comes first; then run/started (seq 1), run/step, run/token with \"hello \", \"agent \", \"world\" and run/step (step 1 completed, seq 6) stream on this connection as for agent/run, and the run is kept as completed.",
+                "params": [
+                  {
+                    "name": "agent",
+                    "value": "echo"
+                  },
+                  {
+                    "name": "input",
+                    "value": "hello agent world"
+                  }
+                ],
+                "result": {
+                  "name": "agent/start result",
+                  "value": {
+                    "runId": "run_3f2a9c1e7b4d5a60"
+                  }
+                }
+              }
+            ]
+            """#
+    )
+
+    public struct Params: ParamsType {
+        public static let members: [Member] = [
+            Member(
+                "agent",
+                required: true,
+                schema: .ref("AgentName"),
+                description: #"Name of the agent to run (see `agents/list`)."#
+            ),
+            Member(
+                "input",
+                required: true,
+                schema: .string,
+                description: #"Input text for the agent."#
+            ),
+            Member(
+                "timeoutMs",
+                required: false,
+                schema: .ref("TimeoutMs"),
+                description: #"""
+                    Limit for the whole run in milliseconds (1 to 86400000). Past it the run is stopped and kept as `failed` with code -32005 and the partial output.
+                    """#
+            ),
+            Member(
+                "stream",
+                required: false,
+                schema: .ref("StreamOptions"),
+                description: #"""
+                    Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` is always sent. The store keeps every event whatever this says.
+                    """#
+            ),
+            Member(
+                "_meta",
+                required: false,
+                schema: .ref("RequestMeta"),
+                description:
+                    #"Request metadata; a W3C trace context here makes the run's spans join the client's trace."#
+            ),
+        ]
+        public static let positional = ["agent", "input"]
+
+        public var agent: String
+        public var input: String
+        public var timeoutMs: Int64?
+        public var stream: JSONValue?
+        public var meta: JSONObject?
+
+        public init(
+            agent: String,
+            input: String,
+            timeoutMs: Int64? = nil,
+            stream: JSONValue? = nil,
+            meta: JSONObject? = nil
+        ) {
+            self.agent = agent
+            self.input = input
+            self.timeoutMs = timeoutMs
+            self.stream = stream
+            self.meta = meta
+        }
+
+        public init(from reader: ParamsReader) throws(ResponseError) {
+            agent = try reader.string("agent")
+            input = try reader.string("input")
+            timeoutMs = try reader.optionalInteger("timeoutMs")
+            stream = try reader.optionalValue("stream")
+            meta = reader.meta
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import JSONCore
+import JSONRPC
+
+/// Cancel a run by its runId, in this process or another sharing the run store.
+public enum RunCancelRequest: RequestType {
+    public static let method = "run/cancel"
+    public static let direction = Direction.clientRequest
+    public static let summary = #"Cancel a run by its runId, in this process or another sharing the run store."#
+    public static let description = #"""
+        Cancels the run with the given `runId` (from `run/started`, `agent/start`, `workflow/start` or `run/list`), whichever request started it; runs started with `agent/start` or `workflow/start` are stopped this way only.
+        - A run of this process: answers `{cancelled: true}`. The run's own request, if it is still waiting, is answered with a normal result whose `stopReason` is `cancelled` and whose `output` is the partial output (for a workflow, the output of every agent call so far, separated by blank lines); the run is kept as `cancelled`.
+        - A running run of another live process sharing the store: the cancel is requested through the store and the answer is `{cancelled: true}` at once; that process stops the run within about a quarter second, as if it had received `run/cancel` itself. `run/status` shows when it is `cancelled`.
+        - A run left `running` by a process that is gone: it is marked `interrupted` at once (with every other run of gone processes) and the answer is `{cancelled: true, status: "interrupted"}`.
+        - A run that is unknown or already finished: `{cancelled: false}`; harmless.
+
+        Errors: -32602 when `runId` is missing or not a string (`data.field: "params.runId"`); -32003 after `shutdown`.
+        """#
+    public static let result = ResultSpec(
+        name: "runCancelResult",
+        description: #"Whether a running run was cancelled, and `status` when it was marked interrupted instead."#,
+        schema: .ref("RunCancelResult")
+    )
+    public static let errors: [ErrorSpec] = [.invalidParams, .shuttingDown]
+    public static let examples = JSONValue(
+        json: #"""
+            [
+              {
+                "name": "run/cancel",
+                "params": [
+                  {
+                    "name": "runId",
+                    "value": "run_3f2a9c1e7b4d5a60"
+                  }
+                ],
+                "result": {
+                  "name": "run/cancel result",
+                  "value": {
+                    "cancelled": true
+                  }
+                }
+              },
+              {
+                "name": "run/cancel (process gone)",
+                "description": "The run was left running by a process that crashed; it is marked interrupted.",
+                "params": [
+                  {
+                    "name": "runId",
+                    "value": "run_0a9b8c7d6e5f4a3b"
+                  }
+                ],
+                "result": {
+                  "name": "run/cancel (process gone) result",
+                  "value": {
+                    "cancelled": true,
+                    "status": "interrupted"
+                  }
+                }
+              },
+              {
+                "name": "run/cancel (unknown run)",
+                "params": [
+                  {
+                    "name": "runId",
+                    "value": "run_0000000000000000"
+                  }
+                ],
+                "result": {
+                  "name": "run/cancel (unknown run) result",
+                  "value": {
+                    "cancelled": false
+                  }
+                }
+              }
+            ]
+            """#
+    )
+
+    public struct Params: ParamsType {
+        public static let members: [Member] = [
+            Member(
+                "runId",
+                required: true,
+                schema: .ref("RunId"),
+                description: #"The run to cancel."#
+            )
+        ]
+        public static let positional = ["runId"]
+
+        public var runId: String
+
+        public init(
+            runId: String
+        ) {
+            self.runId = runId
+        }
+
+        public init(from reader: ParamsReader) throws(ResponseError) {
+            runId = try reader.string("runId")
+        }
+    }
+}

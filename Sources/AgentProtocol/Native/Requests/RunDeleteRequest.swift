@@ -1,0 +1,65 @@
+import JSONCore
+import JSONRPC
+
+/// Remove a finished run and its events from the run store.
+public enum RunDeleteRequest: RequestType {
+    public static let method = "run/delete"
+    public static let direction = Direction.clientRequest
+    public static let summary = #"Remove a finished run and its events from the run store."#
+    public static let description = #"""
+        Removes a run that has ended (any status but `running`) and its events from the store; afterwards every request naming it answers -32001. A running run must be stopped first with `run/cancel` (which also marks a run whose process is gone `interrupted`).
+
+        Errors: -32602 when `runId` is missing or not a string, or the run is still `running` (`data.field: "params.runId"`); -32001 when the store has no such run (`data.runId`); -32603 when the run store fails (`data.detail`); -32003 after `shutdown`.
+        """#
+    public static let result = ResultSpec(
+        name: "runDeleteResult",
+        description: #"Whether the run was removed."#,
+        schema: .ref("RunDeleteResult")
+    )
+    public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .internalError, .shuttingDown]
+    public static let examples = JSONValue(
+        json: #"""
+            [
+              {
+                "name": "run/delete",
+                "params": [
+                  {
+                    "name": "runId",
+                    "value": "run_3f2a9c1e7b4d5a60"
+                  }
+                ],
+                "result": {
+                  "name": "run/delete result",
+                  "value": {
+                    "deleted": true
+                  }
+                }
+              }
+            ]
+            """#
+    )
+
+    public struct Params: ParamsType {
+        public static let members: [Member] = [
+            Member(
+                "runId",
+                required: true,
+                schema: .ref("RunId"),
+                description: #"The run to remove."#
+            )
+        ]
+        public static let positional = ["runId"]
+
+        public var runId: String
+
+        public init(
+            runId: String
+        ) {
+            self.runId = runId
+        }
+
+        public init(from reader: ParamsReader) throws(ResponseError) {
+            runId = try reader.string("runId")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import JSONCore
+import JSONRPC
+
+/// Start a workflow run and answer with its runId at once.
+public enum WorkflowStartRequest: RequestType {
+    public static let method = "workflow/start"
+    public static let direction = Direction.clientRequest
+    public static let summary = #"Start a workflow run and answer with its runId at once."#
+    public static let description = #"""
+        Starts the same run as `workflow/run` (same params, checks and notifications) but answers `{runId}` as soon as the run is admitted, before its first notification; the run is already in the run store. The run goes on after the reply: its notifications stream to this connection with the `stream` options given here, and how it ends (`completed`, `cancelled`, or `failed` with the error's code and message) is kept in the store instead of being sent. Read it with `run/status`, `run/get` or `run/events` (with `follow: true` to be answered when it ends). Stop it with `run/cancel`: cancel notifications naming this request do nothing, as it has been answered. The run counts toward `limits.maxConcurrentRuns` until it ends, and on end of input the process waits for it before exiting.
+
+        Errors: -32602 when `workflow` or `input` is missing or not a string, or `timeoutMs` or `stream` is malformed (`data.field`); -32001 when the workflow is unknown (`data: {workflow, available}`); -32007 when `limits.maxConcurrentRuns` runs are in flight; -32006 when `limits.requestsPerMinute` is spent (`data.retryAfterMs`); -32003 after `shutdown`. Errors that end the run later (timeouts, provider failures, reaping) are not sent: the run is kept as `failed` with that error's `code` and `message` (see `run/get`).
+        """#
+    public static let result = ResultSpec(
+        name: "runStartResult",
+        description: #"The id of the run that was started."#,
+        schema: .ref("RunStartResult")
+    )
+    public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .rateLimited, .overloaded, .shuttingDown]
+    public static let examples = JSONValue(
+        json: #"""
+            [
+              {
+                "name": "workflow/start",
+                "params": [
+                  {
+                    "name": "workflow",
+                    "value": "pipeline"
+                  },
+                  {
+                    "name": "input",
+                    "value": "draft"
+                  },
+                  {
+                    "name": "stream",
+                    "value": {
+                      "tokens": false
+                    }
+                  }
+                ],
+                "result": {
+                  "name": "workflow/start result",
+                  "value": {
+                    "runId": "run_8c0d2e4f6a1b3c5d"
+                  }
+                },
+                "description": "Starts the pipeline workflow without token notifications on this connection; the store still keeps the tokens."
+              }
+            ]
+            """#
+    )
+
+    public struct Params: ParamsType {
+        public static let members: [Member] = [
+            Member(
+                "workflow",
+                required: true,
+                schema: .ref("WorkflowName"),
+                description: #"Name of the workflow to run (see `workflows/list`)."#
+            ),
+            Member(
+                "input",
+                required: true,
+                schema: .string,
+                description: #"The workflow input."#
+            ),
+            Member(
+                "timeoutMs",
+                required: false,
+                schema: .ref("TimeoutMs"),
+                description: #"""
+                    Limit for the whole run in milliseconds (1 to 86400000). Past it the run is stopped and kept as `failed` with code -32005 and the partial output. For a workflow the smaller of this and the workflow's own `timeoutMs` applies.
+                    """#
+            ),
+            Member(
+                "stream",
+                required: false,
+                schema: .ref("StreamOptions"),
+                description: #"""
+                    Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` is always sent. The store keeps every event whatever this says.
+                    """#
+            ),
+            Member(
+                "_meta",
+                required: false,
+                schema: .ref("RequestMeta"),
+                description:
+                    #"Request metadata; a W3C trace context here makes the run's spans join the client's trace."#
+            ),
+        ]
+        public static let positional = ["workflow", "input"]
+
+        public var workflow: String
+        public var input: String
+        public var timeoutMs: Int64?
+        public var stream: JSONValue?
+        public var meta: JSONObject?
+
+        public init(
+            workflow: String,
+            input: String,
+            timeoutMs: Int64? = nil,
+            stream: JSONValue? = nil,
+            meta: JSONObject? = nil
+        ) {
+            self.workflow = workflow
+            self.input = input
+            self.timeoutMs = timeoutMs
+            self.stream = stream
+            self.meta = meta
+        }
+
+        public init(from reader: ParamsReader) throws(ResponseError) {
+            workflow = try reader.string("workflow")
+            input = try reader.string("input")
+            timeoutMs = try reader.optionalInteger("timeoutMs")
+            stream = try reader.optionalValue("stream")
+            meta = reader.meta
+        }
+    }
+}
