@@ -25,6 +25,19 @@ public struct AgentConfig: Sendable, Equatable {
         workflows.first { $0.name == name }
     }
 
+    /// A workflow's context window: the smallest of its agents' windows, the tightest context any of its
+    /// steps runs in. `nil` when the workflow does not exist or one of its agents has no known window,
+    /// since a smallest window that leaves one out could be wrong.
+    public func knownContextWindow(workflow name: String) -> Int? {
+        guard let workflow = workflow(named: name) else { return nil }
+        var smallest: Int?
+        for agentName in workflow.agents {
+            guard let window = agent(named: agentName)?.knownContextWindow else { return nil }
+            smallest = min(smallest ?? window, window)
+        }
+        return smallest
+    }
+
     /// Works with no file at all: demo agents on `echo` and one workflow per strategy.
     public static let builtIn = AgentConfig(
         agents: [

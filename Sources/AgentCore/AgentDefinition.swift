@@ -7,19 +7,31 @@ public struct AgentDefinition: Sendable, Equatable {
     public var systemPrompt: String
     /// Per-call timeout for this agent, when set.
     public var timeoutMs: Int?
+    /// The model's context window in tokens (`limits.contextWindow`), as configured; `nil` when not set.
+    /// Read ``knownContextWindow`` to include the provider's default.
+    public var contextWindow: Int?
 
     public init(
         name: String,
         description: String,
         provider: ProviderSpec,
         systemPrompt: String = "",
-        timeoutMs: Int? = nil
+        timeoutMs: Int? = nil,
+        contextWindow: Int? = nil
     ) {
         self.name = name
         self.description = description
         self.provider = provider
         self.systemPrompt = systemPrompt
         self.timeoutMs = timeoutMs
+        self.contextWindow = contextWindow
+    }
+
+    /// The context window editors show usage against: the configured one, else the provider's default.
+    /// `nil` when neither says: a model server does not report its window, and a guess would make an
+    /// editor's usage meter lie.
+    public var knownContextWindow: Int? {
+        contextWindow ?? provider.defaultContextWindow
     }
 }
 
@@ -42,6 +54,19 @@ public enum ProviderSpec: Sendable, Equatable {
         case .command: "command"
         }
     }
+
+    /// The context window a provider has without `limits.contextWindow`: the built-in `echo` model has
+    /// no real limit, so it claims a small, typical one (``echoContextWindow``); `openai` and `command`
+    /// run models this process knows nothing about.
+    public var defaultContextWindow: Int? {
+        switch self {
+        case .echo: Self.echoContextWindow
+        case .openai, .command: nil
+        }
+    }
+
+    /// The context window of `echo` agents that set none, in tokens.
+    public static let echoContextWindow = 8192
 
     /// A provider instance for one call, for the providers built into the core (`echo`); `nil` for
     /// the others, which a ``ProviderFactory`` makes.

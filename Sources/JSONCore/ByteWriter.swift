@@ -2,8 +2,8 @@
 ///
 /// The output is byte for byte what jansson writes with `JSON_COMPACT` (a test compares the two), at a
 /// fraction of the cost of building and dumping a tree: `"` and `\` are escaped, `\b \f \n \r \t` use
-/// their short forms, other bytes below 0x20 become `\u00XX` with upper-case hex, everything else
-/// (including non-ASCII UTF-8 and `/`) is copied as is.
+/// their short forms, other bytes below 0x20 become `\u00XX` with upper-case hex (NUL, which a parsed
+/// string may hold, is `\u0000`), everything else (including non-ASCII UTF-8 and `/`) is copied as is.
 public enum ByteWriter {
     /// Appends `text` as a quoted, escaped JSON string.
     @inlinable

@@ -16,8 +16,11 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 extension JSONValue {
     /// Parses one JSON text (object or array at the top, as JSON-RPC requires; with `allowScalars` anything).
     ///
-    /// jansson rejects invalid UTF-8, `\u0000`, integers outside Int64, reals that overflow and nesting
-    /// deeper than 2048; every rejection is a thrown ``JSONParseError``, never a crash.
+    /// `\u0000` in a string is valid JSON (RFC 8259 §7) and editors send it (a binary file attached to a
+    /// prompt), so it is accepted (`JSON_ALLOW_NUL`) and kept: strings are read by length, never as C
+    /// strings. jansson still rejects it in an object key, as it does invalid UTF-8, integers outside
+    /// Int64, reals that overflow and nesting deeper than 2048; every rejection is a thrown
+    /// ``JSONParseError``, never a crash.
     public static func parse(
         _ bytes: UnsafeRawBufferPointer,
         allowScalars: Bool = false
@@ -25,7 +28,7 @@ extension JSONValue {
         -> JSONValue
     {
         var error = json_error_t()
-        let flags = allowScalars ? Int(JSON_DECODE_ANY) : 0
+        let flags = Int(JSON_ALLOW_NUL) | (allowScalars ? Int(JSON_DECODE_ANY) : 0)
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count > 0 else {
             throw JSONParseError(message: "'[' or '{' expected near end of file", position: 0)
         }
@@ -81,6 +84,7 @@ extension JSONValue {
             for i in 0..<count { elements.append(JSONValue(jansson: json_array_get(node, i))) }
             self = .array(elements)
         case JSON_STRING:
+            // By length: with `JSON_ALLOW_NUL` a string may hold NUL bytes, where a C string would end.
             let length = json_string_length(node)
             guard let chars = json_string_value(node) else {
                 self = .string("")

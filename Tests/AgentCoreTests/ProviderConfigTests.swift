@@ -61,6 +61,46 @@ import Testing
         #expect(config.agent(named: "script")?.provider.typeName == "command")
     }
 
+    /// `limits.contextWindow` is what ACP's `usage_update.size` reports: configured, else the provider's
+    /// default (echo only), else unknown; a workflow has the smallest window of its agents.
+    @Test func contextWindowIsConfiguredOrTheProvidersDefaultOrUnknown() throws {
+        let config = try Self.parse(
+            """
+            {
+              "agents": {
+                "small": {"provider": {"type": "echo"}, "limits": {"contextWindow": 2048}},
+                "local": {"provider": {"type": "openai", "baseURL": "http://127.0.0.1:8080/v1", "model": "m"}},
+                "big": {"provider": {"type": "openai", "baseURL": "http://127.0.0.1:8080/v1", "model": "m"},
+                        "limits": {"contextWindow": 131072, "timeoutMs": 500}},
+                "script": {"provider": {"type": "command", "argv": ["cat"]}}
+              },
+              "workflows": {
+                "mixed": {"strategy": "sequential", "steps": [{"agent": "big"}, {"agent": "small"}]},
+                "blind": {"strategy": "parallel", "tasks": [{"agent": "echo"}, {"agent": "script"}]}
+              }
+            }
+            """
+        )
+        #expect(config.agent(named: "echo")?.contextWindow == nil)
+        #expect(config.agent(named: "echo")?.knownContextWindow == ProviderSpec.echoContextWindow)
+        #expect(ProviderSpec.echoContextWindow == 8192)
+        #expect(config.agent(named: "small")?.knownContextWindow == 2048)
+        #expect(config.agent(named: "local")?.knownContextWindow == nil)
+        #expect(config.agent(named: "big")?.knownContextWindow == 131072)
+        #expect(config.agent(named: "big")?.timeoutMs == 500)
+        #expect(config.agent(named: "script")?.knownContextWindow == nil)
+        #expect(config.knownContextWindow(workflow: "mixed") == 2048)
+        #expect(config.knownContextWindow(workflow: "blind") == nil)
+        #expect(config.knownContextWindow(workflow: "pipeline") == 8192)
+        #expect(config.knownContextWindow(workflow: "nope") == nil)
+        for bad in ["0", "-1", "100000001", #""8k""#, "1.5", "null"] {
+            let error = Self.error(
+                #"{"agents": {"a": {"provider": {"type": "echo"}, "limits": {"contextWindow": \#(bad)}}}}"#
+            )
+            #expect(error?.path == "$.agents.a.limits.contextWindow", "\(bad): \(String(describing: error))")
+        }
+    }
+
     @Test func placeholdersFillFromArgumentsWithoutAShell() {
         let tool = ToolDefinition(name: "t", command: ["echo", "{{a}}-{{ b }}", "$(rm -rf /){{a}}"])
         #expect(tool.argv(for: ["a": "x; ls", "b": 3]) == ["echo", "x; ls-3", "$(rm -rf /)x; ls"])

@@ -1,8 +1,9 @@
 import AgentCore
-import AgentService
 import JSONCore
 import JSONRPC
 import Testing
+
+@testable import AgentService
 
 // The ACP face: sessions, prompts streamed as session/update, cancel, load, list, close, config options.
 
@@ -20,9 +21,8 @@ import Testing
         // Coalesced: far fewer updates than the 3000 tokens, none larger than a few KiB.
         #expect(chunks.count < 3000)
         #expect(chunks.allSatisfy { ($0["content", "text"]?.stringValue?.utf8.count ?? 0) <= 4096 })
-        let usage = updates.kind("usage_update")
-        #expect(usage.count == 1)
-        #expect((usage.first?["used"]?.integerValue ?? 0) >= 3000)
+        // The context: 3000 words in, 3000 tokens out, of echo's default window.
+        #expect(updates.kind("usage_update") == [["sessionUpdate": "usage_update", "used": 6000, "size": 8192]])
         #expect(reply.message["result", "_meta", "agentwire", "usage", "outputTokens"] == 3000)
         // Nothing of this turn arrives after the reply.
         #expect(client.acpUpdates(sessionId, from: reply.index).isEmpty)
@@ -207,6 +207,58 @@ import Testing
         let reply = try await client.response(to: id)
         let echoed = client.acpUpdates(sessionId, from: start, to: reply.index).kind("agent_message_chunk").chunkText
         #expect(echoed == "Look at\n[b.swift](file:///a/b.swift)\n```file:///c.txt\nhello\n```")
+    }
+
+    /// `embeddedContext` covers binary resources too: the agent gets a line naming the resource, its
+    /// type and its decoded size, not the bytes.
+    @Test func blobResourcesBecomeAReferenceWithTheirSize() async throws {
+        let client = try await TestClient.acp()
+        let sessionId = try await client.acpNewSession()
+        let start = client.messages.count
+        let reply = try await client.response(
+            to: client.sendRequest(
+                "session/prompt",
+                [
+                    "sessionId": .string(sessionId),
+                    "prompt": [
+                        ["type": "text", "text": "What is in"],
+                        [
+                            "type": "resource",
+                            "resource": ["uri": "file:///logo.png", "mimeType": "image/png", "blob": "iVBORw0KGgo="],
+                        ],
+                        ["type": "resource", "resource": ["uri": "file:///one.bin", "blob": "AA"]],
+                    ],
+                ]
+            )
+        )
+        #expect(reply.message["result", "stopReason"] == "end_turn", "\(reply.message.jsonString)")
+        let echoed = client.acpUpdates(sessionId, from: start, to: reply.index).kind("agent_message_chunk").chunkText
+        #expect(
+            echoed == "What is in\n[binary resource file:///logo.png (image/png, 8 bytes), contents not shown]\n"
+                + "[binary resource file:///one.bin (1 byte), contents not shown]"
+        )
+
+        let bad = try await client.request(
+            "session/prompt",
+            [
+                "sessionId": .string(sessionId),
+                "prompt": [["type": "resource", "resource": ["uri": "file:///x", "blob": "not base64!"]]],
+            ]
+        )
+        #expect(bad["error", "code"] == -32602)
+        #expect(bad["error", "data", "field"] == "params.prompt[0].resource.blob")
+    }
+
+    @Test(arguments: [
+        ("", 0), ("AA", 1), ("AA==", 1), ("AAA", 2), ("AAA=", 2), ("AAAA", 3), ("iVBORw0KGgo=", 8), ("+/+/", 3),
+    ])
+    func base64SizeIsCountedWithoutDecoding(text: String, size: Int) {
+        #expect(ACPAgent.base64DecodedSize(text) == size)
+    }
+
+    @Test(arguments: ["A", "A===", "AA=", "AAAA====", "AA=A", "AA AA", "AA\nAA", "a-b_"])
+    func textThatIsNotBase64HasNoSize(text: String) {
+        #expect(ACPAgent.base64DecodedSize(text) == nil)
     }
 
     @Test func unknownExtensionRequestsAreMethodNotFoundAndNotificationsIgnored() async throws {

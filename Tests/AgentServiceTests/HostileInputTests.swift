@@ -39,9 +39,8 @@ import Testing
             .error(code: -32700, id: .null)
         ),
         (
-            "\\u0000 in a string",
-            Array(#"{"jsonrpc":"2.0","id":1,"method":"agent/run","params":{"agent":"echo","input":"a\u0000b"}}"#.utf8),
-            .error(code: -32700, id: .null)
+            "\\u0000 in a string (an id here): valid JSON (RFC 8259 §7), served and echoed",
+            Array(#"{"jsonrpc":"2.0","id":"a\u0000b","method":"ping"}"#.utf8), .result(id: "a\u{0}b")
         ),
         (
             "\\u0000 in a key", Array(#"{"jsonrpc":"2.0","id":1,"method":"ping","params":{"k\u0000":1}}"#.utf8),
@@ -53,8 +52,9 @@ import Testing
             .error(code: -32700, id: .null)
         ),
         (
-            "nesting just under the limit",
-            Array(#"{"jsonrpc":"2.0","id":"deep","method":"ping","params":\#(nested(2046))}"#.utf8), .result(id: "deep")
+            "nesting just under the limit (in `_meta`, which every method takes)",
+            Array(#"{"jsonrpc":"2.0","id":"deep","method":"ping","params":{"_meta":{"x":\#(nested(2044))}}}"#.utf8),
+            .result(id: "deep")
         ),
         (
             "an integer beyond Int64",
@@ -144,6 +144,39 @@ import Testing
         #expect(errors.count == 1)
         #expect(errors.first?["error", "code"] == -32700)
         #expect(try await client.request("ping")["result"] == .object([:]))
+    }
+
+    /// `\u0000` inside a string reaches the agent and comes back escaped (never as a raw NUL byte, never
+    /// cut short), on every face and in both framings.
+    @Test(arguments: Framing.allCases)
+    func nulInAStringGoesToTheAgentAndBackOnEveryFace(framing: Framing) async throws {
+        let input = "a\u{0}b \u{0}"
+        func expectEscapedOnTheWire(_ client: TestClient, _ face: String) {
+            let raw = client.rawBytes
+            #expect(!raw.contains(0), "\(face): a raw NUL byte was written")
+            #expect(String(decoding: raw, as: UTF8.self).contains(#"a\u0000b \u0000"#), "\(face)")
+        }
+
+        let native = TestClient.routed(framing: framing)
+        let run = try await native.request("agent/run", ["agent": "echo", "input": .string(input)])
+        #expect(run["result", "output"] == .string(input), "\(run.jsonString)")
+        let tokens = native.notifications("run/token").compactMap { $0["params", "text"]?.stringValue }
+        #expect(tokens.joined() == input)
+        expectEscapedOnTheWire(native, "native")
+
+        let acp = try await TestClient.acp(framing: framing)
+        let sessionId = try await acp.acpNewSession()
+        let turn = try await acp.response(to: acp.acpPrompt(sessionId, input))
+        #expect(turn.message["result", "stopReason"] == "end_turn", "\(turn.message.jsonString)")
+        #expect(acp.acpUpdates(sessionId, to: turn.index).kind("agent_message_chunk").chunkText == input)
+        expectEscapedOnTheWire(acp, "acp")
+
+        let mcp = TestClient.routed(framing: framing)
+        _ = try await mcp.request("initialize", ["protocolVersion": "2025-11-25", "capabilities": [:]])
+        let call = try await mcp.request("tools/call", ["name": "echo", "arguments": ["input": .string(input)]])
+        #expect(call["result", "content"]?.arrayValue?.first?["text"] == .string(input), "\(call.jsonString)")
+        #expect(call["result", "structuredContent", "output"] == .string(input))
+        expectEscapedOnTheWire(mcp, "mcp")
     }
 
     @Test(arguments: Framing.allCases)

@@ -36,10 +36,10 @@ extension TestClient {
         let start = client.messages.count
         let reply = try await client.response(to: client.callTool("echo", words, progressToken: "tok"))
         let result = try #require(reply.message["result"], "\(reply.message.jsonString)")
-        #expect(result["content"] == [["type": "text", "text": .string(words)]])
+        #expect(result["content"]?.arrayValue?.first == ["type": "text", "text": .string(words)])
         #expect(result["isError"] == false)
-        #expect(result["structuredContent", "usage", "outputTokens"] == 3000)
-        #expect(result["structuredContent", "runId"]?.stringValue?.hasPrefix("run_") == true)
+        #expect(result["_meta", "agentwire", "usage", "outputTokens"] == 3000)
+        #expect(result["_meta", "agentwire", "runId"]?.stringValue?.hasPrefix("run_") == true)
 
         let progress = client.messages[start..<reply.index].filter { $0["method"] == "notifications/progress" }
         #expect(progress.allSatisfy { $0["params", "progressToken"] == "tok" })
@@ -55,8 +55,41 @@ extension TestClient {
         let client = try await TestClient.mcp()
         let start = client.messages.count
         let reply = try await client.response(to: client.callTool("echo", "quiet please"))
-        #expect(reply.message["result", "content"] == [["type": "text", "text": "quiet please"]])
+        #expect(reply.message["result", "content"]?.arrayValue?.first == ["type": "text", "text": "quiet please"])
         #expect(reply.index == start)
+    }
+
+    /// MCP 2025-06-18: a result with `structuredContent` also carries it serialized in a text block. What
+    /// the run produced is the structured content; facts about the run are in `_meta`.
+    @Test func structuredContentIsAlsoTextAndRunFactsAreInMeta() async throws {
+        let client = try await TestClient.mcp()
+        let reply = try await client.request("tools/call", ["name": "echo", "arguments": ["input": "a b"]])
+        let result = try #require(reply["result"], "\(reply.jsonString)")
+        let structured = try #require(result["structuredContent"])
+        #expect(structured == ["output": "a b", "stopReason": "end_turn", "agent": "echo"])
+        let content = result["content"]?.arrayValue ?? []
+        #expect(content.count == 2 && content.allSatisfy { $0["type"] == "text" })
+        let serialized = try #require(content.last?["text"]?.stringValue)
+        #expect(try JSONValue.parse(serialized) == structured)
+        let run = try #require(result["_meta", "agentwire"])
+        #expect(run["runId"]?.stringValue?.hasPrefix("run_") == true)
+        #expect(run["usage", "outputTokens"] == 2 && run["durationMs"]?.integerValue != nil)
+
+        // A workflow's steps, and a failure's error and partial output, are in both forms too.
+        let workflow = try await client.request(
+            "tools/call",
+            ["name": "workflow_pipeline", "arguments": ["input": "ship it"]]
+        )
+        let steps = try #require(workflow["result", "structuredContent"])
+        #expect(steps["workflow"] == "pipeline" && steps["strategy"] == "sequential")
+        let workflowText = workflow["result", "content"]?.arrayValue?.last?["text"]?.stringValue ?? ""
+        #expect(try JSONValue.parse(workflowText) == steps)
+        let failed = try await client.request("tools/call", ["name": "too-slow", "arguments": ["input": "a b c d e"]])
+        let failure = try #require(failed["result", "structuredContent"])
+        #expect(failed["result", "isError"] == true && failure["error", "code"] == -32005)
+        let failureText = failed["result", "content"]?.arrayValue?.last?["text"]?.stringValue ?? ""
+        #expect(try JSONValue.parse(failureText) == failure)
+        #expect(failed["result", "_meta", "agentwire", "runId"] != nil)
     }
 
     @Test func aWorkflowToolReportsItsSteps() async throws {
@@ -65,7 +98,7 @@ extension TestClient {
             "tools/call",
             ["name": "workflow_pipeline", "arguments": ["input": "ship it"], "_meta": ["progressToken": 7]]
         )
-        #expect(reply["result", "content"] == [["type": "text", "text": "reviewed: ship it"]])
+        #expect(reply["result", "content"]?.arrayValue?.first == ["type": "text", "text": "reviewed: ship it"])
         let steps = reply["result", "structuredContent", "steps"]?.arrayValue ?? []
         #expect(steps.compactMap { $0["agent"]?.stringValue } == ["echo", "echo"])
         let messages = client.notifications("notifications/progress").compactMap {
@@ -87,7 +120,7 @@ extension TestClient {
         }
         #expect(try store.listRuns(RunQuery(status: .cancelled)).runs.count == 1)
         let after = try await client.response(to: client.callTool("echo", "next"))
-        #expect(after.message["result", "content"] == [["type": "text", "text": "next"]])
+        #expect(after.message["result", "content"]?.arrayValue?.first == ["type": "text", "text": "next"])
         #expect(!client.messages.contains { $0.isResponse(to: id) })
     }
 

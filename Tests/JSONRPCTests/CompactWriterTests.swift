@@ -18,6 +18,7 @@ import Testing
         JSONValue.null, true, false, 0, -1, .integer(Int64.max), .integer(Int64.min), 0.5, 0.7, 1e300, -2.5e-8, 1.0,
         100.0,
         "", "plain", "quote \" backslash \\ slash / tab \t newline \n nul-ish \u{1} del \u{7F}", "é 😀 \u{2028}",
+        "nul \u{0} inside \u{0}\u{0}", ["k\u{0}ey": "\u{0}"],
         [], [:], [1, "two", [3.5, nil], ["k": false]],
         [
             "jsonrpc": "2.0", "id": 1,
@@ -67,7 +68,8 @@ import Testing
 
     static func randomString(using generator: inout SplitMix) -> String {
         let alphabet: [Character] = [
-            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{8}", "\u{C}", "\u{1}", "\u{1F}", "é", "😀",
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\r", "\u{8}", "\u{C}", "\u{0}", "\u{1}", "\u{1F}", "é",
+            "😀",
             "\u{2028}",
         ]
         return String(

@@ -151,8 +151,16 @@ struct JSONValueTests {
         #expect(rejects(bytes) != nil)
     }
 
-    @Test func nulEscapeInStringOrKeyIsRejected() {
-        #expect(rejects(Array(#"["a\u0000b"]"#.utf8)) != nil)
+    /// RFC 8259 §7 allows any code point escaped, U+0000 included: the NUL is kept, not cut at.
+    @Test func nulEscapeInAStringIsKeptWhole() throws {
+        let value = try JSONValue.parse(Array(#"["a\u0000b","\u0000",{"k":"x\u0000\u0000y"}]"#.utf8))
+        #expect(value == ["a\u{0}b", "\u{0}", ["k": "x\u{0}\u{0}y"]])
+        #expect(value.arrayValue?.first?.stringValue?.utf8.count == 3)
+        #expect(text(value) == #"["a\u0000b","\u0000",{"k":"x\u0000\u0000y"}]"#)
+        #expect(try JSONValue.parse(#""\u0000""#, allowScalars: true) == "\u{0}")
+    }
+
+    @Test func nulEscapeInAKeyIsRejected() {
         #expect(rejects(Array(#"{"k\u0000":1}"#.utf8)) != nil)
     }
 

@@ -11,10 +11,12 @@ import sys
 from importlib.metadata import version
 from acp import PROTOCOL_VERSION, Client, spawn_agent_process, text_block
 from acp.exceptions import RequestError
+from acp.helpers import embedded_blob_resource, resource_block
 from acp.schema import (
     AgentMessageChunk,
     AgentPlanUpdate,
     AgentThoughtChunk,
+    CurrentModeUpdate,
     RequestPermissionResponse,
     ToolCallProgress,
     ToolCallStart,
@@ -77,6 +79,14 @@ async def first_process():
         sid = session.session_id
         option = session.config_options[0]
         check("session/new offers the agent option, echo by default", option.current_value == "echo", option)
+        modes = session.modes
+        check(
+            "session/new offers the agents and workflows as modes, echo current",
+            modes is not None
+            and modes.current_mode_id == "echo"
+            and {"echo", "echo-thinking", "workflow:pipeline"} <= {mode.id for mode in modes.available_modes},
+            modes,
+        )
 
         # A prompt whose updates arrive complete and in order.
         words = " ".join(f"word{i}" for i in range(3000))
@@ -87,10 +97,21 @@ async def first_process():
         check("the chunks join to the output, in order", text == words, f"{len(text)} vs {len(words)} chars")
         check("tokens are coalesced into chunks", 1 <= len(chunks) < 3000, len(chunks))
         usage = recorder.of(sid, UsageUpdate)
-        check("usage_update follows the turn", len(usage) == 1 and usage[0].used > 0, usage)
+        check(
+            "usage_update follows the turn, of echo's context window",
+            len(usage) == 1 and usage[0].used == 6000 and usage[0].size == 8192,
+            usage,
+        )
 
-        # Reasoning arrives as thought chunks.
-        await conn.set_config_option(config_id="agent", session_id=sid, value="echo-thinking")
+        # A binary resource reaches the agent as a reference naming it.
+        before = len(recorder.of(sid))
+        blob = resource_block(embedded_blob_resource("file:///logo.png", "iVBORw0KGgo=", mime_type="image/png"))
+        await asyncio.wait_for(conn.prompt(session_id=sid, prompt=[blob]), TIMEOUT)
+        text = "".join(u.content.text for u in recorder.of(sid)[before:] if isinstance(u, AgentMessageChunk))
+        check("a blob resource is a reference with its type and size", "(image/png, 8 bytes)" in text, text)
+
+        # Reasoning arrives as thought chunks, with the mode chosen the pre-config-options way.
+        await conn.set_session_mode(session_id=sid, mode_id="echo-thinking")
         before = len(recorder.of(sid))
         await asyncio.wait_for(conn.prompt(session_id=sid, prompt=[text_block("think first")]), TIMEOUT)
         thoughts = [u for u in recorder.of(sid)[before:] if isinstance(u, AgentThoughtChunk)]
@@ -103,6 +124,18 @@ async def first_process():
             options.config_options[0].current_value == "workflow:pipeline",
             options,
         )
+        await asyncio.sleep(0.1)
+        mode_updates = recorder.of(sid, CurrentModeUpdate)
+        check(
+            "the config option and the mode stay in step (current_mode_update)",
+            [u.current_mode_id for u in mode_updates] == ["workflow:pipeline"],
+            mode_updates,
+        )
+        try:
+            await conn.set_session_mode(session_id=sid, mode_id="nobody")
+            check("an unknown mode is -32602", False, "it succeeded")
+        except RequestError as error:
+            check("an unknown mode is -32602", error.code == -32602, error.code)
         before = len(recorder.of(sid))
         response = await asyncio.wait_for(conn.prompt(session_id=sid, prompt=[text_block("ship it")]), TIMEOUT)
         turn = recorder.of(sid)[before:]
@@ -163,11 +196,13 @@ async def second_process(sid, words):
     recorder = Recorder()
     async with spawn(recorder) as (conn, _process):
         await asyncio.wait_for(conn.initialize(protocol_version=PROTOCOL_VERSION), TIMEOUT)
-        await asyncio.wait_for(conn.load_session(cwd=os.getcwd(), session_id=sid, mcp_servers=[]), TIMEOUT)
+        loaded = await asyncio.wait_for(conn.load_session(cwd=os.getcwd(), session_id=sid, mcp_servers=[]), TIMEOUT)
+        check("session/load offers the modes", loaded.modes is not None and len(loaded.modes.available_modes) > 4,
+              loaded.modes)
         replay = recorder.of(sid)
         users = [u.content.text for u in replay if isinstance(u, UserMessageChunk)]
         agents = [u.content.text for u in replay if isinstance(u, AgentMessageChunk)]
-        check("session/load replays every turn before answering", len(users) == 4 and len(agents) == 4, replay)
+        check("session/load replays every turn before answering", len(users) == 5 and len(agents) == 5, replay)
         check("the replay starts with the first turn", users[:1] == [words] and agents[:1] == [words], users[:1])
         try:
             await conn.load_session(cwd=os.getcwd(), session_id="ses_missing", mcp_servers=[])

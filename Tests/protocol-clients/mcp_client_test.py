@@ -6,6 +6,7 @@ revision) and with the initialize handshake (mode="legacy"). Exit status 1 if an
 """
 
 import asyncio
+import json
 import sys
 import warnings
 from importlib.metadata import version
@@ -63,9 +64,16 @@ async def run(mode):
         done.append(True)
         await anyio.sleep(0.1)
         check(f"{label} the output is the text content", result.content[0].text == words, result.content[0].text[:80])
-        check(f"{label} structuredContent has runId and usage",
-              result.structured_content["runId"].startswith("run_")
-              and result.structured_content["usage"]["outputTokens"] == 2000, result.structured_content)
+        run = (result.meta or {}).get("agentwire", {})
+        check(f"{label} _meta has the runId and usage",
+              run.get("runId", "").startswith("run_") and run.get("usage", {}).get("outputTokens") == 2000
+              and isinstance(run.get("durationMs"), int), result.meta)
+        check(f"{label} structuredContent is the result",
+              result.structured_content.get("output") == words and result.structured_content.get("agent") == "echo"
+              and "runId" not in result.structured_content, result.structured_content)
+        check(f"{label} structuredContent is also serialized in a text block",
+              len(result.content) == 2 and json.loads(result.content[1].text) == result.structured_content,
+              result.content[1:])
         check(f"{label} not an error", result.is_error is False, result.is_error)
         values = [value for value, _, _ in progress]
         check(f"{label} progress arrives and strictly increases",

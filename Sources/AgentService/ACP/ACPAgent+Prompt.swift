@@ -42,6 +42,7 @@ extension ACPAgent {
             throw AgentServer.responseError(error)
         }
         let isFirstTurn = history.isEmpty
+        let budget = contextBudget(target: target, history: history)
         let observer = ACPUpdateObserver(sessionId: sessionId, outbound: connection.outbound) {
             [weak self] call in
             await self?.requestPermission(sessionId: sessionId, toolCall: call) ?? .cancelled
@@ -64,6 +65,7 @@ extension ACPAgent {
                     outcome: outcome,
                     observer: observer,
                     isFirstTurn: isFirstTurn,
+                    budget: budget,
                     connection: connection
                 )
             }
@@ -90,6 +92,7 @@ extension ACPAgent {
         outcome: Result<RunResult, RunFailure>,
         observer: ACPUpdateObserver,
         isFirstTurn: Bool,
+        budget: ContextBudget?,
         connection: Connection
     ) {
         let cancelled = state.withLock { $0.sessions[sessionId]?.prompt?.cancelled ?? false }
@@ -105,10 +108,10 @@ extension ACPAgent {
         }
         runtime.sessions.endTurn(sessionId, turn: output.isEmpty ? nil : Turn(input: input, output: output))
         observer.finish(output: output)
-        let inputTokens = Self.estimatedTokens(input)
-        connection.send(
-            ACPUpdates.notification(sessionId: sessionId, ACPUpdates.usage(used: inputTokens + tokens, size: 0))
-        )
+        if let budget {
+            let usage = usageUpdate(sessionId: sessionId, budget: budget, input: input, outputTokens: tokens)
+            connection.send(ACPUpdates.notification(sessionId: sessionId, usage))
+        }
         let now = Date()
         if isFirstTurn {
             let title = Self.title(for: input)
@@ -156,8 +159,9 @@ extension ACPAgent {
     }
 
     /// The prompt's content blocks as the agent's input: text as is, resource links as Markdown links,
-    /// embedded text resources as fenced blocks. Images, audio and binary resources are refused (the
-    /// capabilities say so).
+    /// embedded text resources as fenced blocks, embedded binary resources as a line naming them (the
+    /// agents here take text, and `embeddedContext` promises both kinds of resource). Images and audio
+    /// are refused (the capabilities say so).
     static func promptText(_ value: JSONValue?) throws(ResponseError) -> String {
         guard let blocks = value?.arrayValue else {
             throw .invalidParams(field: "params.prompt", "is required (an array of content blocks)")
@@ -181,32 +185,62 @@ extension ACPAgent {
                 let name = block["title"]?.stringValue ?? block["name"]?.stringValue ?? uri
                 parts.append("[\(name)](\(uri))")
             case "resource":
-                guard let resource = block["resource"], let uri = resource["uri"]?.stringValue,
-                    let text = resource["text"]?.stringValue
-                else {
-                    throw .invalidParams(field: "\(field).resource", "only text resources (uri, text) are supported")
-                }
-                parts.append("```\(uri)\n\(text)\n```")
+                parts.append(try embeddedResource(block["resource"], field: "\(field).resource"))
             default:
                 throw .invalidParams(
                     field: "\(field).type",
-                    "content of type '\(type)' is not supported (text, resource_link and text resources are)"
+                    "content of type '\(type)' is not supported (text, resource_link and resource are)"
                 )
             }
         }
         return parts.joined(separator: "\n")
     }
 
-    /// A rough token count of the input (runs of non-blank bytes), for `usage_update`; a byte scan, as
-    /// prompts can be large.
-    static func estimatedTokens(_ text: String) -> Int {
-        var count = 0
-        var inWord = false
-        for byte in text.utf8 {
-            let blank = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
-            if !blank && !inWord { count += 1 }
-            inWord = !blank
+    /// An embedded resource as input: text contents in a fenced block headed by the uri; blob contents
+    /// (base64) as a reference naming the uri, the MIME type and the decoded size in bytes, since the
+    /// agents take text and raw bytes in a prompt would only be noise to a model.
+    static func embeddedResource(_ resource: JSONValue?, field: String) throws(ResponseError) -> String {
+        guard let resource, resource.objectValue != nil else {
+            throw .invalidParams(field: field, "is required (an object with uri, and text or blob)")
         }
-        return count
+        guard let uri = resource["uri"]?.stringValue else {
+            throw .invalidParams(field: "\(field).uri", "is required (a string)")
+        }
+        if let text = resource["text"]?.stringValue {
+            return "```\(uri)\n\(text)\n```"
+        }
+        guard let blob = resource["blob"]?.stringValue else {
+            throw .invalidParams(field: field, "needs text (a string) or blob (base64 in a string)")
+        }
+        guard let size = base64DecodedSize(blob) else {
+            throw .invalidParams(field: "\(field).blob", "is not base64 (RFC 4648 §4)")
+        }
+        var details = [String]()
+        if let mimeType = resource["mimeType"]?.stringValue { details.append(mimeType) }
+        details.append(size == 1 ? "1 byte" : "\(size) bytes")
+        return "[binary resource \(uri) (\(details.joined(separator: ", "))), contents not shown]"
+    }
+
+    /// How many bytes a base64 text (RFC 4648 §4; the padding may be left out) decodes to, or `nil` when
+    /// it is not base64. Counted in one pass without decoding: a blob can be megabytes, and only its size
+    /// is used.
+    static func base64DecodedSize(_ text: String) -> Int? {
+        var symbols = 0
+        var padding = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "/"):
+                guard padding == 0 else { return nil }
+                symbols += 1
+            case UInt8(ascii: "="):
+                padding += 1
+            default:
+                return nil
+            }
+        }
+        // A lone symbol in the last group carries fewer than 8 bits; padding, when present, fills the group.
+        guard symbols % 4 != 1, padding <= 2, padding == 0 || (symbols + padding) % 4 == 0 else { return nil }
+        return symbols * 3 / 4
     }
 }

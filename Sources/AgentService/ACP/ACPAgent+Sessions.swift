@@ -5,9 +5,6 @@ import JSONRPC
 import JSONRPCTransport
 
 extension ACPAgent {
-    /// The config option choosing what a session runs.
-    static let targetOptionId = "agent"
-
     func newSession(_ params: Params) throws(ResponseError) -> JSONValue {
         let cwd = try params.string("cwd")
         ignoreMCPServers(params)
@@ -15,7 +12,10 @@ extension ACPAgent {
         let session = runtime.sessions.create(agent: target.stored)
         state.withLock { $0.sessions[session.id] = Session(cwd: cwd, target: target, updatedAt: Date()) }
         logger.info("ACP session created", metadata: ["sessionId": "\(session.id)", "target": "\(target.stored)"])
-        return ["sessionId": .string(session.id), "configOptions": configOptions(current: target)]
+        return [
+            "sessionId": .string(session.id), "modes": modes(current: target),
+            "configOptions": configOptions(current: target),
+        ]
     }
 
     /// Replays the session's turns as `user_message_chunk` and `agent_message_chunk` updates, then answers.
@@ -50,7 +50,12 @@ extension ACPAgent {
             )
         }
         logger.info("ACP session loaded", metadata: ["sessionId": "\(sessionId)", "turns": "\(stored.turns.count)"])
-        connection.send(Envelope.response(id: id, result: ["configOptions": configOptions(current: target)]))
+        connection.send(
+            Envelope.response(
+                id: id,
+                result: ["modes": modes(current: target), "configOptions": configOptions(current: target)]
+            )
+        )
     }
 
     /// Sessions this process has created or loaded, most recently active first.
@@ -73,27 +78,6 @@ extension ACPAgent {
         ]
     }
 
-    func setConfigOption(_ params: Params) throws(ResponseError) -> JSONValue {
-        let sessionId = try params.string("sessionId")
-        let configId = try params.string("configId")
-        guard configId == Self.targetOptionId else {
-            throw .invalidParams(field: "params.configId", "unknown config option '\(configId)' (known: agent)")
-        }
-        let value = try params.string("value")
-        let target = RunTarget(stored: value)
-        guard target.exists(in: runtime) else {
-            throw .invalidParams(field: "params.value", "no agent or workflow '\(value)'")
-        }
-        let known = state.withLock { state -> Bool in
-            guard state.sessions[sessionId] != nil else { return false }
-            state.sessions[sessionId]!.target = target
-            return true
-        }
-        guard known else { throw Self.unknownSession(sessionId) }
-        logger.info("ACP session target set", metadata: ["sessionId": "\(sessionId)", "target": "\(value)"])
-        return ["configOptions": configOptions(current: target)]
-    }
-
     /// Cancels the session's prompt, if any, and forgets the session here; its history stays stored.
     func closeSession(_ params: Params) throws(ResponseError) -> JSONValue {
         let sessionId = try params.string("sessionId")
@@ -101,33 +85,6 @@ extension ACPAgent {
         let removed = state.withLock { $0.sessions.removeValue(forKey: sessionId) != nil }
         guard removed else { throw Self.unknownSession(sessionId) }
         return .object([:])
-    }
-
-    /// One `select` option listing every agent and workflow, grouped.
-    func configOptions(current: RunTarget) -> JSONValue {
-        let agents: [JSONValue] = runtime.agents.map {
-            ["value": .string($0.name), "name": .string($0.name), "description": .string($0.description)]
-        }
-        let workflows: [JSONValue] = runtime.config.workflows.map {
-            [
-                "value": .string(RunTarget.workflow($0.name).stored), "name": .string($0.name),
-                "description": .string($0.description.isEmpty ? "\($0.strategy.name) workflow" : $0.description),
-            ]
-        }
-        var groups: [JSONValue] = [["group": "agents", "name": "Agents", "options": .array(agents)]]
-        if !workflows.isEmpty {
-            groups.append(["group": "workflows", "name": "Workflows", "options": .array(workflows)])
-        }
-        return [
-            [
-                "id": .string(Self.targetOptionId),
-                "name": "Agent",
-                "description": "The agent or workflow that answers prompts in this session",
-                "type": "select",
-                "currentValue": .string(current.stored),
-                "options": .array(groups),
-            ]
-        ]
     }
 
     static func unknownSession(_ sessionId: String) -> ResponseError {

@@ -17,7 +17,7 @@ public final class ACPAgent: MessageHandler, Sendable {
     /// Requests answered. IMPORTANT: keep in sync with `handleRequest`.
     public static let requestMethods = [
         "initialize", "authenticate", "session/new", "session/load", "session/list", "session/prompt",
-        "session/set_config_option", "session/close",
+        "session/set_config_option", "session/set_mode", "session/close",
     ]
     /// ACP's code for an unknown resource (a session `session/load` cannot find).
     static let resourceNotFound = ErrorCode(rawValue: -32002)
@@ -114,7 +114,10 @@ public final class ACPAgent: MessageHandler, Sendable {
         case "session/list":
             connection.send(Envelope.response(id: id, result: try listSessions(Params(params))))
         case "session/set_config_option":
-            connection.send(Envelope.response(id: id, result: try setConfigOption(Params(params))))
+            let result = try setConfigOption(Params(params), connection: connection)
+            connection.send(Envelope.response(id: id, result: result))
+        case "session/set_mode":
+            connection.send(Envelope.response(id: id, result: try setMode(Params(params))))
         case "session/close":
             connection.send(Envelope.response(id: id, result: try closeSession(Params(params))))
         case "session/prompt":

@@ -39,9 +39,26 @@ enum ACPUpdates {
         ]
     }
 
-    /// `usage_update`: `used` tokens of a context of `size` (both required by the schema, never null).
-    static func usage(used: Int, size: Int) -> JSONObject {
-        ["sessionUpdate": "usage_update", "used": .int(used), "size": .int(max(size, used))]
+    /// A session's cumulative cost, as ACP's `Cost` carries it.
+    struct Cost: Sendable, Equatable {
+        var amount: Double
+        /// ISO 4217, such as "USD".
+        var currency: String
+    }
+
+    /// `usage_update`: `used` tokens of a context window of `size` tokens (both required by the schema,
+    /// never null), and the session's cost when it is known. `size` is the model's window, not a copy of
+    /// `used`: editors draw `used / size` as how full the context is.
+    static func usage(used: Int, size: Int, cost: Cost? = nil) -> JSONObject {
+        var update: JSONObject = ["sessionUpdate": "usage_update", "used": .int(used), "size": .int(size)]
+        if let cost { update["cost"] = ["amount": .double(cost.amount), "currency": .string(cost.currency)] }
+        return update
+    }
+
+    /// `current_mode_update`: the session's mode changed other than by `session/set_mode` (through the
+    /// `agent` config option), so a client that only knows modes stays in step.
+    static func currentMode(_ modeId: String) -> JSONObject {
+        ["sessionUpdate": "current_mode_update", "currentModeId": .string(modeId)]
     }
 
     /// `session_info_update` with the session's title.

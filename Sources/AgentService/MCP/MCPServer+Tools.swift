@@ -138,44 +138,49 @@ extension MCPServer {
         task?.cancel()
     }
 
-    /// The output as text content, and `structuredContent` with the run id, usage and steps; a failed
-    /// run is `isError: true` with the error's message.
+    /// The output as text, then `structuredContent` (what the run produced: output, stop reason, the
+    /// agent or the workflow and its steps) and, as MCP 2025-06-18 asks of a result with structured
+    /// content, that same JSON serialized in a second text block, for clients that read only `content`.
+    /// Facts about the run rather than its result (run id, usage, duration) go in `_meta.agentwire`. A
+    /// failed run is `isError: true` with the error's message and code, and the partial output.
     static func callResult(runId: String, outcome: Result<RunResult, RunFailure>) -> JSONObject {
+        var meta: JSONObject = ["runId": .string(runId)]
+        let message: String
+        var structured: JSONObject
+        let isError: Bool
         switch outcome {
         case .success(let result):
-            var structured: JSONObject = [
-                "runId": .string(runId),
-                "output": .string(result.output),
-                "stopReason": .string(result.stopReason.rawValue),
-                "usage": ["outputTokens": .int(result.outputTokens)],
-                "durationMs": .int(result.durationMs),
-            ]
-            if result.strategy != nil {
+            message = result.output
+            structured = ["output": .string(result.output), "stopReason": .string(result.stopReason.rawValue)]
+            if let strategy = result.strategy {
                 structured["workflow"] = .string(result.name)
-                structured["strategy"] = .string(result.strategy!)
+                structured["strategy"] = .string(strategy)
                 structured["steps"] = AgentServer.runResultJSON(result)["branches"] ?? []
             } else {
                 structured["agent"] = .string(result.name)
             }
-            return [
-                "content": [["type": "text", "text": .string(result.output)]],
-                "structuredContent": .object(structured),
-                "isError": false,
-            ]
+            meta["usage"] = ["outputTokens": .int(result.outputTokens)]
+            meta["durationMs"] = .int(result.durationMs)
+            isError = false
         case .failure(let failure):
             let error = AgentServer.responseError(failure)
-            var structured: JSONObject = [
-                "runId": .string(runId),
-                "error": ["code": .int(error.code.rawValue), "message": .string(error.message)],
-                "usage": ["outputTokens": .int(failure.outputTokens)],
-            ]
+            message = failure.message
+            structured = ["error": ["code": .int(error.code.rawValue), "message": .string(error.message)]]
             if let partial = failure.partialOutput { structured["partialOutput"] = .string(partial) }
-            return [
-                "content": [["type": "text", "text": .string(failure.message)]],
-                "structuredContent": .object(structured),
-                "isError": true,
-            ]
+            meta["usage"] = ["outputTokens": .int(failure.outputTokens)]
+            isError = true
         }
+        var serialized: [UInt8] = []
+        JSONValue.object(structured).writeCompact(into: &serialized)
+        return [
+            "content": [
+                ["type": "text", "text": .string(message)],
+                ["type": "text", "text": .string(String(decoding: serialized, as: UTF8.self))],
+            ],
+            "structuredContent": .object(structured),
+            "isError": .bool(isError),
+            "_meta": ["agentwire": .object(meta)],
+        ]
     }
 }
 

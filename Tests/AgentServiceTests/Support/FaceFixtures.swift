@@ -9,16 +9,21 @@ extension TestClient {
     static func routed(
         config: AgentConfig = .builtIn,
         forced: ProtocolFace? = nil,
-        store: any RunStore = MemoryRunStore()
+        store: any RunStore = MemoryRunStore(),
+        framing: Framing = .newlineDelimited
     ) -> TestClient {
-        TestClient(config: config, store: store) { runtime, logger, onExit in
+        TestClient(config: config, framing: framing, store: store) { runtime, logger, onExit in
             FaceRouter(runtime: runtime, logger: logger, forced: forced, onExit: onExit)
         }
     }
 
     /// An in-process ACP agent, initialized.
-    static func acp(config: AgentConfig = .builtIn, store: any RunStore = MemoryRunStore()) async throws -> TestClient {
-        let client = TestClient.routed(config: config, store: store)
+    static func acp(
+        config: AgentConfig = .builtIn,
+        store: any RunStore = MemoryRunStore(),
+        framing: Framing = .newlineDelimited
+    ) async throws -> TestClient {
+        let client = TestClient.routed(config: config, store: store, framing: framing)
         let reply = try await client.request("initialize", ["protocolVersion": 1])
         #expect(reply["result", "protocolVersion"] == 1, "\(reply.jsonString)")
         return client

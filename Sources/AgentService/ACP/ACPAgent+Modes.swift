@@ -1,0 +1,127 @@
+import AgentCore
+import JSONCore
+import JSONRPC
+import JSONRPCTransport
+
+/// What a session runs, offered two ways: the `agent` config option (`session/set_config_option`) and
+/// the session modes (`session/set_mode`), for clients that predate config options. Both list the same
+/// run targets under the same ids (`echo`, `workflow:pipeline`) and both set the one target a session
+/// has, so the two selectors cannot disagree.
+extension ACPAgent {
+    /// The config option choosing what a session runs.
+    static let targetOptionId = "agent"
+
+    /// One run target as the selectors show it.
+    struct TargetChoice {
+        var target: RunTarget
+        var name: String
+        var description: String
+    }
+
+    /// Every agent, then every workflow, in config order.
+    func targetChoices() -> (agents: [TargetChoice], workflows: [TargetChoice]) {
+        let agents = runtime.agents.map {
+            TargetChoice(target: .agent($0.name), name: $0.name, description: $0.description)
+        }
+        let workflows = runtime.config.workflows.map {
+            TargetChoice(
+                target: .workflow($0.name),
+                name: $0.name,
+                description: $0.description.isEmpty ? "\($0.strategy.name) workflow" : $0.description
+            )
+        }
+        return (agents, workflows)
+    }
+
+    /// One `select` option listing every agent and workflow, grouped.
+    func configOptions(current: RunTarget) -> JSONValue {
+        let choices = targetChoices()
+        func options(_ list: [TargetChoice]) -> JSONValue {
+            .array(
+                list.map {
+                    [
+                        "value": .string($0.target.stored), "name": .string($0.name),
+                        "description": .string($0.description),
+                    ]
+                }
+            )
+        }
+        var groups: [JSONValue] = [["group": "agents", "name": "Agents", "options": options(choices.agents)]]
+        if !choices.workflows.isEmpty {
+            groups.append(["group": "workflows", "name": "Workflows", "options": options(choices.workflows)])
+        }
+        return [
+            [
+                "id": .string(Self.targetOptionId),
+                "name": "Agent",
+                "description": "The agent or workflow that answers prompts in this session",
+                "type": "select",
+                "currentValue": .string(current.stored),
+                "options": .array(groups),
+            ]
+        ]
+    }
+
+    /// ACP `SessionModeState`: the same targets as a flat list. Workflow names say so, as a flat list
+    /// has no groups and an agent and a workflow may share a name.
+    func modes(current: RunTarget) -> JSONValue {
+        let choices = targetChoices()
+        let available = (choices.agents + choices.workflows).map { choice -> JSONValue in
+            let isWorkflow = if case .workflow = choice.target { true } else { false }
+            var mode: JSONObject = [
+                "id": .string(choice.target.stored),
+                "name": .string(isWorkflow ? "\(choice.name) (workflow)" : choice.name),
+            ]
+            if !choice.description.isEmpty { mode["description"] = .string(choice.description) }
+            return .object(mode)
+        }
+        return ["currentModeId": .string(current.stored), "availableModes": .array(available)]
+    }
+
+    /// `session/set_config_option`: sets what the session runs. A client following the modes learns of
+    /// the change from a `current_mode_update`, sent before the reply.
+    func setConfigOption(_ params: Params, connection: Connection) throws(ResponseError) -> JSONValue {
+        let sessionId = try params.string("sessionId")
+        let configId = try params.string("configId")
+        guard configId == Self.targetOptionId else {
+            throw .invalidParams(field: "params.configId", "unknown config option '\(configId)' (known: agent)")
+        }
+        let value = try params.string("value")
+        let target = RunTarget(stored: value)
+        guard target.exists(in: runtime) else {
+            throw .invalidParams(field: "params.value", "no agent or workflow '\(value)'")
+        }
+        if try switchTarget(sessionId: sessionId, to: target) {
+            connection.send(ACPUpdates.notification(sessionId: sessionId, ACPUpdates.currentMode(target.stored)))
+        }
+        return ["configOptions": configOptions(current: target)]
+    }
+
+    /// `session/set_mode`: the same as setting the `agent` config option to `modeId`. The client chose
+    /// the mode, so no `current_mode_update` follows; and no `config_option_update` either, since the
+    /// clients that send this predate config options and may not know that update.
+    func setMode(_ params: Params) throws(ResponseError) -> JSONValue {
+        let sessionId = try params.string("sessionId")
+        let modeId = try params.string("modeId")
+        let target = RunTarget(stored: modeId)
+        guard target.exists(in: runtime) else {
+            throw .invalidParams(field: "params.modeId", "no mode '\(modeId)' (an agent, or workflow:NAME)")
+        }
+        try switchTarget(sessionId: sessionId, to: target)
+        return .object([:])
+    }
+
+    /// Makes `target` what the session runs from its next prompt on (a prompt in flight keeps its own).
+    /// - Returns: whether the target changed.
+    @discardableResult
+    private func switchTarget(sessionId: String, to target: RunTarget) throws(ResponseError) -> Bool {
+        let previous = state.withLock { state -> RunTarget? in
+            guard let previous = state.sessions[sessionId]?.target else { return nil }
+            state.sessions[sessionId]!.target = target
+            return previous
+        }
+        guard let previous else { throw Self.unknownSession(sessionId) }
+        logger.info("ACP session target set", metadata: ["sessionId": "\(sessionId)", "target": "\(target.stored)"])
+        return previous != target
+    }
+}
