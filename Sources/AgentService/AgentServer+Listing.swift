@@ -39,7 +39,7 @@ extension AgentServer {
         if let only { agents = agents.filter { $0.key == only } }
         var result: JSONObject = ["agents": group(agents)]
         if only == nil { result["strategies"] = group(snapshot.strategies) }
-        result["activeRuns"] = .int(state.withLock { $0.runs.count })
+        result["activeRuns"] = .int(runs.count)
         result["windowSize"] = .int(runtime.monitor.windowSize)
         result["since"] = .string(snapshot.since.formatted(.iso8601))
         return .object(result)

@@ -126,18 +126,9 @@ extension AgentServer {
         let runId = AgentRuntime.makeRunId()
         // A detached run is no longer tied to its request: it is tracked under a key of its own.
         let id = detached ? RequestID.string("start:\(runId)") : requestId
-        let admission: ResponseError? = state.withLock { state in
-            if state.runs[id] != nil { return .invalidRequest("request id \(id) is already in use by a run in flight") }
-            do throws(RunFailure) {
-                try runtime.admit(active: state.runs.count)
-            } catch {
-                return Self.responseError(error)
-            }
-            state.runs[id] = InFlightRun(runId: runId)
-            state.unanswered += 1
-            return nil
+        try runs.admit(key: id, runId: runId) { inFlight throws(ResponseError) in
+            do throws(RunFailure) { try runtime.admit(active: inFlight) } catch { throw Self.responseError(error) }
         }
-        if let admission { throw admission }
         recorder.begin(descriptor.stored(runId: runId))
         let client = ConnectionRunObserver(outbound: connection.outbound, options: stream, permissions: permissions)
         let observer = RecordingObserver(recorder: recorder, client: client)
@@ -153,23 +144,17 @@ extension AgentServer {
             onFinish?(outcome)
             finishRun(id: id, runId: runId, outcome: outcome, responder: detached ? nil : responder)
         }
-        let cancelNow = state.withLock { state -> Bool in
-            guard state.runs[id] != nil else { return false }
-            state.runs[id]!.task = task
-            return state.runs[id]!.cancelRequested
-        }
-        if cancelNow { task.cancel() }
+        runs.attach(task, to: id)
     }
 
     /// Answers a run's request. The run leaves the in-flight table first, so a client that reacts to the
     /// reply at once (reusing the id, starting another run) never finds it still counted; EOF waits on
-    /// `unanswered`, which drops only once the reply is queued.
+    /// the supervisor's unsettled count, which drops only once the reply is queued.
     func finishRun(id: RequestID, runId: String, outcome: Result<RunResult, RunFailure>, responder: Responder?) {
-        let mode = state.withLock { $0.runs.removeValue(forKey: id)?.cancelMode ?? .none }
+        let mode = runs.finish(id)
         persist(runId: runId, outcome: outcome)
         guard let responder else {
-            state.withLock { $0.unanswered -= 1 }
-            settled.withLock { settled.broadcast() }
+            runs.settle()
             return
         }
         switch outcome {
@@ -191,8 +176,7 @@ extension AgentServer {
         case .failure(let failure):
             responder.reply(id: id, .failure(Self.responseError(failure)))
         }
-        state.withLock { $0.unanswered -= 1 }
-        settled.withLock { settled.broadcast() }
+        runs.settle()
     }
 
     /// Hands the run's outcome to the recorder (written with the next flush, after the run's last events)
@@ -280,39 +264,14 @@ extension AgentServer {
         return ResponseError(code: code, message: failure.message, data: .object(data))
     }
 
-    /// Cancels the run started by request `id`, if it is still in flight. Unknown ids are ignored.
-    func cancelRequest(_ id: RequestID, mode: CancelMode) {
+    /// Cancels the run (or the `run/events` follow) started by request `id`, if it is still in flight;
+    /// the endpoint calls this for every cancellation dialect. Unknown ids are ignored.
+    public func cancelRequest(_ id: RequestID, mode: CancelMode) {
         if let endFollow = state.withLock({ $0.follows.removeValue(forKey: id) }) {
             endFollow(mode)
             return
         }
-        let task = state.withLock { state -> Task<Void, Never>? in
-            guard state.runs[id] != nil else { return nil }
-            state.runs[id]!.cancelMode = mode
-            state.runs[id]!.cancelRequested = true
-            return state.runs[id]!.task
-        }
-        logger.debug("Cancel request", metadata: ["id": "\(id)", "known": "\(task != nil)"])
-        task?.cancel()
-    }
-
-    /// Cancels a run by its run id; its request is answered normally with `stopReason: "cancelled"`.
-    func cancelRun(runId: String) -> Bool {
-        let task = state.withLock { state -> Task<Void, Never>?? in
-            guard let key = state.runs.first(where: { $0.value.runId == runId })?.key else { return nil }
-            state.runs[key]!.cancelRequested = true
-            return .some(state.runs[key]!.task)
-        }
-        guard let task else { return false }
-        task?.cancel()
-        return true
-    }
-
-    func cancelAllRuns() {
-        let tasks = state.withLock { state in
-            state.runs.keys.forEach { state.runs[$0]!.cancelRequested = true }
-            return state.runs.values.compactMap(\.task)
-        }
-        tasks.forEach { $0.cancel() }
+        let known = runs.cancel(request: id, mode: mode)
+        logger.debug("Cancel request", metadata: ["id": "\(id)", "known": "\(known)"])
     }
 }

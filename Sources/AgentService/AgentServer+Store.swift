@@ -234,7 +234,7 @@ extension AgentServer {
 
     /// Whether this process runs `runId` right now.
     func isLive(_ runId: String) -> Bool {
-        state.withLock { $0.runs.values.contains { $0.runId == runId } }
+        runs.isRunning(runId: runId)
     }
 
     /// Cancels a run this process does not own: through the store when its owner is alive (the owner
@@ -258,7 +258,7 @@ extension AgentServer {
     /// Cancels the runs of this process that another process asked to cancel through the store.
     func pollCancelRequests() {
         guard let ids = try? runtime.store.cancelRequests(owner: .current) else { return }
-        for runId in ids where cancelRun(runId: runId) {
+        for runId in ids where runs.cancel(runId: runId) {
             logger.info("Cancelled a run at another process's request", metadata: ["runId": "\(runId)"])
         }
     }

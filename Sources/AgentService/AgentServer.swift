@@ -12,7 +12,7 @@ import Synchronization
 /// Messages arrive on the connection's reader thread in order. Quick requests are answered right
 /// there; runs go to tasks, so many stream at once. Cancellation notifications are handled on arrival and
 /// so overtake everything queued behind them.
-public final class AgentServer: MessageHandler, Sendable {
+public final class AgentServer: FaceHandler, Sendable {
     public static let protocolVersion = NativeProtocol.version
     public static let version = NativeProtocol.release
 
@@ -25,20 +25,19 @@ public final class AgentServer: MessageHandler, Sendable {
     let logger: Logger
     let onExit: @Sendable (Int32) -> Void
     let state = Mutex(State())
+    /// The JSON-RPC around the methods: envelopes, batches, responses to our requests, cancellations.
+    let endpoint: Endpoint
+    /// Every run this connection's requests started.
+    let runs = RunSupervisor()
     /// Keeps every run's events and serves them back (`run/events`).
     let recorder: EventRecorder
-    /// Signalled whenever a run ends, for EOF to wait on.
-    let settled = NSCondition()
     /// Tool permission questions sent to the client and waiting for its answer.
-    let permissions = PermissionBroker()
+    let permissions: PermissionBroker
     /// Renders `metrics/get`; nil when the process has no metrics backend.
     let exposition: (any MetricsExposition)?
 
     struct State {
         var shutdownRequested = false
-        var runs: [RequestID: InFlightRun] = [:]
-        /// Runs accepted whose reply is not yet queued; EOF waits for this to reach zero.
-        var unanswered = 0
         /// What the client asked to receive at `initialize`.
         var stream = StreamOptions()
         /// `run/events {follow: true}` requests still open, by request id: each ends its follow when
@@ -60,67 +59,30 @@ public final class AgentServer: MessageHandler, Sendable {
         self.exposition = exposition
         self.logger = logger
         self.onExit = onExit
+        let outstanding = OutstandingRequests { .string("permission-\($0)") }
+        self.endpoint = Endpoint(outstanding: outstanding, logger: logger)
+        self.permissions = PermissionBroker(outstanding: outstanding)
         self.recorder = EventRecorder(store: runtime.store, logger: logger)
         startReaper()
         recorder.startFlushing { [weak self] in self?.pollCancelRequests() }
     }
 
     public func handle(_ incoming: Incoming, on connection: Connection) {
-        switch incoming {
-        case .single(let message):
-            handle(message, responder: Responder(connection: connection), connection: connection)
-        case .batch(let messages):
-            let expected = messages.count { message in
-                if case .notification = message { return false }
-                if case .response = message { return false }
-                return true
-            }
-            let batch = BatchCollector(connection: connection, expected: expected)
-            for message in messages {
-                handle(message, responder: Responder(batch: batch), connection: connection)
-            }
-        case .unparseable(let error):
-            logger.warning(
-                "Received a message that is not JSON",
-                metadata: ["error": "\(error.data?["detail"]?.stringValue ?? "")"]
-            )
-            connection.send(Envelope.error(id: .null, error))
-        case .emptyBatch:
-            connection.send(Envelope.error(id: .null, .invalidRequest("an empty batch")))
-        }
+        endpoint.handle(incoming, on: connection, for: self)
     }
 
-    func handle(_ message: Message, responder: Responder, connection: Connection) {
-        switch message {
-        case .request(let id, let method, let params):
-            logger.trace("Request", metadata: ["id": "\(id)", "method": "\(method)"])
-            handleRequest(
-                id: id,
-                method: method,
-                params: params,
-                responder: measured(responder, method: method),
-                connection: connection
-            )
-        case .notification(let method, let params):
-            logger.trace("Notification", metadata: ["method": "\(method)"])
-            handleNotification(method: method, params: params, connection: connection)
-        case .response(let id, let result):
-            if !permissions.handleResponse(id: id, result: result) {
-                logger.debug("Ignored a response to a request the server never sent", metadata: ["id": "\(id)"])
-            }
-        case .invalid(let id, let error):
-            logger.warning(
-                "Received an invalid message",
-                metadata: ["id": "\(id)", "error": "\(error.data?["detail"]?.stringValue ?? error.message)"]
-            )
-            responder.reply(id: id, .failure(error))
-        }
-    }
+    public let batchPolicy = BatchPolicy.collect
 
     // IMPORTANT: When adding a case here, also add its type to AgentProtocol's `NativeProtocol` registry;
     // the OpenRPC tests check that the two agree.
-    func handleRequest(id: RequestID, method: String, params: JSONValue?, responder: Responder, connection: Connection)
-    {
+    public func handleRequest(
+        id: RequestID,
+        method: String,
+        params: JSONValue?,
+        responder: Responder,
+        connection: Connection
+    ) {
+        let responder = measured(responder, method: method)
         if state.withLock({ $0.shutdownRequested }), method != ShutdownRequest.method, method != PingRequest.method {
             responder.reply(
                 id: id,
@@ -192,7 +154,7 @@ public final class AgentServer: MessageHandler, Sendable {
                 try startWorkflowRun(id: id, request, responder: responder, connection: connection, detached: true)
             case RunCancelRequest.method:
                 let runId = try RunCancelRequest.Params(decoding: params).runId
-                let result: JSONValue = cancelRun(runId: runId) ? ["cancelled": true] : try cancelStoredRun(runId)
+                let result: JSONValue = runs.cancel(runId: runId) ? ["cancelled": true] : try cancelStoredRun(runId)
                 responder.reply(id: id, .success(result))
             case SessionNewRequest.method:
                 responder.reply(id: id, .success(try newSession(SessionNewRequest.Params(decoding: params))))
@@ -230,8 +192,9 @@ public final class AgentServer: MessageHandler, Sendable {
         }
     }
 
-    // IMPORTANT: When adding a case here, also add its type to `NativeProtocol.notifications`.
-    func handleNotification(method: String, params: JSONValue?, connection: Connection) {
+    // IMPORTANT: When adding a case here, also add its type to `NativeProtocol.notifications`. The three
+    // cancellation notifications of the registry are handled by the endpoint (``cancelRequest(_:mode:)``).
+    public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
         do throws(ResponseError) {
             switch method {
             case InitializedNotification.method:
@@ -241,12 +204,6 @@ public final class AgentServer: MessageHandler, Sendable {
                 logger.info("Exit requested", metadata: ["status": "\(code)"])
                 stop(connection: connection)
                 onExit(code)
-            case CancelRequestNotification.method:
-                cancelRequest(try CancelRequestNotification.Params(decoding: params).id, mode: .errorReply)
-            case ACPCancelRequestNotification.method:
-                cancelRequest(try ACPCancelRequestNotification.Params(decoding: params).requestId, mode: .errorReply)
-            case MCPCancelledNotification.method:
-                cancelRequest(try MCPCancelledNotification.Params(decoding: params).requestId, mode: .noReply)
             default:
                 logger.debug("Ignored an unknown notification", metadata: ["method": "\(method)"])
             }
@@ -262,37 +219,23 @@ public final class AgentServer: MessageHandler, Sendable {
     /// Cancels every run, waits (at most `grace`) until each has answered and is recorded, writes the
     /// store and closes the connection. `exit`, SIGTERM and a client that closed stdout end this way.
     public func stop(connection: Connection, grace: TimeInterval = 1.5) {
-        permissions.close()  // nobody will answer a permission request now
-        cancelAllRuns()
+        endpoint.inputClosed()  // nobody will answer a permission request now
+        runs.cancelAll()
         // Cancelled runs are answered and stored within a checkpoint; give them a moment.
-        waitUntilSettled(deadline: Date().addingTimeInterval(grace))
+        runs.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
         recorder.flush()
         connection.close()
     }
 
     /// EOF on stdin: let every run finish and answer, write everything, then exit 0.
     public func inputClosed(on connection: Connection) {
-        permissions.close()  // nobody is left to answer
-        let count = state.withLock { $0.unanswered }
+        endpoint.inputClosed()  // nobody is left to answer
+        let count = runs.unsettled
         if count > 0 { logger.info("Input closed; settling runs in flight", metadata: ["runs": "\(count)"]) }
-        waitUntilSettled(deadline: nil)
+        runs.waitUntilSettled(deadline: nil)
         recorder.flush()
         connection.close()
         onExit(0)
-    }
-
-    /// Blocks the calling (reader) thread until every accepted run has been answered and stored, or
-    /// until `deadline` when one is given.
-    func waitUntilSettled(deadline: Date?) {
-        settled.lock()
-        defer { settled.unlock() }
-        while state.withLock({ $0.unanswered > 0 }) {
-            guard let deadline else {
-                settled.wait()
-                continue
-            }
-            if !settled.wait(until: deadline) { return }
-        }
     }
 
     func initialize(_ params: InitializeRequest.Params, framing: Framing) throws(ResponseError) -> JSONValue {
@@ -321,14 +264,10 @@ public final class AgentServer: MessageHandler, Sendable {
     /// Cancels runs that have gone quiet for `limits.staleAfterSeconds`, checking a few times per period.
     private func startReaper() {
         let staleAfter = runtime.config.limits.staleAfterSeconds
-        let interval = min(max(staleAfter / 4, 0.01), 5)
-        Task { [weak self] in
-            while true {
-                try? await Task.sleep(for: .seconds(interval))
-                guard let self else { return }
-                let reaped = self.runtime.monitor.reapStale(olderThan: .seconds(staleAfter))
-                if !reaped.isEmpty { self.logger.warning("Reaping stale runs", metadata: ["runs": "\(reaped)"]) }
-            }
+        let (runtime, logger) = (runtime, logger)
+        runs.startReaping(every: .seconds(min(max(staleAfter / 4, 0.01), 5))) {
+            let reaped = runtime.monitor.reapStale(olderThan: .seconds(staleAfter))
+            if !reaped.isEmpty { logger.warning("Reaping stale runs", metadata: ["runs": "\(reaped)"]) }
         }
     }
 }

@@ -3,6 +3,7 @@ import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
+import JSONRPCTransport
 import Synchronization
 
 /// Asks the client for consent to run tools: sends `permission/request` as a request of the server's
@@ -16,85 +17,36 @@ import Synchronization
 public final class PermissionBroker: Sendable {
     public static let method = RequestPermissionRequest.method
 
-    private let state = Mutex(State())
+    /// The connection's table of requests sent to the client (shared with the face's endpoint, which
+    /// routes the client's responses there and fails every open question when the input closes).
+    private let outstanding: OutstandingRequests
+    private let alwaysAllowed = Mutex<Set<String>>([])
 
-    private struct State {
-        var nextId = 1
-        var waiting: [RequestID: CheckedContinuation<PermissionDecision, Never>] = [:]
-        var alwaysAllowed: Set<String> = []
-        var closed = false
+    public init(outstanding: OutstandingRequests) {
+        self.outstanding = outstanding
     }
 
-    public init() {}
-
-    /// Asks; `send` queues the request frame.
+    /// Asks; `send` queues the request frame (after every event of the run before it).
     func ask(_ request: PermissionRequest, send: @Sendable (JSONValue) -> Void) async -> PermissionDecision {
         let key = "\(request.agent)/\(request.tool)"
-        let id: RequestID? = state.withLock { state in
-            if state.closed || state.alwaysAllowed.contains(key) { return nil }
-            defer { state.nextId += 1 }
-            return .string("permission-\(state.nextId)")
+        if alwaysAllowed.withLock({ $0.contains(key) }) { return .allowAlways }
+        let answer = await outstanding.send(
+            method: Self.method,
+            params: .object(Self.params(request)),
+            timeout: .milliseconds(request.timeoutMs),
+            through: send
+        )
+        let decision: PermissionDecision
+        switch answer {
+        case .success(let value): decision = Self.decision(from: value)
+        case .failure: decision = .reject
         }
-        guard let id else {
-            return state.withLock { $0.alwaysAllowed.contains(key) } ? .allowAlways : .reject
-        }
-        let decision = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<PermissionDecision, Never>) in
-                let registered = state.withLock { state -> Bool in
-                    guard !state.closed else { return false }
-                    state.waiting[id] = continuation
-                    return true
-                }
-                guard registered else {
-                    continuation.resume(returning: .reject)
-                    return
-                }
-                if Task.isCancelled {
-                    resolve(id, .reject)
-                    return
-                }
-                send(Envelope.request(id: id, method: Self.method, params: .object(Self.params(request))))
-                let timeout = request.timeoutMs
-                Task { [weak self] in
-                    try? await Task.sleep(for: .milliseconds(timeout))
-                    self?.resolve(id, .reject)
-                }
-            }
-        } onCancel: {
-            resolve(id, .reject)
-        }
-        if decision == .allowAlways { state.withLock { _ = $0.alwaysAllowed.insert(key) } }
+        if decision == .allowAlways { alwaysAllowed.withLock { _ = $0.insert(key) } }
         return decision
     }
 
-    /// Routes a client's response. Returns `false` when no question with that id is waiting.
-    @discardableResult
-    public func handleResponse(id: RequestID, result: Result<JSONValue, ResponseError>) -> Bool {
-        switch result {
-        case .success(let value): resolve(id, Self.decision(from: value))
-        case .failure: resolve(id, .reject)
-        }
-    }
-
-    /// Rejects every open question and any later one (the connection is closing).
-    public func close() {
-        let waiting = state.withLock { state in
-            state.closed = true
-            defer { state.waiting.removeAll() }
-            return Array(state.waiting.values)
-        }
-        for continuation in waiting { continuation.resume(returning: .reject) }
-    }
-
     /// Questions still waiting for an answer.
-    public var pendingCount: Int { state.withLock { $0.waiting.count } }
-
-    @discardableResult
-    private func resolve(_ id: RequestID, _ decision: PermissionDecision) -> Bool {
-        guard let continuation = state.withLock({ $0.waiting.removeValue(forKey: id) }) else { return false }
-        continuation.resume(returning: decision)
-        return true
-    }
+    public var pendingCount: Int { outstanding.pendingCount }
 
     /// Reads `{"optionId": …}` or ACP's `{"outcome": {"outcome": "selected", "optionId": …}}`; anything
     /// else (including `{"outcome": {"outcome": "cancelled"}}`) rejects.

@@ -38,21 +38,9 @@ extension ACPAgent {
 
     /// Sends a request to the client and waits for its answer (an error when the client went away).
     func request(_ method: String, _ params: JSONValue) async -> Result<JSONValue, ResponseError> {
-        await withCheckedContinuation { continuation in
-            let sent: (RequestID, Connection)? = state.withLock { state in
-                guard !state.closed, let connection = state.connection else { return nil }
-                let id = RequestID.integer(state.nextOutgoingId)
-                state.nextOutgoingId += 1
-                state.outgoing[id] = continuation
-                return (id, connection)
-            }
-            guard let (id, connection) = sent else {
-                continuation.resume(
-                    returning: .failure(ResponseError(code: .internalError, message: "The client went away"))
-                )
-                return
-            }
-            connection.send(Envelope.request(id: id, method: method, params: params))
+        guard let connection = state.withLock({ $0.closed ? nil : $0.connection }) else {
+            return .failure(ResponseError(code: .internalError, message: "The client went away"))
         }
+        return await endpoint.outstanding.send(method: method, params: params) { connection.send($0) }
     }
 }

@@ -6,7 +6,7 @@ import JSONRPCTransport
 
 extension ACPAgent {
     /// Starts a turn. Updates stream while it runs; the reply (`stopReason`) follows the last of them.
-    func prompt(id: RequestID, params: Params, connection: Connection) throws(ResponseError) {
+    func prompt(id: RequestID, params: Params, responder: Responder, connection: Connection) throws(ResponseError) {
         let sessionId = try params.string("sessionId")
         let input = try Self.promptText(params.object["prompt"])
         // A session an earlier process created can be prompted directly; it is adopted with no cwd.
@@ -30,7 +30,7 @@ extension ACPAgent {
                     data: ["sessionId": .string(sessionId)]
                 )
             }
-            state.sessions[sessionId]!.prompt = (id, nil, false)
+            state.sessions[sessionId]!.prompt = (id, false)
             state.sessions[sessionId]!.updatedAt = Date()
             return state.sessions[sessionId]!.target
         }
@@ -47,18 +47,20 @@ extension ACPAgent {
             [weak self] call in
             await self?.requestPermission(sessionId: sessionId, toolCall: call) ?? .cancelled
         }
-        let started: (runId: String, task: Task<Void, Never>)
+        let runId: String
         do {
-            started = try runs.start(
+            runId = try runs.start(
+                key: id,
                 target: target,
                 input: input,
                 history: history,
                 sessionId: sessionId,
                 kind: "session",
                 observer: observer
-            ) { [self] runId, outcome in
+            ) { [self] runId, outcome, _ in
                 finishPrompt(
                     id: id,
+                    responder: responder,
                     sessionId: sessionId,
                     input: input,
                     runId: runId,
@@ -72,20 +74,15 @@ extension ACPAgent {
         } catch {
             runtime.sessions.endTurn(sessionId, turn: nil)
             state.withLock { $0.sessions[sessionId]?.prompt = nil }
-            throw AgentServer.responseError(error)
+            throw error
         }
-        let cancelNow = state.withLock { state -> Bool in
-            guard let prompt = state.sessions[sessionId]?.prompt, prompt.id == id else { return false }
-            state.sessions[sessionId]!.prompt!.task = started.task
-            return prompt.cancelled
-        }
-        if cancelNow { started.task.cancel() }
-        logger.debug("ACP prompt started", metadata: ["sessionId": "\(sessionId)", "runId": "\(started.runId)"])
+        logger.debug("ACP prompt started", metadata: ["sessionId": "\(sessionId)", "runId": "\(runId)"])
     }
 
     /// Keeps the turn, sends the last updates, then answers the prompt.
     private func finishPrompt(
         id: RequestID,
+        responder: Responder,
         sessionId: String,
         input: String,
         runId: String,
@@ -131,23 +128,23 @@ extension ACPAgent {
         switch outcome {
         case .success(let result):
             let reason = cancelled || result.stopReason == .cancelled ? "cancelled" : "end_turn"
-            connection.send(Envelope.response(id: id, result: ["stopReason": .string(reason), "_meta": meta]))
+            responder.reply(id: id, .success(["stopReason": .string(reason), "_meta": meta]))
         case .failure where cancelled:
-            connection.send(Envelope.response(id: id, result: ["stopReason": "cancelled", "_meta": meta]))
+            responder.reply(id: id, .success(["stopReason": "cancelled", "_meta": meta]))
         case .failure(let failure):
-            connection.send(Envelope.error(id: id, AgentServer.responseError(failure)))
+            responder.reply(id: id, .failure(AgentServer.responseError(failure)))
         }
     }
 
     /// `session/cancel`: the prompt stops within one checkpoint and answers `stopReason: "cancelled"`.
     func cancelPrompt(sessionId: String) {
-        let task = state.withLock { state -> Task<Void, Never>? in
+        let id = state.withLock { state -> RequestID? in
             guard state.sessions[sessionId]?.prompt != nil else { return nil }
             state.sessions[sessionId]!.prompt!.cancelled = true
-            return state.sessions[sessionId]!.prompt!.task
+            return state.sessions[sessionId]!.prompt!.id
         }
         logger.debug("ACP cancel", metadata: ["sessionId": "\(sessionId)"])
-        task?.cancel()
+        if let id { runs.supervisor.cancel(request: id, mode: .none) }
     }
 
     /// `$/cancel_request` naming a prompt: the same as cancelling its session.

@@ -19,7 +19,7 @@ extension ACPAgent {
     }
 
     /// Replays the session's turns as `user_message_chunk` and `agent_message_chunk` updates, then answers.
-    func loadSession(id: RequestID, params: Params, connection: Connection) throws(ResponseError) {
+    func loadSession(_ params: Params, connection: Connection) throws(ResponseError) -> JSONValue {
         let sessionId = try params.string("sessionId")
         let cwd = try params.string("cwd")
         ignoreMCPServers(params)
@@ -50,12 +50,7 @@ extension ACPAgent {
             )
         }
         logger.info("ACP session loaded", metadata: ["sessionId": "\(sessionId)", "turns": "\(stored.turns.count)"])
-        connection.send(
-            Envelope.response(
-                id: id,
-                result: ["modes": modes(current: target), "configOptions": configOptions(current: target)]
-            )
-        )
+        return ["modes": modes(current: target), "configOptions": configOptions(current: target)]
     }
 
     /// Sessions this process has created or loaded, most recently active first.

@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Messages arrive on the reader thread in order; prompts run as tasks, so `session/cancel` and the
 /// client's answers to our own requests (`session/request_permission`) are seen while a prompt streams.
-public final class ACPAgent: MessageHandler, Sendable {
+public final class ACPAgent: FaceHandler, Sendable {
     /// The one ACP version spoken.
     public static let protocolVersion = 1
     /// Requests answered. IMPORTANT: keep in sync with `handleRequest`.
@@ -27,21 +27,21 @@ public final class ACPAgent: MessageHandler, Sendable {
     let runs: FaceRuns
     private let onExit: @Sendable (Int32) -> Void
     let state = Mutex(State())
+    /// The JSON-RPC around the methods: envelopes, responses to our requests, cancellations.
+    let endpoint: Endpoint
 
     struct Session: Sendable {
         var cwd: String
         var target: RunTarget
         var title: String?
         var updatedAt: Date
-        /// The prompt in flight: its request id, its task once started, and whether it was cancelled.
-        var prompt: (id: RequestID, task: Task<Void, Never>?, cancelled: Bool)?
+        /// The prompt in flight: its request id (its run is the supervisor's, under that id) and whether it
+        /// was cancelled.
+        var prompt: (id: RequestID, cancelled: Bool)?
     }
 
     struct State: Sendable {
         var sessions: [String: Session] = [:]
-        /// Requests sent to the client, waiting for its answer.
-        var outgoing: [RequestID: CheckedContinuation<Result<JSONValue, ResponseError>, Never>] = [:]
-        var nextOutgoingId: Int64 = 0
         var connection: Connection?
         var closed = false
     }
@@ -51,90 +51,79 @@ public final class ACPAgent: MessageHandler, Sendable {
         self.logger = logger
         self.onExit = onExit
         self.runs = FaceRuns(runtime: runtime, logger: logger)
+        self.endpoint = Endpoint(outstanding: OutstandingRequests { .integer(Int64($0)) }, logger: logger)
     }
 
     public func handle(_ incoming: Incoming, on connection: Connection) {
         state.withLock { if $0.connection == nil { $0.connection = connection } }
-        switch incoming {
-        case .single(let message):
-            handle(message, connection: connection)
-        case .batch(let messages):
-            // ACP has no batches; answer each member on its own.
-            for message in messages { handle(message, connection: connection) }
-        case .unparseable(let error):
-            logger.warning("Received a message that is not JSON")
-            connection.send(Envelope.error(id: .null, error))
-        case .emptyBatch:
-            connection.send(Envelope.error(id: .null, .invalidRequest("an empty batch")))
-        }
+        endpoint.handle(incoming, on: connection, for: self)
     }
 
-    private func handle(_ message: Message, connection: Connection) {
-        switch message {
-        case .request(let id, let method, let params):
-            logger.trace("ACP request", metadata: ["id": "\(id)", "method": "\(method)"])
-            do throws(ResponseError) {
-                try handleRequest(id: id, method: method, params: params, connection: connection)
-            } catch {
-                connection.send(Envelope.error(id: id, error))
-            }
-        case .notification(let method, let params):
-            handleNotification(method: method, params: params)
-        case .response(let id, let result):
-            let waiter = state.withLock { $0.outgoing.removeValue(forKey: id) }
-            if let waiter {
-                waiter.resume(returning: result)
-            } else {
-                logger.debug("Ignored a response to no request in flight", metadata: ["id": "\(id)"])
-            }
-        case .invalid(let id, let error):
-            connection.send(Envelope.error(id: id, error))
-        }
-    }
+    /// ACP has no batches; each member is answered on its own.
+    public let batchPolicy = BatchPolicy.eachAlone
 
-    // IMPORTANT: When adding a method here, also add it to `requestMethods`.
-    private func handleRequest(
+    public func handleRequest(
         id: RequestID,
         method: String,
         params: JSONValue?,
+        responder: Responder,
+        connection: Connection
+    ) {
+        logger.trace("ACP request", metadata: ["id": "\(id)", "method": "\(method)"])
+        do throws(ResponseError) {
+            try handleACPRequest(id: id, method: method, params: params, responder: responder, connection: connection)
+        } catch {
+            responder.reply(id: id, .failure(error))
+        }
+    }
+
+    /// A `$/cancel_request` naming a prompt cancels it as `session/cancel` would: ACP answers a cancelled
+    /// prompt with `stopReason: "cancelled"`, whatever cancelled it.
+    public func cancelRequest(_ id: RequestID, mode: CancelMode) {
+        cancelPrompt(requestId: id)
+    }
+
+    // IMPORTANT: When adding a method here, also add it to `requestMethods`.
+    private func handleACPRequest(
+        id: RequestID,
+        method: String,
+        params: JSONValue?,
+        responder: Responder,
         connection: Connection
     )
         throws(ResponseError)
     {
         switch method {
         case "initialize":
-            connection.send(Envelope.response(id: id, result: try initialize(Params(params))))
+            responder.reply(id: id, .success(try initialize(Params(params))))
         case "authenticate":
             // No authentication is needed (`authMethods` is empty); accept the call anyway.
-            connection.send(Envelope.response(id: id, result: .object([:])))
+            responder.reply(id: id, .success(.object([:])))
         case "session/new":
-            connection.send(Envelope.response(id: id, result: try newSession(Params(params))))
+            responder.reply(id: id, .success(try newSession(Params(params))))
         case "session/load":
-            try loadSession(id: id, params: Params(params), connection: connection)
+            responder.reply(id: id, .success(try loadSession(Params(params), connection: connection)))
         case "session/list":
-            connection.send(Envelope.response(id: id, result: try listSessions(Params(params))))
+            responder.reply(id: id, .success(try listSessions(Params(params))))
         case "session/set_config_option":
-            let result = try setConfigOption(Params(params), connection: connection)
-            connection.send(Envelope.response(id: id, result: result))
+            responder.reply(id: id, .success(try setConfigOption(Params(params), connection: connection)))
         case "session/set_mode":
-            connection.send(Envelope.response(id: id, result: try setMode(Params(params))))
+            responder.reply(id: id, .success(try setMode(Params(params))))
         case "session/close":
-            connection.send(Envelope.response(id: id, result: try closeSession(Params(params))))
+            responder.reply(id: id, .success(try closeSession(Params(params))))
         case "session/prompt":
-            try prompt(id: id, params: Params(params), connection: connection)
+            try prompt(id: id, params: Params(params), responder: responder, connection: connection)
         default:
             throw ResponseError.methodNotFound(method)
         }
     }
 
     /// Unknown notifications (including `_`-prefixed extensions) are ignored, as ACP asks.
-    private func handleNotification(method: String, params: JSONValue?) {
+    public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
         do throws(ResponseError) {
             switch method {
             case "session/cancel":
                 cancelPrompt(sessionId: try Params(params).string("sessionId"))
-            case "$/cancel_request":
-                cancelPrompt(requestId: try Params(params).requestID("requestId"))
             default:
                 logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
             }
@@ -169,16 +158,10 @@ public final class ACPAgent: MessageHandler, Sendable {
 
     /// EOF: the client is gone. Cancel prompts, let them settle (their turns are kept), then exit.
     public func inputClosed(on connection: Connection) {
-        let waiters = state.withLock { state in
-            state.closed = true
-            defer { state.outgoing.removeAll() }
-            return Array(state.outgoing.values)
-        }
-        for waiter in waiters {
-            waiter.resume(returning: .failure(ResponseError(code: .internalError, message: "The client went away")))
-        }
-        runs.cancelAll()
-        runs.waitUntilSettled(deadline: Date().addingTimeInterval(5))
+        state.withLock { $0.closed = true }
+        endpoint.inputClosed()
+        runs.supervisor.cancelAll()
+        runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(5))
         connection.close()
         onExit(0)
     }

@@ -83,16 +83,18 @@ extension AgentServer: StoppableHandler {}
 
 extension ACPAgent: StoppableHandler {
     public func stop(connection: Connection, grace: TimeInterval) {
-        runs.cancelAll()
-        runs.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
+        endpoint.inputClosed()
+        runs.supervisor.cancelAll()
+        runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
         connection.close()
     }
 }
 
 extension MCPServer: StoppableHandler {
     public func stop(connection: Connection, grace: TimeInterval) {
-        runs.cancelAll()
-        runs.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
+        endpoint.inputClosed()
+        runs.supervisor.cancelAll()
+        runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
         connection.close()
     }
 }

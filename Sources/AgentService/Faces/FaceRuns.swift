@@ -1,72 +1,64 @@
 import AgentCore
 import Foundation
+import JSONRPC
+import JSONRPCTransport
 import Logging
-import Synchronization
 
-/// Runs started by the ACP and MCP faces: admission, the run store record, cancellation and settling at
-/// EOF. The native face keeps its own bookkeeping (``AgentServer``).
+/// Runs started by the ACP and MCP faces: what a run executes, its run store record and its outcome,
+/// over the connection's ``RunSupervisor`` (admission, tracking by request id, cancellation, settling).
 final class FaceRuns: Sendable {
     let runtime: AgentRuntime
     private let logger: Logger
-    private let active = Mutex<[String: Task<Void, Never>]>([:])
-    private let settled = NSCondition()
+    /// Every run of the connection, by the id of the request that started it.
+    let supervisor = RunSupervisor()
 
     init(runtime: AgentRuntime, logger: Logger) {
         self.runtime = runtime
         self.logger = logger
-        startReaper()
-    }
-
-    /// Cancels runs that have gone quiet for `limits.staleAfterSeconds`, as the native face does.
-    private func startReaper() {
         let staleAfter = runtime.config.limits.staleAfterSeconds
-        let interval = min(max(staleAfter / 4, 0.01), 5)
-        Task { [weak self] in
-            while true {
-                try? await Task.sleep(for: .seconds(interval))
-                guard let self else { return }
-                let reaped = self.runtime.monitor.reapStale(olderThan: .seconds(staleAfter))
-                if !reaped.isEmpty { self.logger.warning("Reaping stale runs", metadata: ["runs": "\(reaped)"]) }
-            }
+        // Cancels runs that have gone quiet for `limits.staleAfterSeconds`, as the native face does.
+        supervisor.startReaping(every: .seconds(min(max(staleAfter / 4, 0.01), 5))) {
+            let reaped = runtime.monitor.reapStale(olderThan: .seconds(staleAfter))
+            if !reaped.isEmpty { logger.warning("Reaping stale runs", metadata: ["runs": "\(reaped)"]) }
         }
     }
 
-    /// Admits and starts a run of `target` on `input`. `finish` gets the outcome after the store has it,
-    /// before the run counts as settled.
-    /// - Returns: the run id and its task (cancel the task to cancel the run).
+    /// Admits and starts a run of `target` on `input` for request `key`. `finish` gets the outcome after
+    /// the store has it, with how the request was cancelled, before the run counts as settled.
+    /// - Returns: the run id.
     @discardableResult
     func start(
+        key: RequestID,
         target: RunTarget,
         input: String,
         history: [Turn] = [],
         sessionId: String? = nil,
         kind: String,
         observer: any RunObserver,
-        finish: @escaping @Sendable (_ runId: String, _ outcome: Result<RunResult, RunFailure>) -> Void
-    ) throws(RunFailure) -> (runId: String, task: Task<Void, Never>) {
+        finish: @escaping @Sendable (_ runId: String, _ outcome: Result<RunResult, RunFailure>, CancelMode) -> Void
+    ) throws(ResponseError) -> String {
         let runtime = self.runtime
         let workflow: WorkflowDefinition?
         switch target {
         case .agent(let name):
             guard runtime.agent(named: name) != nil else {
-                throw RunFailure.unknownAgent(name, available: runtime.agents.map(\.name))
+                throw AgentServer.responseError(RunFailure.unknownAgent(name, available: runtime.agents.map(\.name)))
             }
             workflow = nil
         case .workflow(let name):
-            workflow = try runtime.workflow(named: name)
-            try runtime.validate(workflow!.strategy)
+            do {
+                workflow = try runtime.workflow(named: name)
+                try runtime.validate(workflow!.strategy)
+            } catch {
+                throw AgentServer.responseError(error)
+            }
         }
         let runId = AgentRuntime.makeRunId()
-        let admission: RunFailure? = active.withLock { active in
-            do throws(RunFailure) {
-                try runtime.admit(active: active.count)
-            } catch {
-                return error
+        try supervisor.admit(key: key, runId: runId) { inFlight throws(ResponseError) in
+            do throws(RunFailure) { try runtime.admit(active: inFlight) } catch {
+                throw AgentServer.responseError(error)
             }
-            active[runId] = Task {}  // placeholder until the real task exists
-            return nil
         }
-        if let admission { throw admission }
         do {
             try runtime.store.insertRun(
                 StoredRun(
@@ -112,26 +104,11 @@ final class FaceRuns: Sendable {
                 outcome = .failure(error)
             }
             record(runId: runId, outcome: outcome)
-            finish(runId, outcome)
-            active.withLock { _ = $0.removeValue(forKey: runId) }
-            settled.withLock { settled.broadcast() }
+            finish(runId, outcome, supervisor.finish(key))
+            supervisor.settle()
         }
-        active.withLock { if $0[runId] != nil { $0[runId] = task } }
-        return (runId, task)
-    }
-
-    /// Cancels every run in flight.
-    func cancelAll() {
-        active.withLock { Array($0.values) }.forEach { $0.cancel() }
-    }
-
-    /// Blocks the calling (reader) thread until every run has finished, or until `deadline`.
-    func waitUntilSettled(deadline: Date) {
-        settled.lock()
-        defer { settled.unlock() }
-        while !active.withLock({ $0.isEmpty }) {
-            if !settled.wait(until: deadline) { return }
-        }
+        supervisor.attach(task, to: key)
+        return runId
     }
 
     private func record(runId: String, outcome: Result<RunResult, RunFailure>) {

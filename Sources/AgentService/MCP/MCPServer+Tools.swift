@@ -57,7 +57,13 @@ extension MCPServer {
         return nil
     }
 
-    func callTool(id: RequestID, params: Params, modern: Bool, connection: Connection) throws(ResponseError) {
+    func callTool(
+        id: RequestID,
+        params: Params,
+        modern: Bool,
+        responder: Responder,
+        connection: Connection
+    ) throws(ResponseError) {
         let name = try params.string("name")
         guard let target = target(tool: name) else {
             let known = toolsList()["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
@@ -83,59 +89,45 @@ extension MCPServer {
             progress = nil
             observer = SilentObserver(outbound: connection.outbound)
         }
-        let registered = state.withLock { state -> Bool in
-            guard state.calls[id] == nil else { return false }
-            state.calls[id] = (nil, false)
-            return true
-        }
-        guard registered else { throw .invalidRequest("request id \(id) is already in use by a call in flight") }
-        let started: (runId: String, task: Task<Void, Never>)
-        do {
-            started = try runs.start(target: target, input: input, kind: "tool", observer: observer) {
-                [self] runId, outcome in
-                progress?.finish()
-                let cancelled = state.withLock { $0.calls.removeValue(forKey: id)?.cancelled ?? false }
-                if cancelled {
-                    logger.debug("Tool call cancelled; no reply, as MCP asks", metadata: ["id": "\(id)"])
-                    return
-                }
-                var result = Self.callResult(runId: runId, outcome: outcome)
-                log(
-                    result["isError"] == .bool(true) ? "error" : "info",
-                    ["event": "tool call ended", "tool": .string(name), "runId": .string(runId)],
-                    requestLevel: requestLevel,
-                    connection: connection
+        let runId = try runs.start(key: id, target: target, input: input, kind: "tool", observer: observer) {
+            [self] runId, outcome, cancelMode in
+            progress?.finish()
+            switch cancelMode {
+            case .noReply:
+                logger.debug("Tool call cancelled; no reply, as MCP asks", metadata: ["id": "\(id)"])
+                responder.dropReply()
+                return
+            case .errorReply:
+                responder.reply(
+                    id: id,
+                    .failure(
+                        ResponseError(
+                            code: .requestCancelled,
+                            message: "Request cancelled",
+                            data: ["runId": .string(runId)]
+                        )
+                    )
                 )
-                if modern { result["resultType"] = "complete" }
-                connection.send(Envelope.response(id: id, result: .object(result)))
+                return
+            case .none:
+                break
             }
-        } catch {
-            state.withLock { _ = $0.calls.removeValue(forKey: id) }
-            throw AgentServer.responseError(error)
+            var result = Self.callResult(runId: runId, outcome: outcome)
+            log(
+                result["isError"] == .bool(true) ? "error" : "info",
+                ["event": "tool call ended", "tool": .string(name), "runId": .string(runId)],
+                requestLevel: requestLevel,
+                connection: connection
+            )
+            if modern { result["resultType"] = "complete" }
+            responder.reply(id: id, .success(.object(result)))
         }
         log(
             "info",
-            ["event": "tool call started", "tool": .string(name), "runId": .string(started.runId)],
+            ["event": "tool call started", "tool": .string(name), "runId": .string(runId)],
             requestLevel: requestLevel,
             connection: connection
         )
-        let cancelNow = state.withLock { state -> Bool in
-            guard state.calls[id] != nil else { return false }
-            state.calls[id]!.task = started.task
-            return state.calls[id]!.cancelled
-        }
-        if cancelNow { started.task.cancel() }
-    }
-
-    /// `notifications/cancelled`: stops the call; it will get no reply.
-    func cancelCall(_ id: RequestID) {
-        let task = state.withLock { state -> Task<Void, Never>? in
-            guard state.calls[id] != nil else { return nil }
-            state.calls[id]!.cancelled = true
-            return state.calls[id]!.task
-        }
-        logger.debug("MCP cancel", metadata: ["id": "\(id)", "known": "\(task != nil)"])
-        task?.cancel()
     }
 
     /// The output as text, then `structuredContent` (what the run produced: output, stop reason, the

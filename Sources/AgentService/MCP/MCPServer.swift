@@ -12,7 +12,7 @@ import Synchronization
 /// 2026-07-28 revision (`server/discover`, the version in each request's `_meta`). A `tools/call` streams
 /// `notifications/progress` when the caller gave a progress token; `notifications/cancelled` stops the
 /// call and it gets no reply.
-public final class MCPServer: MessageHandler, Sendable {
+public final class MCPServer: FaceHandler, Sendable {
     /// Handshake-era versions; the last is answered when the client asks for one not listed.
     public static let handshakeVersions = ["2025-06-18", "2025-11-25"]
     /// The stateless revision served through `server/discover`.
@@ -35,10 +35,10 @@ public final class MCPServer: MessageHandler, Sendable {
     let runs: FaceRuns
     private let onExit: @Sendable (Int32) -> Void
     let state = Mutex(State())
+    /// The JSON-RPC around the methods: envelopes, batches refused, cancellations.
+    let endpoint: Endpoint
 
     struct State: Sendable {
-        /// `tools/call`s in flight by request id.
-        var calls: [RequestID: (task: Task<Void, Never>?, cancelled: Bool)] = [:]
         /// Set by `logging/setLevel`; `nil` sends no `notifications/message`.
         var logLevel: String?
     }
@@ -48,52 +48,47 @@ public final class MCPServer: MessageHandler, Sendable {
         self.logger = logger
         self.onExit = onExit
         self.runs = FaceRuns(runtime: runtime, logger: logger)
+        self.endpoint = Endpoint(outstanding: OutstandingRequests { .string("agentwire-\($0)") }, logger: logger)
     }
 
     public func handle(_ incoming: Incoming, on connection: Connection) {
-        switch incoming {
-        case .single(let message):
-            handle(message, connection: connection)
-        case .batch:
-            connection.send(
-                Envelope.error(id: .null, .invalidRequest("batches are not part of MCP (removed in 2025-06-18)"))
-            )
-        case .unparseable(let error):
-            logger.warning("Received a message that is not JSON")
-            connection.send(Envelope.error(id: .null, error))
-        case .emptyBatch:
-            connection.send(Envelope.error(id: .null, .invalidRequest("an empty batch")))
-        }
+        endpoint.handle(incoming, on: connection, for: self)
     }
 
-    private func handle(_ message: Message, connection: Connection) {
-        switch message {
-        case .request(let id, let method, let params):
-            logger.trace("MCP request", metadata: ["id": "\(id)", "method": "\(method)"])
-            do throws(ResponseError) {
-                try handleRequest(id: id, method: method, params: params, connection: connection)
-            } catch {
-                connection.send(Envelope.error(id: id, error))
-            }
-        case .notification(let method, let params):
-            switch method {
-            case "notifications/cancelled":
-                if let id = params?["requestId"].flatMap(RequestID.init), id != .null { cancelCall(id) }
-            default:
-                logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
-            }
-        case .response(let id, _):
-            logger.debug("Ignored a response to a request the server never sent", metadata: ["id": "\(id)"])
-        case .invalid(let id, let error):
-            connection.send(Envelope.error(id: id, error))
-        }
-    }
+    public let batchPolicy = BatchPolicy.refuse("batches are not part of MCP (removed in 2025-06-18)")
 
-    // IMPORTANT: When adding a method here, also add it to `requestMethods`.
-    private func handleRequest(
+    public func handleRequest(
         id: RequestID,
         method: String,
         params: JSONValue?,
+        responder: Responder,
+        connection: Connection
+    ) {
+        logger.trace("MCP request", metadata: ["id": "\(id)", "method": "\(method)"])
+        do throws(ResponseError) {
+            try handleMCPRequest(id: id, method: method, params: params, responder: responder, connection: connection)
+        } catch {
+            responder.reply(id: id, .failure(error))
+        }
+    }
+
+    public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
+        logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
+    }
+
+    /// `notifications/cancelled` (or another dialect's cancellation): the call stops; as MCP asks, a call
+    /// cancelled with `notifications/cancelled` gets no reply.
+    public func cancelRequest(_ id: RequestID, mode: CancelMode) {
+        let known = runs.supervisor.cancel(request: id, mode: mode)
+        logger.debug("MCP cancel", metadata: ["id": "\(id)", "known": "\(known)"])
+    }
+
+    // IMPORTANT: When adding a method here, also add it to `requestMethods`.
+    private func handleMCPRequest(
+        id: RequestID,
+        method: String,
+        params: JSONValue?,
+        responder: Responder,
         connection: Connection
     )
         throws(ResponseError)
@@ -105,7 +100,7 @@ public final class MCPServer: MessageHandler, Sendable {
         func reply(_ result: JSONObject) {
             var result = result
             if modern { result["resultType"] = "complete" }
-            connection.send(Envelope.response(id: id, result: .object(result)))
+            responder.reply(id: id, .success(.object(result)))
         }
         switch method {
         case "initialize":
@@ -125,7 +120,7 @@ public final class MCPServer: MessageHandler, Sendable {
             if modern { Self.addCacheDirectives(&result) }
             reply(result)
         case "tools/call":
-            try callTool(id: id, params: params, modern: modern, connection: connection)
+            try callTool(id: id, params: params, modern: modern, responder: responder, connection: connection)
         default:
             throw ResponseError.methodNotFound(method)
         }
@@ -205,9 +200,10 @@ public final class MCPServer: MessageHandler, Sendable {
 
     /// EOF: calls in flight finish and are answered, then the process exits.
     public func inputClosed(on connection: Connection) {
-        runs.waitUntilSettled(deadline: Date().addingTimeInterval(30))
-        runs.cancelAll()
-        runs.waitUntilSettled(deadline: Date().addingTimeInterval(2))
+        endpoint.inputClosed()
+        runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(30))
+        runs.supervisor.cancelAll()
+        runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(2))
         connection.close()
         onExit(0)
     }

@@ -1,0 +1,159 @@
+import Foundation
+import JSONRPC
+import Synchronization
+
+/// The work a connection's requests started, whatever face it speaks: admission, tracking by the request
+/// that started each run, cancellation from every dialect, stale reaping, and settling before exit.
+///
+/// A run is admitted under a key (the id of its request, or a key of its own for runs that outlive their
+/// request), gets its task attached, and leaves with ``finish(_:)`` just before its request is answered;
+/// ``settle()`` then counts down what end of input waits for.
+///
+/// - Important: The supervisor's lock is a leaf: nothing else is locked while it is held, and the
+///   admission closure must not lock anything that may wait on the supervisor.
+public final class RunSupervisor: Sendable {
+    private struct Run: Sendable {
+        var runId: String
+        var task: Task<Void, Never>?
+        var cancelMode: CancelMode = .none
+        var cancelRequested = false
+    }
+
+    private struct State: Sendable {
+        var runs: [RequestID: Run] = [:]
+        /// Runs admitted whose reply is not yet queued; end of input waits for this to reach zero.
+        var unsettled = 0
+    }
+
+    private let state = Mutex(State())
+    private let settledCondition = NSCondition()
+
+    public init() {}
+
+    /// Registers a run under `key` once `admit` accepts the number of runs in flight.
+    /// - Throws: -32600 when `key` already names a run in flight, or what `admit` throws.
+    public func admit(
+        key: RequestID,
+        runId: String,
+        admit: (_ inFlight: Int) throws(ResponseError) -> Void
+    ) throws(ResponseError) {
+        let refusal: ResponseError? = state.withLock { state in
+            if state.runs[key] != nil {
+                return .invalidRequest("request id \(key) is already in use by a run in flight")
+            }
+            do throws(ResponseError) {
+                try admit(state.runs.count)
+            } catch {
+                return error
+            }
+            state.runs[key] = Run(runId: runId)
+            state.unsettled += 1
+            return nil
+        }
+        if let refusal { throw refusal }
+    }
+
+    /// Attaches the task that executes the run under `key`, and cancels it at once when a cancellation
+    /// arrived before it existed.
+    public func attach(_ task: Task<Void, Never>, to key: RequestID) {
+        let cancelNow = state.withLock { state -> Bool in
+            guard state.runs[key] != nil else { return false }
+            state.runs[key]!.task = task
+            return state.runs[key]!.cancelRequested
+        }
+        if cancelNow { task.cancel() }
+    }
+
+    /// The run under `key` has ended: it leaves the table (so a client that reacts to the reply at once,
+    /// reusing the id, never finds it still there). Returns how it was cancelled, which decides the reply.
+    @discardableResult
+    public func finish(_ key: RequestID) -> CancelMode {
+        state.withLock { $0.runs.removeValue(forKey: key)?.cancelMode ?? .none }
+    }
+
+    /// The reply of a finished run is queued (or dropped): one fewer run for end of input to wait for.
+    public func settle() {
+        state.withLock { $0.unsettled -= 1 }
+        settledCondition.withLock { settledCondition.broadcast() }
+    }
+
+    /// Admitted, then refused before it ran (its task was never started): forget it.
+    public func withdraw(_ key: RequestID) {
+        finish(key)
+        settle()
+    }
+
+    /// Cancels the run request `key` started, to be answered as `mode` says.
+    /// - Returns: `false` when no such run is in flight.
+    @discardableResult
+    public func cancel(request key: RequestID, mode: CancelMode) -> Bool {
+        let found = state.withLock { state -> (Bool, Task<Void, Never>?) in
+            guard state.runs[key] != nil else { return (false, nil) }
+            state.runs[key]!.cancelMode = mode
+            state.runs[key]!.cancelRequested = true
+            return (true, state.runs[key]!.task)
+        }
+        found.1?.cancel()
+        return found.0
+    }
+
+    /// Cancels a run by its run id; its request is answered normally, saying it was cancelled.
+    /// - Returns: `false` when no such run is in flight.
+    @discardableResult
+    public func cancel(runId: String) -> Bool {
+        let found = state.withLock { state -> (Bool, Task<Void, Never>?) in
+            guard let key = state.runs.first(where: { $0.value.runId == runId })?.key else { return (false, nil) }
+            state.runs[key]!.cancelRequested = true
+            return (true, state.runs[key]!.task)
+        }
+        found.1?.cancel()
+        return found.0
+    }
+
+    /// Cancels every run in flight (exit, SIGTERM, a client that went away).
+    public func cancelAll() {
+        let tasks = state.withLock { state in
+            state.runs.keys.forEach { state.runs[$0]!.cancelRequested = true }
+            return state.runs.values.compactMap(\.task)
+        }
+        tasks.forEach { $0.cancel() }
+    }
+
+    /// Runs in flight.
+    public var count: Int { state.withLock { $0.runs.count } }
+
+    /// Whether the run with this id is in flight.
+    public func isRunning(runId: String) -> Bool {
+        state.withLock { $0.runs.values.contains { $0.runId == runId } }
+    }
+
+    /// Runs admitted whose reply is not yet queued.
+    public var unsettled: Int { state.withLock { $0.unsettled } }
+
+    /// Blocks the calling thread until every admitted run has been answered, or until `deadline`.
+    /// - Returns: whether everything settled.
+    @discardableResult
+    public func waitUntilSettled(deadline: Date?) -> Bool {
+        settledCondition.lock()
+        defer { settledCondition.unlock() }
+        while unsettled > 0 {
+            guard let deadline else {
+                settledCondition.wait()
+                continue
+            }
+            if !settledCondition.wait(until: deadline) { return unsettled == 0 }
+        }
+        return true
+    }
+
+    /// Calls `reap` every `interval` for as long as this supervisor exists (stale-run reaping).
+    public func startReaping(every interval: Duration, _ reap: @escaping @Sendable () -> Void) {
+        Task { [weak self] in
+            while true {
+                try? await Task.sleep(for: interval)
+                guard self != nil else { return }
+                reap()
+            }
+        }
+    }
+}
