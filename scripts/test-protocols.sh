@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs the official ACP and MCP Python SDKs as clients against the built agentwire binary (the ACP
-# agent face and the MCP server face). Installs the SDKs into a venv first (scripts/setup-protocol-clients.sh).
+# agent face and the MCP server face), and the conformance tests: every frame of a broad native session
+# validated against schemas/openrpc.json, every ACP frame against the `agent-client-protocol` models and
+# every MCP frame against the `mcp` types, for each MCP version served. Installs the SDKs and jsonschema
+# into a venv first (scripts/setup-protocol-clients.sh).
 # Expects .build/debug/agentwire (scripts/test.sh builds it); AGENTWIRE_BINARY overrides the path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,10 +18,22 @@ trap 'rm -rf "$scratch"' EXIT
 export XDG_STATE_HOME="$scratch/state" XDG_CONFIG_HOME="$scratch/config"
 
 status=0
-"$python" Tests/protocol-clients/acp_client_test.py "$binary" "$scratch/acp.sqlite" 2>"$scratch/acp.log" || status=1
-"$python" Tests/protocol-clients/mcp_client_test.py "$binary" Tests/protocol-clients/agentwire.json 2>"$scratch/mcp.log" || status=1
+failed=()
+run() {
+    local name="$1"
+    shift
+    "$python" "$@" 2>"$scratch/$name.log" || { status=1; failed+=("$name"); }
+}
+run acp Tests/protocol-clients/acp_client_test.py "$binary" "$scratch/acp.sqlite"
+run mcp Tests/protocol-clients/mcp_client_test.py "$binary" Tests/protocol-clients/agentwire.json
+run native-conformance Tests/protocol-clients/native_conformance_test.py "$binary" schemas/openrpc.json
+run acp-conformance Tests/protocol-clients/acp_conformance_test.py "$binary"
+run mcp-conformance Tests/protocol-clients/mcp_conformance_test.py "$binary" Tests/protocol-clients/agentwire.json
 if [ "$status" -ne 0 ]; then
-    echo "test-protocols: a check failed; the servers' stderr follows" >&2
-    tail -n 50 "$scratch/acp.log" "$scratch/mcp.log" >&2
+    echo "test-protocols: a check failed in: ${failed[*]}; their stderr follows" >&2
+    for name in "${failed[@]}"; do
+        echo "--- $name" >&2
+        tail -n 50 "$scratch/$name.log" >&2
+    done
 fi
 exit "$status"

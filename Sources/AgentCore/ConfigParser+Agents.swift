@@ -13,7 +13,7 @@ extension ConfigParser {
     ) throws(FieldError) -> AgentDefinition {
         try checkName(name, path: path)
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
-        try onlyKeys(object, ["description", "provider", "systemPrompt", "limits"], path: path)
+        try onlyKeys(object, ConfigSchema.members(of: "agent"), path: path)
         var agent = AgentDefinition(name: name, description: "", provider: .echo(delayMs: 0))
         agent.description = try optionalString(object, "description", path: path) ?? ""
         agent.systemPrompt = try optionalString(object, "systemPrompt", path: path) ?? ""
@@ -26,7 +26,7 @@ extension ConfigParser {
                 throw .expected("\(path).limits", "an object", got: limits)
             }
             let limitsPath = "\(path).limits"
-            try onlyKeys(limitsObject, ["timeoutMs", "contextWindow"], path: limitsPath)
+            try onlyKeys(limitsObject, ConfigSchema.members(of: "agentLimits"), path: limitsPath)
             agent.timeoutMs = try optionalInt(limitsObject, "timeoutMs", path: limitsPath, range: 1...86_400_000)
             agent.contextWindow = try optionalInt(
                 limitsObject,

@@ -6,14 +6,7 @@ extension ConfigParser {
         path: String,
         tools: [String: ToolDefinition]
     ) throws(FieldError) -> OpenAISettings {
-        try onlyKeys(
-            object,
-            [
-                "type", "baseURL", "model", "apiKeyEnv", "temperature", "maxTokens", "headers", "timeoutSeconds",
-                "retries", "tools", "toolChoice", "maxTurns",
-            ],
-            path: path
-        )
+        try onlyKeys(object, ConfigSchema.members(of: "openaiProvider"), path: path)
         let baseURL = try requiredString(object, "baseURL", path: path)
         guard baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://") else {
             throw .expected("\(path).baseURL", "an http:// or https:// URL", got: .string(baseURL))
@@ -72,7 +65,7 @@ extension ConfigParser {
     }
 
     static func parseCommand(_ object: JSONObject, path: String) throws(FieldError) -> CommandSettings {
-        try onlyKeys(object, ["type", "argv", "env"], path: path)
+        try onlyKeys(object, ConfigSchema.members(of: "commandProvider"), path: path)
         let argv = try stringArray(object, "argv", path: path)
         var settings = CommandSettings(argv: argv)
         if let value = object["env"] {
@@ -96,11 +89,7 @@ extension ConfigParser {
             let toolPath = "\(path).\(name)"
             try checkName(name, path: toolPath)
             guard case .object(let spec) = member else { throw .expected(toolPath, "an object", got: member) }
-            try onlyKeys(
-                spec,
-                ["description", "command", "parameters", "permission", "timeoutMs", "maxOutputBytes", "askTimeoutMs"],
-                path: toolPath
-            )
+            try onlyKeys(spec, ConfigSchema.members(of: "tool"), path: toolPath)
             var tool = ToolDefinition(name: name, command: try stringArray(spec, "command", path: toolPath))
             tool.description = try optionalString(spec, "description", path: toolPath) ?? ""
             if let parameters = spec["parameters"] {

@@ -5,8 +5,9 @@ public enum ConfigParser {
     static func parse(_ root: JSONValue) throws(FieldError) -> AgentConfig {
         guard case .object(let top) = root else { throw .expected("$", "an object", got: root) }
         var config = AgentConfig.builtIn
-        for (key, _) in top.members where !["$schema", "agents", "workflows", "limits", "tools"].contains(key) {
-            throw .unknown("$.\(key)", allowed: ["agents", "workflows", "limits", "tools"])
+        let allowed = ConfigSchema.members()
+        for (key, _) in top.members where !allowed.contains(key) {
+            throw .unknown("$.\(key)", allowed: allowed.filter { $0 != "$schema" })
         }
         let tools = try top["tools"].map { value throws(FieldError) in try parseTools(value, path: "$.tools") } ?? [:]
         if let schema = top["$schema"], schema.stringValue == nil {
@@ -78,7 +79,7 @@ public enum ConfigParser {
         case "echo": break
         default: throw .expected("\(path).type", "one of: \"echo\", \"openai\", \"command\"", got: type)
         }
-        try onlyKeys(object, ["type", "delayMs", "thinking", "history"], path: path)
+        try onlyKeys(object, ConfigSchema.members(of: "echoProvider"), path: path)
         let delayMs = try optionalInt(object, "delayMs", path: path, range: 0...3_600_000) ?? 0
         let thinking = try optionalBool(object, "thinking", path: path) ?? false
         let history = try optionalBool(object, "history", path: path) ?? false
@@ -95,7 +96,9 @@ public enum ConfigParser {
                 got: object["strategy"]
             )
         }
-        let allowed = ["description", "strategy", "onError", "timeoutMs", "stepTimeoutMs"] + strategyKeys(strategyName)
+        // The schema's workflow members, less the parts of the other strategies.
+        let otherParts = ["sequential", "parallel", "hierarchical"].filter { $0 != strategyName }.flatMap(strategyKeys)
+        let allowed = ConfigSchema.members(of: "workflow").filter { !otherParts.contains($0) }
         try onlyKeys(object, allowed, path: path)
         var workflow = try workflowSpec(strategy: strategyName, object, path: path)
         workflow.name = name
@@ -129,7 +132,7 @@ public enum ConfigParser {
                 try steps.enumerated().map { (index, step) throws(FieldError) -> SequentialStep in
                     let stepPath = "\(path).steps[\(index)]"
                     guard case .object(let stepObject) = step else { throw .expected(stepPath, "an object", got: step) }
-                    try onlyKeys(stepObject, ["agent", "transform"], path: stepPath)
+                    try onlyKeys(stepObject, ConfigSchema.members(of: "sequentialStep"), path: stepPath)
                     return SequentialStep(
                         agent: try requiredString(stepObject, "agent", path: stepPath),
                         transform: try template(stepObject, "transform", path: stepPath)
@@ -142,7 +145,7 @@ public enum ConfigParser {
                 try tasks.enumerated().map { (index, task) throws(FieldError) -> ParallelTask in
                     let taskPath = "\(path).tasks[\(index)]"
                     guard case .object(let taskObject) = task else { throw .expected(taskPath, "an object", got: task) }
-                    try onlyKeys(taskObject, ["agent", "input"], path: taskPath)
+                    try onlyKeys(taskObject, ConfigSchema.members(of: "parallelTask"), path: taskPath)
                     return ParallelTask(
                         agent: try requiredString(taskObject, "agent", path: taskPath),
                         input: try template(taskObject, "input", path: taskPath)
@@ -206,11 +209,7 @@ public enum ConfigParser {
 
     static func parseLimits(_ value: JSONValue, path: String) throws(FieldError) -> ServiceLimits {
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
-        try onlyKeys(
-            object,
-            ["maxConcurrentRuns", "requestsPerMinute", "heartbeatSeconds", "staleAfterSeconds", "statsWindow"],
-            path: path
-        )
+        try onlyKeys(object, ConfigSchema.members(of: "limits"), path: path)
         var limits = ServiceLimits()
         limits.maxConcurrentRuns =
             try optionalInt(object, "maxConcurrentRuns", path: path, range: 1...100_000) ?? limits.maxConcurrentRuns

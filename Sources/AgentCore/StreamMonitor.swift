@@ -116,9 +116,10 @@ public final class StreamMonitor: Sendable {
     @discardableResult
     public func reapStale(olderThan staleAfter: Duration) -> [String] {
         let now = ContinuousClock.now
-        let stale = state.withLock { state in
-            state.active.filter { now - $0.value.context.lastEventAt > staleAfter }
-        }
+        // The runs are read outside the monitor's lock: each one's activity is behind its own lock, which
+        // must never be taken under this one (a run emitting an event holds its lock while it counts).
+        let active = state.withLock { $0.active }
+        let stale = active.filter { now - $0.value.context.lastEventAt > staleAfter }
         for (_, run) in stale {
             run.context.markReaped()
             run.cancel()

@@ -20,8 +20,8 @@ final class ConnectionRunObserver: RunObserver {
     /// Tokens held for coalescing, per step, each with the `seq` of its last token.
     private struct Pending {
         var runId = ""
-        var steps: [String: (agent: String, text: String, lastSeq: UInt64)] = [:]
-        var timerArmed = false
+        /// Tokens held per step (keyed by step id).
+        var coalescer = TokenCoalescer()
         /// The frame of the last step that sent tokens: a paced stream sends one token at a time, and
         /// building the constant parts again for each would cost more than the token itself.
         var frame: TokenFrame? = nil
@@ -121,41 +121,30 @@ final class ConnectionRunObserver: RunObserver {
     private func coalesce(runId: String, seq: UInt64, agent: String, stepId: String, texts: [String]) {
         let armTimer = pending.withLock { pending -> Bool in
             pending.runId = runId
-            var entry = pending.steps[stepId] ?? (agent, "", 0)
-            for text in texts { entry.text += text }
-            entry.lastSeq = seq
-            pending.steps[stepId] = entry
-            guard !pending.timerArmed else { return false }
-            pending.timerArmed = true
-            return true
+            _ = pending.coalescer.add(key: stepId, agent: agent, text: texts.joined(), seq: seq)
+            return pending.coalescer.armTimer()
         }
         guard armTimer else { return }
-        let delay = options.tokenCoalesceMs
-        Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(delay))
-            self?.flush()
-        }
+        TokenCoalescer.schedule(after: .milliseconds(options.tokenCoalesceMs)) { [weak self] in self?.flush() }
     }
 
     /// Sends each step's merged tokens as one `run/token` carrying the `seq` of its last token, in `seq`
     /// order, so `seq` still strictly increases on the wire.
     /// - Important: Must be called with `pending` locked.
     private func flushLocked(_ pending: inout Pending) {
-        pending.timerArmed = false
-        guard !pending.steps.isEmpty else { return }
+        guard !pending.coalescer.isEmpty else { return }
         let runId = pending.runId
-        for (stepId, entry) in pending.steps.sorted(by: { $0.value.lastSeq < $1.value.lastSeq }) {
+        for chunk in pending.coalescer.drain() {
             outbound.enqueue {
                 RunNotifications.appendToken(
                     runId: runId,
-                    seq: entry.lastSeq,
-                    agent: entry.agent,
-                    stepId: stepId,
-                    text: entry.text,
+                    seq: chunk.lastSeq,
+                    agent: chunk.agent,
+                    stepId: chunk.key,
+                    text: chunk.text,
                     to: &$0
                 )
             }
         }
-        pending.steps.removeAll(keepingCapacity: true)
     }
 }

@@ -23,6 +23,8 @@ public final class RunSupervisor: Sendable {
         var runs: [RequestID: Run] = [:]
         /// Runs admitted whose reply is not yet queued; end of input waits for this to reach zero.
         var unsettled = 0
+        /// Set by ``close()``: the connection is stopping and admits no more runs.
+        var closed = false
     }
 
     private let state = Mutex(State())
@@ -31,13 +33,15 @@ public final class RunSupervisor: Sendable {
     public init() {}
 
     /// Registers a run under `key` once `admit` accepts the number of runs in flight.
-    /// - Throws: -32600 when `key` already names a run in flight, or what `admit` throws.
+    /// - Throws: -32003 once the supervisor is closed, -32600 when `key` already names a run in flight, or
+    ///   what `admit` throws.
     public func admit(
         key: RequestID,
         runId: String,
         admit: (_ inFlight: Int) throws(ResponseError) -> Void
     ) throws(ResponseError) {
         let refusal: ResponseError? = state.withLock { state in
+            if state.closed { return ResponseError(code: .shuttingDown, message: "The server is shutting down") }
             if state.runs[key] != nil {
                 return .invalidRequest("request id \(key) is already in use by a run in flight")
             }
@@ -108,6 +112,13 @@ public final class RunSupervisor: Sendable {
         }
         found.1?.cancel()
         return found.0
+    }
+
+    /// Cancels every run in flight and admits no more (exit, SIGTERM, a client that stopped reading): a
+    /// request read after this is refused rather than starting a run nobody waits for.
+    public func close() {
+        state.withLock { $0.closed = true }
+        cancelAll()
     }
 
     /// Cancels every run in flight (exit, SIGTERM, a client that went away).

@@ -18,6 +18,30 @@ public protocol ParamsType: Sendable {
     init(from reader: ParamsReader) throws(ResponseError)
 }
 
+extension ParamsType {
+    /// The params as one object schema, for a shared component that describes a whole notification's
+    /// params (`RunStepParams`): the members become its properties, with their descriptions, and the
+    /// required ones its `required`, so the component and the method's params list cannot disagree.
+    /// - Parameter extra: further keywords (`allOf`, `oneOf`) that tie members to each other.
+    public static func objectSchema(title: String, description: String, extra: JSONObject = [:]) -> Schema {
+        var properties = JSONObject()
+        for member in members {
+            var property = member.schema.json.objectValue ?? [:]
+            if let text = member.description { property["description"] = .string(text) }
+            properties[member.name] = .object(property)
+        }
+        var object: JSONObject = [
+            "title": .string(title),
+            "description": .string(description),
+            "type": "object",
+            "required": .array(members.filter(\.required).map { .string($0.name) }),
+            "properties": .object(properties),
+        ]
+        for (key, value) in extra.members { object[key] = value }
+        return Schema(.object(object))
+    }
+}
+
 /// What decoding does with a params member that is not declared.
 public enum UnknownMembers: Sendable {
     /// -32602 with `data.field` naming the member.

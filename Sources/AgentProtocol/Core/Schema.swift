@@ -36,16 +36,3 @@ public struct Schema: Sendable, Equatable {
         return String(ref.dropFirst("#/components/schemas/".count))
     }
 }
-
-extension JSONValue {
-    /// Parses JSON text that is part of the program (schemas, examples).
-    ///
-    /// - Important: Traps on invalid JSON; never use it on input.
-    public init(json text: String) {
-        do {
-            self = try JSONValue.parse(text, allowScalars: true)
-        } catch {
-            preconditionFailure("invalid JSON in the protocol's source: \(error)\n\(text.prefix(200))")
-        }
-    }
-}

@@ -74,6 +74,6 @@ extension NativeProtocol {
         - Error data: the errors AgentWire raises about agents, workflows, sessions and runs (-32001, -32004, -32005, -32006, -32007, -32010) carry `data` with `retryable` (whether the same request may succeed later), `suggestions` (short sentences a UI can show), `runId` (when a run had started, or the unknown run a request named), `stepId` (when one step caused the error), `partialOutput` (when a run had started, possibly empty), and members of their kind: `agent` or `workflow` with `available` (the names that exist), `sessionId`, `retryAfterMs`, `limit`, `reason`. -32602 carries `{field, detail}`, -32601 `{method}`, -32700, -32600 and -32603 `{detail}` (-32603 also when the run store fails), -32800 `{runId, partialOutput}`, -32002 `{limit, size}`; -32003 has no data.
 
         ## Method tags
-        Each method carries exactly one direction tag: `client-request` (the client sends it and gets a reply), `client-notification` (the client sends it, no reply) or `server-notification` (the server sends it, the client must not reply).
+        Each method carries exactly one direction tag: `client-request` (the client sends it and gets a reply), `client-notification` (the client sends it, no reply), `server-notification` (the server sends it, the client must not reply) or `server-request` (the server sends it with an id of its own, the client replies).
         """#
 }

@@ -1297,6 +1297,10 @@ extension NativeProtocol {
                         "error": {
                           "type": "string",
                           "description": "Why the step failed; present with `failed`."
+                        },
+                        "usage": {
+                          "$ref": "#/components/schemas/StepUsage",
+                          "description": "Token counts of an `openai` agent call, once it ended."
                         }
                       }
                     }
@@ -1440,7 +1444,8 @@ extension NativeProtocol {
                             "run/token",
                             "run/thinking",
                             "run/progress",
-                            "run/heartbeat"
+                            "run/heartbeat",
+                            "run/tool"
                           ],
                           "description": "The notification's method."
                         },
@@ -1560,6 +1565,25 @@ extension NativeProtocol {
                             "properties": {
                               "params": {
                                 "$ref": "#/components/schemas/RunHeartbeatParams"
+                              }
+                            }
+                          }
+                        },
+                        {
+                          "if": {
+                            "properties": {
+                              "method": {
+                                "const": "run/tool"
+                              }
+                            },
+                            "required": [
+                              "method"
+                            ]
+                          },
+                          "then": {
+                            "properties": {
+                              "params": {
+                                "$ref": "#/components/schemas/RunToolParams"
                               }
                             }
                           }
@@ -1948,330 +1972,130 @@ extension NativeProtocol {
         ),
         (
             "RunStartedParams",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunStartedParams",
-                      "description": "Params of the `run/started` notification: `agent` for agent runs and session turns, `workflow` and `strategy` for workflow runs.",
-                      "type": "object",
-                      "required": [
-                        "runId",
-                        "seq"
-                      ],
-                      "properties": {
-                        "runId": {
-                          "$ref": "#/components/schemas/RunId"
-                        },
-                        "seq": {
-                          "$ref": "#/components/schemas/Seq"
-                        },
-                        "agent": {
-                          "$ref": "#/components/schemas/AgentName"
-                        },
-                        "workflow": {
-                          "$ref": "#/components/schemas/WorkflowName"
-                        },
-                        "strategy": {
-                          "$ref": "#/components/schemas/StrategyName"
-                        },
-                        "requestId": {
-                          "description": "The id of the request that started the run.",
-                          "type": [
-                            "string",
-                            "integer"
-                          ]
-                        }
-                      },
-                      "oneOf": [
+            RunStartedNotification.Params.objectSchema(
+                title: "RunStartedParams",
+                description:
+                    #"Params of the `run/started` notification: `agent` for agent runs and session turns, `workflow` and `strategy` for workflow runs."#,
+                extra: Schema(
+                    json: #"""
                         {
-                          "required": [
-                            "agent"
-                          ],
-                          "not": {
-                            "anyOf": [
-                              {
-                                "required": [
-                                  "workflow"
-                                ]
-                              },
-                              {
-                                "required": [
-                                  "strategy"
+                          "oneOf": [
+                            {
+                              "required": [
+                                "agent"
+                              ],
+                              "not": {
+                                "anyOf": [
+                                  {
+                                    "required": [
+                                      "workflow"
+                                    ]
+                                  },
+                                  {
+                                    "required": [
+                                      "strategy"
+                                    ]
+                                  }
                                 ]
                               }
-                            ]
-                          }
-                        },
-                        {
-                          "required": [
-                            "workflow",
-                            "strategy"
-                          ],
-                          "not": {
-                            "required": [
-                              "agent"
-                            ]
-                          }
+                            },
+                            {
+                              "required": [
+                                "workflow",
+                                "strategy"
+                              ],
+                              "not": {
+                                "required": [
+                                  "agent"
+                                ]
+                              }
+                            }
+                          ]
                         }
-                      ]
-                    }
-                    """#
+                        """#
+                ).json.objectValue ?? [:]
             )
         ),
         (
             "RunStepParams",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunStepParams",
-                      "description": "Params of the `run/step` notification. `durationMs` is present when `status` is not `started`; `error` when it is `failed`; `strategy` in workflow runs; `parentStepId` for a workflow's agent calls.",
-                      "type": "object",
-                      "required": [
-                        "runId",
-                        "seq",
-                        "stepId",
-                        "status",
-                        "name",
-                        "agent"
-                      ],
-                      "properties": {
-                        "runId": {
-                          "$ref": "#/components/schemas/RunId"
-                        },
-                        "seq": {
-                          "$ref": "#/components/schemas/Seq"
-                        },
-                        "stepId": {
-                          "$ref": "#/components/schemas/StepId"
-                        },
-                        "status": {
-                          "$ref": "#/components/schemas/StepStatus"
-                        },
-                        "name": {
-                          "type": "string",
-                          "description": "Human-readable step name."
-                        },
-                        "agent": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/AgentName"
-                            }
-                          ],
-                          "description": "The agent running the step; for step `1` of a workflow run, the workflow's name."
-                        },
-                        "parentStepId": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/StepId"
-                            }
-                          ],
-                          "description": "The enclosing step, for nested steps."
-                        },
-                        "strategy": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/StrategyName"
-                            }
-                          ],
-                          "description": "The strategy of the workflow the step belongs to; absent in agent runs."
-                        },
-                        "durationMs": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/DurationMs"
-                            }
-                          ],
-                          "description": "How long the step took; sent with `completed`, `failed` and `cancelled`."
-                        },
-                        "error": {
-                          "type": "string",
-                          "description": "Why the step failed; sent with `failed`."
-                        },
-                        "usage": {
-                          "allOf": [
-                            {
-                              "$ref": "#/components/schemas/StepUsage"
-                            }
-                          ],
-                          "description": "Token counts of an `openai` agent call; sent when the step has ended."
-                        }
-                      },
-                      "allOf": [
+            RunStepNotification.Params.objectSchema(
+                title: "RunStepParams",
+                description:
+                    #"Params of the `run/step` notification. `durationMs` is present when `status` is not `started`; `error` when it is `failed`; `strategy` in workflow runs; `parentStepId` for a workflow's agent calls."#,
+                extra: Schema(
+                    json: #"""
                         {
-                          "if": {
-                            "properties": {
-                              "status": {
-                                "enum": [
-                                  "completed",
-                                  "failed",
-                                  "cancelled"
+                          "allOf": [
+                            {
+                              "if": {
+                                "properties": {
+                                  "status": {
+                                    "enum": [
+                                      "completed",
+                                      "failed",
+                                      "cancelled"
+                                    ]
+                                  }
+                                },
+                                "required": [
+                                  "status"
+                                ]
+                              },
+                              "then": {
+                                "required": [
+                                  "durationMs"
                                 ]
                               }
                             },
-                            "required": [
-                              "status"
-                            ]
-                          },
-                          "then": {
-                            "required": [
-                              "durationMs"
-                            ]
-                          }
-                        },
-                        {
-                          "if": {
-                            "properties": {
-                              "status": {
-                                "const": "failed"
+                            {
+                              "if": {
+                                "properties": {
+                                  "status": {
+                                    "const": "failed"
+                                  }
+                                },
+                                "required": [
+                                  "status"
+                                ]
+                              },
+                              "then": {
+                                "required": [
+                                  "error"
+                                ]
                               }
-                            },
-                            "required": [
-                              "status"
-                            ]
-                          },
-                          "then": {
-                            "required": [
-                              "error"
-                            ]
-                          }
+                            }
+                          ]
                         }
-                      ]
-                    }
-                    """#
+                        """#
+                ).json.objectValue ?? [:]
             )
         ),
         (
             "RunTokenParams",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunTokenParams",
-                      "description": "Params of the `run/token` notification, sent in this member order.",
-                      "type": "object",
-                      "required": [
-                        "runId",
-                        "seq",
-                        "agent",
-                        "stepId",
-                        "text"
-                      ],
-                      "properties": {
-                        "runId": {
-                          "$ref": "#/components/schemas/RunId"
-                        },
-                        "seq": {
-                          "$ref": "#/components/schemas/Seq"
-                        },
-                        "agent": {
-                          "$ref": "#/components/schemas/AgentName"
-                        },
-                        "stepId": {
-                          "$ref": "#/components/schemas/StepId"
-                        },
-                        "text": {
-                          "type": "string",
-                          "description": "One token of output, or several merged (`tokenCoalesceMs`)."
-                        }
-                      }
-                    }
-                    """#
+            RunTokenNotification.Params.objectSchema(
+                title: "RunTokenParams",
+                description: #"Params of the `run/token` notification, sent in this member order."#
             )
         ),
         (
             "RunThinkingParams",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunThinkingParams",
-                      "description": "Params of the `run/thinking` notification, sent in this member order.",
-                      "type": "object",
-                      "required": [
-                        "runId",
-                        "seq",
-                        "agent",
-                        "stepId",
-                        "text"
-                      ],
-                      "properties": {
-                        "runId": {
-                          "$ref": "#/components/schemas/RunId"
-                        },
-                        "seq": {
-                          "$ref": "#/components/schemas/Seq"
-                        },
-                        "agent": {
-                          "$ref": "#/components/schemas/AgentName"
-                        },
-                        "stepId": {
-                          "$ref": "#/components/schemas/StepId"
-                        },
-                        "text": {
-                          "type": "string",
-                          "description": "Reasoning text; not part of the output."
-                        }
-                      }
-                    }
-                    """#
+            RunThinkingNotification.Params.objectSchema(
+                title: "RunThinkingParams",
+                description: #"Params of the `run/thinking` notification, sent in this member order."#
             )
         ),
         (
             "RunProgressParams",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunProgressParams",
-                      "description": "Params of the `run/progress` notification.",
-                      "type": "object",
-                      "required": [
-                        "runId",
-                        "seq",
-                        "percent",
-                        "message"
-                      ],
-                      "properties": {
-                        "runId": {
-                          "$ref": "#/components/schemas/RunId"
-                        },
-                        "seq": {
-                          "$ref": "#/components/schemas/Seq"
-                        },
-                        "percent": {
-                          "type": "integer",
-                          "minimum": 0,
-                          "maximum": 100,
-                          "description": "Share of the workflow's agent calls done."
-                        },
-                        "message": {
-                          "type": "string",
-                          "description": "What just finished."
-                        }
-                      }
-                    }
-                    """#
+            RunProgressNotification.Params.objectSchema(
+                title: "RunProgressParams",
+                description: #"Params of the `run/progress` notification."#
             )
         ),
         (
             "RunHeartbeatParams",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunHeartbeatParams",
-                      "description": "Params of the `run/heartbeat` notification.",
-                      "type": "object",
-                      "required": [
-                        "runId",
-                        "seq"
-                      ],
-                      "properties": {
-                        "runId": {
-                          "$ref": "#/components/schemas/RunId"
-                        },
-                        "seq": {
-                          "$ref": "#/components/schemas/Seq"
-                        }
-                      }
-                    }
-                    """#
+            RunHeartbeatNotification.Params.objectSchema(
+                title: "RunHeartbeatParams",
+                description: #"Params of the `run/heartbeat` notification."#
             )
         ),
         (
@@ -2348,11 +2172,10 @@ extension NativeProtocol {
                 json: #"""
                     {
                       "title": "RequestCancelledData",
-                      "description": "`data` of error -32800.",
+                      "description": "`data` of error -32800: `partialOutput` for a cancelled run, `lastSeq` for a cancelled `run/events` follow.",
                       "type": "object",
                       "required": [
-                        "runId",
-                        "partialOutput"
+                        "runId"
                       ],
                       "properties": {
                         "runId": {
@@ -2361,6 +2184,11 @@ extension NativeProtocol {
                         "partialOutput": {
                           "type": "string",
                           "description": "Output produced before the run was cancelled."
+                        },
+                        "lastSeq": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "The `seq` of the last event a cancelled follow sent (0 for none): pass it as `afterSeq` to resume."
                         }
                       }
                     }
@@ -2702,7 +2530,34 @@ extension NativeProtocol {
                         "runId",
                         "stepId",
                         "partialOutput"
-                      ]
+                      ],
+                      "properties": {
+                        "status": {
+                          "type": "integer",
+                          "description": "The HTTP status the model server answered with."
+                        },
+                        "body": {
+                          "type": "string",
+                          "description": "The start of the model server's error body."
+                        },
+                        "url": {
+                          "type": "string",
+                          "description": "The model server that could not be reached."
+                        },
+                        "attempts": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "How many times the call was tried."
+                        },
+                        "exitStatus": {
+                          "type": "integer",
+                          "description": "The exit status of a `command` agent's program."
+                        },
+                        "stderr": {
+                          "type": "string",
+                          "description": "The end of that program's standard error."
+                        }
+                      }
                     }
                     """#
             )
@@ -2787,63 +2642,9 @@ extension NativeProtocol {
         ),
         (
             "RunToolParams",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunToolParams",
-                      "description": "Params of the `run/tool` notification.",
-                      "type": "object",
-                      "required": [
-                        "runId",
-                        "seq",
-                        "agent",
-                        "stepId",
-                        "toolCallId",
-                        "tool",
-                        "status",
-                        "input"
-                      ],
-                      "properties": {
-                        "runId": {
-                          "$ref": "#/components/schemas/RunId"
-                        },
-                        "seq": {
-                          "$ref": "#/components/schemas/Seq"
-                        },
-                        "agent": {
-                          "$ref": "#/components/schemas/AgentName"
-                        },
-                        "stepId": {
-                          "$ref": "#/components/schemas/StepId"
-                        },
-                        "toolCallId": {
-                          "type": "string",
-                          "description": "The model's id for the call."
-                        },
-                        "tool": {
-                          "type": "string",
-                          "description": "The tool's name."
-                        },
-                        "status": {
-                          "$ref": "#/components/schemas/ToolStatus"
-                        },
-                        "input": {
-                          "description": "The arguments the model gave (the raw text when they are not JSON)."
-                        },
-                        "output": {
-                          "type": "string",
-                          "description": "What the tool printed (cut at its `maxOutputBytes`); sent with `completed`."
-                        },
-                        "error": {
-                          "type": "string",
-                          "description": "Why the call failed: unknown tool, arguments not JSON or not matching the schema, denied by configuration, permission not granted, timed out, non-zero exit."
-                        },
-                        "durationMs": {
-                          "$ref": "#/components/schemas/DurationMs"
-                        }
-                      }
-                    }
-                    """#
+            RunToolNotification.Params.objectSchema(
+                title: "RunToolParams",
+                description: #"Params of the `run/tool` notification."#
             )
         ),
         (
@@ -2983,90 +2784,10 @@ extension NativeProtocol {
         ),
         (
             "RunTraceParams",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunTraceParams",
-                      "description": "Params of the `run/trace` notification: one finished span, with the ids the OTLP exporter sends for it.",
-                      "type": "object",
-                      "required": [
-                        "runId",
-                        "seq",
-                        "traceId",
-                        "spanId",
-                        "parentSpanId",
-                        "name",
-                        "startTimeUnixNano",
-                        "endTimeUnixNano",
-                        "attributes",
-                        "status"
-                      ],
-                      "properties": {
-                        "runId": {
-                          "$ref": "#/components/schemas/RunId"
-                        },
-                        "seq": {
-                          "$ref": "#/components/schemas/Seq"
-                        },
-                        "traceId": {
-                          "type": "string",
-                          "pattern": "^[0-9a-f]{32}$"
-                        },
-                        "spanId": {
-                          "type": "string",
-                          "pattern": "^[0-9a-f]{16}$"
-                        },
-                        "parentSpanId": {
-                          "type": [
-                            "string",
-                            "null"
-                          ],
-                          "pattern": "^[0-9a-f]{16}$",
-                          "description": "The parent span: a step's or the run's, or for the run's own span the client's (`_meta.traceparent`); null for a run that started its own trace."
-                        },
-                        "name": {
-                          "type": "string",
-                          "enum": [
-                            "agent.run",
-                            "workflow.run",
-                            "step",
-                            "llm.call",
-                            "tool.call"
-                          ]
-                        },
-                        "startTimeUnixNano": {
-                          "type": "integer",
-                          "minimum": 0
-                        },
-                        "endTimeUnixNano": {
-                          "type": "integer",
-                          "minimum": 0
-                        },
-                        "attributes": {
-                          "$ref": "#/components/schemas/SpanAttributes"
-                        },
-                        "status": {
-                          "type": "object",
-                          "required": [
-                            "code"
-                          ],
-                          "properties": {
-                            "code": {
-                              "type": "string",
-                              "enum": [
-                                "unset",
-                                "ok",
-                                "error"
-                              ]
-                            },
-                            "message": {
-                              "type": "string"
-                            }
-                          }
-                        }
-                      }
-                    }
-                    """#
+            RunTraceNotification.Params.objectSchema(
+                title: "RunTraceParams",
+                description:
+                    #"Params of the `run/trace` notification: one finished span, with the ids the OTLP exporter sends for it."#
             )
         ),
     ]

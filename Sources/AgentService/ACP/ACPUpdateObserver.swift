@@ -25,8 +25,7 @@ final class ACPUpdateObserver: RunObserver {
     private struct State {
         var runId = ""
         var isWorkflow = false
-        var pending = ""
-        var timerArmed = false
+        var pending = TokenCoalescer(maxBytes: ACPUpdateObserver.maxChunkBytes)
         var plan: [ACPUpdates.PlanEntry] = []
         var planIndex: [String: Int] = [:]
         /// Each workflow step's output so far.
@@ -166,17 +165,14 @@ final class ACPUpdateObserver: RunObserver {
                 return false
             }
             for text in texts {
-                // A chunk never grows past the limit (a single larger token goes alone).
-                if state.pending.utf8.count + text.utf8.count > Self.maxChunkBytes { flushLocked(&state) }
-                state.pending += text
+                if let full = state.pending.add(text: text) {
+                    send(ACPUpdates.chunk("agent_message_chunk", text: full.text))
+                }
             }
-            guard !state.pending.isEmpty, !state.timerArmed else { return false }
-            state.timerArmed = true
-            return true
+            return state.pending.armTimer()
         }
         guard armTimer else { return }
-        Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(Self.coalesceMs))
+        TokenCoalescer.schedule(after: .milliseconds(Self.coalesceMs)) { [weak self] in
             self?.state.withLock { self?.flushLocked(&$0) }
         }
     }
@@ -203,10 +199,9 @@ final class ACPUpdateObserver: RunObserver {
 
     /// - Important: Must be called with `state` locked.
     private func flushLocked(_ state: inout State) {
-        state.timerArmed = false
-        guard !state.pending.isEmpty else { return }
-        send(ACPUpdates.chunk("agent_message_chunk", text: state.pending))
-        state.pending = ""
+        for chunk in state.pending.drain() {
+            send(ACPUpdates.chunk("agent_message_chunk", text: chunk.text))
+        }
     }
 
     private func send(_ update: JSONObject) {

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 import JSONRPC
 import JSONRPCTransport
@@ -17,8 +18,7 @@ final class MCPProgressObserver: RunObserver {
 
     private struct State {
         var progress: Int64 = 0
-        var pending = ""
-        var timerArmed = false
+        var pending = TokenCoalescer(maxBytes: MCPProgressObserver.maxChunkBytes)
         var finished = false
     }
 
@@ -80,28 +80,19 @@ final class MCPProgressObserver: RunObserver {
         let armTimer = state.withLock { state -> Bool in
             guard !state.finished else { return false }
             for text in texts {
-                // A chunk never grows past the limit (a single larger token goes alone).
-                if state.pending.utf8.count + text.utf8.count > Self.maxChunkBytes { flushLocked(&state) }
-                state.pending += text
+                if let full = state.pending.add(text: text) { sendLocked(full.text, &state) }
             }
-            guard !state.pending.isEmpty, !state.timerArmed else { return false }
-            state.timerArmed = true
-            return true
+            return state.pending.armTimer()
         }
         guard armTimer else { return }
-        Task { [weak self] in
-            try? await Task.sleep(for: .milliseconds(Self.coalesceMs))
+        TokenCoalescer.schedule(after: .milliseconds(Self.coalesceMs)) { [weak self] in
             self?.state.withLock { self?.flushLocked(&$0) }
         }
     }
 
     /// - Important: Must be called with `state` locked.
     private func flushLocked(_ state: inout State) {
-        state.timerArmed = false
-        guard !state.pending.isEmpty else { return }
-        let text = state.pending
-        state.pending = ""
-        sendLocked(text, &state)
+        for chunk in state.pending.drain() { sendLocked(chunk.text, &state) }
     }
 
     private func sendLocked(_ message: String, _ state: inout State) {
@@ -109,7 +100,7 @@ final class MCPProgressObserver: RunObserver {
         state.progress += 1
         outbound.send(
             Envelope.notification(
-                method: "notifications/progress",
+                method: MCPProgressNotification.method,
                 params: ["progressToken": token, "progress": .integer(state.progress), "message": .string(message)]
             )
         )

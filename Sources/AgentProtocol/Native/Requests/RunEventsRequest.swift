@@ -33,7 +33,9 @@ public enum RunEventsRequest: RequestType {
                 """#
         )
     )
-    public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .internalError, .shuttingDown]
+    public static let errors: [ErrorSpec] = [
+        .invalidParams, .notFound, .internalError, .shuttingDown, .requestCancelled,
+    ]
     public static let examples = JSONValue(
         json: #"""
             [

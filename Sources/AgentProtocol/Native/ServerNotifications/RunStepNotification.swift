@@ -160,6 +160,12 @@ public enum RunStepNotification: NotificationType {
                 schema: .string,
                 description: #"Why the step failed (e.g. `timed out after 500 ms`); present when `status` is `failed`."#
             ),
+            Member(
+                "usage",
+                required: false,
+                schema: .ref("StepUsage"),
+                description: #"Token counts of an `openai` agent call; sent when the step has ended."#
+            ),
         ]
 
         public var runId: String
@@ -172,6 +178,7 @@ public enum RunStepNotification: NotificationType {
         public var strategy: String?
         public var durationMs: Int64?
         public var error: String?
+        public var usage: JSONValue?
 
         public init(
             runId: String,
@@ -183,7 +190,8 @@ public enum RunStepNotification: NotificationType {
             parentStepId: String? = nil,
             strategy: String? = nil,
             durationMs: Int64? = nil,
-            error: String? = nil
+            error: String? = nil,
+            usage: JSONValue? = nil
         ) {
             self.runId = runId
             self.seq = seq
@@ -195,6 +203,7 @@ public enum RunStepNotification: NotificationType {
             self.strategy = strategy
             self.durationMs = durationMs
             self.error = error
+            self.usage = usage
         }
 
         public init(from reader: ParamsReader) throws(ResponseError) {
@@ -208,6 +217,7 @@ public enum RunStepNotification: NotificationType {
             strategy = try reader.optionalString("strategy")
             durationMs = try reader.optionalInteger("durationMs")
             error = try reader.optionalString("error")
+            usage = reader.optionalValue("usage")
         }
     }
 }

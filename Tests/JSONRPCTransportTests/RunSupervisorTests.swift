@@ -1,0 +1,85 @@
+import Foundation
+import JSONRPC
+import JSONRPCTransport
+import Testing
+
+@Suite struct RunSupervisorTests {
+    static func admitAll(_: Int) throws(ResponseError) {}
+
+    @Test func aRequestIdInUseByARunIsRefused() throws {
+        let runs = RunSupervisor()
+        try runs.admit(key: .integer(1), runId: "run_a", admit: Self.admitAll)
+        #expect(throws: ResponseError.self) { try runs.admit(key: .integer(1), runId: "run_b", admit: Self.admitAll) }
+        runs.withdraw(.integer(1))
+        try runs.admit(key: .integer(1), runId: "run_c", admit: Self.admitAll)
+        #expect(runs.count == 1)
+    }
+
+    @Test func admissionSeesTheRunsInFlightAndMayRefuse() throws {
+        let runs = RunSupervisor()
+        let limit: (Int) throws(ResponseError) -> Void = { inFlight throws(ResponseError) in
+            if inFlight >= 1 { throw ResponseError(code: .overloaded, message: "Overloaded") }
+        }
+        try runs.admit(key: .integer(1), runId: "run_a", admit: limit)
+        do {
+            try runs.admit(key: .integer(2), runId: "run_b", admit: limit)
+            Issue.record("a second run was admitted past the limit")
+        } catch {
+            #expect(error.code == .overloaded)
+        }
+        #expect(runs.unsettled == 1)
+    }
+
+    /// A cancellation that arrives before the run's task exists cancels the task as soon as it is attached,
+    /// and its dialect decides the reply.
+    @Test func anEarlyCancellationReachesTheTaskAndKeepsItsMode() async throws {
+        let runs = RunSupervisor()
+        try runs.admit(key: .string("r"), runId: "run_a", admit: Self.admitAll)
+        #expect(runs.cancel(request: .string("r"), mode: .noReply))
+        let task = Task {
+            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(1)) }
+        }
+        runs.attach(task, to: .string("r"))
+        await task.value
+        #expect(runs.finish(.string("r")) == .noReply)
+        #expect(!runs.cancel(request: .string("r"), mode: .errorReply))
+    }
+
+    @Test func cancellingByRunIdLeavesTheReplyNormal() async throws {
+        let runs = RunSupervisor()
+        try runs.admit(key: .integer(3), runId: "run_x", admit: Self.admitAll)
+        #expect(runs.isRunning(runId: "run_x"))
+        #expect(runs.cancel(runId: "run_x"))
+        #expect(!runs.cancel(runId: "run_unknown"))
+        #expect(runs.finish(.integer(3)) == CancelMode.none)
+        #expect(!runs.isRunning(runId: "run_x"))
+    }
+
+    @Test func endOfInputWaitsUntilEveryReplyIsQueued() throws {
+        let runs = RunSupervisor()
+        try runs.admit(key: .integer(1), runId: "run_a", admit: Self.admitAll)
+        #expect(!runs.waitUntilSettled(deadline: Date().addingTimeInterval(0.05)))
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) {
+            runs.finish(.integer(1))
+            runs.settle()
+        }
+        #expect(runs.waitUntilSettled(deadline: Date().addingTimeInterval(10)))
+        #expect(runs.unsettled == 0)
+    }
+}
+
+extension RunSupervisorTests {
+    /// After a stop (SIGTERM, a client that stopped reading), a request still read is refused rather than
+    /// starting a run nobody cancels or waits for.
+    @Test func aClosedSupervisorAdmitsNothing() throws {
+        let runs = RunSupervisor()
+        try runs.admit(key: .integer(1), runId: "run_a", admit: Self.admitAll)
+        runs.close()
+        do {
+            try runs.admit(key: .integer(2), runId: "run_b", admit: Self.admitAll)
+            Issue.record("a run was admitted after close")
+        } catch {
+            #expect(error.code == .shuttingDown)
+        }
+    }
+}
