@@ -78,6 +78,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "JSONRPCTransportTests",
+            dependencies: [
+                "JSONCore",
+                "JSONRPC",
+                "JSONRPCTransport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // MARK: AgentCore
         .target(
@@ -105,7 +114,10 @@ let package = Package(
             name: "AgentStore",
             dependencies: [
                 "AgentCore",
+                "JSONCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
@@ -113,7 +125,10 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "AgentStore",
+                "JSONCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -235,6 +250,7 @@ let package = Package(
                 "JSONRPCTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 

@@ -10,17 +10,34 @@ import Synchronization
 /// Unlike a file it cannot grow for ever: it keeps the ``keptFinishedRuns`` runs that finished last (with
 /// their events); when one more finishes, the one that finished longest ago is forgotten. Running runs and
 /// sessions are always kept.
+///
+/// It is also a ``RunRecorder`` of its own (`MemoryRunStore+Recording.swift`): in memory there is nothing
+/// to buffer, so events are kept as they are recorded, by reference, and read back at once. As a
+/// ``RunStore`` it is the backend AgentStore's `EventRecorder` writes encoded batches to (in tests); the
+/// two are separate views, and one store serves one of them.
 public final class MemoryRunStore: RunStore {
-    private struct Entry {
+    struct Entry {
         var run: StoredRun
         var cancelRequested = false
         /// Sorted by `firstSeq`, no two with the same.
         var batches: [EventBatch] = []
+        /// What was recorded through ``RunRecorder``, in `seq` order.
+        var recorded: [MemoryRecord] = []
     }
 
-    private struct State {
+    /// Events recorded through ``RunRecorder``: token bursts stay the arrays the run emitted.
+    enum MemoryRecord {
+        case tokens(firstSeq: UInt64, agent: String, stepId: String, texts: [String])
+        case event(seq: UInt64, event: RunEvent)
+    }
+
+    struct State {
         var runs: [String: Entry] = [:]
         var sessions: [String: StoredSession] = [:]
+        /// Live ``RunRecorder/readEvents(runId:afterSeq:subscriber:)`` subscribers, by run.
+        var subscribers: [String: [any RunEventSubscriber]] = [:]
+        /// ``RunRecorder/onCancelRequests(_:)`` handlers.
+        var cancelHandlers: [@Sendable ([String]) -> Void] = []
         /// Ids of finished runs, oldest finish first, from `finishedHead` on (a deleted run's id may
         /// linger until its turn comes; it is skipped then).
         var finished: [String] = []
@@ -45,9 +62,16 @@ public final class MemoryRunStore: RunStore {
                 finishedHead = 0
             }
         }
+
+        /// Records how `runId` ended (a run that ended already keeps its place among the finished).
+        mutating func finish(_ runId: String, _ outcome: RunOutcome, limit: Int) {
+            guard let wasFinal = runs[runId]?.run.status.isFinal else { return }
+            runs[runId]!.run.apply(outcome)
+            if !wasFinal && runs[runId]!.run.status.isFinal { noteFinished(runId, limit: limit) }
+        }
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
 
     /// How many finished runs are kept, at most.
     public let keptFinishedRuns: Int
@@ -82,11 +106,7 @@ public final class MemoryRunStore: RunStore {
 
     public func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError) {
         let limit = keptFinishedRuns
-        state.withLock { state in
-            guard let wasFinal = state.runs[runId]?.run.status.isFinal else { return }
-            state.runs[runId]!.run.apply(outcome)
-            if !wasFinal && state.runs[runId]!.run.status.isFinal { state.noteFinished(runId, limit: limit) }
-        }
+        state.withLock { $0.finish(runId, outcome, limit: limit) }
     }
 
     public func run(_ runId: String) throws(StoreError) -> StoredRun? {
@@ -216,7 +236,7 @@ public final class MemoryRunStore: RunStore {
         return index < batches.count && batches[index].firstSeq == batch.firstSeq ? nil : index
     }
 
-    private static func oldestFirst(_ a: StoredRun, _ b: StoredRun) -> Bool {
+    static func oldestFirst(_ a: StoredRun, _ b: StoredRun) -> Bool {
         RunCursor(of: b).sortsBefore(RunCursor(of: a))
     }
 
@@ -230,56 +250,4 @@ public final class MemoryRunStore: RunStore {
         }
         return low
     }
-}
-
-/// Where a page of ``RunStore/listRuns(_:)`` ended: the last run's start and id. Runs are listed newest
-/// first by `(startedAt, id)`, ids compared byte by byte (UTF-8, as SQLite's `BINARY` collation), so the
-/// next page holds the runs that sort strictly after it: no duplicates and no gaps, even when runs are
-/// added or removed between pages.
-public struct RunCursor: Sendable, Hashable {
-    public var startedAt: Date
-    public var id: String
-
-    public init(startedAt: Date, id: String) {
-        self.startedAt = startedAt
-        self.id = id
-    }
-
-    public init(of run: StoredRun) {
-        self.init(startedAt: run.startedAt, id: run.id)
-    }
-
-    /// Decodes ``encoded``; anything else is a ``StoreError``.
-    public init(encoded: String) throws(StoreError) {
-        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
-            let colon = text.firstIndex(of: ":"), let seconds = Double(text[..<colon]), seconds.isFinite
-        else {
-            throw StoreError("Invalid cursor '\(encoded)': pass the nextCursor of a previous page")
-        }
-        self.init(
-            startedAt: Date(timeIntervalSinceReferenceDate: seconds),
-            id: String(text[text.index(after: colon)...])
-        )
-    }
-
-    /// Opaque text for ``RunPage/nextCursor``: base64url of `"<seconds since 2001>:<id>"`, the seconds
-    /// as Swift prints a `Double` (the shortest text that reads back as the same value).
-    public var encoded: String {
-        Data("\(startedAt.timeIntervalSinceReferenceDate):\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    /// Whether this position comes before `other` when listing newest first: it started later, or at
-    /// the same instant with a greater id.
-    public func sortsBefore(_ other: RunCursor) -> Bool {
-        if startedAt != other.startedAt { return startedAt > other.startedAt }
-        return other.id.utf8.lexicographicallyPrecedes(id.utf8)
-    }
-
-    /// Page sizes run stores accept: 1...500.
-    public static func clampedLimit(_ limit: Int) -> Int { min(max(limit, 1), 500) }
 }

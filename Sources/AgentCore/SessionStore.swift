@@ -1,7 +1,12 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// Multi-turn conversations: each session has an agent, its turns, and at most one turn in flight.
+///
+/// Sessions live in memory and, with a store, are kept there too so a later process can go on with
+/// them. When the store fails to keep a change, the change still holds in this process: the failure is
+/// logged (naming the session) and returned, so the face tells the client in the reply it is writing.
 public final class SessionStore: Sendable {
     public struct Session: Sendable, Equatable {
         public var id: String
@@ -13,12 +18,16 @@ public final class SessionStore: Sendable {
     private let sessions = Mutex<[String: Session]>([:])
     /// Where sessions are kept across restarts; `nil` keeps them in memory only.
     private let store: (any RunStore)?
+    private let logger: Logger
 
-    public init(store: (any RunStore)? = nil) {
+    public init(store: (any RunStore)? = nil, logger: Logger = Logger(label: "agentwire.sessions")) {
         self.store = store
+        self.logger = logger
     }
 
-    public func create(agent: String) -> Session {
+    /// A new session of `agent`.
+    /// - Returns: the session, and why the store could not keep it (it then lasts as long as this process).
+    public func create(agent: String) -> (session: Session, storeFailure: StoreError?) {
         let session = Session(
             id: "ses_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
             agent: agent,
@@ -26,15 +35,26 @@ public final class SessionStore: Sendable {
             busy: false
         )
         sessions.withLock { $0[session.id] = session }
-        try? store?.insertSession(StoredSession(id: session.id, agent: agent))
-        return session
+        let failure = kept("keep the new session", session.id) { store throws(StoreError) in
+            try store.insertSession(StoredSession(id: session.id, agent: agent))
+        }
+        return (session, failure)
     }
 
-    public func session(_ id: String) -> Session? { sessions.withLock { $0[id] } ?? loaded(id) }
-
-    /// A session an earlier process created, read from the store and kept in memory from then on.
-    private func loaded(_ id: String) -> Session? {
-        guard let stored = try? store?.session(id) else { return nil }
+    /// The session, from memory or, when an earlier process created it, from the store (and kept in
+    /// memory from then on); `nil` when it is in neither.
+    /// - Throws: the store's failure to read it.
+    public func session(_ id: String) throws(StoreError) -> Session? {
+        if let session = sessions.withLock({ $0[id] }) { return session }
+        let stored: StoredSession?
+        do { stored = try store?.session(id) } catch {
+            logger.error(
+                "The run store could not read session '\(id)'",
+                metadata: ["sessionId": "\(id)", "error": "\(error)"]
+            )
+            throw error
+        }
+        guard let stored else { return nil }
         let session = Session(id: stored.id, agent: stored.agent, turns: stored.turns, busy: false)
         return sessions.withLock { sessions in
             if let existing = sessions[id] { return existing }
@@ -43,10 +63,10 @@ public final class SessionStore: Sendable {
         }
     }
 
-    /// Marks the session busy and returns it, or explains why a turn cannot start.
+    /// Marks the session busy and returns it, or explains why a turn cannot start. Only sessions in
+    /// memory count: read one an earlier process created with ``session(_:)`` first.
     public func beginTurn(_ id: String) throws(RunFailure) -> Session {
-        _ = session(id)  // load it from the store if an earlier process created it
-        return try sessions.withLock { sessions throws(RunFailure) in
+        try sessions.withLock { sessions throws(RunFailure) in
             guard var session = sessions[id] else {
                 throw RunFailure(
                     kind: .notFound,
@@ -71,21 +91,56 @@ public final class SessionStore: Sendable {
     }
 
     /// Ends the turn in flight; a turn that produced output is added to the history.
-    public func endTurn(_ id: String, turn: Turn?) {
+    /// - Returns: why the store could not keep the turn (the history in memory has it all the same).
+    @discardableResult
+    public func endTurn(_ id: String, turn: Turn?) -> StoreError? {
         let known = sessions.withLock { sessions -> Bool in
             guard sessions[id] != nil else { return false }
             sessions[id]!.busy = false
             if let turn { sessions[id]!.turns.append(turn) }
             return true
         }
-        if known, let turn { try? store?.appendTurn(sessionId: id, turn: turn) }
+        guard known, let turn else { return nil }
+        return kept("keep a turn of session", id) { store throws(StoreError) in
+            try store.appendTurn(sessionId: id, turn: turn)
+        }
     }
 
-    @discardableResult
-    public func close(_ id: String) -> Bool {
-        _ = session(id)
-        let removed = sessions.withLock { $0.removeValue(forKey: id) != nil }
-        _ = try? store?.deleteSession(id)
-        return removed
+    /// Closes a session here and in the store.
+    /// - Returns: whether there was such a session.
+    /// - Throws: the store's failure to read or remove it; it is closed in this process all the same, and
+    ///   closing it again retries the store.
+    public func close(_ id: String) throws(StoreError) -> Bool {
+        let known = try session(id) != nil
+        sessions.withLock { _ = $0.removeValue(forKey: id) }
+        if let failure = kept(
+            "remove session",
+            id,
+            { store throws(StoreError) in
+                _ = try store.deleteSession(id)
+            }
+        ) {
+            throw failure
+        }
+        return known
+    }
+
+    /// Runs `write` on the store, if there is one; logs and returns its failure.
+    private func kept(
+        _ action: String,
+        _ sessionId: String,
+        _ write: (any RunStore) throws(StoreError) -> Void
+    ) -> StoreError? {
+        guard let store else { return nil }
+        do {
+            try write(store)
+            return nil
+        } catch {
+            logger.error(
+                "The run store could not \(action) '\(sessionId)'",
+                metadata: ["sessionId": "\(sessionId)", "error": "\(error)"]
+            )
+            return error
+        }
     }
 }

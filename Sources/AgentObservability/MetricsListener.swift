@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import ServiceLifecycle
 
 /// Serves `GET /metrics` over HTTP/1.1 for a Prometheus server to scrape. Anything else gets 404 (or
 /// 405 for another method on `/metrics`). Connections are kept alive when the client asks.
@@ -49,6 +50,19 @@ public final class MetricsListener: Sendable {
     public func stop() async {
         try? await channel.close()
         try? await group.shutdownGracefully()
+    }
+}
+
+/// The listener as a service of the process's `ServiceGroup`: bound by ``MetricsListener/start(at:contentType:render:)``,
+/// it serves until the group shuts down, then stops listening.
+extension MetricsListener: Service {
+    public func run() async throws {
+        do {
+            try await gracefulShutdown()
+        } catch {
+            // Cancelled rather than shut down: it stops all the same.
+        }
+        await stop()
     }
 }
 

@@ -119,7 +119,7 @@ extension AgentServer {
         connection: Connection,
         descriptor: RunDescriptor,
         detached: Bool = false,
-        onFinish: (@Sendable (Result<RunResult, RunFailure>) -> Void)? = nil,
+        onFinish: (@Sendable (Result<RunResult, RunFailure>) -> [String])? = nil,
         body: @escaping RunBody
     ) throws(ResponseError) {
         let stream = try state.withLock { $0.stream }.merging(stream, field: "params.stream")
@@ -141,8 +141,8 @@ extension AgentServer {
                 outcome = .failure(error)
             }
             client.flush()
-            onFinish?(outcome)
-            finishRun(id: id, runId: runId, outcome: outcome, responder: detached ? nil : responder)
+            let warnings = onFinish?(outcome) ?? []
+            finishRun(id: id, runId: runId, outcome: outcome, responder: detached ? nil : responder, warnings: warnings)
         }
         runs.attach(task, to: id)
     }
@@ -150,7 +150,15 @@ extension AgentServer {
     /// Answers a run's request. The run leaves the in-flight table first, so a client that reacts to the
     /// reply at once (reusing the id, starting another run) never finds it still counted; EOF waits on
     /// the supervisor's unsettled count, which drops only once the reply is queued.
-    func finishRun(id: RequestID, runId: String, outcome: Result<RunResult, RunFailure>, responder: Responder?) {
+    /// - Parameter warnings: what the reply says went wrong beside the run (a session turn the store
+    ///   could not keep).
+    func finishRun(
+        id: RequestID,
+        runId: String,
+        outcome: Result<RunResult, RunFailure>,
+        responder: Responder?,
+        warnings: [String] = []
+    ) {
         let mode = runs.finish(id)
         persist(runId: runId, outcome: outcome)
         guard let responder else {
@@ -159,22 +167,18 @@ extension AgentServer {
         }
         switch outcome {
         case .success(let result) where result.stopReason == .cancelled && mode == .errorReply:
-            responder.reply(
-                id: id,
-                .failure(
-                    ResponseError(
-                        code: .requestCancelled,
-                        message: "Request cancelled",
-                        data: ["runId": .string(runId), "partialOutput": .string(result.output)]
-                    )
-                )
+            let cancelled = ResponseError(
+                code: .requestCancelled,
+                message: "Request cancelled",
+                data: ["runId": .string(runId), "partialOutput": .string(result.output)]
             )
+            responder.reply(id: id, .failure(Self.addingWarnings(warnings, to: cancelled)))
         case .success(let result) where result.stopReason == .cancelled && mode == .noReply:
             responder.dropReply()
         case .success(let result):
-            responder.reply(id: id, .success(Self.runResultJSON(result)), handWritten: true)
+            responder.reply(id: id, .success(Self.runResultJSON(result, warnings: warnings)), handWritten: true)
         case .failure(let failure):
-            responder.reply(id: id, .failure(Self.responseError(failure)))
+            responder.reply(id: id, .failure(Self.addingWarnings(warnings, to: Self.responseError(failure))))
         }
         runs.settle()
     }
@@ -208,7 +212,7 @@ extension AgentServer {
         }
     }
 
-    public static func runResultJSON(_ result: RunResult) -> JSONValue {
+    public static func runResultJSON(_ result: RunResult, warnings: [String] = []) -> JSONValue {
         var object: JSONObject = ["runId": .string(result.runId)]
         if let strategy = result.strategy {
             object["workflow"] = .string(result.name)
@@ -220,6 +224,7 @@ extension AgentServer {
         object["stopReason"] = .string(result.stopReason.rawValue)
         object["usage"] = ["outputTokens": .int(result.outputTokens)]
         object["durationMs"] = .int(result.durationMs)
+        if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
         if result.strategy != nil {
             object["branches"] = .array(
                 result.branches.map { branch in

@@ -10,9 +10,38 @@ extension AgentServer {
         guard runtime.agent(named: agent) != nil else {
             throw Self.responseError(RunFailure.unknownAgent(agent, available: runtime.agents.map(\.name)))
         }
-        let session = runtime.sessions.create(agent: agent)
+        let (session, failure) = runtime.sessions.create(agent: agent)
         logger.debug("Session created", metadata: ["sessionId": "\(session.id)", "agent": "\(agent)"])
-        return ["sessionId": .string(session.id), "agent": .string(agent)]
+        var result: JSONObject = ["sessionId": .string(session.id), "agent": .string(agent)]
+        if let failure {
+            result["warnings"] = [
+                .string(
+                    "The run store could not keep session \(session.id); it lasts as long as this process: \(failure)"
+                )
+            ]
+        }
+        return .object(result)
+    }
+
+    /// What a session request answers when the store fails it.
+    static func storeFailure(_ error: StoreError, sessionId: String) -> ResponseError {
+        .internalError("the run store failed on session \(sessionId): \(error)")
+    }
+
+    /// `error` with `warnings` in its data, when there are any.
+    static func addingWarnings(_ warnings: [String], to error: ResponseError) -> ResponseError {
+        guard !warnings.isEmpty else { return error }
+        var error = error
+        var data = error.data?.objectValue ?? [:]
+        data["warnings"] = .array(warnings.map { .string($0) })
+        error.data = .object(data)
+        return error
+    }
+
+    /// What a session/prompt reply says when the store could not keep the turn.
+    static func turnWarnings(_ sessionId: String, _ failure: StoreError?) -> [String] {
+        guard let failure else { return [] }
+        return ["The run store could not keep this turn of session \(sessionId); only this process has it: \(failure)"]
     }
 
     /// One turn: the agent sees the session's earlier turns; the turn (even a partial one) is kept.
@@ -25,6 +54,10 @@ extension AgentServer {
         let sessionId = params.sessionId
         let input = params.input
         var options = try runOptions(params, requestId: id)
+        // One an earlier process created is read from the store first.
+        do { _ = try runtime.sessions.session(sessionId) } catch {
+            throw Self.storeFailure(error, sessionId: sessionId)
+        }
         let session: SessionStore.Session
         do { session = try runtime.sessions.beginTurn(sessionId) } catch { throw Self.responseError(error) }
         options.history = session.turns
@@ -44,16 +77,16 @@ extension AgentServer {
                     input: input
                 ),
                 onFinish: { outcome in
+                    let output: String
                     switch outcome {
-                    case .success(let result):
-                        sessions.endTurn(
-                            sessionId,
-                            turn: result.output.isEmpty ? nil : Turn(input: input, output: result.output)
-                        )
-                    case .failure(let failure):
-                        let partial = failure.partialOutput ?? ""
-                        sessions.endTurn(sessionId, turn: partial.isEmpty ? nil : Turn(input: input, output: partial))
+                    case .success(let result): output = result.output
+                    case .failure(let failure): output = failure.partialOutput ?? ""
                     }
+                    let failure = sessions.endTurn(
+                        sessionId,
+                        turn: output.isEmpty ? nil : Turn(input: input, output: output)
+                    )
+                    return Self.turnWarnings(sessionId, failure)
                 }
             ) { [runtime] runId, observer async throws(RunFailure) in
                 try await runtime.run(
@@ -72,7 +105,11 @@ extension AgentServer {
 
     func closeSession(_ params: SessionCloseRequest.Params) throws(ResponseError) -> JSONValue {
         let sessionId = params.sessionId
-        guard runtime.sessions.close(sessionId) else {
+        let closed: Bool
+        do { closed = try runtime.sessions.close(sessionId) } catch {
+            throw Self.storeFailure(error, sessionId: sessionId)
+        }
+        guard closed else {
             throw Self.responseError(
                 RunFailure(
                     kind: .notFound,

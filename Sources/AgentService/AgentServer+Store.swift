@@ -4,13 +4,49 @@ import Foundation
 import JSONCore
 import JSONRPC
 import JSONRPCTransport
+import Logging
 
 /// Runs that outlive their request: `agent/start`, `workflow/start`, and reading runs back from the store.
+///
+/// Every request here is answered from a task: the store is read off the reader thread (which goes on
+/// reading, so `ping` and cancellations are handled while a read waits for the disk), after the recorder
+/// has written what this process recorded before the request (so the client reads its own writes).
 extension AgentServer {
+    /// The runtime's recorder; a store that records nothing itself gets a memory store in its place.
+    static func recorder(for runtime: AgentRuntime, logger: Logger) -> any RunRecorder {
+        if let recorder = runtime.recorder { return recorder }
+        logger.warning("The run store records no events itself; runs are kept in this process's memory only")
+        return MemoryRunStore()
+    }
+
+    /// Answers request `id` with what `body` returns, from a task of its own. End of input waits for the
+    /// answer, as it does for runs.
+    func answerFromStore(
+        id: RequestID,
+        responder: Responder,
+        handWritten: Bool = false,
+        _ body: @escaping @Sendable () async throws(ResponseError) -> JSONValue
+    ) {
+        runs.holdReply()
+        Task { [runs] in
+            defer { runs.settle() }
+            do throws(ResponseError) {
+                responder.reply(id: id, .success(try await body()), handWritten: handWritten)
+            } catch {
+                responder.reply(id: id, .failure(error))
+            }
+        }
+    }
+
+    /// What a failing store call answers.
+    static func storeFailure(_ error: StoreError) -> ResponseError {
+        .internalError("the run store failed: \(error)")
+    }
+
     /// The run's record, or -32001 naming it.
-    func storedRun(_ runId: String) throws(ResponseError) -> StoredRun {
+    func storedRun(_ runId: String) async throws(ResponseError) -> StoredRun {
         let run: StoredRun?
-        do { run = try recorder.run(runId) } catch { throw .internalError("the run store failed: \(error)") }
+        do { run = try await recorder.readRun(runId) } catch { throw Self.storeFailure(error) }
         guard let run else {
             throw Self.responseError(
                 RunFailure(
@@ -24,15 +60,22 @@ extension AgentServer {
         return run
     }
 
+    /// Every event of `runId` after `afterSeq`.
+    func storedEvents(_ runId: String, afterSeq: UInt64) async throws(ResponseError) -> [RecordedEvent] {
+        do { return try await recorder.readEvents(runId: runId, afterSeq: afterSeq, subscriber: nil) } catch {
+            throw Self.storeFailure(error)
+        }
+    }
+
     /// `run/status`: small enough to poll.
-    func runStatus(_ params: RunStatusRequest.Params) throws(ResponseError) -> JSONValue {
-        .object(Self.statusJSON(try storedRun(params.runId), live: isLive(params.runId)))
+    func runStatus(_ params: RunStatusRequest.Params) async throws(ResponseError) -> JSONValue {
+        .object(Self.statusJSON(try await storedRun(params.runId), live: isLive(params.runId)))
     }
 
     /// `run/get`: everything kept about a run, with its steps rebuilt from its events.
-    func runGet(_ params: RunGetRequest.Params) throws(ResponseError) -> JSONValue {
+    func runGet(_ params: RunGetRequest.Params) async throws(ResponseError) -> JSONValue {
         let runId = params.runId
-        let run = try storedRun(runId)
+        let run = try await storedRun(runId)
         var object = Self.statusJSON(run, live: isLive(runId))
         object["input"] = .string(run.input)
         object["output"] = run.output.map { .string($0) } ?? .null
@@ -40,16 +83,17 @@ extension AgentServer {
             object["error"] = ["code": .int(code), "message": .string(run.errorMessage ?? "")]
         }
         if let session = run.sessionId { object["sessionId"] = .string(session) }
-        let events: [RecordedEvent]
-        do { events = try recorder.events(runId: runId, afterSeq: 0) } catch { throw .internalError("\(error)") }
+        let events = try await storedEvents(runId, afterSeq: 0)
         var steps: [String: JSONObject] = [:]
         var order: [String] = []
-        for case .other(_, RunNotifications.step, let params) in events {
-            guard let stepId = params["stepId"]?.stringValue, case .object(var step) = params else { continue }
-            step["runId"] = nil
-            step["seq"] = nil
-            if steps[stepId] == nil { order.append(stepId) }
-            steps[stepId] = step
+        for recorded in events {
+            guard case .step(let step) = recorded.event else { continue }
+            // The step as its `run/step` notification has it, less what names the notification.
+            var fields = RunNotifications.params(runId: runId, seq: recorded.seq, event: recorded.event)
+            fields["runId"] = nil
+            fields["seq"] = nil
+            if steps[step.stepId] == nil { order.append(step.stepId) }
+            steps[step.stepId] = fields
         }
         object["steps"] = .array(order.compactMap { steps[$0].map(JSONValue.object) })
         object["eventCount"] = .int(events.count)
@@ -57,7 +101,7 @@ extension AgentServer {
     }
 
     /// `run/list`.
-    func runList(_ params: RunListRequest.Params) throws(ResponseError) -> JSONValue {
+    func runList(_ params: RunListRequest.Params) async throws(ResponseError) -> JSONValue {
         var query = RunQuery()
         if let text = params.status {
             guard let status = RunStatus(rawValue: text) else {
@@ -83,22 +127,20 @@ extension AgentServer {
             query.limit = Int(value)
         }
         let page: RunPage
-        do { page = try recorder.listRuns(query) } catch { throw .internalError("the run store failed: \(error)") }
+        do { page = try await recorder.readRuns(query) } catch { throw Self.storeFailure(error) }
         var result: JSONObject = ["runs": .array(page.runs.map { .object(Self.statusJSON($0, live: isLive($0.id))) })]
         if let next = page.nextCursor { result["nextCursor"] = .string(next) }
         return .object(result)
     }
 
     /// `run/delete`: a finished run and its events.
-    func runDelete(_ params: RunDeleteRequest.Params) throws(ResponseError) -> JSONValue {
+    func runDelete(_ params: RunDeleteRequest.Params) async throws(ResponseError) -> JSONValue {
         let runId = params.runId
-        let run = try storedRun(runId)
+        let run = try await storedRun(runId)
         guard run.status.isFinal else {
             throw .invalidParams(field: "params.runId", "the run is still running; cancel it first (run/cancel)")
         }
-        do { return ["deleted": .bool(try runtime.store.deleteRun(runId))] } catch {
-            throw .internalError("the run store failed: \(error)")
-        }
+        do { return ["deleted": .bool(try await recorder.removeRun(runId))] } catch { throw Self.storeFailure(error) }
     }
 
     /// `run/events`: the events after `afterSeq`; with `follow`, then every live event until the run ends,
@@ -124,112 +166,27 @@ extension AgentServer {
             }
             limit = Int(number)
         }
-        let follow = params.follow ?? false
-        _ = try storedRun(runId)
-        guard follow else {
-            let events: [RecordedEvent]
-            do { events = try recorder.events(runId: runId, afterSeq: afterSeq) } catch {
-                throw .internalError("the run store failed: \(error)")
-            }
-            let page = events.prefix(limit)
-            let status = (try? recorder.run(runId))?.status.rawValue ?? "unknown"
-            responder.reply(
-                id: id,
-                .success([
+        guard params.follow ?? false else {
+            answerFromStore(id: id, responder: responder, handWritten: true) {
+                [self, afterSeq, limit] () async throws(ResponseError) in
+                _ = try await storedRun(runId)
+                let events = try await storedEvents(runId, afterSeq: afterSeq)
+                let page = events.prefix(limit)
+                // As of the events read: a run that ended meanwhile says so.
+                let run: StoredRun?
+                do throws(StoreError) { run = try await recorder.readRun(runId) } catch {
+                    throw Self.storeFailure(error)
+                }
+                let status = run?.status.rawValue ?? "unknown"
+                return [
                     "runId": .string(runId), "events": .array(page.map { $0.json(runId: runId) }),
                     "lastSeq": .int(page.last?.seq ?? afterSeq), "hasMore": .bool(events.count > page.count),
                     "status": .string(status),
-                ]),
-                handWritten: true
-            )
-            return
-        }
-        try followRun(runId: runId, afterSeq: afterSeq, id: id, responder: responder, connection: connection)
-    }
-
-    private func followRun(
-        runId: String,
-        afterSeq: UInt64,
-        id: RequestID,
-        responder: Responder,
-        connection: Connection
-    ) throws(ResponseError) {
-        let store = runtime.store
-        let recorder = self.recorder
-        let reply: @Sendable (UInt64) -> Void = { lastSeq in
-            let status = (try? recorder.run(runId))?.status.rawValue ?? "unknown"
-            responder.reply(
-                id: id,
-                .success([
-                    "runId": .string(runId), "followed": true, "lastSeq": .int(lastSeq), "status": .string(status),
-                ])
-            )
-        }
-        let follower = Follower(
-            outbound: connection.outbound,
-            afterSeq: afterSeq,
-            onEnd: { [weak self] lastSeq in
-                self?.state.withLock { _ = $0.follows.removeValue(forKey: id) }
-                reply(lastSeq)
-            }
-        )
-        // `$/cancelRequest` (and the other dialects) end a follow: no more events, and -32800 (or, for
-        // MCP's notification, no reply).
-        state.withLock { state in
-            state.follows[id] = { mode in
-                recorder.removeFollower(follower, runId: runId)
-                guard follower.cancel() else { return }
-                if mode == .noReply {
-                    responder.dropReply()
-                } else {
-                    responder.reply(
-                        id: id,
-                        .failure(
-                            ResponseError(
-                                code: .requestCancelled,
-                                message: "Request cancelled",
-                                data: ["runId": .string(runId), "lastSeq": .int(follower.lastSeq)]
-                            )
-                        )
-                    )
-                }
-            }
-        }
-        if isLive(runId) {
-            let events: [RecordedEvent]
-            do { events = try recorder.events(runId: runId, afterSeq: afterSeq, follower: follower) } catch {
-                recorder.removeFollower(follower, runId: runId)
-                throw .internalError("the run store failed: \(error)")
-            }
-            follower.replay(events, runId: runId)
-            follower.goLive()
-            // The run may have ended between the liveness check and the registration: then nobody else
-            // will end this follower.
-            if !isLive(runId), (try? recorder.run(runId))?.status.isFinal ?? true {
-                recorder.removeFollower(follower, runId: runId)
-                let tail = (try? recorder.events(runId: runId, afterSeq: follower.lastSeq)) ?? []
-                follower.replay(tail, runId: runId)
-                follower.end()
+                ]
             }
             return
         }
-        // Not running here: replay what is stored and, while another live process runs it, poll for more.
-        // A run whose owner is gone is marked interrupted, so the follow always ends.
-        Task {
-            while !follower.isEnded {
-                let run = try? recorder.run(runId)
-                let events = (try? recorder.events(runId: runId, afterSeq: follower.lastSeq)) ?? []
-                follower.replay(events, runId: runId)
-                guard let run, !run.status.isFinal else { break }
-                if !Self.isAlive(run.owner) {
-                    _ = try? store.markInterrupted { owner in owner != run.owner && Self.isAlive(owner) }
-                    continue
-                }
-                try? await Task.sleep(for: EventRecorder.flushInterval)
-            }
-            follower.goLive()
-            follower.end()
-        }
+        followRun(runId: runId, afterSeq: afterSeq, id: id, responder: responder, connection: connection)
     }
 
     /// Whether this process runs `runId` right now.
@@ -239,34 +196,21 @@ extension AgentServer {
 
     /// Cancels a run this process does not own: through the store when its owner is alive (the owner
     /// polls for requests), otherwise by marking it interrupted.
-    func cancelStoredRun(_ runId: String) throws(ResponseError) -> JSONValue {
-        let found: StoredRun?
-        do { found = try recorder.run(runId) } catch { throw .internalError("the run store failed: \(error)") }
-        guard let run = found, !run.status.isFinal else { return ["cancelled": false] }
-        do {
-            if Self.isAlive(run.owner) {
-                try runtime.store.requestCancel(runId)
-                return ["cancelled": true]
-            }
-            _ = try runtime.store.markInterrupted { owner in owner != run.owner && Self.isAlive(owner) }
-        } catch {
-            throw .internalError("the run store failed: \(error)")
+    func cancelStoredRun(_ runId: String) async throws(ResponseError) -> JSONValue {
+        let done: StoredRunCancellation
+        do { done = try await recorder.cancelStoredRun(runId) } catch { throw Self.storeFailure(error) }
+        switch done {
+        case .notRunning: return ["cancelled": false]
+        case .requested: return ["cancelled": true]
+        case .interrupted: return ["cancelled": true, "status": "interrupted"]
         }
-        return ["cancelled": true, "status": "interrupted"]
     }
 
     /// Cancels the runs of this process that another process asked to cancel through the store.
-    func pollCancelRequests() {
-        guard let ids = try? runtime.store.cancelRequests(owner: .current) else { return }
-        for runId in ids where runs.cancel(runId: runId) {
+    func cancelRequested(_ runIds: [String]) {
+        for runId in runIds where runs.cancel(runId: runId) {
             logger.info("Cancelled a run at another process's request", metadata: ["runId": "\(runId)"])
         }
-    }
-
-    /// Whether the process that owns runs is still running (a reused pid of an earlier instance is not).
-    public static func isAlive(_ owner: RunOwner) -> Bool {
-        if owner.pid == RunOwner.current.pid { return owner.instance == RunOwner.current.instance }
-        return kill(owner.pid, 0) == 0 || errno == EPERM
     }
 
     static func statusJSON(_ run: StoredRun, live: Bool) -> JSONObject {

@@ -30,7 +30,7 @@ public final class AgentServer: FaceHandler, Sendable {
     /// Every run this connection's requests started.
     let runs = RunSupervisor()
     /// Keeps every run's events and serves them back (`run/events`).
-    let recorder: EventRecorder
+    let recorder: any RunRecorder
     /// Tool permission questions sent to the client and waiting for its answer.
     let permissions: PermissionBroker
     /// Renders `metrics/get`; nil when the process has no metrics backend.
@@ -62,9 +62,9 @@ public final class AgentServer: FaceHandler, Sendable {
         let outstanding = OutstandingRequests { .string("permission-\($0)") }
         self.endpoint = Endpoint(outstanding: outstanding, logger: logger)
         self.permissions = PermissionBroker(outstanding: outstanding)
-        self.recorder = EventRecorder(store: runtime.store, logger: logger)
+        self.recorder = Self.recorder(for: runtime, logger: logger)
         startReaper()
-        recorder.startFlushing { [weak self] in self?.pollCancelRequests() }
+        recorder.onCancelRequests { [weak self] runIds in self?.cancelRequested(runIds) }
     }
 
     public func handle(_ incoming: Incoming, on connection: Connection) {
@@ -154,8 +154,13 @@ public final class AgentServer: FaceHandler, Sendable {
                 try startWorkflowRun(id: id, request, responder: responder, connection: connection, detached: true)
             case RunCancelRequest.method:
                 let runId = try RunCancelRequest.Params(decoding: params).runId
-                let result: JSONValue = runs.cancel(runId: runId) ? ["cancelled": true] : try cancelStoredRun(runId)
-                responder.reply(id: id, .success(result))
+                if runs.cancel(runId: runId) {
+                    responder.reply(id: id, .success(["cancelled": true]))
+                } else {
+                    answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                        try await cancelStoredRun(runId)
+                    }
+                }
             case SessionNewRequest.method:
                 responder.reply(id: id, .success(try newSession(SessionNewRequest.Params(decoding: params))))
             case SessionPromptRequest.method:
@@ -170,17 +175,28 @@ public final class AgentServer: FaceHandler, Sendable {
                 runtime.monitor.reset()
                 responder.reply(id: id, .success(["reset": true]))
             case RunStatusRequest.method:
-                responder.reply(id: id, .success(try runStatus(RunStatusRequest.Params(decoding: params))))
+                let request = try RunStatusRequest.Params(decoding: params)
+                answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                    try await runStatus(request)
+                }
             case RunGetRequest.method:
                 let request = try RunGetRequest.Params(decoding: params)
-                responder.reply(id: id, .success(try runGet(request)), handWritten: true)
+                answerFromStore(id: id, responder: responder, handWritten: true) {
+                    [self] () async throws(ResponseError) in try await runGet(request)
+                }
             case RunListRequest.method:
-                responder.reply(id: id, .success(try runList(RunListRequest.Params(decoding: params))))
+                let request = try RunListRequest.Params(decoding: params)
+                answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                    try await runList(request)
+                }
             case RunEventsRequest.method:
                 let request = try RunEventsRequest.Params(decoding: params)
                 try runEvents(id: id, request, responder: responder, connection: connection)
             case RunDeleteRequest.method:
-                responder.reply(id: id, .success(try runDelete(RunDeleteRequest.Params(decoding: params))))
+                let request = try RunDeleteRequest.Params(decoding: params)
+                answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                    try await runDelete(request)
+                }
             case MetricsGetRequest.method:
                 _ = try MetricsGetRequest.Params(decoding: params)
                 responder.reply(id: id, .success(metricsGet()))
@@ -220,7 +236,7 @@ public final class AgentServer: FaceHandler, Sendable {
     /// store and closes the connection. `exit`, SIGTERM and a client that closed stdout end this way.
     public func stop(connection: Connection, grace: TimeInterval = 1.5) {
         endpoint.inputClosed()  // nobody will answer a permission request now
-        runs.cancelAll()
+        runs.close()
         // Cancelled runs are answered and stored within a checkpoint; give them a moment.
         runs.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
         recorder.flush()
@@ -253,8 +269,8 @@ public final class AgentServer: FaceHandler, Sendable {
                 // Runs kept beyond the process (`run/status`, `run/events`, …); a memory store keeps them
                 // only while this process lives. Other processes see writes within `flushIntervalMs`.
                 "store": [
-                    "persistent": .bool(!(runtime.store is MemoryRunStore)),
-                    "flushIntervalMs": .int(Int64(EventRecorder.flushInterval / .milliseconds(1))),
+                    "persistent": .bool(recorder.isPersistent),
+                    "flushIntervalMs": .int(Int64(max(recorder.flushInterval / .milliseconds(1), 1))),
                 ],
                 "framing": .string(framing.rawValue),
             ],

@@ -1,22 +1,44 @@
+import AgentCore
 import JSONRPCTransport
 import Synchronization
 
 /// A `run/events {follow: true}` request: queues live events while the stored ones are replayed, then
-/// passes them straight to the connection.
-final class Follower: Sendable {
+/// passes them straight to the connection, each once, in `seq` order.
+///
+/// - Important: The recorder calls ``receive(seq:event:)`` and ``receiveTokens(firstSeq:agent:stepId:texts:)``
+///   under the run's lock and its own; frames are queued under ``state``, which keeps `seq` order on the
+///   wire. Nothing here calls back into the recorder.
+final class Follower: RunEventSubscriber {
+    let runId: String
     private let outbound: OutboundQueue
     private let state:
         Mutex<(live: Bool, queued: [(frame: [UInt8], seq: UInt64)], ended: Bool, lastSeq: UInt64, cancelled: Bool)>
     private let onEnd: @Sendable (_ lastSeq: UInt64) -> Void
 
     /// - Parameter onEnd: called once, after the run's last event was sent, with that event's `seq`.
-    init(outbound: OutboundQueue, afterSeq: UInt64, onEnd: @escaping @Sendable (UInt64) -> Void) {
+    init(runId: String, outbound: OutboundQueue, afterSeq: UInt64, onEnd: @escaping @Sendable (UInt64) -> Void) {
+        self.runId = runId
         self.outbound = outbound
         self.onEnd = onEnd
         self.state = Mutex((false, [], false, afterSeq, false))
     }
 
-    func deliver(_ frame: [UInt8], seq: UInt64) {
+    func receive(seq: UInt64, event: RunEvent) {
+        var frame: [UInt8] = []
+        RunNotifications.append(runId: runId, seq: seq, event: event, to: &frame)
+        deliver(frame, seq: seq)
+    }
+
+    func receiveTokens(firstSeq: UInt64, agent: String, stepId: String, texts: [String]) {
+        let frame = TokenFrame(runId: runId, agent: agent, stepId: stepId)
+        for (offset, text) in texts.enumerated() {
+            var bytes: [UInt8] = []
+            frame.append(seq: firstSeq + UInt64(offset), text: text, to: &bytes)
+            deliver(bytes, seq: firstSeq + UInt64(offset))
+        }
+    }
+
+    private func deliver(_ frame: [UInt8], seq: UInt64) {
         state.withLock { state in
             guard !state.cancelled else { return }
             if state.live {
@@ -29,13 +51,14 @@ final class Follower: Sendable {
         }
     }
 
-    /// Sends replayed events (before going live).
-    func replay(_ events: [RecordedEvent], runId: String) {
-        guard let last = events.last else { return }
+    /// Sends replayed events (before going live), skipping any sent already.
+    func replay(_ events: [RecordedEvent]) {
         state.withLock { state in
             guard !state.cancelled else { return }
-            outbound.enqueue(count: events.count) { index, buffer in
-                events[index].appendNotification(runId: runId, to: &buffer)
+            let fresh = events.drop { $0.seq <= state.lastSeq }
+            guard let last = fresh.last else { return }
+            outbound.enqueue(count: fresh.count) { index, buffer in
+                fresh[fresh.startIndex + index].appendNotification(runId: runId, to: &buffer)
             }
             state.lastSeq = last.seq
         }
@@ -62,8 +85,8 @@ final class Follower: Sendable {
     /// Whether the follow is over (the run ended, or the request was cancelled).
     var isEnded: Bool { state.withLock { $0.ended } }
 
-    /// The request was cancelled: nothing more is sent, and `onEnd` is not called. `false` when the
-    /// follow had ended already (its reply is sent or on its way).
+    /// The request was cancelled (or failed): nothing more is sent, and `onEnd` is not called. `false`
+    /// when the follow had ended already (its reply is sent or on its way).
     func cancel() -> Bool {
         state.withLock { state in
             guard !state.ended else { return false }
@@ -75,7 +98,7 @@ final class Follower: Sendable {
     }
 
     /// The run ended. Idempotent: the reply is sent once, however many paths report the end.
-    func end() {
+    func runEnded() {
         let (answer, lastSeq) = state.withLock { state -> (Bool, UInt64) in
             guard !state.ended else { return (false, state.lastSeq) }
             state.ended = true

@@ -1,8 +1,9 @@
 import AgentCore
 
 /// Sends a run's events to the recorder (every event, whatever the client filters) and to the client.
+/// The run waits at its checkpoints for both: a slow client, and a store that has fallen behind.
 struct RecordingObserver: RunObserver {
-    let recorder: EventRecorder
+    let recorder: any RunRecorder
     let client: ConnectionRunObserver
 
     func runEvent(runId: String, seq: UInt64, event: RunEvent) {
@@ -23,9 +24,10 @@ struct RecordingObserver: RunObserver {
 
     func waitForCapacity() async {
         await client.waitForCapacity()
+        await recorder.waitForCapacity()
     }
 
-    var hasCapacity: Bool { client.hasCapacity }
+    var hasCapacity: Bool { client.hasCapacity && recorder.hasCapacity }
 
     func requestPermission(_ request: PermissionRequest) async -> PermissionDecision {
         await client.requestPermission(request)

@@ -75,7 +75,14 @@ public final class RunSupervisor: Sendable {
         state.withLock { $0.runs.removeValue(forKey: key)?.cancelMode ?? .none }
     }
 
-    /// The reply of a finished run is queued (or dropped): one fewer run for end of input to wait for.
+    /// A reply that is not a run's but comes later, from a task (a store read): end of input waits for it
+    /// as for a run's. Balance with ``settle()`` once it is queued.
+    public func holdReply() {
+        state.withLock { $0.unsettled += 1 }
+    }
+
+    /// The reply of a finished run (or one held with ``holdReply()``) is queued or dropped: one fewer for
+    /// end of input to wait for.
     public func settle() {
         state.withLock { $0.unsettled -= 1 }
         settledCondition.withLock { settledCondition.broadcast() }

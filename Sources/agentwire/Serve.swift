@@ -7,6 +7,7 @@ import Foundation
 import JSONRPC
 import JSONRPCTransport
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 struct Serve: AsyncParsableCommand {
@@ -80,7 +81,15 @@ struct Serve: AsyncParsableCommand {
         // whose tasks hop between threads then keeps freed memory spread over many arenas and its
         // resident size creeps up for hours. Two arenas keep it flat at no measurable cost.
         _ = cshims_limit_malloc_arenas(2)
-        let runStore = try StoreSetup.open(store, keptInMemory: memoryRuns)
+        // The store is opened before logging is set up (the runtime is built on it): its logger is made
+        // as the bootstrap makes every other one.
+        let level = options.logLevel
+        let storeLogger = Logger(label: "agentwire.store") { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let runStore = try StoreSetup.open(store, keptInMemory: memoryRuns, logger: storeLogger)
         var backends: TelemetryBackends? = nil
         let runtime = try options.makeRuntime(label: "agentwire", store: runStore) {
             let made = try telemetryOptions.bootstrap(logger: Logger(label: "agentwire.telemetry"))
@@ -88,8 +97,12 @@ struct Serve: AsyncParsableCommand {
             return made.telemetry
         }
         let logger = Logger(label: "agentwire")
-        let telemetry = try await backends?.start(listen: telemetryOptions.metricsListen, logger: logger)
         StoreSetup.recover(runStore, retainDays: retainDays, logger: logger)
+        let telemetryServices = try await backends?.services(listen: telemetryOptions.metricsListen, logger: logger)
+        let lifecycle = Lifecycle(
+            services: (telemetryServices ?? []) + [RunStoreService(recorder: runStore)],
+            logger: logger
+        )
         if isatty(STDIN_FILENO) != 0 {
             FileHandle.standardError.write(
                 Data(
@@ -111,8 +124,7 @@ struct Serve: AsyncParsableCommand {
         )
         let server = FaceRouter(runtime: runtime, logger: logger, forced: face, exposition: backends?.prometheus) {
             status in
-            telemetry?.stopBlocking()
-            Foundation.exit(status)
+            lifecycle.exit(status)
         }
         server.watchQueue(of: connection)
         connection.outbound.setBrokenHandler {
@@ -120,21 +132,20 @@ struct Serve: AsyncParsableCommand {
             // Called on the writer thread, which stopping waits for: stop from a thread of its own.
             Thread {
                 server.stop(connection: connection)
-                telemetry?.stopBlocking()
-                Foundation.exit(0)
+                lifecycle.exit(0)
             }.start()
         }
         let signals = Self.onTermination { signal in
             logger.notice("Terminated by a signal; cancelling runs and exiting", metadata: ["signal": "\(signal)"])
-            // Whatever happens, the process is gone within 2 s of the signal.
+            // Whatever happens, the process is gone within 2 s of the signal: `_exit`, because an orderly
+            // exit may be under way on another thread and `exit(3)` must not run twice.
             Thread {
                 Thread.sleep(forTimeInterval: 1.9)
                 logger.warning("Runs did not settle in time after the signal; exiting anyway")
-                Foundation.exit(0)
+                _exit(0)
             }.start()
             server.stop(connection: connection, grace: 1)
-            telemetry?.stopBlocking()
-            Foundation.exit(0)
+            lifecycle.exit(0)
         }
         logger.info(
             "Serving",
@@ -183,33 +194,45 @@ enum StoreSetup {
         )
     }
 
+    /// The run store as the faces record into it: memory as it is, a SQLite file through an
+    /// ``EventRecorder`` (whose writer thread keeps the disk off the token path).
     static func open(
         _ option: String?,
-        keptInMemory: Int = MemoryRunStore.defaultKeptFinishedRuns
-    ) throws
-        -> any RunStore
-    {
+        keptInMemory: Int = MemoryRunStore.defaultKeptFinishedRuns,
+        logger: Logger
+    ) throws -> any RunStore & RunRecorder {
         if option == "memory" { return MemoryRunStore(keptFinishedRuns: keptInMemory) }
         let path = option ?? defaultPath()
         do {
-            return try SQLiteRunStore(path: path)
+            return EventRecorder(store: try SQLiteRunStore(path: path), logger: logger)
         } catch {
             throw CommandFailure("cannot open the run store at \(path): \(error) (use --store PATH or --store memory)")
         }
     }
 
-    /// Runs left `running` by processes that are gone become interrupted; old runs are pruned.
+    /// Runs left `running` by processes that are gone become interrupted; old runs are pruned. A store
+    /// that fails here is reported and serving goes on: reads and writes report their own failures.
     static func recover(_ store: any RunStore, retainDays: Int, logger: Logger) {
-        if let interrupted = try? store.markInterrupted(isAlive: AgentServer.isAlive), !interrupted.isEmpty {
-            logger.notice(
-                "Runs left by an earlier process are marked interrupted",
-                metadata: ["runs": "\(interrupted)"]
-            )
+        do {
+            let interrupted = try store.markInterrupted { $0.isAlive }
+            if !interrupted.isEmpty {
+                logger.notice(
+                    "Runs left by an earlier process are marked interrupted",
+                    metadata: ["runs": "\(interrupted)"]
+                )
+            }
+        } catch {
+            logger.error("Cannot mark the runs of earlier processes interrupted", metadata: ["error": "\(error)"])
         }
         guard retainDays > 0 else { return }
         let cutoff = Date().addingTimeInterval(-Double(retainDays) * 86_400)
-        if let pruned = try? store.pruneRuns(endedBefore: cutoff), pruned > 0 {
-            logger.info("Pruned old runs", metadata: ["runs": "\(pruned)", "retainDays": "\(retainDays)"])
+        do {
+            let pruned = try store.pruneRuns(endedBefore: cutoff)
+            if pruned > 0 {
+                logger.info("Pruned old runs", metadata: ["runs": "\(pruned)", "retainDays": "\(retainDays)"])
+            }
+        } catch {
+            logger.error("Cannot prune old runs", metadata: ["error": "\(error)"])
         }
     }
 }

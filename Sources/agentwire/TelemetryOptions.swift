@@ -81,11 +81,17 @@ struct TelemetryBackends {
     let prometheus: PrometheusMetrics?
     let otlp: OTLPTracing?
 
-    /// Starts the metrics listener and the span exporter; returns how to stop them (flushing spans).
-    func start(listen: String?, logger: Logger) async throws -> RunningTelemetry {
-        var listener: MetricsListener? = nil
+    /// The telemetry services of `serve`, for its `ServiceGroup`: the span exporter, then the metrics
+    /// listener (bound here, so a busy port fails the start). The group shuts them down in reverse order.
+    func services(listen: String?, logger: Logger) async throws -> [any Service] {
+        var services: [any Service] = []
+        if let otlp {
+            services.append(otlp.service)
+            logger.info("Exporting spans", metadata: ["endpoint": "\(otlp.endpoint)"])
+        }
         if let listen, let address = ListenAddress(listen), let prometheus {
             let telemetry = self.telemetry
+            let listener: MetricsListener
             do {
                 listener = try await MetricsListener.start(at: address, contentType: prometheus.contentType) {
                     telemetry.sample()
@@ -94,41 +100,9 @@ struct TelemetryBackends {
             } catch {
                 throw CommandFailure("cannot listen for metrics on \(address): \(error)")
             }
-            logger.notice("Serving metrics", metadata: ["address": "http://\(listener!.address)/metrics"])
+            logger.notice("Serving metrics", metadata: ["address": "http://\(listener.address)/metrics"])
+            services.append(listener)
         }
-        var group: ServiceGroup? = nil
-        var exporter: Task<Void, Never>? = nil
-        if let otlp {
-            let services = ServiceGroup(services: [otlp.service], gracefulShutdownSignals: [], logger: logger)
-            group = services
-            exporter = Task {
-                do { try await services.run() } catch {
-                    logger.warning("The span exporter stopped", metadata: ["error": "\(error)"])
-                }
-            }
-            logger.info("Exporting spans", metadata: ["endpoint": "\(otlp.endpoint)"])
-        }
-        return RunningTelemetry(listener: listener, group: group, exporter: exporter)
-    }
-}
-
-/// The telemetry services of a serving process.
-struct RunningTelemetry: Sendable {
-    let listener: MetricsListener?
-    let group: ServiceGroup?
-    let exporter: Task<Void, Never>?
-
-    /// Sends the spans still batched (waiting at most `seconds`) and stops the listener. Blocks the
-    /// calling thread: it runs on the way out of the process.
-    func stopBlocking(seconds: Double = 3) {
-        guard listener != nil || group != nil else { return }
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            if let group { await group.triggerGracefulShutdown() }
-            await exporter?.value
-            await listener?.stop()
-            done.signal()
-        }
-        _ = done.wait(timeout: .now() + seconds)
+        return services
     }
 }

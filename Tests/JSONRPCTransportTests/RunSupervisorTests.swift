@@ -83,3 +83,14 @@ extension RunSupervisorTests {
         }
     }
 }
+
+extension RunSupervisorTests {
+    /// A store read answered from a task keeps end of input waiting until its reply is queued.
+    @Test func aHeldReplyKeepsEndOfInputWaiting() {
+        let runs = RunSupervisor()
+        runs.holdReply()
+        #expect(!runs.waitUntilSettled(deadline: Date().addingTimeInterval(0.05)))
+        runs.settle()
+        #expect(runs.waitUntilSettled(deadline: Date().addingTimeInterval(1)))
+    }
+}

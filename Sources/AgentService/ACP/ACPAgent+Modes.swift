@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 import JSONRPC
 import JSONRPCTransport
@@ -80,13 +81,16 @@ extension ACPAgent {
 
     /// `session/set_config_option`: sets what the session runs. A client following the modes learns of
     /// the change from a `current_mode_update`, sent before the reply.
-    func setConfigOption(_ params: Params, connection: Connection) throws(ResponseError) -> JSONValue {
-        let sessionId = try params.string("sessionId")
-        let configId = try params.string("configId")
+    func setConfigOption(
+        _ params: ACPSessionSetConfigOptionRequest.Params,
+        connection: Connection
+    ) throws(ResponseError) -> JSONValue {
+        let sessionId = params.sessionId
+        let configId = params.configId
         guard configId == Self.targetOptionId else {
             throw .invalidParams(field: "params.configId", "unknown config option '\(configId)' (known: agent)")
         }
-        let value = try params.string("value")
+        let value = params.value
         let target = RunTarget(stored: value)
         guard target.exists(in: runtime) else {
             throw .invalidParams(field: "params.value", "no agent or workflow '\(value)'")
@@ -100,9 +104,9 @@ extension ACPAgent {
     /// `session/set_mode`: the same as setting the `agent` config option to `modeId`. The client chose
     /// the mode, so no `current_mode_update` follows; and no `config_option_update` either, since the
     /// clients that send this predate config options and may not know that update.
-    func setMode(_ params: Params) throws(ResponseError) -> JSONValue {
-        let sessionId = try params.string("sessionId")
-        let modeId = try params.string("modeId")
+    func setMode(_ params: ACPSessionSetModeRequest.Params) throws(ResponseError) -> JSONValue {
+        let sessionId = params.sessionId
+        let modeId = params.modeId
         let target = RunTarget(stored: modeId)
         guard target.exists(in: runtime) else {
             throw .invalidParams(field: "params.modeId", "no mode '\(modeId)' (an agent, or workflow:NAME)")

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 import JSONRPC
 import JSONRPCTransport
@@ -27,7 +28,7 @@ extension ACPAgent {
         var call = toolCall
         call["sessionUpdate"] = nil
         let answer = await request(
-            "session/request_permission",
+            ACPSessionRequestPermissionRequest.method,
             ["sessionId": .string(sessionId), "toolCall": .object(call), "options": Self.permissionOptions]
         )
         guard case .success(let result) = answer, let outcome = result["outcome"],

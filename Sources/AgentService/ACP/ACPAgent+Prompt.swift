@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
@@ -6,12 +7,19 @@ import JSONRPCTransport
 
 extension ACPAgent {
     /// Starts a turn. Updates stream while it runs; the reply (`stopReason`) follows the last of them.
-    func prompt(id: RequestID, params: Params, responder: Responder, connection: Connection) throws(ResponseError) {
-        let sessionId = try params.string("sessionId")
-        let input = try Self.promptText(params.object["prompt"])
+    func prompt(
+        id: RequestID,
+        params: ACPSessionPromptRequest.Params,
+        responder: Responder,
+        connection: Connection
+    ) throws(ResponseError) {
+        let sessionId = params.sessionId
+        let input = try Self.promptText(params.prompt)
         // A session an earlier process created can be prompted directly; it is adopted with no cwd.
         if state.withLock({ $0.sessions[sessionId] == nil }) {
-            guard let stored = runtime.sessions.session(sessionId) else { throw Self.unknownSession(sessionId) }
+            let found: SessionStore.Session?
+            do { found = try runtime.sessions.session(sessionId) } catch { throw AgentServer.storeFailure(error) }
+            guard let stored = found else { throw Self.unknownSession(sessionId) }
             state.withLock { state in
                 if state.sessions[sessionId] == nil {
                     state.sessions[sessionId] = Session(
@@ -159,10 +167,7 @@ extension ACPAgent {
     /// embedded text resources as fenced blocks, embedded binary resources as a line naming them (the
     /// agents here take text, and `embeddedContext` promises both kinds of resource). Images and audio
     /// are refused (the capabilities say so).
-    static func promptText(_ value: JSONValue?) throws(ResponseError) -> String {
-        guard let blocks = value?.arrayValue else {
-            throw .invalidParams(field: "params.prompt", "is required (an array of content blocks)")
-        }
+    static func promptText(_ blocks: [JSONValue]) throws(ResponseError) -> String {
         var parts: [String] = []
         for (index, block) in blocks.enumerated() {
             let field = "params.prompt[\(index)]"

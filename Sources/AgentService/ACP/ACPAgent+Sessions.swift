@@ -1,15 +1,16 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
 import JSONRPCTransport
 
 extension ACPAgent {
-    func newSession(_ params: Params) throws(ResponseError) -> JSONValue {
-        let cwd = try params.string("cwd")
-        ignoreMCPServers(params)
+    func newSession(_ params: ACPSessionNewRequest.Params) -> JSONValue {
+        let cwd = params.cwd
+        ignoreMCPServers(params.mcpServers)
         let target = RunTarget.defaultTarget(runtime)
-        let session = runtime.sessions.create(agent: target.stored)
+        let session = runtime.sessions.create(agent: target.stored).session  // a store failure is logged
         state.withLock { $0.sessions[session.id] = Session(cwd: cwd, target: target, updatedAt: Date()) }
         logger.info("ACP session created", metadata: ["sessionId": "\(session.id)", "target": "\(target.stored)"])
         return [
@@ -19,11 +20,16 @@ extension ACPAgent {
     }
 
     /// Replays the session's turns as `user_message_chunk` and `agent_message_chunk` updates, then answers.
-    func loadSession(_ params: Params, connection: Connection) throws(ResponseError) -> JSONValue {
-        let sessionId = try params.string("sessionId")
-        let cwd = try params.string("cwd")
-        ignoreMCPServers(params)
-        guard let stored = runtime.sessions.session(sessionId) else {
+    func loadSession(
+        _ params: ACPSessionLoadRequest.Params,
+        connection: Connection
+    ) throws(ResponseError) -> JSONValue {
+        let sessionId = params.sessionId
+        let cwd = params.cwd
+        ignoreMCPServers(params.mcpServers)
+        let found: SessionStore.Session?
+        do { found = try runtime.sessions.session(sessionId) } catch { throw AgentServer.storeFailure(error) }
+        guard let stored = found else {
             throw ResponseError(
                 code: Self.resourceNotFound,
                 message: "Resource not found: session '\(sessionId)'",
@@ -54,8 +60,8 @@ extension ACPAgent {
     }
 
     /// Sessions this process has created or loaded, most recently active first.
-    func listSessions(_ params: Params) throws(ResponseError) -> JSONValue {
-        let cwd = params.object["cwd"]?.stringValue
+    func listSessions(_ params: ACPSessionListRequest.Params) -> JSONValue {
+        let cwd = params.cwd
         let sessions = state.withLock { $0.sessions }
             .filter { cwd == nil || $0.value.cwd == cwd }
             .sorted { $0.value.updatedAt > $1.value.updatedAt }
@@ -74,8 +80,8 @@ extension ACPAgent {
     }
 
     /// Cancels the session's prompt, if any, and forgets the session here; its history stays stored.
-    func closeSession(_ params: Params) throws(ResponseError) -> JSONValue {
-        let sessionId = try params.string("sessionId")
+    func closeSession(_ params: ACPSessionCloseRequest.Params) throws(ResponseError) -> JSONValue {
+        let sessionId = params.sessionId
         cancelPrompt(sessionId: sessionId)
         let removed = state.withLock { $0.sessions.removeValue(forKey: sessionId) != nil }
         guard removed else { throw Self.unknownSession(sessionId) }
@@ -101,8 +107,8 @@ extension ACPAgent {
         date.formatted(.iso8601)
     }
 
-    private func ignoreMCPServers(_ params: Params) {
-        if let servers = params.object["mcpServers"]?.arrayValue, !servers.isEmpty {
+    private func ignoreMCPServers(_ servers: [JSONValue]?) {
+        if let servers, !servers.isEmpty {
             logger.notice(
                 "Ignoring the MCP servers offered for this session: agents here use their configured tools",
                 metadata: ["servers": "\(servers.count)"]

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
@@ -13,12 +14,9 @@ import Synchronization
 /// client's answers to our own requests (`session/request_permission`) are seen while a prompt streams.
 public final class ACPAgent: FaceHandler, Sendable {
     /// The one ACP version spoken.
-    public static let protocolVersion = 1
-    /// Requests answered. IMPORTANT: keep in sync with `handleRequest`.
-    public static let requestMethods = [
-        "initialize", "authenticate", "session/new", "session/load", "session/list", "session/prompt",
-        "session/set_config_option", "session/set_mode", "session/close",
-    ]
+    public static let protocolVersion = ACPProtocol.version
+    /// Requests answered (the registry's; `handleACPRequest` has a case for each).
+    public static let requestMethods = ACPProtocol.requests.map { $0.method }
     /// ACP's code for an unknown resource (a session `session/load` cannot find).
     static let resourceNotFound = ErrorCode(rawValue: -32002)
 
@@ -83,7 +81,8 @@ public final class ACPAgent: FaceHandler, Sendable {
         cancelPrompt(requestId: id)
     }
 
-    // IMPORTANT: When adding a method here, also add it to `requestMethods`.
+    /// Decodes each request with its type's params and answers it; a method `ACPProtocol` does not list
+    /// gets -32601.
     private func handleACPRequest(
         id: RequestID,
         method: String,
@@ -94,25 +93,29 @@ public final class ACPAgent: FaceHandler, Sendable {
         throws(ResponseError)
     {
         switch method {
-        case "initialize":
-            responder.reply(id: id, .success(try initialize(Params(params))))
-        case "authenticate":
+        case ACPInitializeRequest.method:
+            responder.reply(id: id, .success(initialize(try ACPInitializeRequest.Params(decoding: params))))
+        case ACPAuthenticateRequest.method:
             // No authentication is needed (`authMethods` is empty); accept the call anyway.
+            _ = try ACPAuthenticateRequest.Params(decoding: params)
             responder.reply(id: id, .success(.object([:])))
-        case "session/new":
-            responder.reply(id: id, .success(try newSession(Params(params))))
-        case "session/load":
-            responder.reply(id: id, .success(try loadSession(Params(params), connection: connection)))
-        case "session/list":
-            responder.reply(id: id, .success(try listSessions(Params(params))))
-        case "session/set_config_option":
-            responder.reply(id: id, .success(try setConfigOption(Params(params), connection: connection)))
-        case "session/set_mode":
-            responder.reply(id: id, .success(try setMode(Params(params))))
-        case "session/close":
-            responder.reply(id: id, .success(try closeSession(Params(params))))
-        case "session/prompt":
-            try prompt(id: id, params: Params(params), responder: responder, connection: connection)
+        case ACPSessionNewRequest.method:
+            responder.reply(id: id, .success(newSession(try ACPSessionNewRequest.Params(decoding: params))))
+        case ACPSessionLoadRequest.method:
+            let request = try ACPSessionLoadRequest.Params(decoding: params)
+            responder.reply(id: id, .success(try loadSession(request, connection: connection)))
+        case ACPSessionListRequest.method:
+            responder.reply(id: id, .success(listSessions(try ACPSessionListRequest.Params(decoding: params))))
+        case ACPSessionSetConfigOptionRequest.method:
+            let request = try ACPSessionSetConfigOptionRequest.Params(decoding: params)
+            responder.reply(id: id, .success(try setConfigOption(request, connection: connection)))
+        case ACPSessionSetModeRequest.method:
+            responder.reply(id: id, .success(try setMode(ACPSessionSetModeRequest.Params(decoding: params))))
+        case ACPSessionCloseRequest.method:
+            responder.reply(id: id, .success(try closeSession(ACPSessionCloseRequest.Params(decoding: params))))
+        case ACPSessionPromptRequest.method:
+            let request = try ACPSessionPromptRequest.Params(decoding: params)
+            try prompt(id: id, params: request, responder: responder, connection: connection)
         default:
             throw ResponseError.methodNotFound(method)
         }
@@ -122,8 +125,8 @@ public final class ACPAgent: FaceHandler, Sendable {
     public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
         do throws(ResponseError) {
             switch method {
-            case "session/cancel":
-                cancelPrompt(sessionId: try Params(params).string("sessionId"))
+            case ACPSessionCancelNotification.method:
+                cancelPrompt(sessionId: try ACPSessionCancelNotification.Params(decoding: params).sessionId)
             default:
                 logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
             }
@@ -132,10 +135,8 @@ public final class ACPAgent: FaceHandler, Sendable {
         }
     }
 
-    private func initialize(_ params: Params) throws(ResponseError) -> JSONValue {
-        guard let requested = params.object["protocolVersion"]?.integerValue else {
-            throw .invalidParams(field: "params.protocolVersion", "is required (an integer)")
-        }
+    private func initialize(_ params: ACPInitializeRequest.Params) -> JSONValue {
+        let requested = params.protocolVersion
         if requested != Int64(Self.protocolVersion) {
             logger.notice(
                 "The client asked for another ACP version; answering with ours",

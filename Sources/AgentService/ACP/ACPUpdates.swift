@@ -1,11 +1,12 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 import JSONRPC
 
 /// Builders for ACP `session/update` notifications. Only the stable v1 `sessionUpdate` kinds are used:
 /// clients drop kinds they do not know.
 enum ACPUpdates {
-    static let method = "session/update"
+    static let method = ACPSessionUpdateNotification.method
 
     /// The notification carrying `update` for `sessionId`.
     static func notification(sessionId: String, _ update: JSONObject) -> JSONValue {

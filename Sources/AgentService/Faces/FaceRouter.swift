@@ -84,7 +84,7 @@ extension AgentServer: StoppableHandler {}
 extension ACPAgent: StoppableHandler {
     public func stop(connection: Connection, grace: TimeInterval) {
         endpoint.inputClosed()
-        runs.supervisor.cancelAll()
+        runs.supervisor.close()
         runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
         connection.close()
     }
@@ -93,7 +93,7 @@ extension ACPAgent: StoppableHandler {
 extension MCPServer: StoppableHandler {
     public func stop(connection: Connection, grace: TimeInterval) {
         endpoint.inputClosed()
-        runs.supervisor.cancelAll()
+        runs.supervisor.close()
         runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
         connection.close()
     }

@@ -59,21 +59,26 @@ final class FaceRuns: Sendable {
                 throw AgentServer.responseError(error)
             }
         }
-        do {
-            try runtime.store.insertRun(
-                StoredRun(
-                    id: runId,
-                    kind: kind,
-                    name: target.name,
-                    agent: workflow == nil ? target.name : nil,
-                    workflow: workflow?.name,
-                    strategy: workflow?.strategy.name,
-                    sessionId: sessionId,
-                    input: input
+        let stored = StoredRun(
+            id: runId,
+            kind: kind,
+            name: target.name,
+            agent: workflow == nil ? target.name : nil,
+            workflow: workflow?.name,
+            strategy: workflow?.strategy.name,
+            sessionId: sessionId,
+            input: input
+        )
+        // Through the recorder, the row is written by its writer, not on this (reader) thread.
+        if let recorder = runtime.recorder {
+            recorder.begin(stored)
+        } else {
+            do { try runtime.store.insertRun(stored) } catch {
+                logger.warning(
+                    "The run store could not record a new run",
+                    metadata: ["runId": "\(runId)", "error": "\(error)"]
                 )
-            )
-        } catch {
-            logger.warning("The run store could not record a new run", metadata: ["runId": "\(runId)"])
+            }
         }
         let options = RunOptions(history: history)
         let task = Task { [self] in
@@ -113,10 +118,17 @@ final class FaceRuns: Sendable {
 
     private func record(runId: String, outcome: Result<RunResult, RunFailure>) {
         let record = AgentServer.storedOutcome(outcome)
+        if let recorder = runtime.recorder {
+            recorder.finish(runId, outcome: record)
+            return
+        }
         do {
             try runtime.store.finishRun(runId, outcome: record)
         } catch {
-            logger.warning("The run store could not record how a run ended", metadata: ["runId": "\(runId)"])
+            logger.warning(
+                "The run store could not record how a run ended",
+                metadata: ["runId": "\(runId)", "error": "\(error)"]
+            )
         }
     }
 }

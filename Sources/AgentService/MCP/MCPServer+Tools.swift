@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 import JSONRPC
 import JSONRPCTransport
@@ -59,12 +60,12 @@ extension MCPServer {
 
     func callTool(
         id: RequestID,
-        params: Params,
+        params: MCPToolsCallRequest.Params,
         modern: Bool,
         responder: Responder,
         connection: Connection
     ) throws(ResponseError) {
-        let name = try params.string("name")
+        let name = params.name
         guard let target = target(tool: name) else {
             let known = toolsList()["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
             throw .invalidParams(
@@ -72,17 +73,15 @@ extension MCPServer {
                 "unknown tool '\(name)' (known: \(known.joined(separator: ", ")))"
             )
         }
-        let arguments = params.object["arguments"]?.objectValue ?? [:]
-        guard let input = arguments["input"]?.stringValue else {
+        guard let input = params.arguments?["input"]?.stringValue else {
             throw .invalidParams(field: "params.arguments.input", "is required (a string)")
         }
-        let meta = params.object["_meta"]
-        let requestLevel = try meta?[Self.metaLogLevelKey].map { value throws(ResponseError) in
+        let requestLevel = try params.meta?[Self.metaLogLevelKey].map { value throws(ResponseError) in
             try Self.level(value, field: "params._meta.\(Self.metaLogLevelKey)")
         }
         let observer: any RunObserver
         let progress: MCPProgressObserver?
-        if let token = meta?["progressToken"], token.stringValue != nil || token.integerValue != nil {
+        if let token = params.progressToken {
             progress = MCPProgressObserver(token: token, outbound: connection.outbound)
             observer = progress!
         } else {

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
@@ -14,18 +15,16 @@ import Synchronization
 /// call and it gets no reply.
 public final class MCPServer: FaceHandler, Sendable {
     /// Handshake-era versions; the last is answered when the client asks for one not listed.
-    public static let handshakeVersions = ["2025-06-18", "2025-11-25"]
+    public static let handshakeVersions = MCPProtocol.handshakeVersions
     /// The stateless revision served through `server/discover`.
-    public static let statelessVersion = "2026-07-28"
-    /// Requests answered. IMPORTANT: keep in sync with `handleRequest`.
-    public static let requestMethods = [
-        "initialize", "server/discover", "ping", "tools/list", "tools/call", "logging/setLevel",
-    ]
+    public static let statelessVersion = MCPProtocol.statelessVersion
+    /// Requests answered (the registry's; `handleMCPRequest` has a case for each).
+    public static let requestMethods = MCPProtocol.requests.map { $0.method }
     /// Syslog levels, least severe first.
-    static let logLevels = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+    static let logLevels = MCPLoggingSetLevelRequest.levels
     static let unsupportedProtocolVersion = ErrorCode(rawValue: -32022)
-    static let metaVersionKey = "io.modelcontextprotocol/protocolVersion"
-    static let metaLogLevelKey = "io.modelcontextprotocol/logLevel"
+    static let metaVersionKey = MCPProtocol.metaVersionKey
+    static let metaLogLevelKey = MCPProtocol.metaLogLevelKey
     static let metaServerInfoKey = "io.modelcontextprotocol/serverInfo"
     /// Tool names of workflows start with this; agents keep their names.
     static let workflowToolPrefix = "workflow_"
@@ -72,8 +71,21 @@ public final class MCPServer: FaceHandler, Sendable {
         }
     }
 
+    /// `notifications/initialized` is accepted and changes nothing (every request is answered whether or
+    /// not the handshake is complete); other notifications are ignored. Cancellations never get here: the
+    /// endpoint handles them ahead of the queue (``cancelRequest(_:mode:)``).
     public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
-        logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
+        do throws(ResponseError) {
+            switch method {
+            case MCPInitializedNotification.method:
+                _ = try MCPInitializedNotification.Params(decoding: params)
+                logger.debug("The client finished the handshake")
+            default:
+                logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
+            }
+        } catch {
+            logger.warning("Ignored a malformed notification", metadata: ["method": "\(method)"])
+        }
     }
 
     /// `notifications/cancelled` (or another dialect's cancellation): the call stops; as MCP asks, a call
@@ -83,7 +95,8 @@ public final class MCPServer: FaceHandler, Sendable {
         logger.debug("MCP cancel", metadata: ["id": "\(id)", "known": "\(known)"])
     }
 
-    // IMPORTANT: When adding a method here, also add it to `requestMethods`.
+    /// Decodes each request with its type's params and answers it; a method `MCPProtocol` does not list
+    /// gets -32601.
     private func handleMCPRequest(
         id: RequestID,
         method: String,
@@ -93,41 +106,41 @@ public final class MCPServer: FaceHandler, Sendable {
     )
         throws(ResponseError)
     {
-        let params = try Params(params)
-        let modern =
-            (params.object["_meta"]?[Self.metaVersionKey]?.stringValue).map { $0 >= Self.statelessVersion }
-            ?? false
+        let modern = (params?["_meta"]?[Self.metaVersionKey]?.stringValue).map { $0 >= Self.statelessVersion } ?? false
         func reply(_ result: JSONObject) {
             var result = result
             if modern { result["resultType"] = "complete" }
             responder.reply(id: id, .success(.object(result)))
         }
         switch method {
-        case "initialize":
-            reply(try initialize(params))
-        case "server/discover":
-            var result = try discover(params)
+        case MCPInitializeRequest.method:
+            reply(initialize(try MCPInitializeRequest.Params(decoding: params)))
+        case MCPServerDiscoverRequest.method:
+            var result = try discover(MCPServerDiscoverRequest.Params(decoding: params))
             Self.addCacheDirectives(&result)
             reply(result)
-        case "ping":
+        case MCPPingRequest.method:
+            _ = try MCPPingRequest.Params(decoding: params)
             reply([:])
-        case "logging/setLevel":
-            let level = try Self.level(params.object["level"], field: "params.level")
+        case MCPLoggingSetLevelRequest.method:
+            let level = try MCPLoggingSetLevelRequest.Params(decoding: params).level
             state.withLock { $0.logLevel = level }
             reply([:])
-        case "tools/list":
+        case MCPToolsListRequest.method:
+            _ = try MCPToolsListRequest.Params(decoding: params)
             var result = toolsList()
             if modern { Self.addCacheDirectives(&result) }
             reply(result)
-        case "tools/call":
-            try callTool(id: id, params: params, modern: modern, responder: responder, connection: connection)
+        case MCPToolsCallRequest.method:
+            let request = try MCPToolsCallRequest.Params(decoding: params)
+            try callTool(id: id, params: request, modern: modern, responder: responder, connection: connection)
         default:
             throw ResponseError.methodNotFound(method)
         }
     }
 
-    private func initialize(_ params: Params) throws(ResponseError) -> JSONObject {
-        let requested = try params.string("protocolVersion")
+    private func initialize(_ params: MCPInitializeRequest.Params) -> JSONObject {
+        let requested = params.protocolVersion
         let version = Self.handshakeVersions.contains(requested) ? requested : Self.handshakeVersions.last!
         if version != requested {
             logger.notice(
@@ -144,10 +157,8 @@ public final class MCPServer: FaceHandler, Sendable {
         ]
     }
 
-    private func discover(_ params: Params) throws(ResponseError) -> JSONObject {
-        if let requested = params.object["_meta"]?[Self.metaVersionKey]?.stringValue,
-            requested != Self.statelessVersion
-        {
+    private func discover(_ params: MCPServerDiscoverRequest.Params) throws(ResponseError) -> JSONObject {
+        if let requested = params.requestedVersion, requested != Self.statelessVersion {
             throw ResponseError(
                 code: Self.unsupportedProtocolVersion,
                 message: "Unsupported protocol version",
@@ -185,17 +196,14 @@ public final class MCPServer: FaceHandler, Sendable {
         else { return }
         connection.send(
             Envelope.notification(
-                method: "notifications/message",
+                method: MCPMessageNotification.method,
                 params: ["level": .string(level), "logger": "agentwire", "data": data]
             )
         )
     }
 
     static func level(_ value: JSONValue?, field: String) throws(ResponseError) -> String {
-        guard let level = value?.stringValue, logLevels.contains(level) else {
-            throw .invalidParams(field: field, "expected one of: \(logLevels.joined(separator: ", "))")
-        }
-        return level
+        try MCPLoggingSetLevelRequest.level(value, field: field)
     }
 
     /// EOF: calls in flight finish and are answered, then the process exits.

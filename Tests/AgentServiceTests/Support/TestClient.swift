@@ -1,6 +1,7 @@
 import AgentCore
 import AgentProviders
 import AgentService
+import AgentStore
 import Foundation
 import JSONCore
 import JSONRPC
@@ -65,9 +66,12 @@ final class TestClient: @unchecked Sendable {
             logger: logger
         )
         let exitBox = inProcessExit
+        // As `agentwire serve` does: a store that does not record itself (SQLite, or a test's) is recorded
+        // into through an `EventRecorder`.
+        let recorded: any RunStore = store is any RunRecorder ? store : EventRecorder(store: store, logger: logger)
         let runtime = AgentRuntime(
             config: config,
-            store: store,
+            store: recorded,
             providers: Providers.factory,
             logger: logger,
             telemetry: telemetry

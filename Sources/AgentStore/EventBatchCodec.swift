@@ -1,52 +1,18 @@
 import AgentCore
 import JSONCore
-import JSONRPC
-
-/// An event as read back from a store: tokens stay light; every other kind keeps its params.
-enum RecordedEvent: Sendable, Equatable {
-    case token(seq: UInt64, agent: String, stepId: String, text: String)
-    case other(seq: UInt64, method: String, params: JSONValue)
-
-    var seq: UInt64 {
-        switch self {
-        case .token(let seq, _, _, _), .other(let seq, _, _): seq
-        }
-    }
-
-    /// The notification exactly as it was sent live.
-    func appendNotification(runId: String, to buffer: inout [UInt8]) {
-        switch self {
-        case .token(let seq, let agent, let stepId, let text):
-            RunNotifications.appendToken(runId: runId, seq: seq, agent: agent, stepId: stepId, text: text, to: &buffer)
-        case .other(_, let method, let params):
-            Envelope.notification(method: method, params: params).encode(into: &buffer)
-        }
-    }
-
-    /// `{seq, method, params}` for `run/events` replies.
-    func json(runId: String) -> JSONValue {
-        switch self {
-        case .token(let seq, let agent, let stepId, let text):
-            return [
-                "seq": .int(seq), "method": .string(RunNotifications.token),
-                "params": [
-                    "runId": .string(runId), "seq": .int(seq), "agent": .string(agent), "stepId": .string(stepId),
-                    "text": .string(text),
-                ],
-            ]
-        case .other(let seq, let method, let params):
-            return ["seq": .int(seq), "method": .string(method), "params": params]
-        }
-    }
-}
 
 /// The private format of an ``EventBatch`` payload: a sequence of records.
 ///
-/// - `T` u64 firstSeq, str agent, str stepId, u32 count, count × str text — a burst of tokens, stored with
-///   a length-prefixed copy of each text (no JSON work on the token path or in the flush);
-/// - `E` u64 seq, str method, str params (compact JSON) — any other event.
+/// - `T` u64 firstSeq, str agent, str stepId, u32 count, count × str text: a burst of tokens, stored as a
+///   length-prefixed copy of each text (no JSON work on the token path or in the flush);
+/// - `K` u64 seq, str kind, str body: any other event, by its kind (``StoredEventForm``), with its
+///   fields as compact JSON.
 ///
-/// Integers are little-endian; `str` is a u32 byte length and UTF-8 bytes.
+/// Read only, for batches older versions wrote: `E` u64 seq, str method, str params, an event as the
+/// `run/…` notification it was sent as (``StoredEventForm/legacyEvent(method:params:)`` reads it back).
+///
+/// Integers are little-endian; `str` is a u32 byte length and UTF-8 bytes. A record of a kind this
+/// version does not know is skipped; damage ends the decoding.
 enum EventBatchCodec {
     static func appendTokens(
         firstSeq: UInt64,
@@ -88,35 +54,47 @@ enum EventBatchCodec {
         texts.reduce(1 + 8 + 4 + agent.utf8.count + 4 + stepId.utf8.count + 4) { $0 + 4 + $1.utf8.count }
     }
 
-    static func appendEvent(runId: String, seq: UInt64, event: RunEvent, to payload: inout [UInt8]) {
-        payload.append(UInt8(ascii: "E"))
+    /// Appends one event: a token as a burst of one, anything else by its kind.
+    static func appendEvent(seq: UInt64, event: RunEvent, to payload: inout [UInt8]) {
+        if case .token(let agent, let stepId, let text) = event {
+            appendTokens(firstSeq: seq, agent: agent, stepId: stepId, texts: [text], to: &payload)
+            return
+        }
+        payload.append(UInt8(ascii: "K"))
         appendUInt64(seq, to: &payload)
-        appendString(RunNotifications.method(of: event), to: &payload)
-        appendString(
-            JSONValue.object(RunNotifications.params(runId: runId, seq: seq, event: event)).jsonString,
-            to: &payload
-        )
+        appendString(StoredEventForm.kind(of: event), to: &payload)
+        appendString(JSONValue.object(StoredEventForm.body(of: event)).jsonString, to: &payload)
     }
 
     /// Decodes a payload; a damaged payload yields the events before the damage.
     static func decode(_ payload: [UInt8]) -> [RecordedEvent] {
         var reader = Reader(bytes: payload)
         var events: [RecordedEvent] = []
-        while let kind = reader.byte() {
-            switch kind {
+        while let record = reader.byte() {
+            switch record {
             case UInt8(ascii: "T"):
                 guard let first = reader.uint64(), let agent = reader.string(), let stepId = reader.string(),
                     let count = reader.uint32()
                 else { return events }
+                events.reserveCapacity(events.count + Int(count))
                 for index in 0..<UInt64(count) {
                     guard let text = reader.string() else { return events }
-                    events.append(.token(seq: first + index, agent: agent, stepId: stepId, text: text))
+                    events.append(
+                        RecordedEvent(seq: first + index, event: .token(agent: agent, stepId: stepId, text: text))
+                    )
                 }
-            case UInt8(ascii: "E"):
-                guard let seq = reader.uint64(), let method = reader.string(), let params = reader.string(),
-                    let value = try? JSONValue.parse(params)
-                else { return events }
-                events.append(.other(seq: seq, method: method, params: value))
+            case UInt8(ascii: "K"), UInt8(ascii: "E"):
+                guard let seq = reader.uint64(), let name = reader.string(), let json = reader.string() else {
+                    return events
+                }
+                let parsed: JSONValue
+                do { parsed = try JSONValue.parse(json) } catch { return events }  // damaged
+                guard let fields = parsed.objectValue else { return events }
+                let event =
+                    record == UInt8(ascii: "K")
+                    ? StoredEventForm.event(kind: name, body: fields)
+                    : StoredEventForm.legacyEvent(method: name, params: fields)
+                if let event { events.append(RecordedEvent(seq: seq, event: event)) }
             default:
                 return events
             }
@@ -132,7 +110,7 @@ enum EventBatchCodec {
         withUnsafeBytes(of: value.littleEndian) { payload.append(contentsOf: $0) }
     }
 
-    private static func appendString(_ text: String, to payload: inout [UInt8]) {
+    static func appendString(_ text: String, to payload: inout [UInt8]) {
         var text = text
         text.withUTF8 { utf8 in
             appendUInt32(UInt32(utf8.count), to: &payload)

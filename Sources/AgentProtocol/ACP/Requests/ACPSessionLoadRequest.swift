@@ -1,0 +1,64 @@
+import JSONCore
+import JSONRPC
+
+/// Replays a stored session's history, then answers.
+public enum ACPSessionLoadRequest: RequestType {
+    public static let method = "session/load"
+    public static let direction = Direction.clientRequest
+    public static let summary = #"Replays a stored session's history, then answers."#
+    public static let description = #"""
+        Replays every stored turn of the session as a `user_message_chunk` and an `agent_message_chunk` update, then answers with its modes and config options. Works for sessions an earlier process created; the session keeps the agent or workflow it had. `cwd` replaces the session's working directory; the MCP servers offered are not connected.
+
+        Errors: -32602 when `sessionId` or `cwd` is missing or not a string; -32002 when no such session is stored (`data.sessionId`).
+        """#
+    public static let result = ResultSpec(
+        name: "loadSessionResult",
+        description: #"The session's modes and config options."#,
+        schema: Schema(
+            json: #"""
+                {
+                  "type": "object",
+                  "properties": {
+                    "modes": {"type": "object", "required": ["currentModeId", "availableModes"]},
+                    "configOptions": {"type": "array"}
+                  }
+                }
+                """#
+        )
+    )
+
+    public struct Params: ParamsType {
+        public static let members: [Member] = [
+            Member("sessionId", required: true, schema: .string, description: #"The session to load."#),
+            Member(
+                "cwd",
+                required: true,
+                schema: .string,
+                description: #"The session's working directory from now on (an absolute path)."#
+            ),
+            Member(
+                "mcpServers",
+                required: false,
+                schema: Schema(json: #"{"type": "array"}"#),
+                description: #"MCP servers for the session (ACP requires the member, `[]` included); not connected."#
+            ),
+        ]
+        public static var unknownMembers: UnknownMembers { .ignore }
+
+        public var sessionId: String
+        public var cwd: String
+        public var mcpServers: [JSONValue]?
+
+        public init(sessionId: String, cwd: String, mcpServers: [JSONValue]? = nil) {
+            self.sessionId = sessionId
+            self.cwd = cwd
+            self.mcpServers = mcpServers
+        }
+
+        public init(from reader: ParamsReader) throws(ResponseError) {
+            sessionId = try reader.string("sessionId")
+            cwd = try reader.string("cwd")
+            mcpServers = try reader.nullableArray("mcpServers")
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import JSONCore
+import JSONRPC
+
+/// Creates a session.
+public enum ACPSessionNewRequest: RequestType {
+    public static let method = "session/new"
+    public static let direction = Direction.clientRequest
+    public static let summary = #"Creates a session."#
+    public static let description = #"""
+        Creates a session running the default agent and answers with its id, its modes and its `agent` config option, both listing every agent and workflow (`workflow:NAME`). The session is stored, so a later process can load or prompt it. `cwd` is kept for `session/list`; the MCP servers offered are not connected (agents use the tools their configuration gives them).
+
+        Errors: -32602 when `cwd` is missing or not a string, or `mcpServers` is not an array.
+        """#
+    public static let result = ResultSpec(
+        name: "newSessionResult",
+        description: #"The session's id, modes and config options."#,
+        schema: Schema(
+            json: #"""
+                {
+                  "type": "object",
+                  "required": ["sessionId"],
+                  "properties": {
+                    "sessionId": {"type": "string"},
+                    "modes": {"type": "object", "required": ["currentModeId", "availableModes"]},
+                    "configOptions": {"type": "array"}
+                  }
+                }
+                """#
+        )
+    )
+
+    public struct Params: ParamsType {
+        public static let members: [Member] = [
+            Member(
+                "cwd",
+                required: true,
+                schema: .string,
+                description: #"The session's working directory (an absolute path)."#
+            ),
+            Member(
+                "mcpServers",
+                required: false,
+                schema: Schema(json: #"{"type": "array"}"#),
+                description: #"MCP servers for the session (ACP requires the member, `[]` included); not connected."#
+            ),
+        ]
+        public static var unknownMembers: UnknownMembers { .ignore }
+
+        public var cwd: String
+        public var mcpServers: [JSONValue]?
+
+        public init(cwd: String, mcpServers: [JSONValue]? = nil) {
+            self.cwd = cwd
+            self.mcpServers = mcpServers
+        }
+
+        public init(from reader: ParamsReader) throws(ResponseError) {
+            cwd = try reader.string("cwd")
+            mcpServers = try reader.nullableArray("mcpServers")
+        }
+    }
+}

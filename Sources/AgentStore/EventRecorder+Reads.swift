@@ -1,0 +1,86 @@
+import AgentCore
+import Foundation
+
+/// Reading runs back, and settling runs of other processes.
+extension EventRecorder {
+    /// Runs `body` on the read queue, after everything recorded before this call is written.
+    func read<T: Sendable>(
+        _ body: @escaping @Sendable (any RunStore) throws(StoreError) -> T
+    ) async throws(StoreError) -> T {
+        let generation = signal.requestFlush()
+        let (store, signal) = (self.store, self.signal)
+        let result = await withCheckedContinuation { (done: CheckedContinuation<Result<T, StoreError>, Never>) in
+            reads.async {
+                signal.waitUntilFlushed(generation)
+                done.resume(returning: Result { () throws(StoreError) -> T in try body(store) })
+            }
+        }
+        return try result.get()
+    }
+
+    public func readRun(_ runId: String) async throws(StoreError) -> StoredRun? {
+        try await read { store throws(StoreError) in try store.run(runId) }
+    }
+
+    public func readRuns(_ query: RunQuery) async throws(StoreError) -> RunPage {
+        try await read { store throws(StoreError) in try store.listRuns(query) }
+    }
+
+    public func readEvents(
+        runId: String,
+        afterSeq: UInt64,
+        subscriber: (any RunEventSubscriber)?
+    ) async throws(StoreError) -> [RecordedEvent] {
+        // Registered before the flush is asked for: whatever the flush leaves out reaches the subscriber.
+        if let subscriber {
+            state.withLock { state in
+                guard !state.closed else { return }
+                state.subscribers[runId, default: []].append(subscriber)
+            }
+        }
+        return try await read { store throws(StoreError) in
+            var events: [RecordedEvent] = []
+            var cursor = afterSeq
+            while true {
+                let batches = try store.eventBatches(runId: runId, afterSeq: cursor, limit: 256)
+                guard let last = batches.last, last.lastSeq > cursor else { break }
+                for batch in batches {
+                    events += EventBatchCodec.decode(batch.payload).lazy.filter { $0.seq > afterSeq }
+                }
+                cursor = last.lastSeq
+            }
+            return events
+        }
+    }
+
+    public func unsubscribe(_ subscriber: any RunEventSubscriber, runId: String) {
+        state.withLock { state in
+            state.subscribers[runId]?.removeAll { $0 === subscriber }
+            if state.subscribers[runId]?.isEmpty == true { state.subscribers[runId] = nil }
+        }
+    }
+
+    public func removeRun(_ runId: String) async throws(StoreError) -> Bool {
+        try await read { store throws(StoreError) in try store.deleteRun(runId) }
+    }
+
+    public func cancelStoredRun(_ runId: String) async throws(StoreError) -> StoredRunCancellation {
+        try await read { store throws(StoreError) in
+            guard let run = try store.run(runId), !run.status.isFinal else { return .notRunning }
+            if run.owner.isAlive {
+                try store.requestCancel(runId)
+                return .requested
+            }
+            _ = try store.markInterrupted { owner in owner != run.owner && owner.isAlive }
+            return .interrupted
+        }
+    }
+
+    public func interruptIfAbandoned(_ run: StoredRun) async throws(StoreError) -> Bool {
+        guard !run.owner.isAlive else { return false }
+        _ = try await read { store throws(StoreError) in
+            try store.markInterrupted { owner in owner != run.owner && owner.isAlive }
+        }
+        return true
+    }
+}
