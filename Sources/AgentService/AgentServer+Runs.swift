@@ -21,7 +21,7 @@ extension AgentServer {
         let options = try runOptions(params, requestId: id)
         try launch(
             id: id,
-            stream: params.stream,
+            stream: params.options.stream,
             responder: responder,
             connection: connection,
             descriptor: RunDescriptor(kind: "agent", name: agent, agent: agent, input: input),
@@ -84,7 +84,7 @@ extension AgentServer {
         )
         try launch(
             id: id,
-            stream: params.stream,
+            stream: params.options.stream,
             responder: responder,
             connection: connection,
             descriptor: descriptor,
@@ -96,7 +96,7 @@ extension AgentServer {
 
     func runOptions(_ params: some RunRequestParams, requestId: RequestID) throws(ResponseError) -> RunOptions {
         var options = RunOptions(requestId: requestId.json)
-        if let ms = params.timeoutMs {
+        if let ms = params.options.timeoutMs {
             guard ms > 0, ms <= 86_400_000 else {
                 throw .invalidParams(
                     field: "params.timeoutMs",
@@ -105,7 +105,7 @@ extension AgentServer {
             }
             options.timeoutMs = Int(ms)
         }
-        options.traceContext = try traceContext(params.meta)
+        options.traceContext = try traceContext(params.options.meta)
         return options
     }
 

@@ -66,7 +66,7 @@ extension AgentServer {
         do {
             try launch(
                 id: id,
-                stream: params.stream,
+                stream: params.options.stream,
                 responder: responder,
                 connection: connection,
                 descriptor: RunDescriptor(

@@ -4,9 +4,7 @@ import JSONCore
 /// What every run-starting request carries besides its target: the input and the run's options.
 protocol RunRequestParams: Sendable {
     var input: String { get }
-    var timeoutMs: Int64? { get }
-    var stream: JSONValue? { get }
-    var meta: JSONObject? { get }
+    var options: RunRequestOptions { get }
 }
 
 /// `agent/run` and `agent/start`.
@@ -20,9 +18,7 @@ protocol WorkflowRunParams: RunRequestParams {
 }
 
 extension AgentRunRequest.Params: AgentRunParams {}
-extension AgentStartRequest.Params: AgentRunParams {}
 extension WorkflowRunRequest.Params: WorkflowRunParams {}
-extension WorkflowStartRequest.Params: WorkflowRunParams {}
 extension CoordinatorSequentialRequest.Params: RunRequestParams {}
 extension CoordinatorParallelRequest.Params: RunRequestParams {}
 extension CoordinatorHierarchicalRequest.Params: RunRequestParams {}

@@ -94,7 +94,8 @@ public enum AgentRunRequest: RequestType {
     )
 
     public struct Params: ParamsType {
-        public static let members: [Member] = [
+        public static let members: [Member] = ownMembers + RunRequestOptions.members()
+        static let ownMembers: [Member] = [
             Member(
                 "agent",
                 required: true,
@@ -107,58 +108,27 @@ public enum AgentRunRequest: RequestType {
                 schema: .string,
                 description: #"Input text for the agent."#
             ),
-            Member(
-                "timeoutMs",
-                required: false,
-                schema: .ref("TimeoutMs"),
-                description: #"""
-                    Limit for the whole run in milliseconds (1 to 86400000). Past it the run is stopped and the request answered with -32005 Timeout carrying the partial output.
-                    """#
-            ),
-            Member(
-                "stream",
-                required: false,
-                schema: .ref("StreamOptions"),
-                description: #"""
-                    Which notifications this run sends, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the response are always sent.
-                    """#
-            ),
-            Member(
-                "_meta",
-                required: false,
-                schema: .ref("RequestMeta"),
-                description:
-                    #"Request metadata; a W3C trace context here makes the run's spans join the client's trace."#
-            ),
         ]
         public static let positional = ["agent", "input"]
 
         public var agent: String
         public var input: String
-        public var timeoutMs: Int64?
-        public var stream: JSONValue?
-        public var meta: JSONObject?
+        public var options: RunRequestOptions
 
         public init(
             agent: String,
             input: String,
-            timeoutMs: Int64? = nil,
-            stream: JSONValue? = nil,
-            meta: JSONObject? = nil
+            options: RunRequestOptions = RunRequestOptions()
         ) {
             self.agent = agent
             self.input = input
-            self.timeoutMs = timeoutMs
-            self.stream = stream
-            self.meta = meta
+            self.options = options
         }
 
         public init(from reader: ParamsReader) throws(ResponseError) {
             agent = try reader.string("agent")
             input = try reader.string("input")
-            timeoutMs = try reader.optionalInteger("timeoutMs")
-            stream = try reader.optionalValue("stream")
-            meta = reader.meta
+            options = try RunRequestOptions(from: reader)
         }
     }
 }

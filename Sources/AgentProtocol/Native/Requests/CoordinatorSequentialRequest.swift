@@ -82,7 +82,8 @@ public enum CoordinatorSequentialRequest: RequestType {
     )
 
     public struct Params: ParamsType {
-        public static let members: [Member] = [
+        public static let members: [Member] = ownMembers + RunRequestOptions.members(workflow: true)
+        static let ownMembers: [Member] = [
             Member(
                 "input",
                 required: true,
@@ -114,14 +115,6 @@ public enum CoordinatorSequentialRequest: RequestType {
                     """#
             ),
             Member(
-                "timeoutMs",
-                required: false,
-                schema: .ref("TimeoutMs"),
-                description: #"""
-                    Limit for the whole run in milliseconds (1 to 86400000). Past it the run is stopped and the request answered with -32005 Timeout carrying the partial output. For a workflow the smaller of this and the workflow's own `timeoutMs` applies.
-                    """#
-            ),
-            Member(
                 "stepTimeoutMs",
                 required: false,
                 schema: .ref("TimeoutMs"),
@@ -129,57 +122,34 @@ public enum CoordinatorSequentialRequest: RequestType {
                     Limit for each agent call in milliseconds (1 to 86400000); the agent's own `limits.timeoutMs` applies if smaller.
                     """#
             ),
-            Member(
-                "stream",
-                required: false,
-                schema: .ref("StreamOptions"),
-                description: #"""
-                    Which notifications this run sends, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the response are always sent.
-                    """#
-            ),
-            Member(
-                "_meta",
-                required: false,
-                schema: .ref("RequestMeta"),
-                description:
-                    #"Request metadata; a W3C trace context here makes the run's spans join the client's trace."#
-            ),
         ]
 
         public var input: String
         public var steps: JSONValue
         public var onError: String?
-        public var timeoutMs: Int64?
         public var stepTimeoutMs: Int64?
-        public var stream: JSONValue?
-        public var meta: JSONObject?
+        public var options: RunRequestOptions
 
         public init(
             input: String,
             steps: JSONValue,
             onError: String? = nil,
-            timeoutMs: Int64? = nil,
             stepTimeoutMs: Int64? = nil,
-            stream: JSONValue? = nil,
-            meta: JSONObject? = nil
+            options: RunRequestOptions = RunRequestOptions()
         ) {
             self.input = input
             self.steps = steps
             self.onError = onError
-            self.timeoutMs = timeoutMs
             self.stepTimeoutMs = stepTimeoutMs
-            self.stream = stream
-            self.meta = meta
+            self.options = options
         }
 
         public init(from reader: ParamsReader) throws(ResponseError) {
             input = try reader.string("input")
             steps = try reader.value("steps")
             onError = try reader.optionalString("onError")
-            timeoutMs = try reader.optionalInteger("timeoutMs")
             stepTimeoutMs = try reader.optionalInteger("stepTimeoutMs")
-            stream = try reader.optionalValue("stream")
-            meta = reader.meta
+            options = try RunRequestOptions(from: reader)
         }
     }
 }

@@ -75,27 +75,5 @@ public enum RunCancelRequest: RequestType {
             """#
     )
 
-    public struct Params: ParamsType {
-        public static let members: [Member] = [
-            Member(
-                "runId",
-                required: true,
-                schema: .ref("RunId"),
-                description: #"The run to cancel."#
-            )
-        ]
-        public static let positional = ["runId"]
-
-        public var runId: String
-
-        public init(
-            runId: String
-        ) {
-            self.runId = runId
-        }
-
-        public init(from reader: ParamsReader) throws(ResponseError) {
-            runId = try reader.string("runId")
-        }
-    }
+    public typealias Params = RunReference
 }

@@ -73,27 +73,5 @@ public enum RunStatusRequest: RequestType {
             """#
     )
 
-    public struct Params: ParamsType {
-        public static let members: [Member] = [
-            Member(
-                "runId",
-                required: true,
-                schema: .ref("RunId"),
-                description: #"The run (from `run/started`, `agent/start`, `workflow/start` or `run/list`)."#
-            )
-        ]
-        public static let positional = ["runId"]
-
-        public var runId: String
-
-        public init(
-            runId: String
-        ) {
-            self.runId = runId
-        }
-
-        public init(from reader: ParamsReader) throws(ResponseError) {
-            runId = try reader.string("runId")
-        }
-    }
+    public typealias Params = RunReference
 }

@@ -73,7 +73,8 @@ public enum WorkflowRunRequest: RequestType {
     )
 
     public struct Params: ParamsType {
-        public static let members: [Member] = [
+        public static let members: [Member] = ownMembers + RunRequestOptions.members(workflow: true)
+        static let ownMembers: [Member] = [
             Member(
                 "workflow",
                 required: true,
@@ -86,58 +87,27 @@ public enum WorkflowRunRequest: RequestType {
                 schema: .string,
                 description: #"The workflow input."#
             ),
-            Member(
-                "timeoutMs",
-                required: false,
-                schema: .ref("TimeoutMs"),
-                description: #"""
-                    Limit for the whole run in milliseconds (1 to 86400000). Past it the run is stopped and the request answered with -32005 Timeout carrying the partial output. For a workflow the smaller of this and the workflow's own `timeoutMs` applies.
-                    """#
-            ),
-            Member(
-                "stream",
-                required: false,
-                schema: .ref("StreamOptions"),
-                description: #"""
-                    Which notifications this run sends, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the response are always sent.
-                    """#
-            ),
-            Member(
-                "_meta",
-                required: false,
-                schema: .ref("RequestMeta"),
-                description:
-                    #"Request metadata; a W3C trace context here makes the run's spans join the client's trace."#
-            ),
         ]
         public static let positional = ["workflow", "input"]
 
         public var workflow: String
         public var input: String
-        public var timeoutMs: Int64?
-        public var stream: JSONValue?
-        public var meta: JSONObject?
+        public var options: RunRequestOptions
 
         public init(
             workflow: String,
             input: String,
-            timeoutMs: Int64? = nil,
-            stream: JSONValue? = nil,
-            meta: JSONObject? = nil
+            options: RunRequestOptions = RunRequestOptions()
         ) {
             self.workflow = workflow
             self.input = input
-            self.timeoutMs = timeoutMs
-            self.stream = stream
-            self.meta = meta
+            self.options = options
         }
 
         public init(from reader: ParamsReader) throws(ResponseError) {
             workflow = try reader.string("workflow")
             input = try reader.string("input")
-            timeoutMs = try reader.optionalInteger("timeoutMs")
-            stream = try reader.optionalValue("stream")
-            meta = reader.meta
+            options = try RunRequestOptions(from: reader)
         }
     }
 }
