@@ -81,154 +81,147 @@ public final class AgentServer: FaceHandler, Sendable {
         params: JSONValue?,
         responder: Responder,
         connection: Connection
-    ) {
-        let responder = measured(responder, method: method)
+    ) throws(ResponseError) {
         if state.withLock({ $0.shutdownRequested }), method != ShutdownRequest.method, method != PingRequest.method {
-            responder.reply(
+            throw ResponseError(code: .shuttingDown, message: "The server is shutting down")
+        }
+        switch method {
+        case InitializeRequest.method:
+            let params = try InitializeRequest.Params(decoding: params)
+            responder.reply(id: id, .success(try initialize(params, framing: connection.outbound.framing)))
+        case PingRequest.method:
+            _ = try PingRequest.Params(decoding: params)
+            responder.reply(id: id, .success(.object([:])))
+        case ShutdownRequest.method:
+            _ = try ShutdownRequest.Params(decoding: params)
+            state.withLock { $0.shutdownRequested = true }
+            logger.info("Shutdown requested")
+            responder.reply(id: id, .success(.null))
+        case AgentsListRequest.method:
+            _ = try AgentsListRequest.Params(decoding: params)
+            responder.reply(id: id, .success(agentsList()))
+        case WorkflowsListRequest.method:
+            _ = try WorkflowsListRequest.Params(decoding: params)
+            responder.reply(id: id, .success(workflowsList()))
+        case AgentRunRequest.method:
+            let request = try AgentRunRequest.Params(decoding: params)
+            try startAgentRun(id: id, request, responder: responder, connection: connection)
+        case AgentStartRequest.method:
+            // `agent/start` is `agent/run` answered with `{runId}` at once.
+            let request = try AgentStartRequest.Params(decoding: params)
+            try startAgentRun(id: id, request, responder: responder, connection: connection, detached: true)
+        case CoordinatorSequentialRequest.method:
+            let request = try CoordinatorSequentialRequest.Params(decoding: params)
+            try startCoordinatorRun(
                 id: id,
-                .failure(ResponseError(code: .shuttingDown, message: "The server is shutting down"))
+                strategy: "sequential",
+                request,
+                spec: params,
+                responder: responder,
+                connection: connection
             )
-            return
-        }
-        do throws(ResponseError) {
-            switch method {
-            case InitializeRequest.method:
-                let params = try InitializeRequest.Params(decoding: params)
-                responder.reply(id: id, .success(try initialize(params, framing: connection.outbound.framing)))
-            case PingRequest.method:
-                _ = try PingRequest.Params(decoding: params)
-                responder.reply(id: id, .success(.object([:])))
-            case ShutdownRequest.method:
-                _ = try ShutdownRequest.Params(decoding: params)
-                state.withLock { $0.shutdownRequested = true }
-                logger.info("Shutdown requested")
-                responder.reply(id: id, .success(.null))
-            case AgentsListRequest.method:
-                _ = try AgentsListRequest.Params(decoding: params)
-                responder.reply(id: id, .success(agentsList()))
-            case WorkflowsListRequest.method:
-                _ = try WorkflowsListRequest.Params(decoding: params)
-                responder.reply(id: id, .success(workflowsList()))
-            case AgentRunRequest.method:
-                let request = try AgentRunRequest.Params(decoding: params)
-                try startAgentRun(id: id, request, responder: responder, connection: connection)
-            case AgentStartRequest.method:
-                // `agent/start` is `agent/run` answered with `{runId}` at once.
-                let request = try AgentStartRequest.Params(decoding: params)
-                try startAgentRun(id: id, request, responder: responder, connection: connection, detached: true)
-            case CoordinatorSequentialRequest.method:
-                let request = try CoordinatorSequentialRequest.Params(decoding: params)
-                try startCoordinatorRun(
-                    id: id,
-                    strategy: "sequential",
-                    request,
-                    spec: params,
-                    responder: responder,
-                    connection: connection
-                )
-            case CoordinatorParallelRequest.method:
-                let request = try CoordinatorParallelRequest.Params(decoding: params)
-                try startCoordinatorRun(
-                    id: id,
-                    strategy: "parallel",
-                    request,
-                    spec: params,
-                    responder: responder,
-                    connection: connection
-                )
-            case CoordinatorHierarchicalRequest.method:
-                let request = try CoordinatorHierarchicalRequest.Params(decoding: params)
-                try startCoordinatorRun(
-                    id: id,
-                    strategy: "hierarchical",
-                    request,
-                    spec: params,
-                    responder: responder,
-                    connection: connection
-                )
-            case WorkflowRunRequest.method:
-                let request = try WorkflowRunRequest.Params(decoding: params)
-                try startWorkflowRun(id: id, request, responder: responder, connection: connection)
-            case WorkflowStartRequest.method:
-                let request = try WorkflowStartRequest.Params(decoding: params)
-                try startWorkflowRun(id: id, request, responder: responder, connection: connection, detached: true)
-            case RunCancelRequest.method:
-                let runId = try RunCancelRequest.Params(decoding: params).runId
-                if runs.cancel(runId: runId) {
-                    responder.reply(id: id, .success(["cancelled": true]))
-                } else {
-                    answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
-                        try await cancelStoredRun(runId)
-                    }
-                }
-            case SessionNewRequest.method:
-                responder.reply(id: id, .success(try newSession(SessionNewRequest.Params(decoding: params))))
-            case SessionPromptRequest.method:
-                let request = try SessionPromptRequest.Params(decoding: params)
-                try promptSession(id: id, request, responder: responder, connection: connection)
-            case SessionCloseRequest.method:
-                responder.reply(id: id, .success(try closeSession(SessionCloseRequest.Params(decoding: params))))
-            case StatsGetRequest.method:
-                responder.reply(id: id, .success(try stats(StatsGetRequest.Params(decoding: params))))
-            case StatsResetRequest.method:
-                _ = try StatsResetRequest.Params(decoding: params)
-                runtime.monitor.reset()
-                responder.reply(id: id, .success(["reset": true]))
-            case RunStatusRequest.method:
-                let request = try RunStatusRequest.Params(decoding: params)
+        case CoordinatorParallelRequest.method:
+            let request = try CoordinatorParallelRequest.Params(decoding: params)
+            try startCoordinatorRun(
+                id: id,
+                strategy: "parallel",
+                request,
+                spec: params,
+                responder: responder,
+                connection: connection
+            )
+        case CoordinatorHierarchicalRequest.method:
+            let request = try CoordinatorHierarchicalRequest.Params(decoding: params)
+            try startCoordinatorRun(
+                id: id,
+                strategy: "hierarchical",
+                request,
+                spec: params,
+                responder: responder,
+                connection: connection
+            )
+        case WorkflowRunRequest.method:
+            let request = try WorkflowRunRequest.Params(decoding: params)
+            try startWorkflowRun(id: id, request, responder: responder, connection: connection)
+        case WorkflowStartRequest.method:
+            let request = try WorkflowStartRequest.Params(decoding: params)
+            try startWorkflowRun(id: id, request, responder: responder, connection: connection, detached: true)
+        case RunCancelRequest.method:
+            let runId = try RunCancelRequest.Params(decoding: params).runId
+            if runs.cancel(runId: runId) {
+                responder.reply(id: id, .success(["cancelled": true]))
+            } else {
                 answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
-                    try await runStatus(request)
+                    try await cancelStoredRun(runId)
                 }
-            case RunGetRequest.method:
-                let request = try RunGetRequest.Params(decoding: params)
-                answerFromStore(id: id, responder: responder, handWritten: true) {
-                    [self] () async throws(ResponseError) in try await runGet(request)
-                }
-            case RunListRequest.method:
-                let request = try RunListRequest.Params(decoding: params)
-                answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
-                    try await runList(request)
-                }
-            case RunEventsRequest.method:
-                let request = try RunEventsRequest.Params(decoding: params)
-                try runEvents(id: id, request, responder: responder, connection: connection)
-            case RunDeleteRequest.method:
-                let request = try RunDeleteRequest.Params(decoding: params)
-                answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
-                    try await runDelete(request)
-                }
-            case MetricsGetRequest.method:
-                _ = try MetricsGetRequest.Params(decoding: params)
-                responder.reply(id: id, .success(metricsGet()))
-            default:
-                throw ResponseError.methodNotFound(method)
             }
-        } catch {
-            responder.reply(id: id, .failure(error))
+        case SessionNewRequest.method:
+            responder.reply(id: id, .success(try newSession(SessionNewRequest.Params(decoding: params))))
+        case SessionPromptRequest.method:
+            let request = try SessionPromptRequest.Params(decoding: params)
+            try promptSession(id: id, request, responder: responder, connection: connection)
+        case SessionCloseRequest.method:
+            responder.reply(id: id, .success(try closeSession(SessionCloseRequest.Params(decoding: params))))
+        case StatsGetRequest.method:
+            responder.reply(id: id, .success(try stats(StatsGetRequest.Params(decoding: params))))
+        case StatsResetRequest.method:
+            _ = try StatsResetRequest.Params(decoding: params)
+            runtime.monitor.reset()
+            responder.reply(id: id, .success(["reset": true]))
+        case RunStatusRequest.method:
+            let request = try RunStatusRequest.Params(decoding: params)
+            answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                try await runStatus(request)
+            }
+        case RunGetRequest.method:
+            let request = try RunGetRequest.Params(decoding: params)
+            answerFromStore(id: id, responder: responder, handWritten: true) {
+                [self] () async throws(ResponseError) in try await runGet(request)
+            }
+        case RunListRequest.method:
+            let request = try RunListRequest.Params(decoding: params)
+            answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                try await runList(request)
+            }
+        case RunEventsRequest.method:
+            let request = try RunEventsRequest.Params(decoding: params)
+            try runEvents(id: id, request, responder: responder, connection: connection)
+        case RunDeleteRequest.method:
+            let request = try RunDeleteRequest.Params(decoding: params)
+            answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                try await runDelete(request)
+            }
+        case MetricsGetRequest.method:
+            _ = try MetricsGetRequest.Params(decoding: params)
+            responder.reply(id: id, .success(metricsGet()))
+        default:
+            throw ResponseError.methodNotFound(method)
         }
+    }
+
+    /// Requests are counted and timed to their reply (`agentwire_requests_total`,
+    /// `agentwire_request_duration_seconds`).
+    public func responder(_ responder: Responder, for method: String) -> Responder {
+        measured(responder, method: method)
     }
 
     // IMPORTANT: When adding a case here, also add its type to `NativeProtocol.notifications`. The three
     // cancellation notifications of the registry are handled by the endpoint (``cancelRequest(_:mode:)``).
-    public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
-        do throws(ResponseError) {
-            switch method {
-            case InitializedNotification.method:
-                break
-            case ExitNotification.method:
-                let code: Int32 = state.withLock { $0.shutdownRequested } ? 0 : 1
-                logger.info("Exit requested", metadata: ["status": "\(code)"])
-                stop(connection: connection)
-                onExit(code)
-            default:
-                logger.debug("Ignored an unknown notification", metadata: ["method": "\(method)"])
-            }
-        } catch {
-            // Notifications get no reply, even when malformed.
-            logger.warning(
-                "Ignored a malformed notification",
-                metadata: ["method": "\(method)", "error": "\(error.message)"]
-            )
+    public func handleNotification(
+        method: String,
+        params: JSONValue?,
+        connection: Connection
+    ) throws(ResponseError) {
+        switch method {
+        case InitializedNotification.method:
+            _ = try InitializedNotification.Params(decoding: params)
+        case ExitNotification.method:
+            let code: Int32 = state.withLock { $0.shutdownRequested } ? 0 : 1
+            logger.info("Exit requested", metadata: ["status": "\(code)"])
+            stop(connection: connection)
+            onExit(code)
+        default:
+            logger.debug("Ignored an unknown notification", metadata: ["method": "\(method)"])
         }
     }
 

@@ -29,12 +29,27 @@ public enum BatchPolicy: Sendable {
 /// which calls back here.
 public protocol FaceHandler: MessageHandler {
     var batchPolicy: BatchPolicy { get }
-    /// A request, on the reader thread. Answer it exactly once through `responder`, now or later.
-    func handleRequest(id: RequestID, method: String, params: JSONValue?, responder: Responder, connection: Connection)
-    /// A notification other than a cancellation, on the reader thread.
-    func handleNotification(method: String, params: JSONValue?, connection: Connection)
+    /// A request, on the reader thread. Answer it exactly once through `responder`, now or later; an error
+    /// thrown here is the answer.
+    func handleRequest(
+        id: RequestID,
+        method: String,
+        params: JSONValue?,
+        responder: Responder,
+        connection: Connection
+    ) throws(ResponseError)
+    /// A notification other than a cancellation, on the reader thread. An error thrown here is logged:
+    /// notifications are never answered.
+    func handleNotification(method: String, params: JSONValue?, connection: Connection) throws(ResponseError)
+    /// The responder a request of `method` is answered through (a face that measures its requests wraps
+    /// it); by default the one given.
+    func responder(_ responder: Responder, for method: String) -> Responder
     /// Cancel what request `id` started; unknown ids are ignored.
     func cancelRequest(_ id: RequestID, mode: CancelMode)
+}
+
+extension FaceHandler {
+    public func responder(_ responder: Responder, for method: String) -> Responder { responder }
 }
 
 /// The JSON-RPC machinery every face shares: it classifies what the reader parsed (single message,
@@ -100,7 +115,18 @@ public struct Endpoint: Sendable {
         switch message {
         case .request(let id, let method, let params):
             logger.trace("Request", metadata: ["id": "\(id)", "method": "\(method)"])
-            face.handleRequest(id: id, method: method, params: params, responder: responder, connection: connection)
+            let responder = face.responder(responder, for: method)
+            do throws(ResponseError) {
+                try face.handleRequest(
+                    id: id,
+                    method: method,
+                    params: params,
+                    responder: responder,
+                    connection: connection
+                )
+            } catch {
+                responder.reply(id: id, .failure(error))
+            }
         case .notification(let method, let params):
             logger.trace("Notification", metadata: ["method": "\(method)"])
             if let cancellation = Self.cancellations[method] {
@@ -114,7 +140,14 @@ public struct Endpoint: Sendable {
                 }
                 face.cancelRequest(id, mode: cancellation.mode)
             } else {
-                face.handleNotification(method: method, params: params, connection: connection)
+                do throws(ResponseError) {
+                    try face.handleNotification(method: method, params: params, connection: connection)
+                } catch {
+                    logger.warning(
+                        "Ignored a malformed notification",
+                        metadata: ["method": "\(method)", "error": "\(error.message)"]
+                    )
+                }
             }
         case .response(let id, let result):
             if !outstanding.handleResponse(id: id, result: result) {

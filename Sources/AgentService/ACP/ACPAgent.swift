@@ -60,21 +60,6 @@ public final class ACPAgent: FaceHandler, Sendable {
     /// ACP has no batches; each member is answered on its own.
     public let batchPolicy = BatchPolicy.eachAlone
 
-    public func handleRequest(
-        id: RequestID,
-        method: String,
-        params: JSONValue?,
-        responder: Responder,
-        connection: Connection
-    ) {
-        logger.trace("ACP request", metadata: ["id": "\(id)", "method": "\(method)"])
-        do throws(ResponseError) {
-            try handleACPRequest(id: id, method: method, params: params, responder: responder, connection: connection)
-        } catch {
-            responder.reply(id: id, .failure(error))
-        }
-    }
-
     /// A `$/cancel_request` naming a prompt cancels it as `session/cancel` would: ACP answers a cancelled
     /// prompt with `stopReason: "cancelled"`, whatever cancelled it.
     public func cancelRequest(_ id: RequestID, mode: CancelMode) {
@@ -83,7 +68,7 @@ public final class ACPAgent: FaceHandler, Sendable {
 
     /// Decodes each request with its type's params and answers it; a method `ACPProtocol` does not list
     /// gets -32601.
-    private func handleACPRequest(
+    public func handleRequest(
         id: RequestID,
         method: String,
         params: JSONValue?,
@@ -122,16 +107,16 @@ public final class ACPAgent: FaceHandler, Sendable {
     }
 
     /// Unknown notifications (including `_`-prefixed extensions) are ignored, as ACP asks.
-    public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
-        do throws(ResponseError) {
-            switch method {
-            case ACPSessionCancelNotification.method:
-                cancelPrompt(sessionId: try ACPSessionCancelNotification.Params(decoding: params).sessionId)
-            default:
-                logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
-            }
-        } catch {
-            logger.warning("Ignored a malformed notification", metadata: ["method": "\(method)"])
+    public func handleNotification(
+        method: String,
+        params: JSONValue?,
+        connection: Connection
+    ) throws(ResponseError) {
+        switch method {
+        case ACPSessionCancelNotification.method:
+            cancelPrompt(sessionId: try ACPSessionCancelNotification.Params(decoding: params).sessionId)
+        default:
+            logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
         }
     }
 

@@ -83,19 +83,13 @@ extension AgentServer: StoppableHandler {}
 
 extension ACPAgent: StoppableHandler {
     public func stop(connection: Connection, grace: TimeInterval) {
-        endpoint.inputClosed()
-        runs.supervisor.close()
-        runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
-        connection.close()
+        runs.stop(endpoint: endpoint, connection: connection, grace: grace)
     }
 }
 
 extension MCPServer: StoppableHandler {
     public func stop(connection: Connection, grace: TimeInterval) {
-        endpoint.inputClosed()
-        runs.supervisor.close()
-        runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
-        connection.close()
+        runs.stop(endpoint: endpoint, connection: connection, grace: grace)
     }
 }
 

@@ -23,6 +23,15 @@ final class FaceRuns: Sendable {
         }
     }
 
+    /// Stops the face's connection: requests to the client fail, runs are cancelled and no more are
+    /// admitted, they get `grace` to answer, then the connection closes.
+    func stop(endpoint: Endpoint, connection: Connection, grace: TimeInterval) {
+        endpoint.inputClosed()
+        supervisor.close()
+        supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(grace))
+        connection.close()
+    }
+
     /// Admits and starts a run of `target` on `input` for request `key`. `finish` gets the outcome after
     /// the store has it, with how the request was cancelled, before the run counts as settled.
     /// - Returns: the run id.

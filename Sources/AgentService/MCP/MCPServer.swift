@@ -56,35 +56,20 @@ public final class MCPServer: FaceHandler, Sendable {
 
     public let batchPolicy = BatchPolicy.refuse("batches are not part of MCP (removed in 2025-06-18)")
 
-    public func handleRequest(
-        id: RequestID,
-        method: String,
-        params: JSONValue?,
-        responder: Responder,
-        connection: Connection
-    ) {
-        logger.trace("MCP request", metadata: ["id": "\(id)", "method": "\(method)"])
-        do throws(ResponseError) {
-            try handleMCPRequest(id: id, method: method, params: params, responder: responder, connection: connection)
-        } catch {
-            responder.reply(id: id, .failure(error))
-        }
-    }
-
     /// `notifications/initialized` is accepted and changes nothing (every request is answered whether or
     /// not the handshake is complete); other notifications are ignored. Cancellations never get here: the
     /// endpoint handles them ahead of the queue (``cancelRequest(_:mode:)``).
-    public func handleNotification(method: String, params: JSONValue?, connection: Connection) {
-        do throws(ResponseError) {
-            switch method {
-            case MCPInitializedNotification.method:
-                _ = try MCPInitializedNotification.Params(decoding: params)
-                logger.debug("The client finished the handshake")
-            default:
-                logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
-            }
-        } catch {
-            logger.warning("Ignored a malformed notification", metadata: ["method": "\(method)"])
+    public func handleNotification(
+        method: String,
+        params: JSONValue?,
+        connection: Connection
+    ) throws(ResponseError) {
+        switch method {
+        case MCPInitializedNotification.method:
+            _ = try MCPInitializedNotification.Params(decoding: params)
+            logger.debug("The client finished the handshake")
+        default:
+            logger.debug("Ignored a notification", metadata: ["method": "\(method)"])
         }
     }
 
@@ -97,7 +82,7 @@ public final class MCPServer: FaceHandler, Sendable {
 
     /// Decodes each request with its type's params and answers it; a method `MCPProtocol` does not list
     /// gets -32601.
-    private func handleMCPRequest(
+    public func handleRequest(
         id: RequestID,
         method: String,
         params: JSONValue?,
