@@ -260,9 +260,7 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "AgentService",
-                "JSONRPC",
                 "JSONRPCTransport",
-                "Spawn",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

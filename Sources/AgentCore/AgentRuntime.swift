@@ -65,7 +65,8 @@ public final class AgentRuntime: Sendable {
 
     /// A new run id: short, unique across processes sharing a store.
     public static func makeRunId() -> String {
-        "run_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let digits = String(UInt64.random(in: .min ... .max), radix: 16)
+        return "run_" + String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     // MARK: Validation and admission

@@ -1,16 +1,26 @@
 import AgentCore
 import AgentService
 import Foundation
-import JSONRPC
 import JSONRPCTransport
 import Logging
-import Spawn
 
-/// Feeds bytes to a fresh service exactly as a client's stdin would, end to end: framing detection, both
-/// framings, jansson parsing and dispatch, with the echo agents behind it (no delays). Returns once the
-/// service has answered everything and would exit. The fuzzer and the corpus replay test both use it.
+/// Serves bytes to a fresh service exactly as a client's stdin would, in memory: framing detection, both
+/// framings, jansson parsing, the choice of face (native, ACP or MCP, by the first message, through
+/// ``FaceRouter``) and dispatch, with the echo agents behind it (no delays). Returns once the face has
+/// answered everything and would exit (its end-of-input handling), and the work the input started has
+/// let go of its connection. The fuzzer and the corpus replay test both use it.
+///
+/// No pipe, no process and no reader or writer thread per input: ``Connection/serve(_:handler:)`` runs
+/// the reader's code on the calling thread, and frames go to an in-memory ``OutboundQueue``. Only what
+/// cannot carry anything from one input to the next is shared: the configuration, the logger and the
+/// no-op telemetry. Everything with state is new for each input (runtime, run store, sessions,
+/// statistics, rate-limit window, face), so an input behaves the same whatever ran before it, and a
+/// crash replays from its input alone.
 public enum FuzzHarness {
-    /// The built-in agents and workflows with every echo delay removed, so no input can make a run slow.
+    /// The built-in agents and workflows with every echo delay removed, so no input can make a run slow,
+    /// and a rate limit of two runs: a third run-starting request is refused, so one input reaches that
+    /// path, and no input pays for more than two runs (a run costs more than anything else an input can
+    /// ask for). Each input has a runtime of its own, so the limit never carries over to the next.
     static let config: AgentConfig = {
         var config = AgentConfig.builtIn
         for index in config.agents.indices {
@@ -18,66 +28,116 @@ public enum FuzzHarness {
                 config.agents[index].provider = .echo(delayMs: 0, thinking: thinking, history: history)
             }
         }
+        config.limits.requestsPerMinute = 2
         return config
     }()
 
     /// Largest message the harness's service accepts: small, so oversized paths are reachable.
     public static let maxMessageBytes = 64 * 1024
 
-    /// Runs `input` through a service and waits on the calling thread (for libFuzzer's driver).
-    public static func run(_ input: [UInt8]) {
-        let done = DispatchSemaphore(value: 0)
-        start(input) { done.signal() }
-        done.wait()
+    /// A session every input finds in its store (native `session/prompt`, ACP `session/load` and
+    /// `session/prompt`). The service makes random ids, which no input could name.
+    public static let sessionId = "ses_fuzz"
+    /// A finished run every input finds in its store (`run/get`, `run/status`, `run/events`,
+    /// `run/delete`, `run/cancel`).
+    public static let runId = "run_fuzz"
+
+    /// How long work an input started (a task still letting go of its connection) may outlast its end of
+    /// input before the next input starts anyway.
+    static let quiescenceLimit: Duration = .seconds(2)
+
+    /// Logs nothing: formatting log lines would cost more than most inputs.
+    static let logger = Logger(label: "agentwire.fuzz") { _ in SwiftLogNoOpLogHandler() }
+    /// No metrics backend is bootstrapped, so this holds nothing an input could leave behind; runs still
+    /// take the instrumented path.
+    private static let telemetry = Telemetry()
+    /// Fixed, so the stored fixtures read the same in every input.
+    private static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// Serves `input` on the calling thread; with `keepingOutput`, returns every frame written.
+    ///
+    /// - Important: Blocks while the input's runs settle on the shared executor: never call it from one
+    ///   of the executor's threads (from async code, await the async overload).
+    @discardableResult
+    public static func run(_ input: [UInt8], keepingOutput: Bool = false) -> [UInt8] {
+        let (outbound, connection) = serve(input, keepingOutput: keepingOutput)
+        awaitRelease(of: connection)
+        return outbound.takeWritten()
     }
 
-    /// Runs `input` through a service without blocking a thread.
-    public static func run(_ input: [UInt8]) async {
-        await withCheckedContinuation { continuation in start(input) { continuation.resume() } }
+    /// ``run(_:keepingOutput:)`` on a thread of its own, so no thread of the shared executor (which the
+    /// runs need) waits while it settles.
+    @discardableResult
+    public static func run(_ input: [UInt8], keepingOutput: Bool = false) async -> [UInt8] {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: run(input, keepingOutput: keepingOutput)) }
+            thread.stackSize = 4 << 20  // as the reader thread's: jansson recurses into nested input
+            thread.start()
+        }
     }
 
-    private static func start(_ input: [UInt8], finished: @escaping @Sendable () -> Void) {
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { fatalError("pipe: errno \(errno)") }
-        let (readEnd, writeEnd) = (fds[0], fds[1])
-        let output = open("/dev/null", O_WRONLY)
-        // The input may be larger than a pipe holds: written from a thread of its own, then closed (EOF).
-        SpawnedProcess.feed(input, to: writeEnd)
-        let logger = Logger(label: "agentwire.fuzz") { _ in SwiftLogNoOpLogHandler() }
-        let runtime = AgentRuntime(config: config, store: MemoryRunStore(), logger: logger)
-        let server = AgentServer(runtime: runtime, logger: logger) { _ in }
+    /// Serves `input` on a new runtime and connection; returns the connection's queue and a weak
+    /// reference to the connection, which outlives this call only while something still holds it.
+    private static func serve(_ input: [UInt8], keepingOutput: Bool) -> (OutboundQueue, WeakConnection) {
+        let runtime = makeRuntime()
         let connection = Connection(
-            inputFD: readEnd,
-            outputFD: output,
+            inMemoryKeepingOutput: keepingOutput,
             maxMessageBytes: maxMessageBytes,
             logger: logger
         )
-        connection.start(
-            handler: EndOfInput(server: server) {
-                close(readEnd)
-                close(output)
-                finished()
-            }
+        connection.serve(input, handler: FaceRouter(runtime: runtime, logger: logger) { _ in })
+        return (connection.outbound, WeakConnection(connection))
+    }
+
+    /// Waits until nothing holds the input's connection any more. The face has answered every run by
+    /// now, but a run's task, a store read or a timer may still be letting go of it on another thread;
+    /// were the next input to start meanwhile, that work would count towards its coverage, and a crash
+    /// in it would be blamed on an input that cannot reproduce it.
+    private static func awaitRelease(of connection: WeakConnection) {
+        var spins = 0
+        let deadline = ContinuousClock.now + quiescenceLimit
+        while connection.isHeld, ContinuousClock.now < deadline {
+            // Usually a task is a few microseconds from letting go: yield to it, then stop spinning.
+            if spins < 1000 { sched_yield() } else { usleep(100) }
+            spins += 1
+        }
+    }
+
+    /// A runtime of its own for one input: the harness's configuration over a memory store holding the
+    /// fixtures, and new statistics, sessions and rate-limit window.
+    static func makeRuntime() -> AgentRuntime {
+        AgentRuntime(config: config, store: seededStore(), logger: logger, telemetry: telemetry)
+    }
+
+    /// A memory store holding the fixtures ``sessionId`` and ``runId``, the same for every input.
+    private static func seededStore() -> MemoryRunStore {
+        let store = MemoryRunStore()
+        try? store.insertSession(
+            StoredSession(id: sessionId, agent: "echo", createdAt: epoch, turns: [Turn(input: "hi", output: "hi")])
         )
+        try? store.insertRun(
+            StoredRun(
+                id: runId,
+                kind: "agent",
+                name: "echo",
+                agent: "echo",
+                input: "hi",
+                status: .completed,
+                output: "hi",
+                outputTokens: 1,
+                startedAt: epoch,
+                endedAt: epoch
+            )
+        )
+        return store
     }
 }
 
-/// Passes messages to the service and reports when it has handled the end of input (answered every run).
-private final class EndOfInput: MessageHandler {
-    let server: AgentServer
-    let ended: @Sendable () -> Void
+/// A connection nothing here keeps alive.
+private struct WeakConnection {
+    weak var connection: Connection?
 
-    init(server: AgentServer, ended: @escaping @Sendable () -> Void) {
-        self.server = server
-        self.ended = ended
-    }
+    init(_ connection: Connection) { self.connection = connection }
 
-    func handle(_ incoming: Incoming, on connection: Connection) {
-        server.handle(incoming, on: connection)
-    }
-
-    func inputClosed(on connection: Connection) {
-        server.inputClosed(on: connection)
-        ended()
-    }
+    var isHeld: Bool { connection != nil }
 }

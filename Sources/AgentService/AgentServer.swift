@@ -28,7 +28,7 @@ public final class AgentServer: FaceHandler, Sendable {
     /// The JSON-RPC around the methods: envelopes, batches, responses to our requests, cancellations.
     let endpoint: Endpoint
     /// Every run this connection's requests started.
-    let runs = RunSupervisor()
+    let runs: RunSupervisor
     /// Keeps every run's events and serves them back (`run/events`).
     let recorder: any RunRecorder
     /// Tool permission questions sent to the client and waiting for its answer.
@@ -59,11 +59,11 @@ public final class AgentServer: FaceHandler, Sendable {
         self.exposition = exposition
         self.logger = logger
         self.onExit = onExit
+        self.runs = .reapingStaleRuns(of: runtime, logger: logger)
         let outstanding = OutstandingRequests { .string("permission-\($0)") }
         self.endpoint = Endpoint(outstanding: outstanding, logger: logger)
         self.permissions = PermissionBroker(outstanding: outstanding)
         self.recorder = Self.recorder(for: runtime, logger: logger)
-        startReaper()
         recorder.onCancelRequests { [weak self] runIds in self?.cancelRequested(runIds) }
     }
 
@@ -268,15 +268,5 @@ public final class AgentServer: FaceHandler, Sendable {
                 "framing": .string(framing.rawValue),
             ],
         ]
-    }
-
-    /// Cancels runs that have gone quiet for `limits.staleAfterSeconds`, checking a few times per period.
-    private func startReaper() {
-        let staleAfter = runtime.config.limits.staleAfterSeconds
-        let (runtime, logger) = (runtime, logger)
-        runs.startReaping(every: .seconds(min(max(staleAfter / 4, 0.01), 5))) {
-            let reaped = runtime.monitor.reapStale(olderThan: .seconds(staleAfter))
-            if !reaped.isEmpty { logger.warning("Reaping stale runs", metadata: ["runs": "\(reaped)"]) }
-        }
     }
 }

@@ -16,6 +16,10 @@ public protocol MessageHandler: AnyObject, Sendable {
 
 /// A JSON-RPC connection over a pair of file descriptors: one reader thread that frames and parses
 /// input, and one ``OutboundQueue`` for everything sent.
+///
+/// Made with ``init(inMemoryKeepingOutput:maxMessageBytes:maxQueuedBytes:framing:logger:)``, it has no
+/// descriptors and no threads: ``serve(_:handler:)`` runs the reader's code on the caller's thread over
+/// bytes it is given, and frames go to an in-memory ``OutboundQueue``.
 public final class Connection: @unchecked Sendable {
     public let outbound: OutboundQueue
     private let inputFD: Int32
@@ -46,6 +50,27 @@ public final class Connection: @unchecked Sendable {
         self.logger = logger
         self.outbound = OutboundQueue(
             fd: outputFD,
+            framing: framing ?? .newlineDelimited,
+            maxQueuedBytes: maxQueuedBytes
+        )
+    }
+
+    /// A connection with no descriptors: input is handed to ``serve(_:handler:)``, and what is sent is
+    /// kept in memory (``OutboundQueue/takeWritten()`` on ``outbound``) or, when `keeping` is false,
+    /// dropped. Framing detection, decoding, dispatch and encoding are those of a descriptor connection.
+    public init(
+        inMemoryKeepingOutput keeping: Bool,
+        maxMessageBytes: Int = 16 * 1024 * 1024,
+        maxQueuedBytes: Int = 8 * 1024 * 1024,
+        framing: Framing? = nil,
+        logger: Logger
+    ) {
+        self.inputFD = -1
+        self.maxMessageBytes = maxMessageBytes
+        self.forcedFraming = framing
+        self.logger = logger
+        self.outbound = OutboundQueue(
+            inMemory: keeping,
             framing: framing ?? .newlineDelimited,
             maxQueuedBytes: maxQueuedBytes
         )
@@ -90,7 +115,7 @@ public final class Connection: @unchecked Sendable {
     private func readLoop(handler: MessageHandler) {
         readerThread.withLock { $0 = pthread_self() }
         var decoder = FrameDecoder(maxMessageBytes: maxMessageBytes, framing: forcedFraming)
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var buffer = [UInt8](repeating: 0, count: Self.readSize)
         var announced = forcedFraming != nil
         while true {
             let n = buffer.withUnsafeMutableBytes { read(inputFD, $0.baseAddress!, $0.count) }
@@ -100,17 +125,53 @@ public final class Connection: @unchecked Sendable {
                 break
             }
             if n == 0 { break }
-            // Replies use the client's framing, so it must be known before the first message is handled.
-            if !announced, let first = buffer[0..<n].first(where: { !FrameDecoder.isWhitespace($0) }) {
-                announced = true
-                let framing = Framing.detect(firstByte: first)
-                outbound.framing = framing
-                logger.info("Client framing detected", metadata: ["framing": "\(framing.rawValue)"])
-            }
-            decoder.feed(buffer[0..<n]) { dispatch($0, handler: handler) }
+            consume(buffer[0..<n], decoder: &decoder, announced: &announced, handler: handler)
         }
         logger.debug("Input closed")
         handler.inputClosed(on: self)
+    }
+
+    /// Serves `input` as the whole of what the client sends, then ends it: the reader thread's work
+    /// (framing detection, decoding in reads of at most 64 KiB, dispatch to `handler`) runs on the
+    /// calling thread, which counts as the reader for ``send(_:handWritten:)``, and then
+    /// `handler.inputClosed` runs as at EOF. It returns when `inputClosed` does: a face answers every run
+    /// it started before that.
+    ///
+    /// - Important: Call it once, instead of ``start(handler:)``, on a connection made in memory. The
+    ///   calling thread blocks while runs settle, so it must not be one of the shared executor's.
+    public func serve(_ input: [UInt8], handler: MessageHandler) {
+        readerThread.withLock { $0 = pthread_self() }
+        var decoder = FrameDecoder(maxMessageBytes: maxMessageBytes, framing: forcedFraming)
+        var announced = forcedFraming != nil
+        var offset = 0
+        while offset < input.count {
+            let end = min(offset + Self.readSize, input.count)
+            consume(input[offset..<end], decoder: &decoder, announced: &announced, handler: handler)
+            offset = end
+        }
+        logger.debug("Input closed")
+        handler.inputClosed(on: self)
+    }
+
+    /// Largest read from the input.
+    private static let readSize = 64 * 1024
+
+    /// Handles one read's worth of input: detects the framing at the first byte that is not whitespace,
+    /// then decodes and dispatches every message the bytes complete.
+    private func consume(
+        _ bytes: ArraySlice<UInt8>,
+        decoder: inout FrameDecoder,
+        announced: inout Bool,
+        handler: MessageHandler
+    ) {
+        // Replies use the client's framing, so it must be known before the first message is handled.
+        if !announced, let first = bytes.first(where: { !FrameDecoder.isWhitespace($0) }) {
+            announced = true
+            let framing = Framing.detect(firstByte: first)
+            outbound.framing = framing
+            logger.info("Client framing detected", metadata: ["framing": "\(framing.rawValue)"])
+        }
+        decoder.feed(bytes) { dispatch($0, handler: handler) }
     }
 
     private func dispatch(_ event: FrameDecoder.Event, handler: MessageHandler) {

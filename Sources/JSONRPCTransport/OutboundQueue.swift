@@ -10,6 +10,10 @@ import JSONRPC
 /// batching delay. Partial writes and EINTR are retried; a failed write (EPIPE: the client closed its
 /// end) marks the queue broken, drops what is queued and tells the owner once.
 ///
+/// A queue made with ``init(inMemory:framing:maxQueuedBytes:)`` has no descriptor and no writer thread:
+/// each frame is framed exactly as above and taken off the queue as it is queued, kept in memory or
+/// dropped. That is how a connection is driven in memory (the fuzzer) without a thread per connection.
+///
 /// - Important: Because there is exactly one FIFO, a run's notifications, queued before its response,
 ///   are on the wire before it.
 public final class OutboundQueue: @unchecked Sendable {
@@ -30,6 +34,10 @@ public final class OutboundQueue: @unchecked Sendable {
     private var capacityWaiters: [CheckedContinuation<Void, Never>] = []
     private var onBroken: (@Sendable () -> Void)?
     private var writer: Thread?
+    /// No descriptor, no writer thread: frames leave the queue as they are queued.
+    private let inMemory: Bool
+    /// What an in-memory queue has written, when it keeps it; `nil` drops every frame.
+    private var written: [UInt8]?
 
     /// Above this many queued bytes, ``waitForCapacity()`` suspends producers that honour backpressure.
     public let maxQueuedBytes: Int
@@ -42,11 +50,31 @@ public final class OutboundQueue: @unchecked Sendable {
         self.fd = fd
         self.framingValue = framing
         self.maxQueuedBytes = maxQueuedBytes
+        self.inMemory = false
         let thread = Thread { [unowned self] in self.writeLoop() }
         thread.name = "agentwire-writer"
         thread.stackSize = 1 << 20
         writer = thread
         thread.start()
+    }
+
+    /// A queue that writes to memory: every frame is framed and encoded as for a descriptor, then kept
+    /// (``takeWritten()``) or, when `keeping` is false, dropped. No thread is started, nothing blocks,
+    /// and producers always have capacity, so a whole connection can run on its caller's thread.
+    public init(inMemory keeping: Bool, framing: Framing = .newlineDelimited, maxQueuedBytes: Int = 8 * 1024 * 1024) {
+        self.fd = -1
+        self.framingValue = framing
+        self.maxQueuedBytes = maxQueuedBytes
+        self.inMemory = true
+        self.written = keeping ? [] : nil
+    }
+
+    /// The bytes an in-memory queue kept since the last call (empty when it drops them).
+    public func takeWritten() -> [UInt8] {
+        condition.withLock {
+            defer { if written != nil { written = [] } }
+            return written ?? []
+        }
     }
 
     /// The framing frames are written in; set once the client's first byte is seen.
@@ -106,7 +134,7 @@ public final class OutboundQueue: @unchecked Sendable {
         for index in 0..<count {
             framingValue.appendFrame(to: &pending, scratch: &scratch) { write(index, &$0) }
         }
-        guard wakingWriter else {
+        guard wakingWriter || inMemory else {
             condition.unlock()
             return wasEmpty
         }
@@ -123,11 +151,17 @@ public final class OutboundQueue: @unchecked Sendable {
 
     /// After frames were queued (the lock held; released here): wakes the writer thread when the queue
     /// was empty (otherwise it is awake already, or will find these frames with the ones before them).
+    /// An in-memory queue has no writer: it takes the frames off the queue here, in the same order.
     ///
     /// Frames are not written on the producer's thread here: producers often hold their run's lock, and
     /// a thousand branches of a workflow would then wait on each other's `write(2)`s.
     private func handOver(wasEmpty: Bool) {
-        if wasEmpty { condition.signal() }
+        if inMemory {
+            written?.append(contentsOf: pending)
+            pending.removeAll(keepingCapacity: true)
+        } else if wasEmpty {
+            condition.signal()
+        }
         condition.unlock()
     }
 
@@ -150,11 +184,10 @@ public final class OutboundQueue: @unchecked Sendable {
         // (a pipe that polls writable has a page free; up to PIPE_BUF bytes are then written at once).
         // Otherwise the reader would stop reading while a client that pipelines requests is not yet
         // reading replies, and both would wait for ever.
-        guard pending.isEmpty, !writing, frame.count <= Int(PIPE_BUF), Self.isWritableNow(fd) else {
+        guard !inMemory, pending.isEmpty, !writing, frame.count <= Int(PIPE_BUF), Self.isWritableNow(fd) else {
             let wasEmpty = pending.isEmpty
             pending.append(contentsOf: frame)
-            if wasEmpty { condition.signal() }
-            condition.unlock()
+            handOver(wasEmpty: wasEmpty)
             return
         }
         writing = true
@@ -197,6 +230,7 @@ public final class OutboundQueue: @unchecked Sendable {
     /// Writes everything queued, then stops the writer. Later sends are dropped. Safe to call twice.
     public func flushAndClose() {
         condition.lock()
+        if inMemory { finished = true }  // nothing is ever left queued: there is no writer to wait for
         closed = true
         condition.broadcast()
         while !finished { condition.wait() }

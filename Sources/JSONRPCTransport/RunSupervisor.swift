@@ -25,12 +25,21 @@ public final class RunSupervisor: Sendable {
         var unsettled = 0
         /// Set by ``close()``: the connection is stopping and admits no more runs.
         var closed = false
+        /// Whether the reaper has started (it starts with the first run: a connection that never runs
+        /// anything costs no task).
+        var reaping = false
     }
 
     private let state = Mutex(State())
     private let settledCondition = NSCondition()
+    private let reaper: (interval: Duration, reap: @Sendable () -> Void)?
 
-    public init() {}
+    /// - Parameters:
+    ///   - interval: how often `reap` runs once the first run is admitted, for as long as this supervisor
+    ///     exists (stale-run reaping); `nil` for none.
+    public init(reapEvery interval: Duration? = nil, _ reap: (@Sendable () -> Void)? = nil) {
+        if let interval, let reap { reaper = (interval, reap) } else { reaper = nil }
+    }
 
     /// Registers a run under `key` once `admit` accepts the number of runs in flight.
     /// - Throws: -32003 once the supervisor is closed, -32600 when `key` already names a run in flight, or
@@ -55,6 +64,7 @@ public final class RunSupervisor: Sendable {
             return nil
         }
         if let refusal { throw refusal }
+        startReaperOnce()
     }
 
     /// Attaches the task that executes the run under `key`, and cancels it at once when a cancellation
@@ -164,13 +174,18 @@ public final class RunSupervisor: Sendable {
         return true
     }
 
-    /// Calls `reap` every `interval` for as long as this supervisor exists (stale-run reaping).
-    public func startReaping(every interval: Duration, _ reap: @escaping @Sendable () -> Void) {
+    private func startReaperOnce() {
+        guard let reaper,
+            state.withLock({ state in
+                defer { state.reaping = true }
+                return !state.reaping
+            })
+        else { return }
         Task { [weak self] in
             while true {
-                try? await Task.sleep(for: interval)
+                try? await Task.sleep(for: reaper.interval)
                 guard self != nil else { return }
-                reap()
+                reaper.reap()
             }
         }
     }

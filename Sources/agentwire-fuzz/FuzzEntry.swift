@@ -4,7 +4,8 @@ import Foundation
 // Built two ways. With `--sanitize=fuzzer -Xswiftc -DFUZZING` (scripts/fuzz.sh), libFuzzer's driver
 // calls the entry point below with generated inputs. Built normally, it is a replayer: every file named
 // on the command line (or in a directory named there) goes through the same entry point, so a crash
-// found by the fuzzer reproduces in an ordinary build.
+// found by the fuzzer reproduces in an ordinary build. With `--output`, the replayer also prints what the
+// service wrote for each input, which is what to look at when an input misbehaves without crashing.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -16,9 +17,11 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     @main
     enum Replay {
         static func main() {
-            let paths = CommandLine.arguments.dropFirst()
+            var paths = Array(CommandLine.arguments.dropFirst())
+            let showOutput = paths.first == "--output"
+            if showOutput { paths.removeFirst() }
             guard !paths.isEmpty else {
-                FileHandle.standardError.write(Data("usage: agentwire-fuzz FILE|DIRECTORY...\n".utf8))
+                FileHandle.standardError.write(Data("usage: agentwire-fuzz [--output] FILE|DIRECTORY...\n".utf8))
                 exit(2)
             }
             var count = 0
@@ -35,11 +38,16 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                     } : [path]
                 for file in files {
                     guard let data = FileManager.default.contents(atPath: file) else { continue }
-                    _ = data.withUnsafeBytes { bytes in
-                        fuzzOneInput(
-                            bytes.bindMemory(to: UInt8.self).baseAddress ?? UnsafePointer(bitPattern: 1)!,
-                            data.count
-                        )
+                    if showOutput {
+                        let output = FuzzHarness.run([UInt8](data), keepingOutput: true)
+                        FileHandle.standardOutput.write(Data("==> \(file)\n".utf8) + Data(output) + Data("\n".utf8))
+                    } else {
+                        _ = data.withUnsafeBytes { bytes in
+                            fuzzOneInput(
+                                bytes.bindMemory(to: UInt8.self).baseAddress ?? UnsafePointer(bitPattern: 1)!,
+                                data.count
+                            )
+                        }
                     }
                     count += 1
                 }

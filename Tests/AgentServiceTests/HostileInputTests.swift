@@ -1,5 +1,4 @@
 import AgentCore
-import AgentFuzzing
 import Foundation
 import JSONCore
 import JSONRPC
@@ -241,21 +240,5 @@ import Testing
         #expect(lines.count == count)
         let ids = lines.compactMap { try? JSONValue.parse(Array($0))["id"]?.integerValue }
         #expect(ids == Array(1...Int64(count)))
-    }
-
-    /// Every input the fuzzer kept as a seed or found crashing runs through the service again.
-    @Test func fuzzCorpusReplaysWithoutACrash() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("FuzzCorpus")
-        var files: [URL] = []
-        for folder in ["seeds", "regressions"] {
-            let directory = root.appendingPathComponent(folder)
-            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-            files += names.filter { !$0.hasPrefix(".") }.map { directory.appendingPathComponent($0) }
-        }
-        #expect(files.count >= 40)
-        for file in files {
-            await FuzzHarness.run([UInt8](try Data(contentsOf: file)))
-        }
     }
 }

@@ -56,7 +56,9 @@ import Testing
             )
             highest = max(highest, recorder.pendingBytes)
         }
-        #expect(waits >= 2)
+        // The run had to wait at least once (how often depends on when the writer takes the backlog); the
+        // bound is what matters.
+        #expect(waits >= 1)
         #expect(highest <= recorder.maxPendingBytes + EventRecorder.costOfEvent)
         // What was written plus what still waits is every event, once, in order.
         recorder.flush()

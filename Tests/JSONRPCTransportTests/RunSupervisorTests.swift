@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import JSONRPCTransport
+import Synchronization
 import Testing
 
 @Suite struct RunSupervisorTests {
@@ -92,5 +93,19 @@ extension RunSupervisorTests {
         #expect(!runs.waitUntilSettled(deadline: Date().addingTimeInterval(0.05)))
         runs.settle()
         #expect(runs.waitUntilSettled(deadline: Date().addingTimeInterval(1)))
+    }
+}
+
+extension RunSupervisorTests {
+    /// The reaper starts with the first run a connection admits, and keeps running.
+    @Test func theReaperStartsWithTheFirstRun() async throws {
+        let calls = Mutex(0)
+        let runs = RunSupervisor(reapEvery: .milliseconds(5)) { calls.withLock { $0 += 1 } }
+        try await Task.sleep(for: .milliseconds(30))
+        #expect(calls.withLock { $0 } == 0)
+        try runs.admit(key: .integer(1), runId: "run_a", admit: Self.admitAll)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while calls.withLock({ $0 }) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(calls.withLock { $0 } >= 2)
     }
 }

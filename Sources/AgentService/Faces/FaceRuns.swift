@@ -10,17 +10,12 @@ final class FaceRuns: Sendable {
     let runtime: AgentRuntime
     private let logger: Logger
     /// Every run of the connection, by the id of the request that started it.
-    let supervisor = RunSupervisor()
+    let supervisor: RunSupervisor
 
     init(runtime: AgentRuntime, logger: Logger) {
         self.runtime = runtime
         self.logger = logger
-        let staleAfter = runtime.config.limits.staleAfterSeconds
-        // Cancels runs that have gone quiet for `limits.staleAfterSeconds`, as the native face does.
-        supervisor.startReaping(every: .seconds(min(max(staleAfter / 4, 0.01), 5))) {
-            let reaped = runtime.monitor.reapStale(olderThan: .seconds(staleAfter))
-            if !reaped.isEmpty { logger.warning("Reaping stale runs", metadata: ["runs": "\(reaped)"]) }
-        }
+        self.supervisor = .reapingStaleRuns(of: runtime, logger: logger)
     }
 
     /// Stops the face's connection: requests to the client fail, runs are cancelled and no more are

@@ -1,0 +1,150 @@
+import AgentService
+import Foundation
+import JSONCore
+import JSONRPC
+import JSONRPCTransport
+import Synchronization
+import Testing
+
+@testable import AgentFuzzing
+
+/// The fuzz harness serves an input in memory exactly as the service serves a client's stdin: the same
+/// bytes come out, every face is reached, every run is answered before it returns, and nothing one input
+/// does is seen by the next.
+@Suite struct FuzzHarnessTests {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("FuzzCorpus")
+
+    static func seed(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: corpus.appendingPathComponent("seeds").appendingPathComponent(name)))
+    }
+
+    /// The frames in `output`, parsed.
+    static func frames(_ output: [UInt8]) -> [JSONValue] {
+        var decoder = FrameDecoder()
+        var frames: [JSONValue] = []
+        decoder.feed(output) { event in
+            if case .frame(let bytes) = event, let value = try? JSONValue.parse(bytes) { frames.append(value) }
+        }
+        return frames
+    }
+
+    /// Every input the fuzzer kept as a seed or found crashing runs through the service again.
+    @Test func fuzzCorpusReplaysWithoutACrash() async throws {
+        var files: [URL] = []
+        for folder in ["seeds", "regressions"] {
+            let directory = Self.corpus.appendingPathComponent(folder)
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+            files += names.filter { !$0.hasPrefix(".") }.map { directory.appendingPathComponent($0) }
+        }
+        #expect(files.count >= 40)
+        for file in files {
+            await FuzzHarness.run([UInt8](try Data(contentsOf: file)))
+        }
+    }
+
+    /// Without runs (whose ids and timings differ every time), the in-memory path writes byte for byte
+    /// what a connection on pipes writes, in both framings and on every face.
+    @Test(arguments: [
+        "ping.ndjson", "ping.lsp", "initialize.ndjson", "initialize.lsp", "lists.ndjson", "lists.lsp",
+        "empty-batch.ndjson", "parse-error.ndjson", "bad-version.ndjson", "bad-version.lsp", "bad-length.lsp",
+        "header-extra.lsp", "unknown-method.ndjson", "unknown-method.lsp", "null-params.ndjson",
+        "null-params.lsp", "notification.ndjson", "shutdown-exit.ndjson", "acp-session.ndjson",
+        "mcp-discover.ndjson",
+    ])
+    func inMemoryWritesWhatPipesWrite(seed: String) async throws {
+        let input = try Self.seed(seed)
+        let inMemory = await FuzzHarness.run(input, keepingOutput: true)
+        let overPipes = await Self.servedOverPipes(input)
+        let text = { (bytes: [UInt8]) in String(decoding: bytes, as: UTF8.self) }
+        #expect(inMemory == overPipes, "in memory:\n\(text(inMemory))\nover pipes:\n\(text(overPipes))")
+    }
+
+    /// The first message picks the face, as it does for a client: ACP and MCP are fuzzed too.
+    @Test func everyFaceIsReached() async throws {
+        let native = Self.frames(await FuzzHarness.run(try Self.seed("initialize.ndjson"), keepingOutput: true))
+        #expect(native.first?["result", "serverInfo", "name"] == "agentwire")
+        let acp = Self.frames(await FuzzHarness.run(try Self.seed("acp-prompt.ndjson"), keepingOutput: true))
+        #expect(acp.first?["result", "protocolVersion"] == 1)
+        #expect(acp.contains { $0["method"] == "session/update" })
+        let mcp = Self.frames(await FuzzHarness.run(try Self.seed("mcp-tools.ndjson"), keepingOutput: true))
+        #expect(mcp.first?["result", "protocolVersion"] == "2025-06-18")
+        #expect(mcp.contains { $0["id"] == 3 && $0["result", "structuredContent", "output"] == "a b c" })
+    }
+
+    /// End of input is handled as the face handles EOF: the native face answers every run first.
+    @Test func everyRunIsAnsweredBeforeItReturns() async throws {
+        for _ in 0..<20 {
+            let frames = Self.frames(await FuzzHarness.run(try Self.seed("workflow-run.ndjson"), keepingOutput: true))
+            let replies = frames.filter { $0["id"] != nil }
+            #expect(replies.count == 1 && replies.first?["result", "output"] != nil, "\(frames)")
+        }
+    }
+
+    /// Each input gets a runtime, a store and a face of its own: `shutdown` does not outlive its input,
+    /// the rate limit counts one input's runs only, and a fixture an input removed is back for the next.
+    @Test func nothingCarriesOverToTheNextInput() async throws {
+        await FuzzHarness.run(Array(#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#.utf8) + [10])
+        let agents = Array(#"{"jsonrpc":"2.0","id":2,"method":"agents/list"}"#.utf8) + [10]
+        let listed = Self.frames(await FuzzHarness.run(agents, keepingOutput: true))
+        #expect(listed.first?["result", "agents"] != nil, "\(listed)")
+
+        let starts: [UInt8] = (1...3).flatMap { (id: Int) -> [UInt8] in
+            Array(#"{"jsonrpc":"2.0","id":\#(id),"method":"agent/start","params":{"agent":"echo","input":"x"}}"#.utf8)
+                + [10]
+        }
+        for _ in 0..<3 {
+            let frames = Self.frames(await FuzzHarness.run(starts, keepingOutput: true))
+            let accepted = frames.filter { $0["result", "runId"] != nil }
+            let refused = frames.filter { $0["error", "code"] == -32006 }
+            #expect(accepted.count == 2 && refused.count == 1, "\(frames)")
+        }
+
+        let close = Array(#"{"jsonrpc":"2.0","id":1,"method":"session/close","params":{"sessionId":"ses_fuzz"}}"#.utf8)
+        let prompt = Array(
+            #"{"jsonrpc":"2.0","id":2,"method":"session/prompt","params":{"sessionId":"ses_fuzz","input":"x"}}"#.utf8
+        )
+        let closedThenPrompted = Self.frames(await FuzzHarness.run(close + [10] + prompt + [10], keepingOutput: true))
+        #expect(closedThenPrompted.last?["error", "code"] == -32001, "\(closedThenPrompted)")
+        let prompted = Self.frames(await FuzzHarness.run(prompt + [10], keepingOutput: true))
+        #expect(prompted.last?["result", "output"] == "x", "\(prompted)")
+    }
+
+    /// Serves `input` as `agentwire serve` does: a connection on pipes, its reader and writer threads,
+    /// the same runtime and face router; returns everything written until the face closed the output.
+    static func servedOverPipes(_ input: [UInt8]) async -> [UInt8] {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var toServer: [Int32] = [0, 0]
+                var fromServer: [Int32] = [0, 0]
+                precondition(pipe(&toServer) == 0 && pipe(&fromServer) == 0)
+                precondition(input.count < 64 * 1024, "the input must fit in the pipe before the server reads")
+                _ = input.withUnsafeBytes { write(toServer[1], $0.baseAddress, $0.count) }
+                close(toServer[1])
+                let serverOutput = fromServer[1]
+                let connection = Connection(
+                    inputFD: toServer[0],
+                    outputFD: serverOutput,
+                    maxMessageBytes: FuzzHarness.maxMessageBytes,
+                    logger: FuzzHarness.logger
+                )
+                let exited = Atomic(false)
+                let router = FaceRouter(runtime: FuzzHarness.makeRuntime(), logger: FuzzHarness.logger) { _ in
+                    if !exited.exchange(true, ordering: .relaxed) { close(serverOutput) }
+                }
+                connection.start(handler: router)
+                var output: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { read(fromServer[0], $0.baseAddress!, $0.count) }
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    output += buffer[0..<n]
+                }
+                close(fromServer[0])
+                close(toServer[0])
+                continuation.resume(returning: output)
+            }.start()
+        }
+    }
+}
