@@ -16,7 +16,10 @@ public struct TokenCoalescer: Sendable {
 
     /// A chunk never grows past this many UTF-8 bytes (a single larger token goes alone).
     public let maxBytes: Int
-    private var held: [String: Chunk] = [:]
+    /// The streams held, few at a time (usually one), searched linearly: cheaper per token than hashing
+    /// a key, and the last one used is tried first.
+    private var held: [Chunk] = []
+    private var lastUsed = 0
     private var timerArmed = false
 
     public init(maxBytes: Int = .max) {
@@ -27,15 +30,20 @@ public struct TokenCoalescer: Sendable {
     /// - Returns: the stream's earlier text when adding this token would pass ``maxBytes``: send it now,
     ///   before anything else.
     public mutating func add(key: String = "", agent: String = "", text: String, seq: UInt64 = 0) -> Chunk? {
-        var full: Chunk?
-        if let chunk = held[key], chunk.text.utf8.count + text.utf8.count > maxBytes, !chunk.text.isEmpty {
-            full = chunk
-            held[key] = nil
+        guard let index = index(of: key) else {
+            held.append(Chunk(key: key, agent: agent, text: text, lastSeq: seq))
+            lastUsed = held.count - 1
+            return nil
         }
-        var chunk = held[key] ?? Chunk(key: key, agent: agent, text: "", lastSeq: seq)
-        chunk.text += text
-        chunk.lastSeq = seq
-        held[key] = chunk
+        lastUsed = index
+        var full: Chunk?
+        if !held[index].text.isEmpty, held[index].text.utf8.count + text.utf8.count > maxBytes {
+            full = held[index]
+            held[index].text = ""
+        }
+        // Appended in place: a copy of the chunk would copy all the text held so far, for every token.
+        held[index].text += text
+        held[index].lastSeq = seq
         return full
     }
 
@@ -52,11 +60,19 @@ public struct TokenCoalescer: Sendable {
     public mutating func drain() -> [Chunk] {
         timerArmed = false
         guard !held.isEmpty else { return [] }
-        defer { held.removeAll(keepingCapacity: true) }
-        return held.values.sorted { $0.lastSeq < $1.lastSeq }
+        defer {
+            held.removeAll(keepingCapacity: true)
+            lastUsed = 0
+        }
+        return held.count == 1 ? held : held.sorted { $0.lastSeq < $1.lastSeq }
     }
 
     public var isEmpty: Bool { held.isEmpty }
+
+    private func index(of key: String) -> Int? {
+        if lastUsed < held.count, held[lastUsed].key == key { return lastUsed }
+        return held.firstIndex { $0.key == key }
+    }
 
     /// Calls `flush` once `delay` has passed (the owner then drains under its lock).
     public static func schedule(after delay: Duration, _ flush: @escaping @Sendable () -> Void) {
