@@ -1,0 +1,207 @@
+import JSONCore
+
+extension NativeProtocol {
+    /// Shared schemas: usage, tool calls, permission questions, request metadata, metrics and spans.
+    static let schemasTools: [(name: String, schema: Schema)] = [
+        (
+            "StepUsage",
+            Schema(
+                json: #"""
+                    {
+                      "title": "StepUsage",
+                      "description": "Tokens a model call read and wrote. `source` is `server` when the server reported the figures, `counted` when they were counted from the stream (then `promptTokens` is 0).",
+                      "type": "object",
+                      "required": [
+                        "promptTokens",
+                        "completionTokens",
+                        "source"
+                      ],
+                      "properties": {
+                        "promptTokens": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "completionTokens": {
+                          "type": "integer",
+                          "minimum": 0
+                        },
+                        "source": {
+                          "type": "string",
+                          "enum": [
+                            "server",
+                            "counted"
+                          ]
+                        }
+                      }
+                    }
+                    """#
+            )
+        ),
+        (
+            "ToolStatus",
+            Schema(
+                json: #"""
+                    {
+                      "title": "ToolStatus",
+                      "type": "string",
+                      "enum": [
+                        "started",
+                        "completed",
+                        "failed"
+                      ]
+                    }
+                    """#
+            )
+        ),
+        (
+            "RunToolParams",
+            RunToolNotification.Params.objectSchema(
+                title: "RunToolParams",
+                description: #"Params of the `run/tool` notification."#
+            )
+        ),
+        (
+            "PermissionOption",
+            Schema(
+                json: #"""
+                    {
+                      "title": "PermissionOption",
+                      "type": "object",
+                      "required": [
+                        "optionId",
+                        "name",
+                        "kind"
+                      ],
+                      "properties": {
+                        "optionId": {
+                          "type": "string",
+                          "enum": [
+                            "allow_once",
+                            "allow_always",
+                            "reject"
+                          ]
+                        },
+                        "name": {
+                          "type": "string"
+                        },
+                        "kind": {
+                          "type": "string",
+                          "enum": [
+                            "allow_once",
+                            "allow_always",
+                            "reject_once"
+                          ]
+                        }
+                      }
+                    }
+                    """#
+            )
+        ),
+        (
+            "PermissionResult",
+            Schema(
+                json: #"""
+                    {
+                      "title": "PermissionResult",
+                      "description": "The client's choice: `{\"optionId\": \"allow_once\"}` (ACP's `{\"outcome\": {\"outcome\": \"selected\", \"optionId\": ...}}` is accepted too). Anything else rejects the call.",
+                      "type": "object",
+                      "properties": {
+                        "optionId": {
+                          "type": "string",
+                          "enum": [
+                            "allow_once",
+                            "allow_always",
+                            "reject"
+                          ]
+                        },
+                        "outcome": {
+                          "type": "object"
+                        }
+                      }
+                    }
+                    """#
+            )
+        ),
+        (
+            "RequestMeta",
+            Schema(
+                json: #"""
+                    {
+                      "title": "RequestMeta",
+                      "description": "Request metadata. `traceparent` and `tracestate` are a W3C trace context: the run's spans join that trace (its span becomes the parent of the run's span), and calls to model servers carry it on. A malformed `traceparent` is ignored, as the W3C specification asks, and the run starts a trace of its own; a non-string one is refused with -32602. Other members are ignored.",
+                      "type": "object",
+                      "properties": {
+                        "traceparent": {
+                          "type": "string",
+                          "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}",
+                          "description": "W3C `traceparent`, e.g. `00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01`."
+                        },
+                        "tracestate": {
+                          "type": "string",
+                          "description": "W3C `tracestate`, passed on untouched."
+                        }
+                      },
+                      "examples": [
+                        {
+                          "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                          "tracestate": "vendor=abc"
+                        }
+                      ]
+                    }
+                    """#
+            )
+        ),
+        (
+            "MetricsGetResult",
+            Schema(
+                json: #"""
+                    {
+                      "title": "MetricsGetResult",
+                      "description": "The process's metrics in the Prometheus text exposition format (the same text `GET /metrics` serves with `--metrics-listen`). Without a metrics backend (`--no-telemetry`, or an embedding that gives none) `text` is a single comment line.",
+                      "type": "object",
+                      "required": [
+                        "contentType",
+                        "text"
+                      ],
+                      "properties": {
+                        "contentType": {
+                          "type": "string",
+                          "description": "`text/plain; version=0.0.4; charset=utf-8`."
+                        },
+                        "text": {
+                          "type": "string",
+                          "description": "Prometheus text format: `stream_sessions_total{agent,status}`, `stream_chunks_sent_total{agent}`, `stream_session_duration_seconds{agent,status}`, `stream_sessions_active{agent}`, `coordinator_workflows_total{strategy,status}`, `coordinator_workflow_duration_seconds{strategy,status}`, `llm_calls_total{model,agent,status}`, `llm_tokens_used_total{model,agent,type}`, `llm_call_duration_seconds{model,agent,status}`, `agentwire_requests_total{method,status}`, `agentwire_request_duration_seconds{method}`, `agentwire_outbound_queue_bytes`."
+                        }
+                      }
+                    }
+                    """#
+            )
+        ),
+        (
+            "SpanAttributes",
+            Schema(
+                json: #"""
+                    {
+                      "title": "SpanAttributes",
+                      "description": "A span's attributes in the order they were set: `agentwire.run_id`, `agentwire.agent`, `agentwire.workflow`, `agentwire.strategy`, `agentwire.step_id`, `agentwire.step_name`, `agentwire.status` (`completed`, `failed`, `cancelled`), `agentwire.input`, `agentwire.output`, `agentwire.error`, `gen_ai.system` (provider type), `gen_ai.request.model`, `gen_ai.usage.input_tokens`, `gen_ai.usage.output_tokens`; on `tool.call` spans `agentwire.tool`, `agentwire.tool_call_id`, `agentwire.tool.arguments` (compact JSON) and `agentwire.duration_ms`. Texts have secrets (API keys, Authorization values) masked as `[REDACTED]` and are cut to `--trace-attribute-limit` characters.",
+                      "type": "object",
+                      "additionalProperties": {
+                        "type": [
+                          "string",
+                          "integer"
+                        ]
+                      }
+                    }
+                    """#
+            )
+        ),
+        (
+            "RunTraceParams",
+            RunTraceNotification.Params.objectSchema(
+                title: "RunTraceParams",
+                description:
+                    #"Params of the `run/trace` notification: one finished span, with the ids the OTLP exporter sends for it."#
+            )
+        ),
+    ]
+}
