@@ -111,10 +111,6 @@ public struct ParamsReader: Sendable {
         return id
     }
 
-    public func optionalRequestID(_ key: String) throws(ResponseError) -> RequestID? {
-        optionalValue(key) == nil ? nil : try requestID(key)
-    }
-
     /// The path of a member, as errors name it (`params.agent`).
     public func field(_ key: String) -> String { "\(path).\(key)" }
 

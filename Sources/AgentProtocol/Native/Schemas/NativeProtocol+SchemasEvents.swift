@@ -1,8 +1,36 @@
 import JSONCore
 
 extension NativeProtocol {
-    /// Shared schemas: recorded events (`run/events`) and deleting runs.
+    /// Shared schemas: listing runs (`run/list`), recorded events (`run/events`) and deleting runs.
     static let schemasEvents: [(name: String, schema: Schema)] = [
+        (
+            "RunListResult",
+            Schema(
+                json: #"""
+                    {
+                      "title": "RunListResult",
+                      "description": "Answer to `run/list`.",
+                      "type": "object",
+                      "required": [
+                        "runs"
+                      ],
+                      "properties": {
+                        "runs": {
+                          "type": "array",
+                          "items": {
+                            "$ref": "#/components/schemas/RunInfo"
+                          },
+                          "description": "The runs of this page, newest first (by start time, then id)."
+                        },
+                        "nextCursor": {
+                          "type": "string",
+                          "description": "Present when more runs match: pass it as `cursor` for the next page. Opaque."
+                        }
+                      }
+                    }
+                    """#
+            )
+        ),
         (
             "RunEventStatus",
             Schema(

@@ -1,7 +1,7 @@
 import JSONCore
 
 extension NativeProtocol {
-    /// Shared schemas: runs as the store keeps them (`run/status`, `run/get`, `run/list`).
+    /// Shared schemas: runs as the store keeps them (`run/status`, `run/get`).
     static let schemasRuns: [(name: String, schema: Schema)] = [
         (
             "RunStatus",
@@ -383,34 +383,6 @@ extension NativeProtocol {
                           "type": "integer",
                           "minimum": 0,
                           "description": "How many events the run has kept (what `run/events` from `afterSeq` 0 returns)."
-                        }
-                      }
-                    }
-                    """#
-            )
-        ),
-        (
-            "RunListResult",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunListResult",
-                      "description": "Answer to `run/list`.",
-                      "type": "object",
-                      "required": [
-                        "runs"
-                      ],
-                      "properties": {
-                        "runs": {
-                          "type": "array",
-                          "items": {
-                            "$ref": "#/components/schemas/RunInfo"
-                          },
-                          "description": "The runs of this page, newest first (by start time, then id)."
-                        },
-                        "nextCursor": {
-                          "type": "string",
-                          "description": "Present when more runs match: pass it as `cursor` for the next page. Opaque."
                         }
                       }
                     }
