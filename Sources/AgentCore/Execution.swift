@@ -43,17 +43,32 @@ final class Execution: Sendable {
         self.providers = providers
     }
 
-    /// Every agent call so far, in start order.
+    /// Every agent call so far, in step order (`1.2` before `1.10`), whichever branch of a fan-out
+    /// happened to start first.
     var branches: [BranchResult] {
-        steps.withLock { $0.compactMap(\.result) }
+        steps.withLock { $0.sorted(by: Self.stepOrder).compactMap(\.result) }
     }
 
     /// The output produced so far by the calls that feed the result: every finished or running agent
-    /// call, in start order, separated by blank lines.
+    /// call, in step order, separated by blank lines.
     var partialOutput: String {
         steps.withLock { records in
-            records.map(\.context.text).filter { !$0.isEmpty }.joined(separator: "\n\n")
+            records.sorted(by: Self.stepOrder).map(\.context.text).filter { !$0.isEmpty }.joined(separator: "\n\n")
         }
+    }
+
+    /// Orders step ids by their dotted numeric components, so `1.2` comes before `1.10`.
+    static func stepOrder(_ a: StepRecord, _ b: StepRecord) -> Bool {
+        precedes(a.context.stepId, b.context.stepId)
+    }
+
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        let left = a.split(separator: "."), right = b.split(separator: ".")
+        for (x, y) in zip(left, right) where x != y {
+            if let m = Int(x), let n = Int(y) { return m < n }
+            return x < y
+        }
+        return left.count < right.count
     }
 
     /// Calls one agent as a step. Never throws: the outcome says how it ended.

@@ -15,7 +15,7 @@ public struct RunResult: Sendable, Equatable {
     public var stopReason: StopReason
     public var outputTokens: Int
     public var durationMs: Int
-    /// Each agent call of a workflow, in start order (empty for a single agent run).
+    /// Each agent call of a workflow, in step order (empty for a single agent run).
     public var branches: [BranchResult]
 
     public init(

@@ -308,7 +308,7 @@ import Testing
             #expect(result.branch(step)?["output"] == .string(text))
         }
         #expect(client.lastStepStatus(runId, stepId: "1") == "cancelled")
-        // The output is every call's output so far, in start order, separated by blank lines.
+        // The output is every call's output so far, in step order, separated by blank lines.
         let expected = branches.compactMap { $0["output"]?.stringValue }.filter { !$0.isEmpty }.joined(
             separator: "\n\n"
         )
@@ -366,7 +366,7 @@ import Testing
         #expect(error["code"] == -32800)
         #expect(error["data", "runId"] == .string(runId))
         let partial = try #require(error["data", "partialOutput"]?.stringValue)
-        // Both branches' output so far, in start order, separated by a blank line.
+        // Both branches' output so far, in step order, separated by a blank line.
         let first = client.stepText(runId, stepId: "1.1")
         let second = client.stepText(runId, stepId: "1.2")
         #expect(partial == first + "\n\n" + second || partial == second + "\n\n" + first, "\(partial)")

@@ -60,6 +60,18 @@ import Testing
     static let parallelTasks =
         #"[{"agent": "echo"}, {"agent": "w1", "input": "second: {{input}}"}, {"agent": "echo-thinking", "input": "{{previous}}!"}]"#
 
+    @Test func parallelBranchesAreInNumericStepOrder() async throws {
+        let client = TestClient(config: try coordinatorConfig())
+        let tasks = (1...12).map { #"{"agent": "echo", "input": "task \#($0)"}"# }.joined(separator: ",")
+        let (result, _) = try await client.requestRun(
+            "coordinator/parallel",
+            try JSONValue.parse(#"{"input": "go", "tasks": [\#(tasks)]}"#)
+        )
+        let branches = try #require(result["branches"]?.arrayValue)
+        #expect(branches.compactMap { $0["stepId"]?.stringValue } == (1...12).map { "1.\($0)" })
+        #expect(branches.compactMap { $0["output"]?.stringValue } == (1...12).map { "task \($0)" })
+    }
+
     @Test func parallelConcatenatesInTaskOrderByDefault() async throws {
         let client = TestClient(config: try coordinatorConfig())
         let (result, runId) = try await client.requestRun(
@@ -70,10 +82,9 @@ import Testing
         #expect(result["strategy"] == "parallel")
         #expect(result["output"] == "go\n\nsecond: go\n\ngo!")
         #expect(result["stopReason"] == "end_turn")
-        // Branches may be in start order; each is there once.
+        // Branches are in task order, whichever started first.
         let branches = try #require(result["branches"]?.arrayValue)
-        #expect(Set(branches.compactMap { $0["stepId"]?.stringValue }) == ["1.1", "1.2", "1.3"])
-        #expect(branches.count == 3)
+        #expect(branches.compactMap { $0["stepId"]?.stringValue } == ["1.1", "1.2", "1.3"])
         #expect(result.branch("1.1")?["agent"] == "echo")
         #expect(result.branch("1.2")?["agent"] == "w1")
         #expect(result.branch("1.3")?["agent"] == "echo-thinking")

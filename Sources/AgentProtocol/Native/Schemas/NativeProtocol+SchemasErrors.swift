@@ -142,7 +142,7 @@ extension NativeProtocol {
                         },
                         "partialOutput": {
                           "type": "string",
-                          "description": "Output produced before the error (every agent call so far, in start order, separated by blank lines); present when a run had started, possibly empty."
+                          "description": "Output produced before the error (every agent call so far, in step order, separated by blank lines); present when a run had started, possibly empty."
                         }
                       }
                     }

@@ -237,7 +237,7 @@ extension NativeProtocol {
                 json: #"""
                     {
                       "title": "WorkflowRunResult",
-                      "description": "Answer to `coordinator/*` and `workflow/run`. A run stopped with `run/cancel` is also answered this way, with `stopReason: \"cancelled\"` and as `output` the output of every agent call so far, in start order, separated by blank lines.",
+                      "description": "Answer to `coordinator/*` and `workflow/run`. A run stopped with `run/cancel` is also answered this way, with `stopReason: \"cancelled\"` and as `output` the output of every agent call so far, in step order, separated by blank lines.",
                       "type": "object",
                       "required": [
                         "runId",
