@@ -21,6 +21,18 @@ extension AgentServer {
 
     /// Answers request `id` with what `body` returns, from a task of its own. End of input waits for the
     /// answer, as it does for runs.
+    func answerFromStore<R: RequestType>(
+        _ type: R.Type,
+        id: RequestID,
+        responder: Responder,
+        handWritten: Bool = false,
+        _ body: @escaping @Sendable () async throws(ResponseError) -> R.Result
+    ) {
+        answerFromStore(id: id, responder: responder, handWritten: handWritten) { () async throws(ResponseError) in
+            try await body().json
+        }
+    }
+
     func answerFromStore(
         id: RequestID,
         responder: Responder,
@@ -196,13 +208,13 @@ extension AgentServer {
 
     /// Cancels a run this process does not own: through the store when its owner is alive (the owner
     /// polls for requests), otherwise by marking it interrupted.
-    func cancelStoredRun(_ runId: String) async throws(ResponseError) -> JSONValue {
+    func cancelStoredRun(_ runId: String) async throws(ResponseError) -> RunCancelResult {
         let done: StoredRunCancellation
         do { done = try await recorder.cancelStoredRun(runId) } catch { throw Self.storeFailure(error) }
         switch done {
-        case .notRunning: return ["cancelled": false]
-        case .requested: return ["cancelled": true]
-        case .interrupted: return ["cancelled": true, "status": "interrupted"]
+        case .notRunning: return RunCancelResult(cancelled: false)
+        case .requested: return RunCancelResult(cancelled: true)
+        case .interrupted: return RunCancelResult(cancelled: true, interrupted: true)
         }
     }
 

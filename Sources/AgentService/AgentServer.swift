@@ -149,9 +149,10 @@ public final class AgentServer: FaceHandler, Sendable {
         case RunCancelRequest.method:
             let runId = try RunCancelRequest.Params(decoding: params).runId
             if runs.cancel(runId: runId) {
-                responder.reply(id: id, .success(["cancelled": true]))
+                responder.reply(RunCancelRequest.self, id: id, RunCancelResult(cancelled: true))
             } else {
-                answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                answerFromStore(RunCancelRequest.self, id: id, responder: responder) {
+                    [self] () async throws(ResponseError) in
                     try await cancelStoredRun(runId)
                 }
             }

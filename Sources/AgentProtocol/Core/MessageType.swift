@@ -38,6 +38,8 @@ extension MessageType {
 
 /// A message that is answered: a client request, or a server request the client answers.
 public protocol RequestType: MessageType {
+    /// The type the request is answered with.
+    associatedtype Result: ResultType = UntypedResult
     /// The result's name, description and schema.
     static var result: ResultSpec { get }
     /// The errors this request may be answered with, beyond the ones every request may get.
@@ -61,6 +63,12 @@ public struct ResultSpec: Sendable {
         self.name = name
         self.description = description
         self.schema = schema
+    }
+
+    /// The result of a request answered with `type`: a reference to its shared schema, or (`inline`, for
+    /// faces whose document has no shared schemas) the schema itself.
+    public init<T: ResultType>(name: String, description: String? = nil, of type: T.Type, inline: Bool = false) {
+        self.init(name: name, description: description, schema: inline || T.self == NullResult.self ? T.schema : T.ref)
     }
 }
 

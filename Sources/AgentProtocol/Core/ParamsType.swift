@@ -6,9 +6,7 @@ import JSONRPC
 /// ``members`` is the single source of both the OpenRPC `params` list and of what
 /// ``init(decoding:path:)`` lets through, so an unknown member (`timeoutMS` for `timeoutMs`) is an error
 /// naming it rather than a silently ignored option.
-public protocol ParamsType: Sendable {
-    /// The members in wire order.
-    static var members: [Member] { get }
+public protocol ParamsType: ObjectType {
     /// The member names positional params (a JSON array) are matched to, in order; `[]` takes none.
     static var positional: [String] { get }
     /// Whether members the face does not declare are refused (the native face) or passed over
@@ -16,30 +14,6 @@ public protocol ParamsType: Sendable {
     static var unknownMembers: UnknownMembers { get }
     /// Reads the members out of a reader that has already checked which ones are present.
     init(from reader: ParamsReader) throws(ResponseError)
-}
-
-extension ParamsType {
-    /// The params as one object schema, for a shared component that describes a whole notification's
-    /// params (`RunStepParams`): the members become its properties, with their descriptions, and the
-    /// required ones its `required`, so the component and the method's params list cannot disagree.
-    /// - Parameter extra: further keywords (`allOf`, `oneOf`) that tie members to each other.
-    public static func objectSchema(title: String, description: String, extra: JSONObject = [:]) -> Schema {
-        var properties = JSONObject()
-        for member in members {
-            var property = member.schema.json.objectValue ?? [:]
-            if let text = member.description { property["description"] = .string(text) }
-            properties[member.name] = .object(property)
-        }
-        var object: JSONObject = [
-            "title": .string(title),
-            "description": .string(description),
-            "type": "object",
-            "required": .array(members.filter(\.required).map { .string($0.name) }),
-            "properties": .object(properties),
-        ]
-        for (key, value) in extra.members { object[key] = value }
-        return Schema(.object(object))
-    }
 }
 
 /// What decoding does with a params member that is not declared.

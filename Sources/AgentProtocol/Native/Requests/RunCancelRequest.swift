@@ -18,7 +18,7 @@ public enum RunCancelRequest: RequestType {
     public static let result = ResultSpec(
         name: "runCancelResult",
         description: #"Whether a running run was cancelled, and `status` when it was marked interrupted instead."#,
-        schema: .ref("RunCancelResult")
+        of: RunCancelResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .shuttingDown]
     public static let examples = JSONValue(
@@ -76,4 +76,42 @@ public enum RunCancelRequest: RequestType {
     )
 
     public typealias Params = RunReference
+    public typealias Result = RunCancelResult
+}
+
+/// Answer to `run/cancel`.
+public struct RunCancelResult: ResultType, Equatable {
+    public static let name = "RunCancelResult"
+    public static let summary =
+        #"Answer to `run/cancel`. `status: "interrupted"` is added when the run's process was gone and the run was marked interrupted instead."#
+    public static let members: [Member] = [
+        Member(
+            "cancelled",
+            required: true,
+            schema: Schema(["type": "boolean"]),
+            description:
+                #"`true` if a running run was cancelled (for a run of another live process: the cancel was requested through the store); `false` if the run is unknown or already finished."#
+        ),
+        Member(
+            "status",
+            required: false,
+            schema: Schema(["type": "string", "const": "interrupted"]),
+            description: #"Present when the run was left `running` by a process that is gone: it is now `interrupted`."#
+        ),
+    ]
+
+    /// Whether a running run was cancelled (or its cancel requested through the store).
+    public var cancelled: Bool
+    /// Whether the run was marked `interrupted` because its process is gone.
+    public var interrupted: Bool
+
+    public init(cancelled: Bool, interrupted: Bool = false) {
+        self.cancelled = cancelled
+        self.interrupted = interrupted
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["cancelled"] = .bool(cancelled)
+        if interrupted { object["status"] = "interrupted" }
+    }
 }

@@ -284,31 +284,5 @@ extension NativeProtocol {
                     """#
             )
         ),
-        (
-            "RunCancelResult",
-            Schema(
-                json: #"""
-                    {
-                      "title": "RunCancelResult",
-                      "description": "Answer to `run/cancel`. `status: \"interrupted\"` is added when the run's process was gone and the run was marked interrupted instead.",
-                      "type": "object",
-                      "required": [
-                        "cancelled"
-                      ],
-                      "properties": {
-                        "cancelled": {
-                          "type": "boolean",
-                          "description": "`true` if a running run was cancelled (for a run of another live process: the cancel was requested through the store); `false` if the run is unknown or already finished."
-                        },
-                        "status": {
-                          "type": "string",
-                          "const": "interrupted",
-                          "description": "Present when the run was left `running` by a process that is gone: it is now `interrupted`."
-                        }
-                      }
-                    }
-                    """#
-            )
-        ),
     ]
 }
