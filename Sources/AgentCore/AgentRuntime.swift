@@ -296,9 +296,9 @@ public final class AgentRuntime: Sendable {
         let inner = Task {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    while !Task.isCancelled {
-                        do { try await Task.sleep(for: .seconds(heartbeatSeconds)) } catch { return }
+                    _ = try? await Pacer.shared.drive(every: .seconds(heartbeatSeconds)) {
                         context.emit(.heartbeat)
+                        return .next
                     }
                 }
                 do {

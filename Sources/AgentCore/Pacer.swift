@@ -42,6 +42,7 @@ public final class Pacer: @unchecked Sendable {
         var ids: [UInt64] = []
         var intervals: [UInt64] = []
         var steps: [(@Sendable () -> PacedStep)?] = []
+        /// `nil` for a one-shot action (``Pacer/schedule(after:_:)``): nobody waits for it.
         var continuations: [CheckedContinuation<PacedStep, any Error>?] = []
         var freeSlots: [Int] = []
         /// Min-heap on `deadline`.
@@ -54,7 +55,7 @@ public final class Pacer: @unchecked Sendable {
             id: UInt64,
             interval: UInt64,
             step: @escaping @Sendable () -> PacedStep,
-            continuation: CheckedContinuation<PacedStep, any Error>
+            continuation: CheckedContinuation<PacedStep, any Error>?
         ) -> Int {
             if let slot = freeSlots.popLast() {
                 ids[slot] = id
@@ -71,8 +72,8 @@ public final class Pacer: @unchecked Sendable {
         }
 
         /// Empties `slot`, returning its continuation.
-        mutating func free(_ slot: Int) -> CheckedContinuation<PacedStep, any Error> {
-            let continuation = continuations[slot]!
+        mutating func free(_ slot: Int) -> CheckedContinuation<PacedStep, any Error>? {
+            let continuation = continuations[slot]
             ids[slot] = 0
             steps[slot] = nil
             continuations[slot] = nil
@@ -145,6 +146,38 @@ public final class Pacer: @unchecked Sendable {
         return answer
     }
 
+    /// Calls `action` once on the pacer's thread after `delay`: a timer that costs no task, no dispatch
+    /// timer and no thread wake-up of its own (a run's token-coalescing flush, armed once per burst).
+    /// `action` runs with every paced stream waiting behind it, so it must not wait for anything.
+    /// - Returns: a token ``cancelScheduled(_:)`` takes.
+    @discardableResult
+    public func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> UInt64 {
+        let deadline = Self.now() + max(Self.nanoseconds(delay), 1)
+        let (id, startThread) = withLock { state -> (UInt64, Bool) in
+            state.nextId += 1
+            let step: @Sendable () -> PacedStep = {
+                action()
+                return .done
+            }
+            let slot = state.store(id: state.nextId, interval: 1, step: step, continuation: nil)
+            Self.push(Entry(deadline: deadline, slot: slot), into: &state.heap)
+            if state.heap[0].slot == slot { condition.signal() }  // the new earliest deadline
+            defer { state.threadStarted = true }
+            return (state.nextId, !state.threadStarted)
+        }
+        if startThread { startThreadOnce() }
+        return id
+    }
+
+    /// Drops an action ``schedule(after:_:)`` armed, unless it has run or is running.
+    public func cancelScheduled(_ id: UInt64) {
+        withLock { state in
+            guard let index = state.heap.firstIndex(where: { state.ids[$0.slot] == id }) else { return }
+            let entry = Self.remove(at: index, from: &state.heap)
+            _ = state.free(entry.slot)
+        }
+    }
+
     /// Whether the caller is a paced step (only steps run on the pacer's thread).
     public var isPacing: Bool {
         Self.currentThread() == thread.load(ordering: .relaxed)
@@ -177,7 +210,7 @@ public final class Pacer: @unchecked Sendable {
         thread.store(Self.currentThread(), ordering: .relaxed)
         condition.lock()
         var due: [(entry: Entry, step: @Sendable () -> PacedStep)] = []
-        var ended: [(CheckedContinuation<PacedStep, any Error>, Result<PacedStep, CancellationError>)] = []
+        var ended: [(CheckedContinuation<PacedStep, any Error>?, Result<PacedStep, CancellationError>)] = []
         var answers: [PacedStep] = []
         while true {
             let now = Self.now()
@@ -222,7 +255,7 @@ public final class Pacer: @unchecked Sendable {
             answers.removeAll(keepingCapacity: true)
             if !ended.isEmpty {
                 condition.unlock()
-                for (continuation, result) in ended { continuation.resume(with: result) }
+                for (continuation, result) in ended { continuation?.resume(with: result) }
                 ended.removeAll(keepingCapacity: true)
                 condition.lock()
             }

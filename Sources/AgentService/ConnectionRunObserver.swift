@@ -125,7 +125,7 @@ final class ConnectionRunObserver: RunObserver {
             return pending.coalescer.armTimer()
         }
         guard armTimer else { return }
-        TokenCoalescer.schedule(after: .milliseconds(options.tokenCoalesceMs)) { [weak self] in self?.flush() }
+        Pacer.shared.schedule(after: .milliseconds(options.tokenCoalesceMs)) { [weak self] in self?.flush() }
     }
 
     /// Sends each step's merged tokens as one `run/token` carrying the `seq` of its last token, in `seq`

@@ -28,17 +28,31 @@ public final class RunSupervisor: Sendable {
         /// Whether the reaper has started (it starts with the first run: a connection that never runs
         /// anything costs no task).
         var reaping = false
+        /// The reaper's next pass, when a ``PassScheduler`` holds it.
+        var nextPass: UInt64?
     }
 
     private let state = Mutex(State())
     private let settledCondition = NSCondition()
     private let reaper: (interval: Duration, reap: @Sendable () -> Void)?
+    private let scheduler: (any PassScheduler)?
 
     /// - Parameters:
     ///   - interval: how often `reap` runs once the first run is admitted, for as long as this supervisor
     ///     exists (stale-run reaping); `nil` for none.
-    public init(reapEvery interval: Duration? = nil, _ reap: (@Sendable () -> Void)? = nil) {
+    ///   - scheduler: what times the passes; `nil` for a task of the supervisor's own that sleeps between
+    ///     them.
+    public init(
+        reapEvery interval: Duration? = nil,
+        scheduler: (any PassScheduler)? = nil,
+        _ reap: (@Sendable () -> Void)? = nil
+    ) {
         if let interval, let reap { reaper = (interval, reap) } else { reaper = nil }
+        self.scheduler = scheduler
+    }
+
+    deinit {
+        if let scheduler, let pass = state.withLock({ $0.nextPass }) { scheduler.cancel(pass) }
     }
 
     /// Registers a run under `key` once `admit` accepts the number of runs in flight.
@@ -181,12 +195,40 @@ public final class RunSupervisor: Sendable {
                 return !state.reaping
             })
         else { return }
-        Task { [weak self] in
-            while true {
-                try? await Task.sleep(for: reaper.interval)
-                guard self != nil else { return }
-                reaper.reap()
+        guard let scheduler else {
+            Task { [weak self] in
+                while true {
+                    try? await Task.sleep(for: reaper.interval)
+                    guard self != nil else { return }
+                    reaper.reap()
+                }
             }
+            return
         }
+        schedulePass(on: scheduler, reaper)
     }
+
+    /// Arms the reaper's next pass; each pass arms the one after it while the supervisor exists.
+    private func schedulePass(
+        on scheduler: any PassScheduler,
+        _ reaper: (interval: Duration, reap: @Sendable () -> Void)
+    ) {
+        let pass = scheduler.schedule(after: reaper.interval) { [weak self] in
+            guard let self else { return }
+            reaper.reap()
+            self.schedulePass(on: scheduler, reaper)
+        }
+        state.withLock { $0.nextPass = pass }
+    }
+}
+
+/// Times periodic work without a task per timer: the reaper's passes. A face's supervisor is given the
+/// service's shared one; the supervisor cancels its pending pass when it goes away, so a connection that
+/// ended leaves no timer behind.
+public protocol PassScheduler: Sendable {
+    /// Calls `action` once after `delay`; returns a token for ``cancel(_:)``. `action` must not wait for
+    /// anything.
+    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> UInt64
+    /// Drops a pass that has not run yet (nothing happens if it has).
+    func cancel(_ token: UInt64)
 }

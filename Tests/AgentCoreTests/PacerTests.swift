@@ -26,6 +26,16 @@ private final class Box<Value: Sendable>: Sendable {
         #expect(order.current == [1, 150, 300, 450, 600])
     }
 
+    @Test func aScheduledActionRunsOnceInDeadlineOrderAndACancelledOneNever() async throws {
+        let order = Box<[String]>([])
+        Pacer.shared.schedule(after: .milliseconds(40)) { order.update { $0.append("late") } }
+        let dropped = Pacer.shared.schedule(after: .milliseconds(20)) { order.update { $0.append("dropped") } }
+        Pacer.shared.schedule(after: .milliseconds(5)) { order.update { $0.append("early") } }
+        Pacer.shared.cancelScheduled(dropped)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(order.current == ["early", "late"])
+    }
+
     @Test func aTaskCancelledBeforeItDrivesNeverSteps() async throws {
         let calls = Box(0)
         let driver = Task {

@@ -108,4 +108,48 @@ extension RunSupervisorTests {
         while calls.withLock({ $0 }) < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         #expect(calls.withLock { $0 } >= 2)
     }
+
+    /// With a scheduler, the passes are its timers: each pass arms the next, and a supervisor that goes
+    /// away drops the pass it had armed, so an ended connection leaves no timer behind.
+    @Test func aScheduledReaperArmsEachPassAndDropsThePendingOneWhenItGoes() throws {
+        let scheduler = ManualScheduler()
+        let calls = Mutex(0)
+        var runs: RunSupervisor? = RunSupervisor(reapEvery: .seconds(1), scheduler: scheduler) {
+            calls.withLock { $0 += 1 }
+        }
+        try runs?.admit(key: .integer(1), runId: "run_a", admit: Self.admitAll)
+        #expect(scheduler.pending.count == 1)
+        scheduler.fire()
+        scheduler.fire()
+        #expect(calls.withLock { $0 } == 2)
+        #expect(scheduler.pending.count == 1)
+        runs = nil
+        #expect(scheduler.pending.isEmpty)
+        #expect(calls.withLock { $0 } == 2)
+    }
+}
+
+/// Holds scheduled actions until the test fires them, one at a time.
+private final class ManualScheduler: PassScheduler {
+    private let state = Mutex<(next: UInt64, actions: [(token: UInt64, action: @Sendable () -> Void)])>((0, []))
+
+    var pending: [UInt64] { state.withLock { $0.actions.map(\.token) } }
+
+    func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> UInt64 {
+        state.withLock { state in
+            state.next += 1
+            state.actions.append((state.next, action))
+            return state.next
+        }
+    }
+
+    func cancel(_ token: UInt64) {
+        state.withLock { $0.actions.removeAll { $0.token == token } }
+    }
+
+    /// Runs the oldest pending action.
+    func fire() {
+        let action = state.withLock { $0.actions.isEmpty ? nil : $0.actions.removeFirst().action }
+        action?()
+    }
 }

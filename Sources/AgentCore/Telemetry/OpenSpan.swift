@@ -56,12 +56,16 @@ struct OpenSpan: @unchecked Sendable {
         record.endUnixNano = end.nanosecondsSinceEpoch
         record.status = status
         record.statusMessage = message
-        let all = record.attributes
-        span.updateAttributes { spanAttributes in
-            for (key, value) in all {
-                switch value {
-                case .string(let text): spanAttributes[key] = SpanAttribute.string(text)
-                case .int(let number): spanAttributes[key] = SpanAttribute.int64(Int64(number))
+        // A tracer that records nothing (none bootstrapped) gets no attributes: building them is most of a
+        // span's cost, and `run/trace` reads the record, not the span.
+        if span.isRecording {
+            let all = record.attributes
+            span.updateAttributes { spanAttributes in
+                for (key, value) in all {
+                    switch value {
+                    case .string(let text): spanAttributes[key] = SpanAttribute.string(text)
+                    case .int(let number): spanAttributes[key] = SpanAttribute.int64(Int64(number))
+                    }
                 }
             }
         }
