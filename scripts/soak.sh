@@ -48,7 +48,7 @@ if s["rssChangePercent"] > 25:
     print("soak: FAILED: resident memory grew by more than a quarter after warm-up")
     sys.exit(1)
 if not s["rssFlat"]:
-    print("soak: ok, but resident memory is not flat within the 10% target (see the README)")
+    print("soak: ok, but resident memory is not flat within the 10% target (see docs/BENCHMARKS.md)")
 else:
     print("soak: ok")
 PY

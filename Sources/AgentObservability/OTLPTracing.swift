@@ -3,7 +3,7 @@ import OTel
 import ServiceLifecycle
 import Tracing
 
-/// Spans exported over OTLP/HTTP with JSON encoding (swift-otel), for Jaeger, Tempo, an OpenTelemetry
+/// Spans exported over OTLP/HTTP, protobuf-encoded unless JSON is asked for (swift-otel), for Jaeger, Tempo, an OpenTelemetry
 /// collector or LangSmith's OTLP ingestion.
 public struct OTLPTracing: Sendable {
     /// The tracer to bootstrap `InstrumentationSystem` with (or to hand to a runtime).

@@ -57,7 +57,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: """
-            With --store memory: how many finished runs (with their events) are kept; past that, the run that             finished longest ago is forgotten, so a long-lived process does not grow.
+            With --store memory: how many finished runs (with their events) are kept; past that, the run \
+            that finished longest ago is forgotten, so a long-lived process does not grow.
             """
     )
     var memoryRuns: Int = MemoryRunStore.defaultKeptFinishedRuns

@@ -19,7 +19,7 @@ struct TelemetryOptions: ParsableArguments {
     )
     var metricsListen: String?
 
-    @Option(help: "Export spans over OTLP/HTTP (JSON) to this collector, e.g. http://127.0.0.1:4318.")
+    @Option(help: "Export spans over OTLP/HTTP to this collector, e.g. http://127.0.0.1:4318 (see --otlp-encoding).")
     var otlpEndpoint: String?
 
     @Option(help: "How spans are encoded for --otlp-endpoint: protobuf or json.")

@@ -3,7 +3,7 @@ import Metrics
 import Synchronization
 import Tracing
 
-/// Span names and attribute keys, as documented in the README.
+/// Span names and attribute keys, as docs/OPERATIONS.md lists them.
 public enum TraceNames {
     public static let agentRun = "agent.run"
     public static let workflowRun = "workflow.run"
