@@ -63,6 +63,12 @@ public final class AgentRuntime: Sendable {
 
     public func agent(named name: String) -> AgentDefinition? { config.agent(named: name) }
 
+    /// The failure for an agent name that names none, with a suggestion (and a pointer to the workflow of
+    /// that name, if there is one).
+    public func unknownAgent(_ name: String) -> RunFailure {
+        RunFailure.unknownAgent(name, available: agents.map(\.name), workflows: config.workflows.map(\.name))
+    }
+
     /// A new run id: short, unique across processes sharing a store.
     public static func makeRunId() -> String {
         let digits = String(UInt64.random(in: .min ... .max), radix: 16)
@@ -75,7 +81,7 @@ public final class AgentRuntime: Sendable {
     public func validate(_ strategy: Strategy) throws(RunFailure) {
         let probe = WorkflowDefinition(name: "", strategy: strategy)
         for name in probe.agents where agent(named: name) == nil {
-            throw RunFailure.unknownAgent(name, available: agents.map(\.name))
+            throw unknownAgent(name)
         }
         if case .sequential(let steps) = strategy, steps.isEmpty {
             throw RunFailure(kind: .invalidInput, message: "A sequential workflow needs at least one step")
@@ -143,7 +149,7 @@ public final class AgentRuntime: Sendable {
         observer: any RunObserver,
         options: RunOptions = RunOptions()
     ) async throws(RunFailure) -> RunResult {
-        guard agent(named: name) != nil else { throw RunFailure.unknownAgent(name, available: agents.map(\.name)) }
+        guard agent(named: name) != nil else { throw unknownAgent(name) }
         let context = makeContext(runId: runId, name: name, strategy: nil, input: input, observer: observer, options)
         let execution = Execution(
             context: context,

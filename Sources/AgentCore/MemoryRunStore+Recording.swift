@@ -105,7 +105,8 @@ extension MemoryRunStore: RunRecorder {
     // MARK: Ownership
 
     public func cancelStoredRun(_ runId: String) async throws(StoreError) -> StoredRunCancellation {
-        guard let run = try run(runId), !run.status.isFinal else { return .notRunning }
+        guard let run = try run(runId) else { return .unknown }
+        guard !run.status.isFinal else { return .notRunning }
         if run.owner.isAlive {
             try requestCancel(runId)
             // Another server of this process may share the store: it is told now rather than polling.

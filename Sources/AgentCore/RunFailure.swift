@@ -50,21 +50,36 @@ public struct RunFailure: Error, Sendable, Equatable {
         self.details = details
     }
 
-    public static func unknownAgent(_ name: String, available: [String]) -> RunFailure {
-        RunFailure(
-            kind: .notFound,
-            message: "Unknown agent '\(name)'; available agents: \(available.joined(separator: ", "))",
-            suggestions: ["Call agents/list to see the configured agents."],
-            details: ["agent": .string(name), "available": .strings(available)]
-        )
+    /// An agent name that names none: says so, suggests the closest name, and points a workflow's name
+    /// given as an agent's to the workflow requests.
+    /// - Parameter workflows: the configured workflows' names.
+    public static func unknownAgent(_ name: String, available: [String], workflows: [String] = []) -> RunFailure {
+        if workflows.contains(name) {
+            return RunFailure(
+                kind: .notFound,
+                message: "'\(name)' is a workflow, not an agent; run it with workflow/run",
+                suggestions: ["Run it as a workflow: workflow/run, or `agentwire run --workflow \(name)`."],
+                details: ["agent": .string(name), "available": .strings(available), "workflow": .string(name)]
+            )
+        }
+        return notFound("agent", name, available: available, list: "agents/list")
     }
 
-    static func unknownWorkflow(_ name: String, available: [String]) -> RunFailure {
-        RunFailure(
+    /// A workflow name that names none: says so and suggests the closest name.
+    public static func unknownWorkflow(_ name: String, available: [String]) -> RunFailure {
+        notFound("workflow", name, available: available, list: "workflows/list")
+    }
+
+    private static func notFound(_ noun: String, _ name: String, available: [String], list: String) -> RunFailure {
+        let closest = NameSuggestion.closest(to: name, in: available)
+        let hint = closest.map { " (did you mean '\($0)'?)" } ?? ""
+        var details: [String: DetailValue] = [noun: .string(name), "available": .strings(available)]
+        if let closest { details["suggestion"] = .string(closest) }
+        return RunFailure(
             kind: .notFound,
-            message: "Unknown workflow '\(name)'; available workflows: \(available.joined(separator: ", "))",
-            suggestions: ["Call workflows/list to see the configured workflows."],
-            details: ["workflow": .string(name), "available": .strings(available)]
+            message: "Unknown \(noun) '\(name)'\(hint); available \(noun)s: \(available.joined(separator: ", "))",
+            suggestions: ["Call \(list) to see the configured \(noun)s."],
+            details: details
         )
     }
 }

@@ -100,7 +100,9 @@ public protocol RunEventSubscriber: AnyObject, Sendable {
 
 /// What ``RunRecorder/cancelStoredRun(_:)`` did.
 public enum StoredRunCancellation: Sendable, Equatable {
-    /// The run is unknown or has ended already.
+    /// The store has no such run.
+    case unknown
+    /// The run has ended already.
     case notRunning
     /// Its owner is alive and will cancel it within a few polls.
     case requested

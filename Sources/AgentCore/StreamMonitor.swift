@@ -154,8 +154,8 @@ public final class StreamMonitor: Sendable {
 }
 
 extension StreamMonitor.Stats {
-    /// Completed share of finished runs since start, 0...1 (1 when nothing has finished).
-    public var successRate: Double { finished == 0 ? 1 : Double(completed) / Double(finished) }
+    /// Completed share of finished runs since start, 0...1; `nil` when nothing has finished.
+    public var successRate: Double? { finished == 0 ? nil : Double(completed) / Double(finished) }
     public var averageDurationMs: Double { finished == 0 ? 0 : Double(totalDurationMs) / Double(finished) }
 
     /// Nearest-rank percentile of the window's durations.
@@ -166,8 +166,9 @@ extension StreamMonitor.Stats {
         return sorted[min(sorted.count - 1, max(0, rank - 1))]
     }
 
-    public var windowSuccessRate: Double {
+    /// Completed share of the window, 0...1; `nil` when it is empty.
+    public var windowSuccessRate: Double? {
         let done = window.count
-        return done == 0 ? 1 : Double(window.filter { $0.status == .completed }.count) / Double(done)
+        return done == 0 ? nil : Double(window.filter { $0.status == .completed }.count) / Double(done)
     }
 }

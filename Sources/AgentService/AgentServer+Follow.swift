@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import Foundation
 import JSONCore
 import JSONRPC
@@ -19,14 +20,12 @@ extension AgentServer {
                 Task {
                     do throws(StoreError) {
                         let run = try await recorder.readRun(runId)
-                        let status = run?.status.rawValue ?? "unknown"
-                        responder.reply(
-                            id: id,
-                            .success([
-                                "runId": .string(runId), "followed": true, "lastSeq": .int(lastSeq),
-                                "status": .string(status),
-                            ])
+                        let followed = RunEventsFollowResult(
+                            runId: runId,
+                            lastSeq: lastSeq,
+                            status: run.map { RunInfo.Status($0.status) }
                         )
+                        responder.reply(RunEventsRequest.self, id: id, .followed(followed))
                     } catch {
                         responder.reply(id: id, .failure(Self.storeFailure(error)))
                     }

@@ -24,8 +24,8 @@ extension AgentServer {
             stream: params.options.stream,
             responder: responder,
             connection: connection,
-            descriptor: RunDescriptor(kind: "agent", name: agent, agent: agent, input: input),
-            detached: detached
+            descriptor: RunDescriptor(kind: .agent, name: agent, agent: agent, input: input),
+            reply: detached ? .runId(AgentStartRequest.self) : .agentResult(AgentRunRequest.self)
         ) { [runtime] runId, observer async throws(RunFailure) in
             try await runtime.run(agent: agent, input: input, runId: runId, observer: observer, options: options)
         }
@@ -33,23 +33,29 @@ extension AgentServer {
 
     /// A `coordinator/*` request: its typed params are checked already; the workflow's parts are read
     /// from the params object by the same parser the config file's workflows go through.
-    func startCoordinatorRun(
+    func startCoordinatorRun<R: RequestType>(
+        _ request: R.Type,
         id: RequestID,
         strategy: String,
-        _ params: some RunRequestParams,
+        _ params: R.Params,
         spec: JSONValue?,
         responder: Responder,
         connection: Connection
-    )
-        throws(ResponseError)
-    {
+    ) throws(ResponseError) where R.Params: RunRequestParams, R.Result == WorkflowRunResult {
         let workflow: WorkflowDefinition
         do {
             workflow = try ConfigParser.workflowSpec(strategy: strategy, spec?.objectValue ?? [:], path: "params")
         } catch {
             throw .invalidParams(field: error.path, error.message)
         }
-        try startWorkflow(workflow, params, id: id, responder: responder, connection: connection)
+        try startWorkflow(
+            workflow,
+            params,
+            id: id,
+            responder: responder,
+            connection: connection,
+            reply: .workflowResult(R.self)
+        )
     }
 
     func startWorkflowRun(
@@ -61,7 +67,14 @@ extension AgentServer {
     ) throws(ResponseError) {
         let workflow: WorkflowDefinition
         do { workflow = try runtime.workflow(named: params.workflow) } catch { throw Self.responseError(error) }
-        try startWorkflow(workflow, params, id: id, responder: responder, connection: connection, detached: detached)
+        try startWorkflow(
+            workflow,
+            params,
+            id: id,
+            responder: responder,
+            connection: connection,
+            reply: detached ? .runId(WorkflowStartRequest.self) : .workflowResult(WorkflowRunRequest.self)
+        )
     }
 
     private func startWorkflow(
@@ -70,13 +83,13 @@ extension AgentServer {
         id: RequestID,
         responder: Responder,
         connection: Connection,
-        detached: Bool = false
+        reply: RunReply
     ) throws(ResponseError) {
         let input = params.input
         do { try runtime.validate(workflow.strategy) } catch { throw Self.responseError(error) }
         let options = try runOptions(params, requestId: id)
         let descriptor = RunDescriptor(
-            kind: "workflow",
+            kind: .workflow,
             name: workflow.name,
             workflow: workflow.name,
             strategy: workflow.strategy.name,
@@ -88,7 +101,7 @@ extension AgentServer {
             responder: responder,
             connection: connection,
             descriptor: descriptor,
-            detached: detached
+            reply: reply
         ) { [runtime] runId, observer async throws(RunFailure) in
             try await runtime.run(workflow: workflow, input: input, runId: runId, observer: observer, options: options)
         }
@@ -110,29 +123,29 @@ extension AgentServer {
     }
 
     /// Admits, registers and starts a run; its request is answered when it ends (see ``finishRun``).
-    /// - Parameter detached: `agent/start`, `workflow/start`: answer `{runId}` now; the run goes on and its
-    ///   result is kept in the store (its events still stream to this client).
+    /// - Parameter reply: how the request is answered; for `agent/start` and `workflow/start`, `{runId}`
+    ///   now: the run goes on and its result is kept in the store (its events still stream to this client).
     func launch(
         id requestId: RequestID,
         stream: JSONValue?,
         responder: Responder,
         connection: Connection,
         descriptor: RunDescriptor,
-        detached: Bool = false,
+        reply: RunReply,
         onFinish: (@Sendable (Result<RunResult, RunFailure>) -> [String])? = nil,
         body: @escaping RunBody
     ) throws(ResponseError) {
         let stream = try state.withLock { $0.stream }.merging(stream, field: "params.stream")
         let runId = AgentRuntime.makeRunId()
         // A detached run is no longer tied to its request: it is tracked under a key of its own.
-        let id = detached ? RequestID.string("start:\(runId)") : requestId
+        let id = reply.detached ? RequestID.string("start:\(runId)") : requestId
         try runs.admit(key: id, runId: runId) { inFlight throws(ResponseError) in
             do throws(RunFailure) { try runtime.admit(active: inFlight) } catch { throw Self.responseError(error) }
         }
         recorder.begin(descriptor.stored(runId: runId))
         let client = ConnectionRunObserver(outbound: connection.outbound, options: stream, permissions: permissions)
         let observer = RecordingObserver(recorder: recorder, client: client)
-        if detached { responder.reply(id: requestId, .success(["runId": .string(runId)])) }
+        reply.started?(responder, requestId, runId)
         let task = Task {
             let outcome: Result<RunResult, RunFailure>
             do throws(RunFailure) {
@@ -142,7 +155,7 @@ extension AgentServer {
             }
             client.flush()
             let warnings = onFinish?(outcome) ?? []
-            finishRun(id: id, runId: runId, outcome: outcome, responder: detached ? nil : responder, warnings: warnings)
+            finishRun(id: id, runId: runId, outcome: outcome, responder: responder, reply: reply, warnings: warnings)
         }
         runs.attach(task, to: id)
     }
@@ -150,18 +163,21 @@ extension AgentServer {
     /// Answers a run's request. The run leaves the in-flight table first, so a client that reacts to the
     /// reply at once (reusing the id, starting another run) never finds it still counted; EOF waits on
     /// the supervisor's unsettled count, which drops only once the reply is queued.
-    /// - Parameter warnings: what the reply says went wrong beside the run (a session turn the store
-    ///   could not keep).
+    /// - Parameters:
+    ///   - reply: how the request is answered; a request answered at start gets nothing more.
+    ///   - warnings: what the reply says went wrong beside the run (a session turn the store could not
+    ///     keep).
     func finishRun(
         id: RequestID,
         runId: String,
         outcome: Result<RunResult, RunFailure>,
-        responder: Responder?,
+        responder: Responder,
+        reply: RunReply,
         warnings: [String] = []
     ) {
         let mode = runs.finish(id)
         persist(runId: runId, outcome: outcome)
-        guard let responder else {
+        guard let sendResult = reply.result else {
             runs.settle()
             return
         }
@@ -176,7 +192,7 @@ extension AgentServer {
         case .success(let result) where result.stopReason == .cancelled && mode == .noReply:
             responder.dropReply()
         case .success(let result):
-            responder.reply(id: id, .success(Self.runResultJSON(result, warnings: warnings)), handWritten: true)
+            sendResult(responder, id, result, warnings)
         case .failure(let failure):
             responder.reply(id: id, .failure(Self.addingWarnings(warnings, to: Self.responseError(failure))))
         }
@@ -212,37 +228,14 @@ extension AgentServer {
         }
     }
 
+    /// A run's result as its request is answered: ``AgentRunResult`` for an agent run (with `warnings`, a
+    /// session turn's), ``WorkflowRunResult`` for a workflow run (which has no warnings to carry).
     public static func runResultJSON(_ result: RunResult, warnings: [String] = []) -> JSONValue {
-        var object: JSONObject = ["runId": .string(result.runId)]
-        if let strategy = result.strategy {
-            object["workflow"] = .string(result.name)
-            object["strategy"] = .string(strategy)
-        } else {
-            object["agent"] = .string(result.name)
-        }
-        object["output"] = .string(result.output)
-        object["stopReason"] = .string(result.stopReason.rawValue)
-        object["usage"] = ["outputTokens": .int(result.outputTokens)]
-        object["durationMs"] = .int(result.durationMs)
-        if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
-        if result.strategy != nil {
-            object["branches"] = .array(
-                result.branches.map { branch in
-                    var entry: JSONObject = [
-                        "stepId": .string(branch.stepId), "agent": .string(branch.agent),
-                        "status": .string(branch.status.rawValue), "output": .string(branch.output),
-                        "durationMs": .int(branch.durationMs),
-                    ]
-                    if let error = branch.error { entry["error"] = .string(error) }
-                    return .object(entry)
-                }
-            )
-        }
-        return .object(object)
+        result.strategy == nil ? AgentRunResult(result, warnings: warnings).json : WorkflowRunResult(result).json
     }
 
     /// A run failure as a JSON-RPC error: our code for its kind, and data a UI can act on.
-    static func responseError(_ failure: RunFailure) -> ResponseError {
+    public static func responseError(_ failure: RunFailure) -> ResponseError {
         let code: ErrorCode =
             switch failure.kind {
             case .notFound: .notFound
@@ -278,5 +271,66 @@ extension AgentServer {
         }
         let known = runs.cancel(request: id, mode: mode)
         logger.debug("Cancel request", metadata: ["id": "\(id)", "known": "\(known)"])
+    }
+}
+
+extension AgentRunResult {
+    /// The answer to the request that ran an agent run (`agent/run`, `session/prompt`).
+    /// - Parameter warnings: what went wrong beside the run (a session turn the store could not keep).
+    init(_ result: RunResult, warnings: [String] = []) {
+        self.init(
+            runId: result.runId,
+            agent: result.agent,
+            output: result.output,
+            stopReason: RunStopReason(result.stopReason),
+            usage: RunUsage(outputTokens: result.outputTokens),
+            durationMs: result.durationMs,
+            warnings: warnings
+        )
+    }
+}
+
+extension WorkflowRunResult {
+    /// The answer to the request that ran a workflow run (`workflow/run`, `coordinator/*`).
+    init(_ result: RunResult) {
+        self.init(
+            runId: result.runId,
+            workflow: result.name,
+            strategy: result.strategy ?? "",
+            output: result.output,
+            stopReason: RunStopReason(result.stopReason),
+            usage: RunUsage(outputTokens: result.outputTokens),
+            durationMs: result.durationMs,
+            branches: result.branches.map(Branch.init)
+        )
+    }
+}
+
+extension WorkflowRunResult.Branch {
+    init(_ branch: BranchResult) {
+        let status: Status =
+            switch branch.status {
+            case .completed: .completed
+            case .failed: .failed
+            // An ended call is never `started`; one that did not end was stopped.
+            case .cancelled, .started: .cancelled
+            }
+        self.init(
+            stepId: branch.stepId,
+            agent: branch.agent,
+            status: status,
+            output: branch.output,
+            error: branch.error,
+            durationMs: branch.durationMs
+        )
+    }
+}
+
+extension RunStopReason {
+    init(_ reason: StopReason) {
+        switch reason {
+        case .endTurn: self = .endTurn
+        case .cancelled: self = .cancelled
+        }
     }
 }

@@ -5,22 +5,20 @@ import JSONRPC
 import JSONRPCTransport
 
 extension AgentServer {
-    func newSession(_ params: SessionNewRequest.Params) throws(ResponseError) -> JSONValue {
+    func newSession(_ params: SessionNewRequest.Params) throws(ResponseError) -> SessionNewResult {
         let agent = params.agent
         guard runtime.agent(named: agent) != nil else {
             throw Self.responseError(RunFailure.unknownAgent(agent, available: runtime.agents.map(\.name)))
         }
         let (session, failure) = runtime.sessions.create(agent: agent)
         logger.debug("Session created", metadata: ["sessionId": "\(session.id)", "agent": "\(agent)"])
-        var result: JSONObject = ["sessionId": .string(session.id), "agent": .string(agent)]
+        var result = SessionNewResult(sessionId: session.id, agent: agent)
         if let failure {
-            result["warnings"] = [
-                .string(
-                    "The run store could not keep session \(session.id); it lasts as long as this process: \(failure)"
-                )
+            result.warnings = [
+                "The run store could not keep session \(session.id); it lasts as long as this process: \(failure)"
             ]
         }
-        return .object(result)
+        return result
     }
 
     /// What a session request answers when the store fails it.
@@ -70,12 +68,13 @@ extension AgentServer {
                 responder: responder,
                 connection: connection,
                 descriptor: RunDescriptor(
-                    kind: "session",
+                    kind: .session,
                     name: session.agent,
                     agent: session.agent,
                     sessionId: sessionId,
                     input: input
                 ),
+                reply: .agentResult(SessionPromptRequest.self),
                 onFinish: { outcome in
                     let output: String
                     switch outcome {
@@ -103,7 +102,7 @@ extension AgentServer {
         }
     }
 
-    func closeSession(_ params: SessionCloseRequest.Params) throws(ResponseError) -> JSONValue {
+    func closeSession(_ params: SessionCloseRequest.Params) throws(ResponseError) -> SessionCloseResult {
         let sessionId = params.sessionId
         let closed: Bool
         do { closed = try runtime.sessions.close(sessionId) } catch {
@@ -119,6 +118,6 @@ extension AgentServer {
                 )
             )
         }
-        return ["closed": true]
+        return SessionCloseResult()
     }
 }

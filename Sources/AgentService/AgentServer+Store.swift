@@ -28,22 +28,11 @@ extension AgentServer {
         handWritten: Bool = false,
         _ body: @escaping @Sendable () async throws(ResponseError) -> R.Result
     ) {
-        answerFromStore(id: id, responder: responder, handWritten: handWritten) { () async throws(ResponseError) in
-            try await body().json
-        }
-    }
-
-    func answerFromStore(
-        id: RequestID,
-        responder: Responder,
-        handWritten: Bool = false,
-        _ body: @escaping @Sendable () async throws(ResponseError) -> JSONValue
-    ) {
         runs.holdReply()
         Task { [runs] in
             defer { runs.settle() }
             do throws(ResponseError) {
-                responder.reply(id: id, .success(try await body()), handWritten: handWritten)
+                responder.reply(R.self, id: id, try await body(), handWritten: handWritten)
             } catch {
                 responder.reply(id: id, .failure(error))
             }
@@ -55,20 +44,23 @@ extension AgentServer {
         .internalError("the run store failed: \(error)")
     }
 
+    /// -32001 naming a run the store does not have.
+    static func unknownRun(_ runId: String) -> ResponseError {
+        responseError(
+            RunFailure(
+                kind: .notFound,
+                message: "Unknown run '\(runId)'",
+                suggestions: ["Call run/list to see the runs the store keeps."],
+                details: ["runId": .string(runId)]
+            )
+        )
+    }
+
     /// The run's record, or -32001 naming it.
     func storedRun(_ runId: String) async throws(ResponseError) -> StoredRun {
         let run: StoredRun?
         do { run = try await recorder.readRun(runId) } catch { throw Self.storeFailure(error) }
-        guard let run else {
-            throw Self.responseError(
-                RunFailure(
-                    kind: .notFound,
-                    message: "Unknown run '\(runId)'",
-                    suggestions: ["Call run/list to see the runs the store keeps."],
-                    details: ["runId": .string(runId)]
-                )
-            )
-        }
+        guard let run else { throw Self.unknownRun(runId) }
         return run
     }
 
@@ -80,40 +72,37 @@ extension AgentServer {
     }
 
     /// `run/status`: small enough to poll.
-    func runStatus(_ params: RunStatusRequest.Params) async throws(ResponseError) -> JSONValue {
-        .object(Self.statusJSON(try await storedRun(params.runId), live: isLive(params.runId)))
+    func runStatus(_ params: RunStatusRequest.Params) async throws(ResponseError) -> RunInfo {
+        Self.runInfo(try await storedRun(params.runId), live: isLive(params.runId))
     }
 
     /// `run/get`: everything kept about a run, with its steps rebuilt from its events.
-    func runGet(_ params: RunGetRequest.Params) async throws(ResponseError) -> JSONValue {
+    func runGet(_ params: RunGetRequest.Params) async throws(ResponseError) -> RunDetails {
         let runId = params.runId
         let run = try await storedRun(runId)
-        var object = Self.statusJSON(run, live: isLive(runId))
-        object["input"] = .string(run.input)
-        object["output"] = run.output.map { .string($0) } ?? .null
-        if let code = run.errorCode {
-            object["error"] = ["code": .int(code), "message": .string(run.errorMessage ?? "")]
-        }
-        if let session = run.sessionId { object["sessionId"] = .string(session) }
+        let info = Self.runInfo(run, live: isLive(runId))
         let events = try await storedEvents(runId, afterSeq: 0)
-        var steps: [String: JSONObject] = [:]
+        // Each step as its last `run/step` notification has it, less what names the notification.
+        var steps: [String: RunStepState] = [:]
         var order: [String] = []
         for recorded in events {
             guard case .step(let step) = recorded.event else { continue }
-            // The step as its `run/step` notification has it, less what names the notification.
-            var fields = RunNotifications.params(runId: runId, seq: recorded.seq, event: recorded.event)
-            fields["runId"] = nil
-            fields["seq"] = nil
             if steps[step.stepId] == nil { order.append(step.stepId) }
-            steps[step.stepId] = fields
+            steps[step.stepId] = RunStepState(step)
         }
-        object["steps"] = .array(order.compactMap { steps[$0].map(JSONValue.object) })
-        object["eventCount"] = .int(events.count)
-        return .object(object)
+        return RunDetails(
+            info: info,
+            input: run.input,
+            output: run.output,
+            error: run.errorCode.map { RunError(code: $0, message: run.errorMessage ?? "") },
+            sessionId: run.sessionId,
+            steps: order.compactMap { steps[$0] },
+            eventCount: events.count
+        )
     }
 
     /// `run/list`.
-    func runList(_ params: RunListRequest.Params) async throws(ResponseError) -> JSONValue {
+    func runList(_ params: RunListRequest.Params) async throws(ResponseError) -> RunListResult {
         var query = RunQuery()
         if let text = params.status {
             guard let status = RunStatus(rawValue: text) else {
@@ -140,19 +129,19 @@ extension AgentServer {
         }
         let page: RunPage
         do { page = try await recorder.readRuns(query) } catch { throw Self.storeFailure(error) }
-        var result: JSONObject = ["runs": .array(page.runs.map { .object(Self.statusJSON($0, live: isLive($0.id))) })]
-        if let next = page.nextCursor { result["nextCursor"] = .string(next) }
-        return .object(result)
+        return RunListResult(runs: page.runs.map { Self.runInfo($0, live: isLive($0.id)) }, nextCursor: page.nextCursor)
     }
 
     /// `run/delete`: a finished run and its events.
-    func runDelete(_ params: RunDeleteRequest.Params) async throws(ResponseError) -> JSONValue {
+    func runDelete(_ params: RunDeleteRequest.Params) async throws(ResponseError) -> RunDeleteResult {
         let runId = params.runId
         let run = try await storedRun(runId)
         guard run.status.isFinal else {
             throw .invalidParams(field: "params.runId", "the run is still running; cancel it first (run/cancel)")
         }
-        do { return ["deleted": .bool(try await recorder.removeRun(runId))] } catch { throw Self.storeFailure(error) }
+        do { return RunDeleteResult(deleted: try await recorder.removeRun(runId)) } catch {
+            throw Self.storeFailure(error)
+        }
     }
 
     /// `run/events`: the events after `afterSeq`; with `follow`, then every live event until the run ends,
@@ -179,7 +168,7 @@ extension AgentServer {
             limit = Int(number)
         }
         guard params.follow ?? false else {
-            answerFromStore(id: id, responder: responder, handWritten: true) {
+            answerFromStore(RunEventsRequest.self, id: id, responder: responder, handWritten: true) {
                 [self, afterSeq, limit] () async throws(ResponseError) in
                 _ = try await storedRun(runId)
                 let events = try await storedEvents(runId, afterSeq: afterSeq)
@@ -189,12 +178,15 @@ extension AgentServer {
                 do throws(StoreError) { run = try await recorder.readRun(runId) } catch {
                     throw Self.storeFailure(error)
                 }
-                let status = run?.status.rawValue ?? "unknown"
-                return [
-                    "runId": .string(runId), "events": .array(page.map { $0.json(runId: runId) }),
-                    "lastSeq": .int(page.last?.seq ?? afterSeq), "hasMore": .bool(events.count > page.count),
-                    "status": .string(status),
-                ]
+                return .page(
+                    RunEventsPage(
+                        runId: runId,
+                        events: page.map { $0.wire(runId: runId) },
+                        lastSeq: page.last?.seq ?? afterSeq,
+                        hasMore: events.count > page.count,
+                        status: run.map { RunInfo.Status($0.status) }
+                    )
+                )
             }
             return
         }
@@ -212,6 +204,7 @@ extension AgentServer {
         let done: StoredRunCancellation
         do { done = try await recorder.cancelStoredRun(runId) } catch { throw Self.storeFailure(error) }
         switch done {
+        case .unknown: throw Self.unknownRun(runId)
         case .notRunning: return RunCancelResult(cancelled: false)
         case .requested: return RunCancelResult(cancelled: true)
         case .interrupted: return RunCancelResult(cancelled: true, interrupted: true)
@@ -225,19 +218,58 @@ extension AgentServer {
         }
     }
 
-    static func statusJSON(_ run: StoredRun, live: Bool) -> JSONObject {
-        var object: JSONObject = ["runId": .string(run.id), "kind": .string(run.kind)]
-        if let agent = run.agent { object["agent"] = .string(agent) }
-        if let workflow = run.workflow { object["workflow"] = .string(workflow) }
-        if let strategy = run.strategy { object["strategy"] = .string(strategy) }
-        object["status"] = .string(run.status.rawValue)
-        object["live"] = .bool(live)
-        object["startedAt"] = .string(run.startedAt.formatted(.iso8601))
-        if let ended = run.endedAt {
-            object["endedAt"] = .string(ended.formatted(.iso8601))
-            object["durationMs"] = .int(Int((ended.timeIntervalSince(run.startedAt) * 1000).rounded()))
+    /// A run as `run/status` answers it.
+    static func runInfo(_ run: StoredRun, live: Bool) -> RunInfo {
+        RunInfo(
+            runId: run.id,
+            kind: RunInfo.Kind(rawValue: run.kind) ?? (run.workflow == nil ? .agent : .workflow),
+            agent: run.agent,
+            workflow: run.workflow,
+            strategy: run.strategy,
+            status: RunInfo.Status(run.status),
+            live: live,
+            startedAt: run.startedAt.formatted(.iso8601),
+            endedAt: run.endedAt?.formatted(.iso8601),
+            durationMs: run.endedAt.map { Int(($0.timeIntervalSince(run.startedAt) * 1000).rounded()) },
+            usage: RunUsage(outputTokens: run.outputTokens)
+        )
+    }
+}
+
+extension RunInfo.Status {
+    init(_ status: RunStatus) {
+        switch status {
+        case .running: self = .running
+        case .completed: self = .completed
+        case .failed: self = .failed
+        case .cancelled: self = .cancelled
+        case .interrupted: self = .interrupted
         }
-        object["usage"] = ["outputTokens": .int(run.outputTokens)]
-        return object
+    }
+}
+
+extension RunStepState {
+    /// The step as its `run/step` notification reports it.
+    init(_ step: StepEvent) {
+        let status: Status =
+            switch step.status {
+            case .started: .started
+            case .completed: .completed
+            case .failed: .failed
+            case .cancelled: .cancelled
+            }
+        self.init(
+            stepId: step.stepId,
+            status: status,
+            name: step.name,
+            agent: step.agent,
+            parentStepId: step.parentStepId,
+            strategy: step.strategy,
+            durationMs: step.durationMs,
+            error: step.error,
+            usage: step.usage.map {
+                Usage(promptTokens: $0.promptTokens, completionTokens: $0.completionTokens, reported: $0.reported)
+            }
+        )
     }
 }

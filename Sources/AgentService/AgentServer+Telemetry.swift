@@ -7,15 +7,12 @@ import JSONRPCTransport
 
 extension AgentServer {
     /// `metrics/get`: the metrics in Prometheus text format.
-    func metricsGet() -> JSONValue {
+    func metricsGet() -> MetricsGetResult {
         guard let exposition else {
-            return [
-                "contentType": "text/plain; version=0.0.4; charset=utf-8",
-                "text": "# Metrics are not enabled in this process.\n",
-            ]
+            return MetricsGetResult(text: "# Metrics are not enabled in this process.\n")
         }
         runtime.telemetry.sample()
-        return ["contentType": .string(exposition.contentType), "text": .string(exposition.render())]
+        return MetricsGetResult(contentType: exposition.contentType, text: exposition.render())
     }
 
     /// The client's W3C trace context from `params._meta` (`traceparent`, `tracestate`). A malformed

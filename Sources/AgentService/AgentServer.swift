@@ -88,21 +88,25 @@ public final class AgentServer: FaceHandler, Sendable {
         switch method {
         case InitializeRequest.method:
             let params = try InitializeRequest.Params(decoding: params)
-            responder.reply(id: id, .success(try initialize(params, framing: connection.outbound.framing)))
+            responder.reply(
+                InitializeRequest.self,
+                id: id,
+                try initialize(params, framing: connection.outbound.framing)
+            )
         case PingRequest.method:
             _ = try PingRequest.Params(decoding: params)
-            responder.reply(id: id, .success(.object([:])))
+            responder.reply(PingRequest.self, id: id, EmptyObject())
         case ShutdownRequest.method:
             _ = try ShutdownRequest.Params(decoding: params)
             state.withLock { $0.shutdownRequested = true }
             logger.info("Shutdown requested")
-            responder.reply(id: id, .success(.null))
+            responder.reply(ShutdownRequest.self, id: id, NullResult())
         case AgentsListRequest.method:
             _ = try AgentsListRequest.Params(decoding: params)
-            responder.reply(id: id, .success(agentsList()))
+            responder.reply(AgentsListRequest.self, id: id, agentsList())
         case WorkflowsListRequest.method:
             _ = try WorkflowsListRequest.Params(decoding: params)
-            responder.reply(id: id, .success(workflowsList()))
+            responder.reply(WorkflowsListRequest.self, id: id, workflowsList())
         case AgentRunRequest.method:
             let request = try AgentRunRequest.Params(decoding: params)
             try startAgentRun(id: id, request, responder: responder, connection: connection)
@@ -113,6 +117,7 @@ public final class AgentServer: FaceHandler, Sendable {
         case CoordinatorSequentialRequest.method:
             let request = try CoordinatorSequentialRequest.Params(decoding: params)
             try startCoordinatorRun(
+                CoordinatorSequentialRequest.self,
                 id: id,
                 strategy: "sequential",
                 request,
@@ -123,6 +128,7 @@ public final class AgentServer: FaceHandler, Sendable {
         case CoordinatorParallelRequest.method:
             let request = try CoordinatorParallelRequest.Params(decoding: params)
             try startCoordinatorRun(
+                CoordinatorParallelRequest.self,
                 id: id,
                 strategy: "parallel",
                 request,
@@ -133,6 +139,7 @@ public final class AgentServer: FaceHandler, Sendable {
         case CoordinatorHierarchicalRequest.method:
             let request = try CoordinatorHierarchicalRequest.Params(decoding: params)
             try startCoordinatorRun(
+                CoordinatorHierarchicalRequest.self,
                 id: id,
                 strategy: "hierarchical",
                 request,
@@ -157,44 +164,45 @@ public final class AgentServer: FaceHandler, Sendable {
                 }
             }
         case SessionNewRequest.method:
-            responder.reply(id: id, .success(try newSession(SessionNewRequest.Params(decoding: params))))
+            responder.reply(SessionNewRequest.self, id: id, try newSession(SessionNewRequest.Params(decoding: params)))
         case SessionPromptRequest.method:
             let request = try SessionPromptRequest.Params(decoding: params)
             try promptSession(id: id, request, responder: responder, connection: connection)
         case SessionCloseRequest.method:
-            responder.reply(id: id, .success(try closeSession(SessionCloseRequest.Params(decoding: params))))
+            let request = try SessionCloseRequest.Params(decoding: params)
+            responder.reply(SessionCloseRequest.self, id: id, try closeSession(request))
         case StatsGetRequest.method:
-            responder.reply(id: id, .success(try stats(StatsGetRequest.Params(decoding: params))))
+            responder.reply(StatsGetRequest.self, id: id, try stats(StatsGetRequest.Params(decoding: params)))
         case StatsResetRequest.method:
             _ = try StatsResetRequest.Params(decoding: params)
             runtime.monitor.reset()
-            responder.reply(id: id, .success(["reset": true]))
+            responder.reply(StatsResetRequest.self, id: id, StatsResetResult())
         case RunStatusRequest.method:
             let request = try RunStatusRequest.Params(decoding: params)
-            answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
-                try await runStatus(request)
+            answerFromStore(RunStatusRequest.self, id: id, responder: responder) {
+                [self] () async throws(ResponseError) in try await runStatus(request)
             }
         case RunGetRequest.method:
             let request = try RunGetRequest.Params(decoding: params)
-            answerFromStore(id: id, responder: responder, handWritten: true) {
+            answerFromStore(RunGetRequest.self, id: id, responder: responder, handWritten: true) {
                 [self] () async throws(ResponseError) in try await runGet(request)
             }
         case RunListRequest.method:
             let request = try RunListRequest.Params(decoding: params)
-            answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
-                try await runList(request)
+            answerFromStore(RunListRequest.self, id: id, responder: responder) {
+                [self] () async throws(ResponseError) in try await runList(request)
             }
         case RunEventsRequest.method:
             let request = try RunEventsRequest.Params(decoding: params)
             try runEvents(id: id, request, responder: responder, connection: connection)
         case RunDeleteRequest.method:
             let request = try RunDeleteRequest.Params(decoding: params)
-            answerFromStore(id: id, responder: responder) { [self] () async throws(ResponseError) in
-                try await runDelete(request)
+            answerFromStore(RunDeleteRequest.self, id: id, responder: responder) {
+                [self] () async throws(ResponseError) in try await runDelete(request)
             }
         case MetricsGetRequest.method:
             _ = try MetricsGetRequest.Params(decoding: params)
-            responder.reply(id: id, .success(metricsGet()))
+            responder.reply(MetricsGetRequest.self, id: id, metricsGet())
         default:
             throw ResponseError.methodNotFound(method)
         }
@@ -248,26 +256,21 @@ public final class AgentServer: FaceHandler, Sendable {
         onExit(0)
     }
 
-    func initialize(_ params: InitializeRequest.Params, framing: Framing) throws(ResponseError) -> JSONValue {
+    func initialize(_ params: InitializeRequest.Params, framing: Framing) throws(ResponseError) -> InitializeResult {
         let stream = try StreamOptions().merging(params.stream, field: "params.stream")
         state.withLock { $0.stream = stream }
-        return [
-            "protocolVersion": .string(Self.protocolVersion),
-            "serverInfo": ["name": "agentwire", "version": .string(Self.version)],
-            "capabilities": [
-                "agents": true,
-                "workflows": ["strategies": ["sequential", "parallel", "hierarchical"]],
-                "sessions": true,
-                "runs": ["cancel": ["$/cancelRequest", "$/cancel_request", "notifications/cancelled", "run/cancel"]],
-                "stream": .array(StreamOptions.kinds.map { .string($0) }),
+        return InitializeResult(
+            serverInfo: ServerInfo(version: Self.version),
+            capabilities: ServerCapabilities(
+                stream: StreamOptions.kinds,
+                framing: framing.rawValue,
                 // Runs kept beyond the process (`run/status`, `run/events`, …); a memory store keeps them
                 // only while this process lives. Other processes see writes within `flushIntervalMs`.
-                "store": [
-                    "persistent": .bool(recorder.isPersistent),
-                    "flushIntervalMs": .int(Int64(max(recorder.flushInterval / .milliseconds(1), 1))),
-                ],
-                "framing": .string(framing.rawValue),
-            ],
-        ]
+                store: ServerCapabilities.Store(
+                    persistent: recorder.isPersistent,
+                    flushIntervalMs: Int(max(recorder.flushInterval / .milliseconds(1), 1))
+                )
+            )
+        )
     }
 }

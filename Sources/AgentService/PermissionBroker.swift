@@ -51,8 +51,11 @@ public final class PermissionBroker: Sendable {
     /// Reads `{"optionId": …}` or ACP's `{"outcome": {"outcome": "selected", "optionId": …}}`; anything
     /// else (including `{"outcome": {"outcome": "cancelled"}}`) rejects.
     static func decision(from result: JSONValue) -> PermissionDecision {
-        let optionId = result["optionId"]?.stringValue ?? result["outcome"]?["optionId"]?.stringValue
-        return optionId.flatMap(PermissionDecision.init(rawValue:)) ?? .reject
+        switch PermissionResult(decoding: result).choice {
+        case .allowOnce: .allowOnce
+        case .allowAlways: .allowAlways
+        case .reject, nil: .reject
+        }
     }
 
     static func params(_ request: PermissionRequest) -> JSONObject {

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import JSONCore
 
 /// A recorded event in the native face's wire form: the `run/…` notification it was sent as, byte for
@@ -9,11 +10,12 @@ extension RecordedEvent {
         RunNotifications.append(runId: runId, seq: seq, event: event, to: &buffer)
     }
 
-    /// `{seq, method, params}` for `run/events` replies.
-    func json(runId: String) -> JSONValue {
-        [
-            "seq": .int(seq), "method": .string(RunNotifications.method(of: event)),
-            "params": .object(RunNotifications.params(runId: runId, seq: seq, event: event)),
-        ]
+    /// The event as `run/events` pages list it: `{seq, method, params}`.
+    func wire(runId: String) -> RecordedRunEvent {
+        RecordedRunEvent(
+            seq: seq,
+            method: RunNotifications.method(of: event),
+            params: RunNotifications.params(runId: runId, seq: seq, event: event)
+        )
     }
 }

@@ -66,7 +66,8 @@ extension EventRecorder {
 
     public func cancelStoredRun(_ runId: String) async throws(StoreError) -> StoredRunCancellation {
         try await read { store throws(StoreError) in
-            guard let run = try store.run(runId), !run.status.isFinal else { return .notRunning }
+            guard let run = try store.run(runId) else { return .unknown }
+            guard !run.status.isFinal else { return .notRunning }
             if run.owner.isAlive {
                 try store.requestCancel(runId)
                 return .requested

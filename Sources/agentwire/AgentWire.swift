@@ -16,9 +16,45 @@ struct AgentWire: AsyncParsableCommand {
             `agentwire run AGENT INPUT…` runs an agent right here in the terminal.
             """,
         version: AgentServer.version,
-        subcommands: [Serve.self, Run.self, SchemaCommand.self],
+        subcommands: [Serve.self, Run.self, Agents.self, Workflows.self, SchemaCommand.self],
         defaultSubcommand: Serve.self
     )
+
+    /// Parses and runs the command; usage errors exit with status 2, and a word that names no subcommand
+    /// gets a "did you mean" instead of being taken as `serve`'s.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let word = arguments.first, !word.hasPrefix("-"), !subcommandNames.contains(word) {
+            let closest = NameSuggestion.closest(to: word, in: subcommandNames)
+            let hint = closest.map { "; did you mean '\($0)'?" } ?? ""
+            let style = TerminalStyle.standardError
+            StandardStreams.write(
+                "\(style.red(style.bold("error:"))) unknown command '\(word)'\(hint)\n"
+                    + "  \(style.dim("Commands: \(subcommandNames.joined(separator: ", ")); see `agentwire --help`."))\n",
+                to: STDERR_FILENO
+            )
+            Foundation.exit(2)
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // ArgumentParser's own exit status for a usage error is 64; ours is 2, as for other Unix tools.
+            if exitCode(for: error) == .validationFailure {
+                StandardStreams.write(fullMessage(for: error) + "\n", to: STDERR_FILENO)
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
+    static var subcommandNames: [String] {
+        configuration.subcommands.map { $0._commandName } + ["help"]
+    }
 }
 
 /// Options every subcommand shares.
@@ -31,17 +67,25 @@ struct CommonOptions: ParsableArguments {
     )
     var config: String?
 
-    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error or critical.")
-    var logLevel: Logger.Level = .info
+    @Option(
+        help: """
+            Log level on stderr: trace, debug, info, notice, warning, error or critical (default: info when \
+            serving, warning otherwise).
+            """
+    )
+    var logLevel: Logger.Level?
 
     /// Sets up logging to stderr and loads the agents, or exits with the config problem.
-    /// - Parameter telemetry: made once logging is set up (it may bootstrap metrics and tracing).
+    /// - Parameters:
+    ///   - defaultLevel: the log level without --log-level.
+    ///   - telemetry: made once logging is set up (it may bootstrap metrics and tracing).
     func makeRuntime(
         label: String,
+        defaultLevel: Logger.Level = .info,
         store: (any RunStore)? = nil,
         telemetry: () throws -> Telemetry = { Telemetry() }
     ) throws -> AgentRuntime {
-        let level = logLevel
+        let level = logLevel ?? defaultLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

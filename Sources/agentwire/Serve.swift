@@ -84,7 +84,7 @@ struct Serve: AsyncParsableCommand {
         _ = cshims_limit_malloc_arenas(2)
         // The store is opened before logging is set up (the runtime is built on it): its logger is made
         // as the bootstrap makes every other one.
-        let level = options.logLevel
+        let level = options.logLevel ?? .info
         let storeLogger = Logger(label: "agentwire.store") { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -72,7 +72,7 @@ import Testing
         let output = try await Self.run(["run", "echo", "hello", "brave", "new", "world"])
         #expect(output.status == 0)
         #expect(String(decoding: output.stdout, as: UTF8.self) == "hello brave new world\n")
-        #expect(output.stderr.contains("completed"))
+        #expect(output.stderr.contains("done: 4 tokens"))
     }
 
     @Test func runSubcommandJSONPrintsEveryNotification() async throws {
@@ -84,12 +84,89 @@ import Testing
         #expect(lines.last?["usage", "outputTokens"] == 3)
     }
 
-    @Test func runSubcommandRejectsUnknownAgent() async throws {
-        let output = try await Self.run(["run", "nosuch", "hi"])
-        #expect(output.status != 0)
-        #expect(output.stderr.contains("nosuch"))
-        #expect(output.stderr.contains("echo"))
+    @Test func runSubcommandRejectsUnknownAgentWithASuggestionAndStatus2() async throws {
+        let output = try await Self.run(["run", "ecoh", "hi"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("did you mean 'echo'?"), "\(output.stderr)")
         #expect(output.stdout.isEmpty)
+    }
+
+    @Test func aWorkflowNameGivenAsAnAgentPointsToWorkflow() async throws {
+        let output = try await Self.run(["run", "fanout", "hi"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("--workflow fanout"), "\(output.stderr)")
+    }
+
+    @Test func anUnknownSubcommandGetsASuggestionAndStatus2() async throws {
+        let output = try await Self.run(["agnets"])
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("did you mean 'agents'?"), "\(output.stderr)")
+        #expect(output.stdout.isEmpty)
+    }
+
+    @Test func aJSONErrorIsOneLineWithCodeMessageAndData() async throws {
+        let output = try await Self.run(["run", "--json", "ecoh", "hi"])
+        #expect(output.status == 2)
+        #expect(output.stdoutLines.count == 1)
+        let line = try JSONValue.parse(try #require(output.stdoutLines.first))
+        #expect(line["error", "code"] == -32001)
+        #expect(line["error", "message"]?.stringValue?.contains("ecoh") == true)
+        #expect(line["error", "data", "suggestion"] == "echo")
+    }
+
+    @Test func runReadsItsInputFromAPipe() async throws {
+        let output = try await Self.run(["run", "echo"], input: Array("piped text\n".utf8))
+        #expect(output.status == 0)
+        #expect(String(decoding: output.stdout, as: UTF8.self) == "piped text\n")
+    }
+
+    @Test func doubleDashEndsTheOptions() async throws {
+        let output = try await Self.run(["run", "echo", "--", "--json", "is", "input"])
+        #expect(output.status == 0)
+        #expect(String(decoding: output.stdout, as: UTF8.self) == "--json is input\n")
+    }
+
+    /// stdout gets exactly what `workflow/run` answers as `output`; stderr one line per step start and
+    /// end, and the steps' tokens only with --verbose.
+    @Test func aWorkflowPrintsItsResultAndOneLinePerStepEvent() async throws {
+        let output = try await Self.run(["run", "--workflow", "pipeline", "ship", "it"])
+        #expect(output.status == 0)
+        #expect(String(decoding: output.stdout, as: UTF8.self) == "reviewed: ship it\n")
+        let lines = output.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.contains("[1.1 echo] started"), "\(output.stderr)")
+        #expect(lines.contains { $0.hasPrefix("[1.2 echo] completed in ") }, "\(output.stderr)")
+        #expect(!output.stderr.contains("| "), "\(output.stderr)")
+
+        let verbose = try await Self.run(["run", "--verbose", "--workflow", "pipeline", "ship", "it"])
+        #expect(String(decoding: verbose.stdout, as: UTF8.self) == "reviewed: ship it\n")
+        #expect(verbose.stderr.contains("[1.2 echo] | reviewed: ship it\n"), "\(verbose.stderr)")
+
+        let quiet = try await Self.run(["run", "--quiet", "--workflow", "pipeline", "ship", "it"])
+        #expect(String(decoding: quiet.stdout, as: UTF8.self) == "reviewed: ship it\n")
+        #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
+    }
+
+    @Test func aFailedRunExits1AndARunIsQuietAboutItsConfig() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-cli-\(UUID()).json")
+        try Data(#"{"agents":{"broken":{"provider":{"type":"command","argv":["false"]}}}}"#.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let failed = try await Self.run(["run", "--config", file.path, "broken", "hi"])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("error:"), "\(failed.stderr)")
+        let done = try await Self.run(["run", "--config", file.path, "echo", "hi"])
+        #expect(done.status == 0)
+        #expect(!done.stderr.contains("Loaded config"), "\(done.stderr)")
+    }
+
+    @Test func agentsAndWorkflowsListWhatTheProtocolLists() async throws {
+        let agents = try await Self.run(["agents", "--json"])
+        #expect(agents.status == 0)
+        let list = try JSONValue.parse(try #require(agents.stdoutLines.first))
+        let names = (list["agents"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        #expect(names.contains("echo-slow"))
+        let workflows = try await Self.run(["workflows"])
+        let rows = workflows.stdoutLines.map { $0.split(separator: "\t").map(String.init) }
+        #expect(rows.contains { $0.first == "fanout" && $0.dropFirst().first == "parallel" }, "\(rows)")
     }
 
     @Test func badConfigFailsAtStartNamingFilePathAndExpectation() async throws {

@@ -39,7 +39,7 @@ extension MessageType {
 /// A message that is answered: a client request, or a server request the client answers.
 public protocol RequestType: MessageType {
     /// The type the request is answered with.
-    associatedtype Result: ResultType = UntypedResult
+    associatedtype Result: ResultType
     /// The result's name, description and schema.
     static var result: ResultSpec { get }
     /// The errors this request may be answered with, beyond the ones every request may get.
@@ -59,7 +59,7 @@ public struct ResultSpec: Sendable {
     public var description: String?
     public var schema: Schema
 
-    public init(name: String, description: String? = nil, schema: Schema) {
+    init(name: String, description: String? = nil, schema: Schema) {
         self.name = name
         self.description = description
         self.schema = schema

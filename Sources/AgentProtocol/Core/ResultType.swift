@@ -85,14 +85,3 @@ public struct NullResult: ResultType, Equatable {
     public func encode(to object: inout ResultObject) {}
     public var json: JSONValue { .null }
 }
-
-/// A result whose type is not declared yet: its schema is the one the request's ``ResultSpec`` gives.
-public struct UntypedResult: ResultType {
-    public static let name = "Untyped"
-    public static let summary = "Any JSON value."
-    public static let members: [Member] = []
-    public var value: JSONValue
-    public init(_ value: JSONValue) { self.value = value }
-    public func encode(to object: inout ResultObject) {}
-    public var json: JSONValue { value }
-}

@@ -52,6 +52,7 @@ extension NativeProtocol {
         ## Streaming options and heartbeats
         `initialize` may pass `stream` to choose what the connection receives, and every run-starting request may pass `stream` to override it for that run (members it leaves out keep the connection's setting):
         - `tokens`, `thinking`, `steps`, `progress`, `heartbeat`: booleans, all `true` by default, switching `run/token`, `run/thinking`, `run/step`, `run/progress` and `run/heartbeat` on or off. `run/started` and the response are always sent.
+        - `traces`: boolean, `false` by default; `true` sends each finished span of the run as `run/trace` (all of them before the response).
         - `tokenCoalesceMs` (0 to 60000, default 0): above 0, consecutive tokens of one step are merged and sent at most this often as one `run/token` whose `seq` is that of the last token merged. Merged text is always flushed before the run's next notification and before its response.
 
         Unknown members and wrong types are refused with -32602 (`data.field` such as `params.stream.tokens`). `capabilities.stream` in the `initialize` result lists the members understood.

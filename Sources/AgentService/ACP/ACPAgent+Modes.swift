@@ -35,48 +35,43 @@ extension ACPAgent {
     }
 
     /// One `select` option listing every agent and workflow, grouped.
-    func configOptions(current: RunTarget) -> JSONValue {
+    func configOptions(current: RunTarget) -> [ACPSessionConfigOption] {
         let choices = targetChoices()
-        func options(_ list: [TargetChoice]) -> JSONValue {
-            .array(
-                list.map {
-                    [
-                        "value": .string($0.target.stored), "name": .string($0.name),
-                        "description": .string($0.description),
-                    ]
-                }
+        func options(_ list: [TargetChoice]) -> [ACPSessionConfigSelectOption] {
+            list.map {
+                ACPSessionConfigSelectOption(value: $0.target.stored, name: $0.name, description: $0.description)
+            }
+        }
+        var groups = [ACPSessionConfigSelectGroup(group: "agents", name: "Agents", options: options(choices.agents))]
+        if !choices.workflows.isEmpty {
+            groups.append(
+                ACPSessionConfigSelectGroup(group: "workflows", name: "Workflows", options: options(choices.workflows))
             )
         }
-        var groups: [JSONValue] = [["group": "agents", "name": "Agents", "options": options(choices.agents)]]
-        if !choices.workflows.isEmpty {
-            groups.append(["group": "workflows", "name": "Workflows", "options": options(choices.workflows)])
-        }
         return [
-            [
-                "id": .string(Self.targetOptionId),
-                "name": "Agent",
-                "description": "The agent or workflow that answers prompts in this session",
-                "type": "select",
-                "currentValue": .string(current.stored),
-                "options": .array(groups),
-            ]
+            ACPSessionConfigOption(
+                id: Self.targetOptionId,
+                name: "Agent",
+                description: "The agent or workflow that answers prompts in this session",
+                currentValue: current.stored,
+                options: groups
+            )
         ]
     }
 
     /// ACP `SessionModeState`: the same targets as a flat list. Workflow names say so, as a flat list
     /// has no groups and an agent and a workflow may share a name.
-    func modes(current: RunTarget) -> JSONValue {
+    func modes(current: RunTarget) -> ACPSessionModeState {
         let choices = targetChoices()
-        let available = (choices.agents + choices.workflows).map { choice -> JSONValue in
+        let available = (choices.agents + choices.workflows).map { choice -> ACPSessionMode in
             let isWorkflow = if case .workflow = choice.target { true } else { false }
-            var mode: JSONObject = [
-                "id": .string(choice.target.stored),
-                "name": .string(isWorkflow ? "\(choice.name) (workflow)" : choice.name),
-            ]
-            if !choice.description.isEmpty { mode["description"] = .string(choice.description) }
-            return .object(mode)
+            return ACPSessionMode(
+                id: choice.target.stored,
+                name: isWorkflow ? "\(choice.name) (workflow)" : choice.name,
+                description: choice.description.isEmpty ? nil : choice.description
+            )
         }
-        return ["currentModeId": .string(current.stored), "availableModes": .array(available)]
+        return ACPSessionModeState(currentModeId: current.stored, availableModes: available)
     }
 
     /// `session/set_config_option`: sets what the session runs. A client following the modes learns of
@@ -84,7 +79,7 @@ extension ACPAgent {
     func setConfigOption(
         _ params: ACPSessionSetConfigOptionRequest.Params,
         connection: Connection
-    ) throws(ResponseError) -> JSONValue {
+    ) throws(ResponseError) -> ACPSessionSetConfigOptionResult {
         let sessionId = params.sessionId
         let configId = params.configId
         guard configId == Self.targetOptionId else {
@@ -98,13 +93,13 @@ extension ACPAgent {
         if try switchTarget(sessionId: sessionId, to: target) {
             connection.send(ACPUpdates.notification(sessionId: sessionId, ACPUpdates.currentMode(target.stored)))
         }
-        return ["configOptions": configOptions(current: target)]
+        return ACPSessionSetConfigOptionResult(configOptions: configOptions(current: target))
     }
 
     /// `session/set_mode`: the same as setting the `agent` config option to `modeId`. The client chose
     /// the mode, so no `current_mode_update` follows; and no `config_option_update` either, since the
     /// clients that send this predate config options and may not know that update.
-    func setMode(_ params: ACPSessionSetModeRequest.Params) throws(ResponseError) -> JSONValue {
+    func setMode(_ params: ACPSessionSetModeRequest.Params) throws(ResponseError) {
         let sessionId = params.sessionId
         let modeId = params.modeId
         let target = RunTarget(stored: modeId)
@@ -112,7 +107,6 @@ extension ACPAgent {
             throw .invalidParams(field: "params.modeId", "no mode '\(modeId)' (an agent, or workflow:NAME)")
         }
         try switchTarget(sessionId: sessionId, to: target)
-        return .object([:])
     }
 
     /// Makes `target` what the session runs from its next prompt on (a prompt in flight keeps its own).

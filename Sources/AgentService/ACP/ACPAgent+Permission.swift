@@ -31,9 +31,18 @@ extension ACPAgent {
             ACPSessionRequestPermissionRequest.method,
             ["sessionId": .string(sessionId), "toolCall": .object(call), "options": Self.permissionOptions]
         )
-        guard case .success(let result) = answer, let outcome = result["outcome"],
-            outcome["outcome"]?.stringValue == "selected", let option = outcome["optionId"]?.stringValue
-        else { return .cancelled }
+        guard case .success(let result) = answer else { return .cancelled }
+        let decision: ACPSessionRequestPermissionResult
+        do {
+            decision = try ACPSessionRequestPermissionResult(decoding: result)
+        } catch {
+            logger.notice(
+                "The client's answer to a permission request is unreadable; the tool call is not run",
+                metadata: ["error": "\(error.message)"]
+            )
+            return .cancelled
+        }
+        guard let option = decision.outcome.optionId else { return .cancelled }
         return ACPPermissionAnswer(rawValue: option) ?? .reject
     }
 

@@ -132,13 +132,15 @@ extension ACPAgent {
             state.sessions[sessionId]?.prompt = nil
             state.sessions[sessionId]?.updatedAt = now
         }
-        let meta: JSONValue = ["agentwire": ["runId": .string(runId), "usage": ["outputTokens": .int(tokens)]]]
+        func answer(_ reason: ACPSessionPromptResult.StopReason) {
+            let result = ACPSessionPromptResult(stopReason: reason, runId: runId, outputTokens: tokens)
+            responder.reply(ACPSessionPromptRequest.self, id: id, result)
+        }
         switch outcome {
         case .success(let result):
-            let reason = cancelled || result.stopReason == .cancelled ? "cancelled" : "end_turn"
-            responder.reply(id: id, .success(["stopReason": .string(reason), "_meta": meta]))
+            answer(cancelled || result.stopReason == .cancelled ? .cancelled : .endTurn)
         case .failure where cancelled:
-            responder.reply(id: id, .success(["stopReason": "cancelled", "_meta": meta]))
+            answer(.cancelled)
         case .failure(let failure):
             responder.reply(id: id, .failure(AgentServer.responseError(failure)))
         }

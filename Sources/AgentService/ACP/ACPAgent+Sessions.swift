@@ -6,24 +6,25 @@ import JSONRPC
 import JSONRPCTransport
 
 extension ACPAgent {
-    func newSession(_ params: ACPSessionNewRequest.Params) -> JSONValue {
+    func newSession(_ params: ACPSessionNewRequest.Params) -> ACPSessionNewResult {
         let cwd = params.cwd
         ignoreMCPServers(params.mcpServers)
         let target = RunTarget.defaultTarget(runtime)
         let session = runtime.sessions.create(agent: target.stored).session  // a store failure is logged
         state.withLock { $0.sessions[session.id] = Session(cwd: cwd, target: target, updatedAt: Date()) }
         logger.info("ACP session created", metadata: ["sessionId": "\(session.id)", "target": "\(target.stored)"])
-        return [
-            "sessionId": .string(session.id), "modes": modes(current: target),
-            "configOptions": configOptions(current: target),
-        ]
+        return ACPSessionNewResult(
+            sessionId: session.id,
+            modes: modes(current: target),
+            configOptions: configOptions(current: target)
+        )
     }
 
     /// Replays the session's turns as `user_message_chunk` and `agent_message_chunk` updates, then answers.
     func loadSession(
         _ params: ACPSessionLoadRequest.Params,
         connection: Connection
-    ) throws(ResponseError) -> JSONValue {
+    ) throws(ResponseError) -> ACPSessionLoadResult {
         let sessionId = params.sessionId
         let cwd = params.cwd
         ignoreMCPServers(params.mcpServers)
@@ -56,36 +57,33 @@ extension ACPAgent {
             )
         }
         logger.info("ACP session loaded", metadata: ["sessionId": "\(sessionId)", "turns": "\(stored.turns.count)"])
-        return ["modes": modes(current: target), "configOptions": configOptions(current: target)]
+        return ACPSessionLoadResult(modes: modes(current: target), configOptions: configOptions(current: target))
     }
 
     /// Sessions this process has created or loaded, most recently active first.
-    func listSessions(_ params: ACPSessionListRequest.Params) -> JSONValue {
+    func listSessions(_ params: ACPSessionListRequest.Params) -> ACPSessionListResult {
         let cwd = params.cwd
         let sessions = state.withLock { $0.sessions }
             .filter { cwd == nil || $0.value.cwd == cwd }
             .sorted { $0.value.updatedAt > $1.value.updatedAt }
-        return [
-            "sessions": .array(
-                sessions.map { id, session in
-                    var info: JSONObject = [
-                        "sessionId": .string(id), "cwd": .string(session.cwd),
-                        "updatedAt": .string(Self.timestamp(session.updatedAt)),
-                    ]
-                    if let title = session.title { info["title"] = .string(title) }
-                    return .object(info)
-                }
-            )
-        ]
+        return ACPSessionListResult(
+            sessions: sessions.map { id, session in
+                ACPSessionInfo(
+                    sessionId: id,
+                    cwd: session.cwd,
+                    updatedAt: Self.timestamp(session.updatedAt),
+                    title: session.title
+                )
+            }
+        )
     }
 
     /// Cancels the session's prompt, if any, and forgets the session here; its history stays stored.
-    func closeSession(_ params: ACPSessionCloseRequest.Params) throws(ResponseError) -> JSONValue {
+    func closeSession(_ params: ACPSessionCloseRequest.Params) throws(ResponseError) {
         let sessionId = params.sessionId
         cancelPrompt(sessionId: sessionId)
         let removed = state.withLock { $0.sessions.removeValue(forKey: sessionId) != nil }
         guard removed else { throw Self.unknownSession(sessionId) }
-        return .object([:])
     }
 
     static func unknownSession(_ sessionId: String) -> ResponseError {

@@ -79,25 +79,31 @@ public final class ACPAgent: FaceHandler, Sendable {
     {
         switch method {
         case ACPInitializeRequest.method:
-            responder.reply(id: id, .success(initialize(try ACPInitializeRequest.Params(decoding: params))))
+            let result = initialize(try ACPInitializeRequest.Params(decoding: params))
+            responder.reply(ACPInitializeRequest.self, id: id, result)
         case ACPAuthenticateRequest.method:
             // No authentication is needed (`authMethods` is empty); accept the call anyway.
             _ = try ACPAuthenticateRequest.Params(decoding: params)
-            responder.reply(id: id, .success(.object([:])))
+            responder.reply(ACPAuthenticateRequest.self, id: id, ACPEmptyResult())
         case ACPSessionNewRequest.method:
-            responder.reply(id: id, .success(newSession(try ACPSessionNewRequest.Params(decoding: params))))
+            let result = newSession(try ACPSessionNewRequest.Params(decoding: params))
+            responder.reply(ACPSessionNewRequest.self, id: id, result)
         case ACPSessionLoadRequest.method:
             let request = try ACPSessionLoadRequest.Params(decoding: params)
-            responder.reply(id: id, .success(try loadSession(request, connection: connection)))
+            responder.reply(ACPSessionLoadRequest.self, id: id, try loadSession(request, connection: connection))
         case ACPSessionListRequest.method:
-            responder.reply(id: id, .success(listSessions(try ACPSessionListRequest.Params(decoding: params))))
+            let result = listSessions(try ACPSessionListRequest.Params(decoding: params))
+            responder.reply(ACPSessionListRequest.self, id: id, result)
         case ACPSessionSetConfigOptionRequest.method:
             let request = try ACPSessionSetConfigOptionRequest.Params(decoding: params)
-            responder.reply(id: id, .success(try setConfigOption(request, connection: connection)))
+            let result = try setConfigOption(request, connection: connection)
+            responder.reply(ACPSessionSetConfigOptionRequest.self, id: id, result)
         case ACPSessionSetModeRequest.method:
-            responder.reply(id: id, .success(try setMode(ACPSessionSetModeRequest.Params(decoding: params))))
+            try setMode(ACPSessionSetModeRequest.Params(decoding: params))
+            responder.reply(ACPSessionSetModeRequest.self, id: id, ACPEmptyResult())
         case ACPSessionCloseRequest.method:
-            responder.reply(id: id, .success(try closeSession(ACPSessionCloseRequest.Params(decoding: params))))
+            try closeSession(ACPSessionCloseRequest.Params(decoding: params))
+            responder.reply(ACPSessionCloseRequest.self, id: id, ACPEmptyResult())
         case ACPSessionPromptRequest.method:
             let request = try ACPSessionPromptRequest.Params(decoding: params)
             try prompt(id: id, params: request, responder: responder, connection: connection)
@@ -120,7 +126,7 @@ public final class ACPAgent: FaceHandler, Sendable {
         }
     }
 
-    private func initialize(_ params: ACPInitializeRequest.Params) -> JSONValue {
+    private func initialize(_ params: ACPInitializeRequest.Params) -> ACPInitializeResult {
         let requested = params.protocolVersion
         if requested != Int64(Self.protocolVersion) {
             logger.notice(
@@ -128,18 +134,16 @@ public final class ACPAgent: FaceHandler, Sendable {
                 metadata: ["requested": "\(requested)", "answered": "\(Self.protocolVersion)"]
             )
         }
-        return [
-            "protocolVersion": .int(Self.protocolVersion),
-            "agentCapabilities": [
-                "loadSession": true,
-                "promptCapabilities": ["image": false, "audio": false, "embeddedContext": true],
-                "mcpCapabilities": ["http": false, "sse": false],
-                "sessionCapabilities": ["list": [:], "close": [:]],
-            ],
-            "authMethods": [],
-            "agentInfo": ["name": "agentwire", "title": "AgentWire", "version": .string(AgentServer.version)],
-            "_meta": ["agentwire": ["face": "acp"]],
-        ]
+        return ACPInitializeResult(
+            protocolVersion: Self.protocolVersion,
+            agentCapabilities: ACPAgentCapabilities(
+                loadSession: true,
+                promptCapabilities: ACPPromptCapabilities(image: false, audio: false, embeddedContext: true),
+                mcpCapabilities: ACPMCPCapabilities(http: false, sse: false),
+                sessionCapabilities: ACPSessionCapabilities(list: true, close: true)
+            ),
+            agentInfo: ACPImplementation(name: "agentwire", title: "AgentWire", version: AgentServer.version)
+        )
     }
 
     /// EOF: the client is gone. Cancel prompts, let them settle (their turns are kept), then exit.

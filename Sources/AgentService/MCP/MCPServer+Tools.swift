@@ -6,8 +6,8 @@ import JSONRPCTransport
 
 extension MCPServer {
     /// Every agent and workflow as a tool taking `input`.
-    func toolsList() -> JSONObject {
-        var tools: [JSONValue] = runtime.agents.map { agent in
+    func toolsList() -> MCPToolsListResult {
+        var tools = runtime.agents.map { agent in
             Self.tool(
                 name: agent.name,
                 title: "Agent \(agent.name)",
@@ -28,15 +28,15 @@ extension MCPServer {
                 )
             )
         }
-        return ["tools": .array(tools)]
+        return MCPToolsListResult(tools: tools)
     }
 
-    static func tool(name: String, title: String, description: String) -> JSONValue {
-        [
-            "name": .string(name),
-            "title": .string(title),
-            "description": .string(description),
-            "inputSchema": [
+    static func tool(name: String, title: String, description: String) -> MCPTool {
+        MCPTool(
+            name: name,
+            title: title,
+            description: description,
+            inputSchema: [
                 "type": "object",
                 "properties": [
                     "input": ["type": "string", "description": "What the agent or workflow works on"]
@@ -44,8 +44,8 @@ extension MCPServer {
                 "required": ["input"],
                 "additionalProperties": false,
             ],
-            "annotations": ["readOnlyHint": true, "openWorldHint": false],
-        ]
+            annotations: MCPToolAnnotations(readOnlyHint: true, openWorldHint: false)
+        )
     }
 
     /// The agent or workflow a tool name stands for.
@@ -67,7 +67,7 @@ extension MCPServer {
     ) throws(ResponseError) {
         let name = params.name
         guard let target = target(tool: name) else {
-            let known = toolsList()["tools"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            let known = toolsList().tools.map(\.name)
             throw .invalidParams(
                 field: "params.name",
                 "unknown tool '\(name)' (known: \(known.joined(separator: ", ")))"
@@ -113,13 +113,13 @@ extension MCPServer {
             }
             var result = Self.callResult(runId: runId, outcome: outcome)
             log(
-                result["isError"] == .bool(true) ? "error" : "info",
+                result.isError ? "error" : "info",
                 ["event": "tool call ended", "tool": .string(name), "runId": .string(runId)],
                 requestLevel: requestLevel,
                 connection: connection
             )
-            if modern { result["resultType"] = "complete" }
-            responder.reply(id: id, .success(.object(result)))
+            if modern { result.resultType = .complete }
+            responder.reply(MCPToolsCallRequest.self, id: id, result)
         }
         log(
             "info",
@@ -134,10 +134,11 @@ extension MCPServer {
     /// content, that same JSON serialized in a second text block, for clients that read only `content`.
     /// Facts about the run rather than its result (run id, usage, duration) go in `_meta.agentwire`. A
     /// failed run is `isError: true` with the error's message and code, and the partial output.
-    static func callResult(runId: String, outcome: Result<RunResult, RunFailure>) -> JSONObject {
-        var meta: JSONObject = ["runId": .string(runId)]
+    static func callResult(runId: String, outcome: Result<RunResult, RunFailure>) -> MCPToolsCallResult {
         let message: String
         var structured: JSONObject
+        let outputTokens: Int
+        var durationMs: Int?
         let isError: Bool
         switch outcome {
         case .success(let result):
@@ -150,28 +151,29 @@ extension MCPServer {
             } else {
                 structured["agent"] = .string(result.name)
             }
-            meta["usage"] = ["outputTokens": .int(result.outputTokens)]
-            meta["durationMs"] = .int(result.durationMs)
+            outputTokens = result.outputTokens
+            durationMs = result.durationMs
             isError = false
         case .failure(let failure):
             let error = AgentServer.responseError(failure)
             message = failure.message
             structured = ["error": ["code": .int(error.code.rawValue), "message": .string(error.message)]]
             if let partial = failure.partialOutput { structured["partialOutput"] = .string(partial) }
-            meta["usage"] = ["outputTokens": .int(failure.outputTokens)]
+            outputTokens = failure.outputTokens
             isError = true
         }
         var serialized: [UInt8] = []
         JSONValue.object(structured).writeCompact(into: &serialized)
-        return [
-            "content": [
-                ["type": "text", "text": .string(message)],
-                ["type": "text", "text": .string(String(decoding: serialized, as: UTF8.self))],
+        return MCPToolsCallResult(
+            content: [
+                MCPTextContent(text: message), MCPTextContent(text: String(decoding: serialized, as: UTF8.self)),
             ],
-            "structuredContent": .object(structured),
-            "isError": .bool(isError),
-            "_meta": ["agentwire": .object(meta)],
-        ]
+            structuredContent: .object(structured),
+            isError: isError,
+            runId: runId,
+            outputTokens: outputTokens,
+            durationMs: durationMs
+        )
     }
 }
 

@@ -92,30 +92,31 @@ public final class MCPServer: FaceHandler, Sendable {
         throws(ResponseError)
     {
         let modern = (params?["_meta"]?[Self.metaVersionKey]?.stringValue).map { $0 >= Self.statelessVersion } ?? false
-        func reply(_ result: JSONObject) {
+        // Answers with `result`, marked complete on a stateless request.
+        func reply<R: RequestType>(_ type: R.Type, _ result: R.Result) where R.Result: MCPResult {
             var result = result
-            if modern { result["resultType"] = "complete" }
-            responder.reply(id: id, .success(.object(result)))
+            if modern { result.resultType = .complete }
+            responder.reply(type, id: id, result)
         }
         switch method {
         case MCPInitializeRequest.method:
-            reply(initialize(try MCPInitializeRequest.Params(decoding: params)))
+            reply(MCPInitializeRequest.self, initialize(try MCPInitializeRequest.Params(decoding: params)))
         case MCPServerDiscoverRequest.method:
             var result = try discover(MCPServerDiscoverRequest.Params(decoding: params))
             Self.addCacheDirectives(&result)
-            reply(result)
+            reply(MCPServerDiscoverRequest.self, result)
         case MCPPingRequest.method:
             _ = try MCPPingRequest.Params(decoding: params)
-            reply([:])
+            reply(MCPPingRequest.self, MCPEmptyResult())
         case MCPLoggingSetLevelRequest.method:
             let level = try MCPLoggingSetLevelRequest.Params(decoding: params).level
             state.withLock { $0.logLevel = level }
-            reply([:])
+            reply(MCPLoggingSetLevelRequest.self, MCPEmptyResult())
         case MCPToolsListRequest.method:
             _ = try MCPToolsListRequest.Params(decoding: params)
             var result = toolsList()
             if modern { Self.addCacheDirectives(&result) }
-            reply(result)
+            reply(MCPToolsListRequest.self, result)
         case MCPToolsCallRequest.method:
             let request = try MCPToolsCallRequest.Params(decoding: params)
             try callTool(id: id, params: request, modern: modern, responder: responder, connection: connection)
@@ -124,7 +125,7 @@ public final class MCPServer: FaceHandler, Sendable {
         }
     }
 
-    private func initialize(_ params: MCPInitializeRequest.Params) -> JSONObject {
+    private func initialize(_ params: MCPInitializeRequest.Params) -> MCPInitializeResult {
         let requested = params.protocolVersion
         let version = Self.handshakeVersions.contains(requested) ? requested : Self.handshakeVersions.last!
         if version != requested {
@@ -133,16 +134,15 @@ public final class MCPServer: FaceHandler, Sendable {
                 metadata: ["requested": "\(requested)", "answered": "\(version)"]
             )
         }
-        return [
-            "protocolVersion": .string(version),
-            "capabilities": capabilities,
-            "serverInfo": serverInfo,
-            "instructions": .string(Self.instructions),
-            "_meta": ["agentwire": ["face": "mcp"]],
-        ]
+        return MCPInitializeResult(
+            protocolVersion: version,
+            capabilities: capabilities,
+            serverInfo: serverInfo,
+            instructions: Self.instructions
+        )
     }
 
-    private func discover(_ params: MCPServerDiscoverRequest.Params) throws(ResponseError) -> JSONObject {
+    private func discover(_ params: MCPServerDiscoverRequest.Params) throws(ResponseError) -> MCPServerDiscoverResult {
         if let requested = params.requestedVersion, requested != Self.statelessVersion {
             throw ResponseError(
                 code: Self.unsupportedProtocolVersion,
@@ -150,24 +150,26 @@ public final class MCPServer: FaceHandler, Sendable {
                 data: ["supported": [.string(Self.statelessVersion)], "requested": .string(requested)]
             )
         }
-        return [
-            "supportedVersions": [.string(Self.statelessVersion)],
-            "capabilities": capabilities,
-            "instructions": .string(Self.instructions),
-            "_meta": [Self.metaServerInfoKey: serverInfo, "agentwire": ["face": "mcp"]],
-        ]
+        return MCPServerDiscoverResult(
+            supportedVersions: [Self.statelessVersion],
+            capabilities: capabilities,
+            instructions: Self.instructions,
+            serverInfo: serverInfo
+        )
     }
 
     /// 2026-07-28 cacheable results must say how long they may be cached: the list can change with the
     /// config, so not at all, and only for this client.
-    static func addCacheDirectives(_ result: inout JSONObject) {
-        result["ttlMs"] = 0
-        result["cacheScope"] = "private"
+    static func addCacheDirectives(_ result: inout some MCPCacheableResult) {
+        result.ttlMs = 0
+        result.cacheScope = .private
     }
 
-    private var capabilities: JSONValue { ["tools": ["listChanged": false], "logging": [:]] }
-    private var serverInfo: JSONValue {
-        ["name": "agentwire", "title": "AgentWire", "version": .string(AgentServer.version)]
+    private var capabilities: MCPServerCapabilities {
+        MCPServerCapabilities(tools: MCPToolsCapability(listChanged: false), logging: true)
+    }
+    private var serverInfo: MCPImplementation {
+        MCPImplementation(name: "agentwire", title: "AgentWire", version: AgentServer.version)
     }
     static let instructions =
         "Each tool runs an AgentWire agent or workflow on `input` and returns its output; tokens and steps "

@@ -12,7 +12,8 @@ public enum ACPAuthenticateRequest: RequestType {
     public static let result = ResultSpec(
         name: "authenticateResult",
         description: #"Always `{}`."#,
-        schema: Schema(json: #"{"type": "object"}"#)
+        of: ACPEmptyResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -36,4 +37,6 @@ public enum ACPAuthenticateRequest: RequestType {
             methodId = try reader.nullableString("methodId")
         }
     }
+
+    public typealias Result = ACPEmptyResult
 }

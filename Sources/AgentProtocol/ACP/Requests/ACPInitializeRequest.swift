@@ -14,20 +14,8 @@ public enum ACPInitializeRequest: RequestType {
     public static let result = ResultSpec(
         name: "initializeResult",
         description: #"The version spoken, the agent's capabilities, auth methods (none) and agent info."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "object",
-                  "required": ["protocolVersion"],
-                  "properties": {
-                    "protocolVersion": {"type": "integer", "minimum": 0, "maximum": 65535},
-                    "agentCapabilities": {"type": "object"},
-                    "authMethods": {"type": "array"},
-                    "agentInfo": {"type": "object", "required": ["name", "version"]}
-                  }
-                }
-                """#
-        )
+        of: ACPInitializeResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -71,5 +59,73 @@ public enum ACPInitializeRequest: RequestType {
             clientCapabilities = try reader.nullableObject("clientCapabilities")
             clientInfo = try reader.nullableObject("clientInfo")
         }
+    }
+
+    public typealias Result = ACPInitializeResult
+}
+
+/// Answer to ACP `initialize` (ACP `InitializeResponse`).
+public struct ACPInitializeResult: ResultType, Equatable {
+    public static let name = "ACPInitializeResult"
+    public static let summary =
+        #"Answer to `initialize`: the version spoken, the agent's capabilities, its auth methods (none) and its name and version."#
+    public static let members: [Member] = [
+        Member(
+            "protocolVersion",
+            required: true,
+            schema: Schema(json: #"{"type": "integer", "minimum": 0, "maximum": 65535}"#),
+            description: #"The ACP version spoken: 1, whatever the client asked for."#
+        ),
+        Member(
+            "agentCapabilities",
+            required: false,
+            schema: ACPAgentCapabilities.schema,
+            description: #"What the agent supports."#
+        ),
+        Member(
+            "authMethods",
+            required: false,
+            schema: Schema(["type": "array"]),
+            description: #"Always empty: no authentication is needed."#
+        ),
+        Member(
+            "agentInfo",
+            required: false,
+            schema: ACPImplementation.schema,
+            description: #"The agent's name and version."#
+        ),
+        Member(
+            "_meta",
+            required: false,
+            schema: Schema(
+                json: #"""
+                    {
+                      "type": "object",
+                      "properties": {
+                        "agentwire": {"type": "object", "required": ["face"], "properties": {"face": {"const": "acp"}}}
+                      }
+                    }
+                    """#
+            ),
+            description: #"`agentwire.face`: the face answering, `acp`."#
+        ),
+    ]
+
+    public var protocolVersion: Int
+    public var agentCapabilities: ACPAgentCapabilities
+    public var agentInfo: ACPImplementation
+
+    public init(protocolVersion: Int, agentCapabilities: ACPAgentCapabilities, agentInfo: ACPImplementation) {
+        self.protocolVersion = protocolVersion
+        self.agentCapabilities = agentCapabilities
+        self.agentInfo = agentInfo
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["protocolVersion"] = .int(protocolVersion)
+        object.set("agentCapabilities", agentCapabilities)
+        object["authMethods"] = []
+        object.set("agentInfo", agentInfo)
+        object["_meta"] = ["agentwire": ["face": "acp"]]
     }
 }

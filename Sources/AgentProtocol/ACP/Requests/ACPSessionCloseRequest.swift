@@ -14,7 +14,8 @@ public enum ACPSessionCloseRequest: RequestType {
     public static let result = ResultSpec(
         name: "closeSessionResult",
         description: #"Always `{}`."#,
-        schema: Schema(json: #"{"type": "object"}"#)
+        of: ACPEmptyResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -33,4 +34,6 @@ public enum ACPSessionCloseRequest: RequestType {
             sessionId = try reader.string("sessionId")
         }
     }
+
+    public typealias Result = ACPEmptyResult
 }

@@ -12,20 +12,8 @@ public enum ACPSessionListRequest: RequestType {
     public static let result = ResultSpec(
         name: "listSessionsResult",
         description: #"The sessions."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "object",
-                  "required": ["sessions"],
-                  "properties": {
-                    "sessions": {
-                      "type": "array",
-                      "items": {"type": "object", "required": ["sessionId", "cwd"]}
-                    }
-                  }
-                }
-                """#
-        )
+        of: ACPSessionListResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -52,5 +40,32 @@ public enum ACPSessionListRequest: RequestType {
             cwd = try reader.nullableString("cwd")
             cursor = try reader.nullableString("cursor")
         }
+    }
+
+    public typealias Result = ACPSessionListResult
+}
+
+/// Answer to `session/list` (ACP `ListSessionsResponse`).
+public struct ACPSessionListResult: ResultType, Equatable {
+    public static let name = "ACPSessionListResult"
+    public static let summary =
+        #"Answer to `session/list`: the sessions open in this process, most recently active first, in one page (no `nextCursor`)."#
+    public static let members: [Member] = [
+        Member(
+            "sessions",
+            required: true,
+            schema: Schema(["type": "array", "items": ACPSessionInfo.schema.json]),
+            description: #"The sessions, most recently active first."#
+        )
+    ]
+
+    public var sessions: [ACPSessionInfo]
+
+    public init(sessions: [ACPSessionInfo]) {
+        self.sessions = sessions
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object.set("sessions", sessions)
     }
 }

@@ -14,17 +14,8 @@ public enum ACPSessionLoadRequest: RequestType {
     public static let result = ResultSpec(
         name: "loadSessionResult",
         description: #"The session's modes and config options."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "object",
-                  "properties": {
-                    "modes": {"type": "object", "required": ["currentModeId", "availableModes"]},
-                    "configOptions": {"type": "array"}
-                  }
-                }
-                """#
-        )
+        of: ACPSessionLoadResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -60,5 +51,36 @@ public enum ACPSessionLoadRequest: RequestType {
             cwd = try reader.string("cwd")
             mcpServers = try reader.nullableArray("mcpServers")
         }
+    }
+
+    public typealias Result = ACPSessionLoadResult
+}
+
+/// Answer to `session/load` (ACP `LoadSessionResponse`).
+public struct ACPSessionLoadResult: ResultType, Equatable {
+    public static let name = "ACPSessionLoadResult"
+    public static let summary =
+        #"Answer to `session/load`, after the history was replayed: the session's modes and config options."#
+    public static let members: [Member] = [
+        Member("modes", required: false, schema: ACPSessionModeState.schema, description: #"The session's modes."#),
+        Member(
+            "configOptions",
+            required: false,
+            schema: Schema(["type": "array", "items": ACPSessionConfigOption.schema.json]),
+            description: #"The session's config options: `agent`."#
+        ),
+    ]
+
+    public var modes: ACPSessionModeState
+    public var configOptions: [ACPSessionConfigOption]
+
+    public init(modes: ACPSessionModeState, configOptions: [ACPSessionConfigOption]) {
+        self.modes = modes
+        self.configOptions = configOptions
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object.set("modes", modes)
+        object.set("configOptions", configOptions)
     }
 }

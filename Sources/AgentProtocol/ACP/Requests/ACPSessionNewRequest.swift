@@ -14,19 +14,8 @@ public enum ACPSessionNewRequest: RequestType {
     public static let result = ResultSpec(
         name: "newSessionResult",
         description: #"The session's id, modes and config options."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "object",
-                  "required": ["sessionId"],
-                  "properties": {
-                    "sessionId": {"type": "string"},
-                    "modes": {"type": "object", "required": ["currentModeId", "availableModes"]},
-                    "configOptions": {"type": "array"}
-                  }
-                }
-                """#
-        )
+        of: ACPSessionNewResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -58,5 +47,39 @@ public enum ACPSessionNewRequest: RequestType {
             cwd = try reader.string("cwd")
             mcpServers = try reader.nullableArray("mcpServers")
         }
+    }
+
+    public typealias Result = ACPSessionNewResult
+}
+
+/// Answer to `session/new` (ACP `NewSessionResponse`).
+public struct ACPSessionNewResult: ResultType, Equatable {
+    public static let name = "ACPSessionNewResult"
+    public static let summary = #"Answer to `session/new`: the session's id, its modes and its config options."#
+    public static let members: [Member] = [
+        Member("sessionId", required: true, schema: .string, description: #"The new session's id."#),
+        Member("modes", required: false, schema: ACPSessionModeState.schema, description: #"The session's modes."#),
+        Member(
+            "configOptions",
+            required: false,
+            schema: Schema(["type": "array", "items": ACPSessionConfigOption.schema.json]),
+            description: #"The session's config options: `agent`."#
+        ),
+    ]
+
+    public var sessionId: String
+    public var modes: ACPSessionModeState
+    public var configOptions: [ACPSessionConfigOption]
+
+    public init(sessionId: String, modes: ACPSessionModeState, configOptions: [ACPSessionConfigOption]) {
+        self.sessionId = sessionId
+        self.modes = modes
+        self.configOptions = configOptions
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["sessionId"] = .string(sessionId)
+        object.set("modes", modes)
+        object.set("configOptions", configOptions)
     }
 }

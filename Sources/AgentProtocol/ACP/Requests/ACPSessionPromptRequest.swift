@@ -16,18 +16,8 @@ public enum ACPSessionPromptRequest: RequestType {
     public static let result = ResultSpec(
         name: "promptResult",
         description: #"Why the turn stopped."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "object",
-                  "required": ["stopReason"],
-                  "properties": {
-                    "stopReason": {"enum": ["end_turn", "cancelled"]},
-                    "_meta": {"type": "object"}
-                  }
-                }
-                """#
-        )
+        of: ACPSessionPromptResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -60,5 +50,73 @@ public enum ACPSessionPromptRequest: RequestType {
             }
             prompt = blocks
         }
+    }
+
+    public typealias Result = ACPSessionPromptResult
+}
+
+/// Answer to `session/prompt` (ACP `PromptResponse`), sent after the turn's last update.
+public struct ACPSessionPromptResult: ResultType, Equatable {
+    /// Why a turn stopped.
+    public enum StopReason: String, Sendable, CaseIterable {
+        /// The run finished.
+        case endTurn = "end_turn"
+        /// `session/cancel` or `$/cancel_request` stopped it.
+        case cancelled
+    }
+
+    public static let name = "ACPSessionPromptResult"
+    public static let summary =
+        #"Answer to `session/prompt`: why the turn stopped, with the run id and output tokens in `_meta.agentwire`."#
+    public static let members: [Member] = [
+        Member(
+            "stopReason",
+            required: true,
+            schema: Schema(["enum": .array(StopReason.allCases.map { .string($0.rawValue) })]),
+            description: #"`end_turn`, or `cancelled` after `session/cancel` or `$/cancel_request`."#
+        ),
+        Member(
+            "_meta",
+            required: false,
+            schema: Schema(
+                json: #"""
+                    {
+                      "type": "object",
+                      "properties": {
+                        "agentwire": {
+                          "type": "object",
+                          "required": ["runId", "usage"],
+                          "properties": {
+                            "runId": {"type": "string"},
+                            "usage": {
+                              "type": "object",
+                              "required": ["outputTokens"],
+                              "properties": {"outputTokens": {"type": "integer", "minimum": 0}}
+                            }
+                          }
+                        }
+                      }
+                    }
+                    """#
+            ),
+            description: #"`agentwire`: the turn's run id and the output tokens it produced (`usage.outputTokens`)."#
+        ),
+    ]
+
+    public var stopReason: StopReason
+    /// The turn's run.
+    public var runId: String
+    /// Output tokens the turn produced.
+    public var outputTokens: Int
+
+    public init(stopReason: StopReason, runId: String, outputTokens: Int) {
+        self.stopReason = stopReason
+        self.runId = runId
+        self.outputTokens = outputTokens
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["stopReason"] = .string(stopReason.rawValue)
+        object["_meta"] = ["agentwire": ["runId": .string(runId), "usage": ["outputTokens": .int(outputTokens)]]]
     }
 }

@@ -14,10 +14,8 @@ public enum ACPSessionSetConfigOptionRequest: RequestType {
     public static let result = ResultSpec(
         name: "setSessionConfigOptionResult",
         description: #"Every config option, with its current value."#,
-        schema: Schema(
-            json:
-                #"{"type": "object", "required": ["configOptions"], "properties": {"configOptions": {"type": "array"}}}"#
-        )
+        of: ACPSessionSetConfigOptionResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -48,5 +46,31 @@ public enum ACPSessionSetConfigOptionRequest: RequestType {
             configId = try reader.string("configId")
             value = try reader.string("value")
         }
+    }
+
+    public typealias Result = ACPSessionSetConfigOptionResult
+}
+
+/// Answer to `session/set_config_option` (ACP `SetSessionConfigOptionResponse`).
+public struct ACPSessionSetConfigOptionResult: ResultType, Equatable {
+    public static let name = "ACPSessionSetConfigOptionResult"
+    public static let summary = #"Answer to `session/set_config_option`: every config option, with its current value."#
+    public static let members: [Member] = [
+        Member(
+            "configOptions",
+            required: true,
+            schema: Schema(["type": "array", "items": ACPSessionConfigOption.schema.json]),
+            description: #"The session's config options: `agent`."#
+        )
+    ]
+
+    public var configOptions: [ACPSessionConfigOption]
+
+    public init(configOptions: [ACPSessionConfigOption]) {
+        self.configOptions = configOptions
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object.set("configOptions", configOptions)
     }
 }

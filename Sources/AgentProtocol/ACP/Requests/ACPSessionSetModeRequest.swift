@@ -14,7 +14,8 @@ public enum ACPSessionSetModeRequest: RequestType {
     public static let result = ResultSpec(
         name: "setSessionModeResult",
         description: #"Always `{}`."#,
-        schema: Schema(json: #"{"type": "object"}"#)
+        of: ACPEmptyResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -42,4 +43,6 @@ public enum ACPSessionSetModeRequest: RequestType {
             modeId = try reader.string("modeId")
         }
     }
+
+    public typealias Result = ACPEmptyResult
 }

@@ -12,24 +12,8 @@ public enum ACPSessionRequestPermissionRequest: RequestType {
     public static let result = ResultSpec(
         name: "requestPermissionResult",
         description: #"The user's decision."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "object",
-                  "required": ["outcome"],
-                  "properties": {
-                    "outcome": {
-                      "type": "object",
-                      "required": ["outcome"],
-                      "properties": {
-                        "outcome": {"enum": ["selected", "cancelled"]},
-                        "optionId": {"type": "string"}
-                      }
-                    }
-                  }
-                }
-                """#
-        )
+        of: ACPSessionRequestPermissionResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -72,5 +56,33 @@ public enum ACPSessionRequestPermissionRequest: RequestType {
             toolCall = try reader.object("toolCall")
             options = try reader.array("options")
         }
+    }
+
+    public typealias Result = ACPSessionRequestPermissionResult
+}
+
+/// The client's answer to `session/request_permission` (ACP `RequestPermissionResponse`).
+public struct ACPSessionRequestPermissionResult: ResultType, Equatable {
+    public static let name = "ACPSessionRequestPermissionResult"
+    public static let summary = #"The client's answer to `session/request_permission`: the user's decision."#
+    public static let members: [Member] = [
+        Member("outcome", required: true, schema: ACPPermissionOutcome.schema, description: #"The user's decision."#)
+    ]
+
+    public var outcome: ACPPermissionOutcome
+
+    public init(outcome: ACPPermissionOutcome) {
+        self.outcome = outcome
+    }
+
+    /// Reads the client's answer: members not declared (`_meta`) are ignored; a missing or malformed
+    /// `outcome` is an error naming its path (`result.outcome.optionId`).
+    public init(decoding result: JSONValue?) throws(ResponseError) {
+        let reader = try ParamsReader(result, members: Self.members, unknown: .ignore, path: "result")
+        outcome = try ACPPermissionOutcome(decoding: .object(reader.object("outcome")), path: reader.field("outcome"))
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object.set("outcome", outcome)
     }
 }

@@ -14,20 +14,8 @@ public enum MCPInitializeRequest: RequestType {
     public static let result = ResultSpec(
         name: "initializeResult",
         description: #"The version spoken, the server's capabilities, info and instructions."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "object",
-                  "required": ["protocolVersion", "capabilities", "serverInfo"],
-                  "properties": {
-                    "protocolVersion": {"type": "string"},
-                    "capabilities": {"type": "object"},
-                    "serverInfo": {"type": "object", "required": ["name", "version"]},
-                    "instructions": {"type": "string"}
-                  }
-                }
-                """#
-        )
+        of: MCPInitializeResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -77,5 +65,71 @@ public enum MCPInitializeRequest: RequestType {
             clientInfo = try reader.nullableObject("clientInfo")
             meta = reader.meta
         }
+    }
+
+    public typealias Result = MCPInitializeResult
+}
+
+/// Answer to MCP `initialize` (MCP `InitializeResult`).
+public struct MCPInitializeResult: MCPResult, Equatable {
+    public static let name = "MCPInitializeResult"
+    public static let summary =
+        #"Answer to `initialize`: the version spoken, the server's capabilities, its name and version, and instructions."#
+    public static let members: [Member] = [
+        Member(
+            "protocolVersion",
+            required: true,
+            schema: .string,
+            description: #"The version spoken: the one asked for when it is served, else 2025-11-25."#
+        ),
+        Member(
+            "capabilities",
+            required: true,
+            schema: MCPServerCapabilities.schema,
+            description: #"What the server offers."#
+        ),
+        Member(
+            "serverInfo",
+            required: true,
+            schema: MCPImplementation.schema,
+            description: #"The server's name and version."#
+        ),
+        Member("instructions", required: false, schema: .string, description: #"How to use the tools, for a model."#),
+        Member(
+            "_meta",
+            required: false,
+            schema: Schema(["type": "object", "properties": ["agentwire": MCPProtocol.faceMetaSchema.json]]),
+            description: #"`agentwire.face`: the face answering, `mcp`."#
+        ),
+        MCPProtocol.resultTypeMember,
+    ]
+
+    public var protocolVersion: String
+    public var capabilities: MCPServerCapabilities
+    public var serverInfo: MCPImplementation
+    public var instructions: String?
+    public var resultType: MCPResultKind?
+
+    public init(
+        protocolVersion: String,
+        capabilities: MCPServerCapabilities,
+        serverInfo: MCPImplementation,
+        instructions: String? = nil,
+        resultType: MCPResultKind? = nil
+    ) {
+        self.protocolVersion = protocolVersion
+        self.capabilities = capabilities
+        self.serverInfo = serverInfo
+        self.instructions = instructions
+        self.resultType = resultType
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["protocolVersion"] = .string(protocolVersion)
+        object.set("capabilities", capabilities)
+        object.set("serverInfo", serverInfo)
+        object["instructions"] = instructions.map { .string($0) }
+        object["_meta"] = ["agentwire": ["face": "mcp"]]
+        object.setResultType(resultType)
     }
 }

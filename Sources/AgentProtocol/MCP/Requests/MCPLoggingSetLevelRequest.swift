@@ -14,7 +14,8 @@ public enum MCPLoggingSetLevelRequest: RequestType {
     public static let result = ResultSpec(
         name: "setLevelResult",
         description: #"`{}` (with `resultType` on a stateless request)."#,
-        schema: Schema(json: #"{"type": "object"}"#)
+        of: MCPEmptyResult.self,
+        inline: true
     )
 
     /// The syslog levels, least severe first.
@@ -57,4 +58,6 @@ public enum MCPLoggingSetLevelRequest: RequestType {
         }
         return level
     }
+
+    public typealias Result = MCPEmptyResult
 }

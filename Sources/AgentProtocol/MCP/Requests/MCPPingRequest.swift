@@ -10,7 +10,8 @@ public enum MCPPingRequest: RequestType {
     public static let result = ResultSpec(
         name: "pingResult",
         description: #"`{}` (with `resultType` on a stateless request)."#,
-        schema: Schema(json: #"{"type": "object"}"#)
+        of: MCPEmptyResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -27,4 +28,6 @@ public enum MCPPingRequest: RequestType {
             meta = reader.meta
         }
     }
+
+    public typealias Result = MCPEmptyResult
 }

@@ -16,20 +16,8 @@ public enum MCPToolsCallRequest: RequestType {
     public static let result = ResultSpec(
         name: "callToolResult",
         description: #"The run's output, as text and as structured content."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "object",
-                  "required": ["content"],
-                  "properties": {
-                    "content": {"type": "array", "items": {"type": "object", "required": ["type"]}},
-                    "structuredContent": {"type": "object"},
-                    "isError": {"type": "boolean"},
-                    "_meta": {"type": "object"}
-                  }
-                }
-                """#
-        )
+        of: MCPToolsCallResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -80,5 +68,105 @@ public enum MCPToolsCallRequest: RequestType {
             }
             return token
         }
+    }
+
+    public typealias Result = MCPToolsCallResult
+}
+
+/// Answer to `tools/call` (MCP `CallToolResult`): the run's output, or its failure as a tool error.
+public struct MCPToolsCallResult: MCPResult, Equatable {
+    public static let name = "MCPToolsCallResult"
+    public static let summary =
+        #"Answer to `tools/call`: the output as text, the structured content and the same JSON as text; run facts in `_meta.agentwire`. A failed run is `isError: true`."#
+    public static let members: [Member] = [
+        Member(
+            "content",
+            required: true,
+            schema: Schema(["type": "array", "items": MCPTextContent.schema.json]),
+            description: #"The output (or the error's message), then `structuredContent` serialized."#
+        ),
+        Member(
+            "structuredContent",
+            required: false,
+            schema: Schema(["type": "object"]),
+            description: #"""
+                What the run produced: `output`, `stopReason` and `agent`, or `workflow`, `strategy` and `steps`; for a failed run, `error` (`code`, `message`) and `partialOutput` when there is some.
+                """#
+        ),
+        Member(
+            "isError",
+            required: false,
+            schema: Schema(["type": "boolean"]),
+            description: #"`true` when the run failed."#
+        ),
+        Member(
+            "_meta",
+            required: false,
+            schema: Schema(
+                json: #"""
+                    {
+                      "type": "object",
+                      "properties": {
+                        "agentwire": {
+                          "type": "object",
+                          "required": ["runId", "usage"],
+                          "properties": {
+                            "runId": {"type": "string"},
+                            "usage": {
+                              "type": "object",
+                              "required": ["outputTokens"],
+                              "properties": {"outputTokens": {"type": "integer", "minimum": 0}}
+                            },
+                            "durationMs": {"type": "integer", "minimum": 0}
+                          }
+                        }
+                      }
+                    }
+                    """#
+            ),
+            description:
+                #"`agentwire`: the run id, its output tokens (`usage.outputTokens`) and, for a run that finished, `durationMs`."#
+        ),
+        MCPProtocol.resultTypeMember,
+    ]
+
+    public var content: [MCPTextContent]
+    /// What the run produced, as JSON.
+    public var structuredContent: JSONValue?
+    public var isError: Bool
+    /// The call's run.
+    public var runId: String
+    /// Output tokens the run produced.
+    public var outputTokens: Int
+    /// How long the run took; `nil` for a failed run.
+    public var durationMs: Int?
+    public var resultType: MCPResultKind?
+
+    public init(
+        content: [MCPTextContent],
+        structuredContent: JSONValue? = nil,
+        isError: Bool,
+        runId: String,
+        outputTokens: Int,
+        durationMs: Int? = nil,
+        resultType: MCPResultKind? = nil
+    ) {
+        self.content = content
+        self.structuredContent = structuredContent
+        self.isError = isError
+        self.runId = runId
+        self.outputTokens = outputTokens
+        self.durationMs = durationMs
+        self.resultType = resultType
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object.set("content", content)
+        object["structuredContent"] = structuredContent
+        object["isError"] = .bool(isError)
+        var meta: JSONObject = ["runId": .string(runId), "usage": ["outputTokens": .int(outputTokens)]]
+        meta["durationMs"] = durationMs.map { .int($0) }
+        object["_meta"] = ["agentwire": .object(meta)]
+        object.setResultType(resultType)
     }
 }

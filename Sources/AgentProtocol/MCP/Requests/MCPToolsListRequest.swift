@@ -12,20 +12,8 @@ public enum MCPToolsListRequest: RequestType {
     public static let result = ResultSpec(
         name: "listToolsResult",
         description: #"The tools."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "object",
-                  "required": ["tools"],
-                  "properties": {
-                    "tools": {
-                      "type": "array",
-                      "items": {"type": "object", "required": ["name", "inputSchema"]}
-                    }
-                  }
-                }
-                """#
-        )
+        of: MCPToolsListResult.self,
+        inline: true
     )
 
     public struct Params: ParamsType {
@@ -52,5 +40,47 @@ public enum MCPToolsListRequest: RequestType {
             cursor = try reader.nullableString("cursor")
             meta = reader.meta
         }
+    }
+
+    public typealias Result = MCPToolsListResult
+}
+
+/// Answer to `tools/list` (MCP `ListToolsResult`).
+public struct MCPToolsListResult: MCPCacheableResult, Equatable {
+    public static let name = "MCPToolsListResult"
+    public static let summary =
+        #"Answer to `tools/list`: every agent, then every workflow, as a tool, in one page (no `nextCursor`); with cache directives on a stateless request."#
+    public static let members: [Member] =
+        [
+            Member(
+                "tools",
+                required: true,
+                schema: Schema(["type": "array", "items": MCPTool.schema.json]),
+                description: #"The tools: the agents, then the workflows."#
+            )
+        ] + MCPProtocol.cacheMembers + [MCPProtocol.resultTypeMember]
+
+    public var tools: [MCPTool]
+    public var ttlMs: Int?
+    public var cacheScope: MCPCacheScope?
+    public var resultType: MCPResultKind?
+
+    public init(
+        tools: [MCPTool],
+        ttlMs: Int? = nil,
+        cacheScope: MCPCacheScope? = nil,
+        resultType: MCPResultKind? = nil
+    ) {
+        self.tools = tools
+        self.ttlMs = ttlMs
+        self.cacheScope = cacheScope
+        self.resultType = resultType
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object.set("tools", tools)
+        object["ttlMs"] = ttlMs.map { .int($0) }
+        object["cacheScope"] = cacheScope.map { .string($0.rawValue) }
+        object.setResultType(resultType)
     }
 }

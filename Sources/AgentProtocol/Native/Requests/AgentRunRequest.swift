@@ -16,7 +16,7 @@ public enum AgentRunRequest: RequestType {
     public static let result = ResultSpec(
         name: "agentRunResult",
         description: #"The run's agent, output, stop reason, usage and duration."#,
-        schema: .ref("AgentRunResult")
+        of: AgentRunResult.self
     )
     public static let errors: [ErrorSpec] = [
         .invalidParams, .notFound, .timeout, .rateLimited, .overloaded, .providerFailure, .requestCancelled,
@@ -92,6 +92,8 @@ public enum AgentRunRequest: RequestType {
             ]
             """#
     )
+
+    public typealias Result = AgentRunResult
 
     public struct Params: ParamsType {
         public static let members: [Member] = ownMembers + RunRequestOptions.members()

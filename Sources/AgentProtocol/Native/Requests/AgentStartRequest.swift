@@ -14,7 +14,7 @@ public enum AgentStartRequest: RequestType {
     public static let result = ResultSpec(
         name: "runStartResult",
         description: #"The id of the run that was started."#,
-        schema: .ref("RunStartResult")
+        of: RunStartResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .rateLimited, .overloaded, .shuttingDown]
     public static let examples = JSONValue(
@@ -46,4 +46,5 @@ public enum AgentStartRequest: RequestType {
 
     /// The same params as `AgentRunRequest`: only the moment of the reply differs.
     public typealias Params = AgentRunRequest.Params
+    public typealias Result = RunStartResult
 }

@@ -12,7 +12,7 @@ public enum AgentsListRequest: RequestType {
     public static let result = ResultSpec(
         name: "agentsListResult",
         description: #"The configured agents."#,
-        schema: .ref("AgentsListResult")
+        of: AgentsListResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .shuttingDown]
     public static let examples = JSONValue(
@@ -53,4 +53,30 @@ public enum AgentsListRequest: RequestType {
             """#
     )
     public typealias Params = NoParams
+    public typealias Result = AgentsListResult
+}
+
+/// Answer to `agents/list`.
+public struct AgentsListResult: ResultType, Equatable {
+    public static let name = "AgentsListResult"
+    public static let summary = #"Answer to `agents/list`."#
+    public static let members: [Member] = [
+        Member(
+            "agents",
+            required: true,
+            schema: Schema(["type": "array", "items": AgentInfo.ref.json]),
+            description: #"All configured agents."#
+        )
+    ]
+
+    /// Every configured agent.
+    public var agents: [AgentInfo]
+
+    public init(agents: [AgentInfo]) {
+        self.agents = agents
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object.set("agents", agents)
+    }
 }

@@ -22,7 +22,7 @@ public enum CoordinatorHierarchicalRequest: RequestType {
     public static let result = ResultSpec(
         name: "workflowRunResult",
         description: #"The aggregated output and every agent call in `branches`."#,
-        schema: .ref("WorkflowRunResult")
+        of: WorkflowRunResult.self
     )
     public static let errors: [ErrorSpec] = [
         .invalidParams, .notFound, .timeout, .rateLimited, .overloaded, .providerFailure, .requestCancelled,
@@ -102,6 +102,8 @@ public enum CoordinatorHierarchicalRequest: RequestType {
             ]
             """#
     )
+
+    public typealias Result = WorkflowRunResult
 
     public struct Params: ParamsType {
         public static let members: [Member] = ownMembers + RunRequestOptions.members(workflow: true)

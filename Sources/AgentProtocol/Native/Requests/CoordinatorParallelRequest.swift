@@ -16,7 +16,7 @@ public enum CoordinatorParallelRequest: RequestType {
     public static let result = ResultSpec(
         name: "workflowRunResult",
         description: #"The aggregated output and every agent call in `branches`."#,
-        schema: .ref("WorkflowRunResult")
+        of: WorkflowRunResult.self
     )
     public static let errors: [ErrorSpec] = [
         .invalidParams, .notFound, .timeout, .rateLimited, .overloaded, .providerFailure, .requestCancelled,
@@ -84,6 +84,8 @@ public enum CoordinatorParallelRequest: RequestType {
             ]
             """#
     )
+
+    public typealias Result = WorkflowRunResult
 
     public struct Params: ParamsType {
         public static let members: [Member] = ownMembers + RunRequestOptions.members(workflow: true)

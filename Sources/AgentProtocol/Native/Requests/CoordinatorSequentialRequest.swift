@@ -16,7 +16,7 @@ public enum CoordinatorSequentialRequest: RequestType {
     public static let result = ResultSpec(
         name: "workflowRunResult",
         description: #"The last step's output and every agent call in `branches`."#,
-        schema: .ref("WorkflowRunResult")
+        of: WorkflowRunResult.self
     )
     public static let errors: [ErrorSpec] = [
         .invalidParams, .notFound, .timeout, .rateLimited, .overloaded, .providerFailure, .requestCancelled,
@@ -80,6 +80,8 @@ public enum CoordinatorSequentialRequest: RequestType {
             ]
             """#
     )
+
+    public typealias Result = WorkflowRunResult
 
     public struct Params: ParamsType {
         public static let members: [Member] = ownMembers + RunRequestOptions.members(workflow: true)

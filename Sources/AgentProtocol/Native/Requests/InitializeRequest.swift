@@ -14,7 +14,7 @@ public enum InitializeRequest: RequestType {
     public static let result = ResultSpec(
         name: "initializeResult",
         description: #"Server protocol version, info and capabilities."#,
-        schema: .ref("InitializeResult")
+        of: InitializeResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .shuttingDown]
     public static let examples = JSONValue(
@@ -146,5 +146,37 @@ public enum InitializeRequest: RequestType {
             capabilities = try reader.optionalValue("capabilities")
             stream = try reader.optionalValue("stream")
         }
+    }
+
+    public typealias Result = InitializeResult
+}
+
+/// Answer to `initialize`.
+public struct InitializeResult: ResultType, Equatable {
+    public static let name = "InitializeResult"
+    public static let summary = #"Answer to `initialize`."#
+    public static let members: [Member] = [
+        Member(
+            "protocolVersion",
+            required: true,
+            schema: Schema(["type": "string", "const": .string(NativeProtocol.version)]),
+            description: #"The protocol version the server speaks."#
+        ),
+        Member("serverInfo", required: true, schema: ServerInfo.ref),
+        Member("capabilities", required: true, schema: ServerCapabilities.ref),
+    ]
+
+    public var serverInfo: ServerInfo
+    public var capabilities: ServerCapabilities
+
+    public init(serverInfo: ServerInfo, capabilities: ServerCapabilities) {
+        self.serverInfo = serverInfo
+        self.capabilities = capabilities
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["protocolVersion"] = .string(NativeProtocol.version)
+        object.set("serverInfo", serverInfo)
+        object.set("capabilities", capabilities)
     }
 }

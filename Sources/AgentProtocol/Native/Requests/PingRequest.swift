@@ -10,7 +10,7 @@ public enum PingRequest: RequestType {
     public static let result = ResultSpec(
         name: "pingResult",
         description: #"Always `{}`."#,
-        schema: .ref("EmptyObject")
+        of: EmptyObject.self
     )
     public static let examples = JSONValue(
         json: #"""
@@ -27,4 +27,5 @@ public enum PingRequest: RequestType {
             """#
     )
     public typealias Params = NoParams
+    public typealias Result = EmptyObject
 }

@@ -11,16 +11,16 @@ public enum RunCancelRequest: RequestType {
         - A run of this process: answers `{cancelled: true}`. The run's own request, if it is still waiting, is answered with a normal result whose `stopReason` is `cancelled` and whose `output` is the partial output (for a workflow, the output of every agent call so far, separated by blank lines); the run is kept as `cancelled`.
         - A running run of another live process sharing the store: the cancel is requested through the store and the answer is `{cancelled: true}` at once; that process stops the run within about a quarter second, as if it had received `run/cancel` itself. `run/status` shows when it is `cancelled`.
         - A run left `running` by a process that is gone: it is marked `interrupted` at once (with every other run of gone processes) and the answer is `{cancelled: true, status: "interrupted"}`.
-        - A run that is unknown or already finished: `{cancelled: false}`; harmless.
+        - A run that has already finished: `{cancelled: false}`; harmless.
 
-        Errors: -32602 when `runId` is missing or not a string (`data.field: "params.runId"`); -32003 after `shutdown`.
+        Errors: -32001 when the store has no run with this `runId` (`data.runId`), as `run/get` answers; -32602 when `runId` is missing or not a string (`data.field: "params.runId"`); -32003 after `shutdown`.
         """#
     public static let result = ResultSpec(
         name: "runCancelResult",
         description: #"Whether a running run was cancelled, and `status` when it was marked interrupted instead."#,
         of: RunCancelResult.self
     )
-    public static let errors: [ErrorSpec] = [.invalidParams, .shuttingDown]
+    public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .shuttingDown]
     public static let examples = JSONValue(
         json: #"""
             [
@@ -53,21 +53,6 @@ public enum RunCancelRequest: RequestType {
                   "value": {
                     "cancelled": true,
                     "status": "interrupted"
-                  }
-                }
-              },
-              {
-                "name": "run/cancel (unknown run)",
-                "params": [
-                  {
-                    "name": "runId",
-                    "value": "run_0000000000000000"
-                  }
-                ],
-                "result": {
-                  "name": "run/cancel (unknown run) result",
-                  "value": {
-                    "cancelled": false
                   }
                 }
               }

@@ -14,7 +14,7 @@ public enum RunDeleteRequest: RequestType {
     public static let result = ResultSpec(
         name: "runDeleteResult",
         description: #"Whether the run was removed."#,
-        schema: .ref("RunDeleteResult")
+        of: RunDeleteResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .internalError, .shuttingDown]
     public static let examples = JSONValue(
@@ -40,4 +40,31 @@ public enum RunDeleteRequest: RequestType {
     )
 
     public typealias Params = RunReference
+    public typealias Result = RunDeleteResult
+}
+
+/// Answer to `run/delete`.
+public struct RunDeleteResult: ResultType, Equatable {
+    public static let name = "RunDeleteResult"
+    public static let summary = #"Answer to `run/delete`."#
+    public static let members: [Member] = [
+        Member(
+            "deleted",
+            required: true,
+            schema: Schema(["type": "boolean"]),
+            description:
+                #"`true` when the run and its events were removed; `false` only if another request removed them at the same moment."#
+        )
+    ]
+
+    /// Whether this request removed the run and its events.
+    public var deleted: Bool
+
+    public init(deleted: Bool) {
+        self.deleted = deleted
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["deleted"] = .bool(deleted)
+    }
 }

@@ -18,20 +18,8 @@ public enum RunEventsRequest: RequestType {
     public static let result = ResultSpec(
         name: "runEventsResult",
         description: #"Without `follow`, a page of events; with `follow: true`, where the follow ended."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "oneOf": [
-                    {
-                      "$ref": "#/components/schemas/RunEventsPage"
-                    },
-                    {
-                      "$ref": "#/components/schemas/RunEventsFollowResult"
-                    }
-                  ]
-                }
-                """#
-        )
+        of: RunEventsResult.self,
+        inline: true
     )
     public static let errors: [ErrorSpec] = [
         .invalidParams, .notFound, .internalError, .shuttingDown, .requestCancelled,
@@ -193,6 +181,8 @@ public enum RunEventsRequest: RequestType {
             """#
     )
 
+    public typealias Result = RunEventsResult
+
     public struct Params: ParamsType {
         public static let members: [Member] = [
             Member(
@@ -271,5 +261,129 @@ public enum RunEventsRequest: RequestType {
             limit = try reader.optionalInteger("limit")
             follow = try reader.optionalBool("follow")
         }
+    }
+}
+
+/// Answer to `run/events`: a page of events, or, with `follow: true`, where the follow ended.
+public enum RunEventsResult: ResultType, Equatable {
+    /// Without `follow`.
+    case page(RunEventsPage)
+    /// With `follow: true`, once the run has ended.
+    case followed(RunEventsFollowResult)
+
+    public static let name = "RunEventsResult"
+    public static let summary = #"A page of events, or where a follow ended."#
+    public static let members: [Member] = []
+    /// One of the two answers, each a shared schema.
+    public static var schema: Schema {
+        Schema(["oneOf": [RunEventsPage.ref.json, RunEventsFollowResult.ref.json]])
+    }
+
+    /// Writes nothing: the value is the page's or the follow result's (see ``json``).
+    public func encode(to object: inout ResultObject) {}
+
+    public var json: JSONValue {
+        switch self {
+        case .page(let page): page.json
+        case .followed(let followed): followed.json
+        }
+    }
+}
+
+/// Answer to `run/events` without `follow`: at most `limit` events after `afterSeq`.
+public struct RunEventsPage: ResultType, Equatable {
+    public static let name = "RunEventsPage"
+    public static let summary = #"Answer to `run/events` without `follow`."#
+    public static let members: [Member] = [
+        Member("runId", required: true, schema: .ref("RunId")),
+        Member(
+            "events",
+            required: true,
+            schema: Schema(["type": "array", "items": RecordedRunEvent.ref.json]),
+            description: #"At most `limit` events with `seq` above `afterSeq`, in `seq` order."#
+        ),
+        Member(
+            "lastSeq",
+            required: true,
+            schema: Schema(["type": "integer", "minimum": 0]),
+            description:
+                #"The `seq` of the last event in `events`, or `afterSeq` when it is empty: pass it as `afterSeq` to continue."#
+        ),
+        Member(
+            "hasMore",
+            required: true,
+            schema: Schema(["type": "boolean"]),
+            description:
+                #"Whether more events were already kept after this page. A running run may add events after a page with `hasMore: false`."#
+        ),
+        Member("status", required: true, schema: .ref("RunEventStatus")),
+    ]
+
+    public var runId: String
+    /// The page's events, in `seq` order.
+    public var events: [RecordedRunEvent]
+    /// The `seq` of the last event, or `afterSeq` when there is none.
+    public var lastSeq: UInt64
+    /// Whether more events were already kept after this page.
+    public var hasMore: Bool
+    /// The run's status when the page was read; `nil` if the store could not be read then (`unknown`).
+    public var status: RunInfo.Status?
+
+    public init(runId: String, events: [RecordedRunEvent], lastSeq: UInt64, hasMore: Bool, status: RunInfo.Status?) {
+        self.runId = runId
+        self.events = events
+        self.lastSeq = lastSeq
+        self.hasMore = hasMore
+        self.status = status
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["runId"] = .string(runId)
+        object.set("events", events)
+        object["lastSeq"] = .int(lastSeq)
+        object["hasMore"] = .bool(hasMore)
+        object["status"] = .string(status?.rawValue ?? "unknown")
+    }
+}
+
+/// Answer to `run/events` with `follow: true`, sent after the last event once the run has ended.
+public struct RunEventsFollowResult: ResultType, Equatable {
+    public static let name = "RunEventsFollowResult"
+    public static let summary =
+        #"Answer to `run/events` with `follow: true`, sent after the last event once the run has ended and its outcome is stored."#
+    public static let members: [Member] = [
+        Member("runId", required: true, schema: .ref("RunId")),
+        Member(
+            "followed",
+            required: true,
+            schema: Schema(["type": "boolean", "const": true]),
+            description: #"Always `true`: the events were sent as notifications."#
+        ),
+        Member(
+            "lastSeq",
+            required: true,
+            schema: Schema(["type": "integer", "minimum": 0]),
+            description: #"The `seq` of the last event sent by this follow, or `afterSeq` if none was."#
+        ),
+        Member("status", required: true, schema: .ref("RunEventStatus")),
+    ]
+
+    public var runId: String
+    /// The `seq` of the last event sent, or `afterSeq` if none was.
+    public var lastSeq: UInt64
+    /// The run's status once its outcome was stored; `nil` if the store could not say (`unknown`).
+    public var status: RunInfo.Status?
+
+    public init(runId: String, lastSeq: UInt64, status: RunInfo.Status?) {
+        self.runId = runId
+        self.lastSeq = lastSeq
+        self.status = status
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["runId"] = .string(runId)
+        object["followed"] = true
+        object["lastSeq"] = .int(lastSeq)
+        object["status"] = .string(status?.rawValue ?? "unknown")
     }
 }

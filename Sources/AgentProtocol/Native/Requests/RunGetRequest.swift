@@ -14,7 +14,7 @@ public enum RunGetRequest: RequestType {
     public static let result = ResultSpec(
         name: "runDetails",
         description: #"The run's record, steps and event count."#,
-        schema: .ref("RunDetails")
+        of: RunDetails.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .internalError, .shuttingDown]
     public static let examples = JSONValue(
@@ -104,4 +104,102 @@ public enum RunGetRequest: RequestType {
     )
 
     public typealias Params = RunReference
+    public typealias Result = RunDetails
+}
+
+/// Answer to `run/get`: the members of ``RunInfo``, then what the store keeps beyond them.
+public struct RunDetails: ResultType, Equatable {
+    public static let name = "RunDetails"
+    public static let summary =
+        #"Answer to `run/get`: the members of `RunInfo`, then `input`, `output`, `error` (failed runs), `sessionId` (session turns), `steps` and `eventCount`, in this member order."#
+    /// The members after ``RunInfo``'s.
+    public static let members: [Member] = [
+        Member("input", required: true, schema: .string, description: #"The run's input."#),
+        Member(
+            "output",
+            required: true,
+            schema: Schema(["type": ["string", "null"]]),
+            description:
+                #"The run's output once it ended: the full output when `completed`, the partial output when `cancelled` or `failed` (possibly empty). `null` while it is `running` and for an `interrupted` run; its `run/token` events (`run/events`) hold what was produced."#
+        ),
+        Member(
+            "error",
+            required: false,
+            schema: Schema(["allOf": [RunError.ref.json]]),
+            description: #"Present when the run `failed`."#
+        ),
+        Member(
+            "sessionId",
+            required: false,
+            schema: Schema(["allOf": [Schema.ref("SessionId").json]]),
+            description: #"The session, for session turns."#
+        ),
+        Member(
+            "steps",
+            required: true,
+            schema: Schema(["type": "array", "items": RunStepState.ref.json]),
+            description:
+                #"Every step the run reported, in the order the steps started, each in its last recorded state (rebuilt from the run's events)."#
+        ),
+        Member(
+            "eventCount",
+            required: true,
+            schema: Schema(["type": "integer", "minimum": 0]),
+            description: #"How many events the run has kept (what `run/events` from `afterSeq` 0 returns)."#
+        ),
+    ]
+    /// ``RunInfo``'s members come first.
+    public static let extraKeywords: JSONObject = ["allOf": [RunInfo.ref.json]]
+
+    /// What `run/status` answers for the run.
+    public var info: RunInfo
+    public var input: String
+    /// The output once the run ended (partial when it was cancelled or failed); `nil` while it runs and for
+    /// an interrupted run.
+    public var output: String?
+    /// The error that ended a failed run.
+    public var error: RunError?
+    /// The session, for session turns.
+    public var sessionId: String?
+    /// Every step, in the order the steps started, each in its last recorded state.
+    public var steps: [RunStepState]
+    /// How many events the run has kept.
+    public var eventCount: Int
+
+    public init(
+        info: RunInfo,
+        input: String,
+        output: String?,
+        error: RunError? = nil,
+        sessionId: String? = nil,
+        steps: [RunStepState],
+        eventCount: Int
+    ) {
+        self.info = info
+        self.input = input
+        self.output = output
+        self.error = error
+        self.sessionId = sessionId
+        self.steps = steps
+        self.eventCount = eventCount
+    }
+
+    /// Writes the members after ``RunInfo``'s.
+    public func encode(to object: inout ResultObject) {
+        object["input"] = .string(input)
+        object["output"] = output.map { .string($0) } ?? .null
+        object.set("error", error)
+        if let sessionId { object["sessionId"] = .string(sessionId) }
+        object.set("steps", steps)
+        object["eventCount"] = .int(eventCount)
+    }
+
+    /// ``RunInfo``'s members, then this type's.
+    public var json: JSONValue {
+        var object = ResultObject(declaring: Self.self)
+        encode(to: &object)
+        guard case .object(var merged) = info.json else { return .object(object.members) }
+        merged.members.append(contentsOf: object.members.members)
+        return .object(merged)
+    }
 }

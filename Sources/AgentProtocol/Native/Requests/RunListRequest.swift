@@ -14,7 +14,7 @@ public enum RunListRequest: RequestType {
     public static let result = ResultSpec(
         name: "runListResult",
         description: #"A page of runs, and where the next page starts."#,
-        schema: .ref("RunListResult")
+        of: RunListResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .internalError, .shuttingDown]
     public static let examples = JSONValue(
@@ -109,6 +109,8 @@ public enum RunListRequest: RequestType {
             """#
     )
 
+    public typealias Result = RunListResult
+
     public struct Params: ParamsType {
         public static let members: [Member] = [
             Member(
@@ -179,5 +181,40 @@ public enum RunListRequest: RequestType {
             limit = try reader.optionalInteger("limit")
             cursor = try reader.optionalString("cursor")
         }
+    }
+}
+
+/// Answer to `run/list`: a page of runs, and where the next page starts.
+public struct RunListResult: ResultType, Equatable {
+    public static let name = "RunListResult"
+    public static let summary = #"Answer to `run/list`."#
+    public static let members: [Member] = [
+        Member(
+            "runs",
+            required: true,
+            schema: Schema(["type": "array", "items": RunInfo.ref.json]),
+            description: #"The runs of this page, newest first (by start time, then id)."#
+        ),
+        Member(
+            "nextCursor",
+            required: false,
+            schema: .string,
+            description: #"Present when more runs match: pass it as `cursor` for the next page. Opaque."#
+        ),
+    ]
+
+    /// The runs of this page, newest first.
+    public var runs: [RunInfo]
+    /// Where the next page starts, when more runs match.
+    public var nextCursor: String?
+
+    public init(runs: [RunInfo], nextCursor: String? = nil) {
+        self.runs = runs
+        self.nextCursor = nextCursor
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object.set("runs", runs)
+        if let nextCursor { object["nextCursor"] = .string(nextCursor) }
     }
 }

@@ -14,7 +14,7 @@ public enum RunStatusRequest: RequestType {
     public static let result = ResultSpec(
         name: "runInfo",
         description: #"The run's status."#,
-        schema: .ref("RunInfo")
+        of: RunInfo.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .internalError, .shuttingDown]
     public static let examples = JSONValue(
@@ -74,4 +74,5 @@ public enum RunStatusRequest: RequestType {
     )
 
     public typealias Params = RunReference
+    public typealias Result = RunInfo
 }

@@ -14,7 +14,7 @@ public enum SessionCloseRequest: RequestType {
     public static let result = ResultSpec(
         name: "sessionCloseResult",
         description: #"Always `{closed: true}`."#,
-        schema: .ref("SessionCloseResult")
+        of: SessionCloseResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .shuttingDown]
     public static let examples = JSONValue(
@@ -61,5 +61,27 @@ public enum SessionCloseRequest: RequestType {
         public init(from reader: ParamsReader) throws(ResponseError) {
             sessionId = try reader.string("sessionId")
         }
+    }
+
+    public typealias Result = SessionCloseResult
+}
+
+/// Answer to `session/close`: always `{closed: true}`, since an unknown session is an error.
+public struct SessionCloseResult: ResultType, Equatable {
+    public static let name = "SessionCloseResult"
+    public static let summary = #"Answer to `session/close`."#
+    public static let members: [Member] = [
+        Member(
+            "closed",
+            required: true,
+            schema: Schema(["type": "boolean", "const": true]),
+            description: #"Always `true`; an unknown session is an error instead."#
+        )
+    ]
+
+    public init() {}
+
+    public func encode(to object: inout ResultObject) {
+        object["closed"] = true
     }
 }

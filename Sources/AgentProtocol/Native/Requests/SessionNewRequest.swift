@@ -14,7 +14,7 @@ public enum SessionNewRequest: RequestType {
     public static let result = ResultSpec(
         name: "sessionNewResult",
         description: #"The new session's id and agent."#,
-        schema: .ref("SessionNewResult")
+        of: SessionNewResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .shuttingDown]
     public static let examples = JSONValue(
@@ -62,5 +62,43 @@ public enum SessionNewRequest: RequestType {
         public init(from reader: ParamsReader) throws(ResponseError) {
             agent = try reader.string("agent")
         }
+    }
+
+    public typealias Result = SessionNewResult
+}
+
+/// Answer to `session/new`.
+public struct SessionNewResult: ResultType, Equatable {
+    public static let name = "SessionNewResult"
+    public static let summary = #"Answer to `session/new`."#
+    public static let members: [Member] = [
+        Member("sessionId", required: true, schema: .ref("SessionId")),
+        Member("agent", required: true, schema: .ref("AgentName")),
+        Member(
+            "warnings",
+            required: false,
+            schema: Schema(["type": "array", "items": ["type": "string"]]),
+            description:
+                #"Present when the run store could not keep the session: what failed. The session then lasts only as long as this process."#
+        ),
+    ]
+
+    /// The new session's id.
+    public var sessionId: String
+    /// The agent it talks to.
+    public var agent: String
+    /// What went wrong beside the answer (the store could not keep the session); left out when empty.
+    public var warnings: [String]
+
+    public init(sessionId: String, agent: String, warnings: [String] = []) {
+        self.sessionId = sessionId
+        self.agent = agent
+        self.warnings = warnings
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["sessionId"] = .string(sessionId)
+        object["agent"] = .string(agent)
+        if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
     }
 }

@@ -16,7 +16,7 @@ public enum SessionPromptRequest: RequestType {
     public static let result = ResultSpec(
         name: "agentRunResult",
         description: #"The turn's output, as for `agent/run`."#,
-        schema: .ref("AgentRunResult")
+        of: AgentRunResult.self
     )
     public static let errors: [ErrorSpec] = [
         .invalidParams, .notFound, .sessionBusy, .timeout, .rateLimited, .overloaded, .providerFailure,
@@ -55,6 +55,8 @@ public enum SessionPromptRequest: RequestType {
             ]
             """#
     )
+
+    public typealias Result = AgentRunResult
 
     public struct Params: ParamsType {
         public static let members: [Member] = ownMembers + RunRequestOptions.members()

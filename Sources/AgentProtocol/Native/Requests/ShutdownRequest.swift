@@ -12,13 +12,7 @@ public enum ShutdownRequest: RequestType {
     public static let result = ResultSpec(
         name: "shutdownResult",
         description: #"Always `null`."#,
-        schema: Schema(
-            json: #"""
-                {
-                  "type": "null"
-                }
-                """#
-        )
+        of: NullResult.self
     )
     public static let examples = JSONValue(
         json: #"""
@@ -35,4 +29,5 @@ public enum ShutdownRequest: RequestType {
             """#
     )
     public typealias Params = NoParams
+    public typealias Result = NullResult
 }

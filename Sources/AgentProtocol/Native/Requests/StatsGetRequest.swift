@@ -14,7 +14,7 @@ public enum StatsGetRequest: RequestType {
     public static let result = ResultSpec(
         name: "statsResult",
         description: #"The statistics."#,
-        schema: .ref("StatsResult")
+        of: StatsResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .shuttingDown, .notFound]
     public static let examples = JSONValue(
@@ -112,5 +112,111 @@ public enum StatsGetRequest: RequestType {
         public init(from reader: ParamsReader) throws(ResponseError) {
             agent = try reader.optionalString("agent")
         }
+    }
+
+    public typealias Result = StatsResult
+}
+
+/// Answer to `stats/get`.
+public struct StatsResult: ResultType, Equatable {
+    public static let name = "StatsResult"
+    public static let summary = #"Answer to `stats/get`."#
+    public static let members: [Member] = [
+        Member(
+            "agents",
+            required: true,
+            schema: Schema(
+                json: #"""
+                    {
+                      "type": "object",
+                      "propertyNames": {
+                        "pattern": "^[A-Za-z0-9_.-]+$"
+                      },
+                      "additionalProperties": {
+                        "$ref": "#/components/schemas/StatsEntry"
+                      }
+                    }
+                    """#
+            ),
+            description:
+                #"Per agent that has been called, by name (only the requested one when `agent` was given)."#
+        ),
+        Member(
+            "strategies",
+            required: false,
+            schema: Schema(
+                json: #"""
+                    {
+                      "type": "object",
+                      "propertyNames": {
+                        "enum": [
+                          "sequential",
+                          "parallel",
+                          "hierarchical"
+                        ]
+                      },
+                      "additionalProperties": {
+                        "$ref": "#/components/schemas/StatsEntry"
+                      }
+                    }
+                    """#
+            ),
+            description: #"Per strategy that has run, by name; left out when `agent` was given."#
+        ),
+        Member(
+            "activeRuns",
+            required: true,
+            schema: Schema(["type": "integer", "minimum": 0]),
+            description: #"Runs in flight on this connection."#
+        ),
+        Member(
+            "windowSize",
+            required: true,
+            schema: Schema(["type": "integer", "minimum": 1]),
+            description: #"Finished runs kept for the rolling window (`limits.statsWindow`)."#
+        ),
+        Member(
+            "since",
+            required: true,
+            schema: Schema(["type": "string", "format": "date-time"]),
+            description: #"When counting started (server start or the last `stats/reset`), ISO 8601 in UTC."#
+        ),
+    ]
+
+    /// Per agent that has been called, by name.
+    public var agents: [String: StatsEntry]
+    /// Per strategy that has run, by name; `nil` (left out) when one agent was asked for.
+    public var strategies: [String: StatsEntry]?
+    /// Runs in flight on this connection.
+    public var activeRuns: Int
+    /// Finished runs kept for the rolling window.
+    public var windowSize: Int
+    /// When counting started, ISO 8601 in UTC.
+    public var since: String
+
+    public init(
+        agents: [String: StatsEntry],
+        strategies: [String: StatsEntry]?,
+        activeRuns: Int,
+        windowSize: Int,
+        since: String
+    ) {
+        self.agents = agents
+        self.strategies = strategies
+        self.activeRuns = activeRuns
+        self.windowSize = windowSize
+        self.since = since
+    }
+
+    public func encode(to object: inout ResultObject) {
+        // Entries go out sorted by name.
+        func group(_ entries: [String: StatsEntry]) -> JSONValue {
+            .object(JSONObject(entries.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value.json) }))
+        }
+        object["agents"] = group(agents)
+        if let strategies { object["strategies"] = group(strategies) }
+        object["activeRuns"] = .int(activeRuns)
+        object["windowSize"] = .int(windowSize)
+        object["since"] = .string(since)
     }
 }

@@ -14,7 +14,7 @@ public enum StatsResetRequest: RequestType {
     public static let result = ResultSpec(
         name: "statsResetResult",
         description: #"Always `{reset: true}`."#,
-        schema: .ref("StatsResetResult")
+        of: StatsResetResult.self
     )
     public static let errors: [ErrorSpec] = [.shuttingDown]
     public static let examples = JSONValue(
@@ -34,4 +34,25 @@ public enum StatsResetRequest: RequestType {
             """#
     )
     public typealias Params = NoParams
+    public typealias Result = StatsResetResult
+}
+
+/// Answer to `stats/reset`: always `{reset: true}`.
+public struct StatsResetResult: ResultType, Equatable {
+    public static let name = "StatsResetResult"
+    public static let summary = #"Answer to `stats/reset`."#
+    public static let members: [Member] = [
+        Member(
+            "reset",
+            required: true,
+            schema: Schema(["type": "boolean", "const": true]),
+            description: #"Always `true`."#
+        )
+    ]
+
+    public init() {}
+
+    public func encode(to object: inout ResultObject) {
+        object["reset"] = true
+    }
 }

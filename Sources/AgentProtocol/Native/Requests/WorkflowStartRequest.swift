@@ -14,7 +14,7 @@ public enum WorkflowStartRequest: RequestType {
     public static let result = ResultSpec(
         name: "runStartResult",
         description: #"The id of the run that was started."#,
-        schema: .ref("RunStartResult")
+        of: RunStartResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .rateLimited, .overloaded, .shuttingDown]
     public static let examples = JSONValue(
@@ -52,4 +52,5 @@ public enum WorkflowStartRequest: RequestType {
 
     /// The same params as `WorkflowRunRequest`: only the moment of the reply differs.
     public typealias Params = WorkflowRunRequest.Params
+    public typealias Result = RunStartResult
 }

@@ -12,7 +12,7 @@ public enum WorkflowsListRequest: RequestType {
     public static let result = ResultSpec(
         name: "workflowsListResult",
         description: #"The configured workflows."#,
-        schema: .ref("WorkflowsListResult")
+        of: WorkflowsListResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .shuttingDown]
     public static let examples = JSONValue(
@@ -62,4 +62,30 @@ public enum WorkflowsListRequest: RequestType {
             """#
     )
     public typealias Params = NoParams
+    public typealias Result = WorkflowsListResult
+}
+
+/// Answer to `workflows/list`.
+public struct WorkflowsListResult: ResultType, Equatable {
+    public static let name = "WorkflowsListResult"
+    public static let summary = #"Answer to `workflows/list`."#
+    public static let members: [Member] = [
+        Member(
+            "workflows",
+            required: true,
+            schema: Schema(["type": "array", "items": WorkflowInfo.ref.json]),
+            description: #"All configured workflows."#
+        )
+    ]
+
+    /// Every configured workflow.
+    public var workflows: [WorkflowInfo]
+
+    public init(workflows: [WorkflowInfo]) {
+        self.workflows = workflows
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object.set("workflows", workflows)
+    }
 }

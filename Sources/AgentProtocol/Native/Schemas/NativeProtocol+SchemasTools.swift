@@ -1,7 +1,7 @@
 import JSONCore
 
 extension NativeProtocol {
-    /// Shared schemas: usage, tool calls, permission questions, request metadata, metrics and spans.
+    /// Shared schemas: usage, tool calls, permission questions, request metadata and spans.
     static let schemasTools: [(name: String, schema: Schema)] = [
         (
             "StepUsage",
@@ -98,31 +98,6 @@ extension NativeProtocol {
             )
         ),
         (
-            "PermissionResult",
-            Schema(
-                json: #"""
-                    {
-                      "title": "PermissionResult",
-                      "description": "The client's choice: `{\"optionId\": \"allow_once\"}` (ACP's `{\"outcome\": {\"outcome\": \"selected\", \"optionId\": ...}}` is accepted too). Anything else rejects the call.",
-                      "type": "object",
-                      "properties": {
-                        "optionId": {
-                          "type": "string",
-                          "enum": [
-                            "allow_once",
-                            "allow_always",
-                            "reject"
-                          ]
-                        },
-                        "outcome": {
-                          "type": "object"
-                        }
-                      }
-                    }
-                    """#
-            )
-        ),
-        (
             "RequestMeta",
             Schema(
                 json: #"""
@@ -147,32 +122,6 @@ extension NativeProtocol {
                           "tracestate": "vendor=abc"
                         }
                       ]
-                    }
-                    """#
-            )
-        ),
-        (
-            "MetricsGetResult",
-            Schema(
-                json: #"""
-                    {
-                      "title": "MetricsGetResult",
-                      "description": "The process's metrics in the Prometheus text exposition format (the same text `GET /metrics` serves with `--metrics-listen`). Without a metrics backend (`--no-telemetry`, or an embedding that gives none) `text` is a single comment line.",
-                      "type": "object",
-                      "required": [
-                        "contentType",
-                        "text"
-                      ],
-                      "properties": {
-                        "contentType": {
-                          "type": "string",
-                          "description": "`text/plain; version=0.0.4; charset=utf-8`."
-                        },
-                        "text": {
-                          "type": "string",
-                          "description": "Prometheus text format: `stream_sessions_total{agent,status}`, `stream_chunks_sent_total{agent}`, `stream_session_duration_seconds{agent,status}`, `stream_sessions_active{agent}`, `coordinator_workflows_total{strategy,status}`, `coordinator_workflow_duration_seconds{strategy,status}`, `llm_calls_total{model,agent,status}`, `llm_tokens_used_total{model,agent,type}`, `llm_call_duration_seconds{model,agent,status}`, `agentwire_requests_total{method,status}`, `agentwire_request_duration_seconds{method}`, `agentwire_outbound_queue_bytes`."
-                        }
-                      }
                     }
                     """#
             )

@@ -11,7 +11,7 @@ public enum RequestPermissionRequest: RequestType {
         """#
     public static let result = ResultSpec(
         name: "result",
-        schema: .ref("PermissionResult")
+        of: PermissionResult.self
     )
     public static let examples = JSONValue(
         json: #"""
@@ -166,6 +166,92 @@ public enum RequestPermissionRequest: RequestType {
             tool = try reader.string("tool")
             arguments = try reader.value("arguments")
             options = try reader.value("options")
+        }
+    }
+
+    public typealias Result = PermissionResult
+}
+
+/// What the client answers to `permission/request`: the option it chose.
+///
+/// The client's answer is read with ``init(decoding:)``, which never fails: an answer it cannot read
+/// has no ``choice``, and the call is rejected.
+public struct PermissionResult: ResultType, Equatable {
+    public static let name = "PermissionResult"
+    public static let summary =
+        #"The client's choice: `{"optionId": "allow_once"}` (ACP's `{"outcome": {"outcome": "selected", "optionId": ...}}` is accepted too). Anything else rejects the call."#
+    public static let members: [Member] = [
+        Member(
+            "optionId",
+            required: false,
+            schema: Schema(["type": "string", "enum": ["allow_once", "allow_always", "reject"]])
+        ),
+        Member("outcome", required: false, schema: Schema(["type": "object"])),
+    ]
+    /// No member is required: the object schema without an empty `required`.
+    public static var schema: Schema {
+        var object = objectSchema(title: name, description: summary).json.objectValue ?? [:]
+        object["required"] = nil
+        return Schema(.object(object))
+    }
+
+    /// The options `permission/request` offers.
+    public enum OptionId: String, Sendable, Equatable, CaseIterable {
+        case allowOnce = "allow_once"
+        case allowAlways = "allow_always"
+        case reject
+    }
+
+    /// ACP's form of the answer: `{"outcome": "selected", "optionId": …}` or `{"outcome": "cancelled"}`.
+    public struct Outcome: Sendable, Equatable {
+        /// `selected` or `cancelled`, as the client sent it.
+        public var outcome: String?
+        /// The option chosen; `nil` when missing or not one of the options offered.
+        public var optionId: OptionId?
+
+        public init(outcome: String?, optionId: OptionId?) {
+            self.outcome = outcome
+            self.optionId = optionId
+        }
+    }
+
+    /// The option chosen, in the native form; `nil` when missing or not one of the options offered.
+    public var optionId: OptionId?
+    /// The answer in ACP's form.
+    public var outcome: Outcome?
+
+    public init(optionId: OptionId?) {
+        self.optionId = optionId
+    }
+
+    public init(outcome: Outcome) {
+        self.outcome = outcome
+    }
+
+    /// Reads the client's answer. A string `optionId` is the answer (an unknown one chooses nothing);
+    /// without one, `outcome.optionId` is read. Anything else, including `{"outcome": {"outcome":
+    /// "cancelled"}}` and answers that are not objects, chooses nothing.
+    public init(decoding value: JSONValue) {
+        if let text = value["optionId"]?.stringValue {
+            optionId = OptionId(rawValue: text)
+        } else if let outcome = value["outcome"], outcome.objectValue != nil {
+            self.outcome = Outcome(
+                outcome: outcome["outcome"]?.stringValue,
+                optionId: outcome["optionId"]?.stringValue.flatMap(OptionId.init(rawValue:))
+            )
+        }
+    }
+
+    /// The option the client chose, in either form; `nil` rejects the call.
+    public var choice: OptionId? { optionId ?? outcome?.optionId }
+
+    public func encode(to object: inout ResultObject) {
+        if let optionId { object["optionId"] = .string(optionId.rawValue) }
+        if let outcome {
+            var members = JSONObject()
+            if let text = outcome.outcome { members["outcome"] = .string(text) }
+            if let option = outcome.optionId { members["optionId"] = .string(option.rawValue) }
+            object["outcome"] = .object(members)
         }
     }
 }
