@@ -107,7 +107,8 @@ public struct AgentConfig: Sendable, Equatable {
     }
 
     /// Reads a config file and merges it over the built-in config (an agent or workflow of the same name
-    /// replaces the built-in one).
+    /// replaces the built-in one). The programs it runs start in the file's directory (or their `cwd`, taken
+    /// relative to it), so relative paths in the file do not depend on where the server was started.
     public static func load(path: String) throws(ConfigError) -> AgentConfig {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(file: path, path: "$", message: "cannot read the file (does it exist?)")
@@ -122,20 +123,29 @@ public struct AgentConfig: Sendable, Equatable {
                 message: "not valid JSON at line \(error.line), column \(error.column): \(error.message)"
             )
         }
-        do {
-            return try ConfigParser.parse(root)
-        } catch {
-            throw ConfigError(file: path, path: error.path, message: error.message)
-        }
+        return try parse(root, file: path, baseDirectory: directory(of: path))
     }
 
-    /// Validates a parsed config document (merged over the built-in config).
-    public static func parse(_ root: JSONValue, file: String) throws(ConfigError) -> AgentConfig {
+    /// Validates a parsed config document (merged over the built-in config). `baseDirectory` is the
+    /// directory relative paths in it are taken from (see ``load(path:)``); `nil` leaves its programs in
+    /// this process's working directory.
+    public static func parse(
+        _ root: JSONValue,
+        file: String,
+        baseDirectory: String? = nil
+    ) throws(ConfigError) -> AgentConfig {
         do {
-            return try ConfigParser.parse(root)
+            return try ConfigParser.parse(root, baseDirectory: baseDirectory)
         } catch {
             throw ConfigError(file: file, path: error.path, message: error.message)
         }
+    }
+
+    /// The absolute directory of the file at `path` (a relative `path` is taken from this process's
+    /// working directory, as it was opened).
+    private static func directory(of path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : "\(FileManager.default.currentDirectoryPath)/\(path)"
+        return (absolute as NSString).deletingLastPathComponent
     }
 }
 

@@ -9,7 +9,8 @@ extension ConfigParser {
         name: String,
         _ value: JSONValue,
         path: String,
-        tools: [String: ToolDefinition] = [:]
+        tools: [String: ToolDefinition] = [:],
+        baseDirectory: String? = nil
     ) throws(FieldError) -> AgentDefinition {
         try checkName(name, path: path)
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
@@ -20,7 +21,12 @@ extension ConfigParser {
         guard let provider = object["provider"] else {
             throw .expected("\(path).provider", "a provider object such as {\"type\": \"echo\"}", got: nil)
         }
-        agent.provider = try parseProvider(provider, path: "\(path).provider", tools: tools)
+        agent.provider = try parseProvider(
+            provider,
+            path: "\(path).provider",
+            tools: tools,
+            baseDirectory: baseDirectory
+        )
         if let limits = object["limits"] {
             guard case .object(let limitsObject) = limits else {
                 throw .expected("\(path).limits", "an object", got: limits)

@@ -1,3 +1,4 @@
+import Foundation
 import JSONCore
 
 extension ConfigParser {
@@ -64,10 +65,17 @@ extension ConfigParser {
         return settings
     }
 
-    static func parseCommand(_ object: JSONObject, path: String) throws(FieldError) -> CommandSettings {
+    static func parseCommand(
+        _ object: JSONObject,
+        path: String,
+        baseDirectory: String? = nil
+    ) throws(FieldError) -> CommandSettings {
         try onlyKeys(object, ConfigSchema.members(of: "commandProvider"), path: path)
         let argv = try stringArray(object, "argv", path: path)
-        var settings = CommandSettings(argv: argv)
+        var settings = CommandSettings(
+            argv: argv,
+            workingDirectory: try workingDirectory(object, path: path, baseDirectory: baseDirectory)
+        )
         if let value = object["env"] {
             guard case .object(let env) = value else {
                 throw .expected("\(path).env", "an object of strings by variable name", got: value)
@@ -82,7 +90,11 @@ extension ConfigParser {
         return settings
     }
 
-    static func parseTools(_ value: JSONValue, path: String) throws(FieldError) -> [String: ToolDefinition] {
+    static func parseTools(
+        _ value: JSONValue,
+        path: String,
+        baseDirectory: String? = nil
+    ) throws(FieldError) -> [String: ToolDefinition] {
         guard case .object(let object) = value else { throw .expected(path, "an object of tools by name", got: value) }
         var tools: [String: ToolDefinition] = [:]
         for (name, member) in object.members {
@@ -92,6 +104,7 @@ extension ConfigParser {
             try onlyKeys(spec, ConfigSchema.members(of: "tool"), path: toolPath)
             var tool = ToolDefinition(name: name, command: try stringArray(spec, "command", path: toolPath))
             tool.description = try optionalString(spec, "description", path: toolPath) ?? ""
+            tool.workingDirectory = try workingDirectory(spec, path: toolPath, baseDirectory: baseDirectory)
             if let parameters = spec["parameters"] {
                 guard case .object(let schema) = parameters, schema["type"] == nil || schema["type"] == "object" else {
                     throw .expected("\(toolPath).parameters", "a JSON Schema of type \"object\"", got: parameters)
@@ -119,6 +132,30 @@ extension ConfigParser {
             tools[name] = tool
         }
         return tools
+    }
+
+    /// The working directory of a program the config runs: its `cwd` when given (relative to
+    /// `baseDirectory`, or to this process's working directory when there is none), else `baseDirectory`.
+    /// A `cwd` must name an existing directory.
+    static func workingDirectory(
+        _ object: JSONObject,
+        path: String,
+        baseDirectory: String?
+    ) throws(FieldError) -> String? {
+        guard let cwd = try optionalString(object, "cwd", path: path) else { return baseDirectory }
+        guard !cwd.isEmpty else { throw .expected("\(path).cwd", "a directory path", got: .string(cwd)) }
+        let base = baseDirectory ?? FileManager.default.currentDirectoryPath
+        let resolved = cwd.hasPrefix("/") ? cwd : base.hasSuffix("/") ? base + cwd : "\(base)/\(cwd)"
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory)
+        guard exists, isDirectory.boolValue else {
+            let problem = exists ? "is not a directory" : "does not exist"
+            throw FieldError(
+                path: "\(path).cwd",
+                message: "expected an existing directory, got \"\(cwd)\" (\(resolved) \(problem))"
+            )
+        }
+        return resolved
     }
 
     static func stringArray(_ object: JSONObject, _ key: String, path: String) throws(FieldError) -> [String] {

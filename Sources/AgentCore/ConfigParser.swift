@@ -2,14 +2,21 @@ import JSONCore
 
 /// Reads config documents and workflow specifications, naming the JSON path of every problem.
 public enum ConfigParser {
-    static func parse(_ root: JSONValue) throws(FieldError) -> AgentConfig {
+    /// Reads a config document. `baseDirectory` is the config file's directory (absolute): relative `cwd`
+    /// members are taken relative to it, and the programs the config runs start in it unless their `cwd`
+    /// says otherwise. `nil` (a document not read from a file): programs run in this process's working
+    /// directory, and a relative `cwd` is taken relative to that.
+    static func parse(_ root: JSONValue, baseDirectory: String? = nil) throws(FieldError) -> AgentConfig {
         guard case .object(let top) = root else { throw .expected("$", "an object", got: root) }
         var config = AgentConfig.builtIn
         let allowed = ConfigSchema.members()
         for (key, _) in top.members where !allowed.contains(key) {
             throw .unknown("$.\(key)", allowed: allowed.filter { $0 != "$schema" })
         }
-        let tools = try top["tools"].map { value throws(FieldError) in try parseTools(value, path: "$.tools") } ?? [:]
+        let tools =
+            try top["tools"].map { value throws(FieldError) in
+                try parseTools(value, path: "$.tools", baseDirectory: baseDirectory)
+            } ?? [:]
         if let schema = top["$schema"], schema.stringValue == nil {
             throw .expected("$.$schema", "a string", got: schema)
         }
@@ -18,7 +25,13 @@ public enum ConfigParser {
                 throw .expected("$.agents", "an object of agents by name", got: agents)
             }
             for (name, value) in object.members {
-                let agent = try parseAgent(name: name, value, path: "$.agents.\(name)", tools: tools)
+                let agent = try parseAgent(
+                    name: name,
+                    value,
+                    path: "$.agents.\(name)",
+                    tools: tools,
+                    baseDirectory: baseDirectory
+                )
                 if let index = config.agents.firstIndex(where: { $0.name == name }) {
                     config.agents[index] = agent
                 } else {
@@ -69,13 +82,14 @@ public enum ConfigParser {
     static func parseProvider(
         _ value: JSONValue,
         path: String,
-        tools: [String: ToolDefinition] = [:]
+        tools: [String: ToolDefinition] = [:],
+        baseDirectory: String? = nil
     ) throws(FieldError) -> ProviderSpec {
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
         guard let type = object["type"] else { throw .expected("\(path).type", "a provider type (\"echo\")", got: nil) }
         switch type {
         case "openai": return .openai(try parseOpenAI(object, path: path, tools: tools))
-        case "command": return .command(try parseCommand(object, path: path))
+        case "command": return .command(try parseCommand(object, path: path, baseDirectory: baseDirectory))
         case "echo": break
         default: throw .expected("\(path).type", "one of: \"echo\", \"openai\", \"command\"", got: type)
         }

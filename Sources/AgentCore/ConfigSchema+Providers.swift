@@ -185,7 +185,7 @@ extension ConfigSchema {
                   "const": "command"
                 },
                 "argv": {
-                  "description": "The program (looked up on PATH) and its arguments.",
+                  "description": "The program and its arguments. The program runs in `cwd` (by default the config file's directory), so relative paths among the arguments (`my_model.py`) and a program path holding a `/` (`./model.sh`, `bin/model`) are taken relative to it; a bare program name (`python3`) is looked up on PATH.",
                   "type": "array",
                   "minItems": 1,
                   "items": {
@@ -198,6 +198,11 @@ extension ConfigSchema {
                   "additionalProperties": {
                     "type": "string"
                   }
+                },
+                "cwd": {
+                  "description": "The program's working directory; a relative path is taken relative to the config file's directory. Default: the config file's directory. It must exist when the file is loaded.",
+                  "type": "string",
+                  "minLength": 1
                 }
               }
             }
@@ -220,12 +225,17 @@ extension ConfigSchema {
                   "description": "Told to the model."
                 },
                 "command": {
-                  "description": "The program and its arguments; `{{param}}` in an element is replaced by that argument (strings as they are, other values as JSON).",
+                  "description": "The program and its arguments; `{{param}}` in an element is replaced by that argument (strings as they are, other values as JSON). The program runs in `cwd` (by default the config file's directory), so relative paths among the arguments and a program path holding a `/` (`./scripts/lint.sh`) are taken relative to it; a bare program name (`grep`) is looked up on PATH.",
                   "type": "array",
                   "minItems": 1,
                   "items": {
                     "type": "string"
                   }
+                },
+                "cwd": {
+                  "description": "The program's working directory; a relative path is taken relative to the config file's directory. Default: the config file's directory. It must exist when the file is loaded.",
+                  "type": "string",
+                  "minLength": 1
                 },
                 "parameters": {
                   "description": "JSON Schema (type object) of the arguments, offered to the model and checked before the tool runs (`type`, `properties`, `required`, `additionalProperties`, `items`, `enum`, `const`, `minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`).",

@@ -59,13 +59,18 @@ public struct OpenAISettings: Sendable, Equatable {
 
 /// A local program as a provider.
 public struct CommandSettings: Sendable, Equatable {
-    /// The program and its arguments (no shell). The first element is looked up on `PATH`.
+    /// The program and its arguments (no shell). The first element is looked up on `PATH` unless it holds a
+    /// `/`; a relative path is taken relative to ``workingDirectory``.
     public var argv: [String]
     /// Extra environment variables for the program.
     public var environment: [String: String]
+    /// The program's working directory (absolute): from a config file, its `cwd` or else the file's own
+    /// directory. `nil` keeps this process's working directory.
+    public var workingDirectory: String?
 
-    public init(argv: [String], environment: [String: String] = [:]) {
+    public init(argv: [String], environment: [String: String] = [:], workingDirectory: String? = nil) {
         self.argv = argv
         self.environment = environment
+        self.workingDirectory = workingDirectory
     }
 }

@@ -10,8 +10,13 @@ public struct ToolDefinition: Sendable, Equatable {
 
     public var name: String
     public var description: String
-    /// The program and its arguments; `{{param}}` in any element is replaced by that argument's text.
+    /// The program and its arguments; `{{param}}` in any element is replaced by that argument's text. The
+    /// program is looked up on `PATH` unless it holds a `/`; a relative path is taken relative to
+    /// ``workingDirectory``.
     public var command: [String]
+    /// The program's working directory (absolute): from a config file, the tool's `cwd` or else the file's
+    /// own directory. `nil` keeps this process's working directory.
+    public var workingDirectory: String?
     /// JSON Schema of the arguments (an object schema), offered to the model and checked before running.
     public var parameters: JSONValue
     public var permission: Permission
@@ -30,7 +35,8 @@ public struct ToolDefinition: Sendable, Equatable {
         permission: Permission = .ask,
         timeoutMs: Int = 10_000,
         maxOutputBytes: Int = 16_384,
-        askTimeoutMs: Int = 60_000
+        askTimeoutMs: Int = 60_000,
+        workingDirectory: String? = nil
     ) {
         self.name = name
         self.description = description
@@ -40,6 +46,7 @@ public struct ToolDefinition: Sendable, Equatable {
         self.timeoutMs = timeoutMs
         self.maxOutputBytes = maxOutputBytes
         self.askTimeoutMs = askTimeoutMs
+        self.workingDirectory = workingDirectory
     }
 
     /// The argv for one call: each `{{name}}` replaced by the argument's text (strings as they are,

@@ -14,13 +14,25 @@ final class ChildProcess: Sendable {
     /// Writing a prompt to a program that exited without reading it must fail, not kill this process.
     private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
-    /// Starts `argv[0]` (looked up on `PATH` unless it holds a `/`) with `input` on its stdin.
-    init(argv: [String], environment: [String: String] = [:], input: String) throws(ProviderError) {
+    /// Starts `argv[0]` (looked up on `PATH` unless it holds a `/`) with `input` on its stdin, in
+    /// `workingDirectory` when given (a relative program path is then taken relative to it).
+    init(
+        argv: [String],
+        environment: [String: String] = [:],
+        workingDirectory: String? = nil,
+        input: String
+    ) throws(ProviderError) {
         Self.ignoreBrokenPipes
-        guard let program = argv.first, let executable = SpawnedProcess.resolve(program) else {
+        guard let program = argv.first,
+            let executable = SpawnedProcess.resolve(program, in: workingDirectory)
+        else {
+            let place = workingDirectory.map { " (running in \($0))" } ?? ""
             throw ProviderError(
-                "Cannot find the program '\(argv.first ?? "")'",
-                suggestions: ["Check the command's argv (the program must be on PATH or given by path)."]
+                "Cannot find the program '\(argv.first ?? "")'\(place)",
+                suggestions: [
+                    "Check the command's argv (the program must be on PATH or given by path; a relative path is "
+                        + "taken from the config file's directory, or its cwd)."
+                ]
             )
         }
         do {
@@ -29,6 +41,7 @@ final class ChildProcess: Sendable {
                 arguments: Array(argv.dropFirst()),
                 environment: environment.isEmpty
                     ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+                workingDirectory: workingDirectory,
                 stdin: .pipe,
                 stdout: .pipe,
                 stderr: .pipe,
@@ -116,7 +129,9 @@ final class ChildProcess: Sendable {
         thread.start()
     }
 
-    static func resolve(_ program: String) -> String? { SpawnedProcess.resolve(program) }
+    static func resolve(_ program: String, in directory: String? = nil) -> String? {
+        SpawnedProcess.resolve(program, in: directory)
+    }
 
     /// What the pipe readers share with the caller.
     private final class State: Sendable {

@@ -14,7 +14,12 @@ public struct CommandProvider: Provider {
         try await context.checkpoint()
         var environment = settings.environment
         if !request.systemPrompt.isEmpty { environment["AGENTWIRE_SYSTEM_PROMPT"] = request.systemPrompt }
-        let child = try ChildProcess(argv: settings.argv, environment: environment, input: request.input)
+        let child = try ChildProcess(
+            argv: settings.argv,
+            environment: environment,
+            workingDirectory: settings.workingDirectory,
+            input: request.input
+        )
         try await withTaskCancellationHandler {
             var chunker = UTF8Chunker()
             for await chunk in child.stdout {

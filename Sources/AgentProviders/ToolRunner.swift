@@ -69,7 +69,11 @@ struct ToolRunner {
         }
         let child: ChildProcess
         do {
-            child = try ChildProcess(argv: tool.argv(for: input.objectValue ?? JSONObject()), input: "")
+            child = try ChildProcess(
+                argv: tool.argv(for: input.objectValue ?? JSONObject()),
+                workingDirectory: tool.workingDirectory,
+                input: ""
+            )
         } catch {
             return fail(error.message)
         }

@@ -18,6 +18,16 @@ int cshims_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
 #endif
 }
 
+int cshims_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
+#if (defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 29))) || defined(__APPLE__)
+    return posix_spawn_file_actions_addchdir_np(actions, path);
+#else
+    (void)actions;
+    (void)path;
+    return ENOSYS;
+#endif
+}
+
 int cshims_limit_malloc_arenas(int arenas) {
 #if defined(__GLIBC__)
     return mallopt(M_ARENA_MAX, arenas);

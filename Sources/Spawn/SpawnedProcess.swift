@@ -50,16 +50,19 @@ public final class SpawnedProcess: Sendable {
         }
     }
 
-    /// Starts `executable` (a path; see ``resolve(_:path:)``) with `arguments` (not including argv[0]).
+    /// Starts `executable` (a path; see ``resolve(_:path:in:)``) with `arguments` (not including argv[0]).
     ///
     /// - Parameters:
     ///   - environment: the child's whole environment; nil passes this process's own.
+    ///   - workingDirectory: the child's working directory, changed to before it execs (a relative
+    ///     `executable` is then taken relative to it); nil keeps this process's own.
     ///   - newProcessGroup: the child leads a process group of its own, so ``signalGroup(_:)`` reaches
     ///     whatever it starts in turn.
     public init(
         executable: String,
         arguments: [String],
         environment: [String: String]? = nil,
+        workingDirectory: String? = nil,
         stdin: Stream = .pipe,
         stdout: Stream = .pipe,
         stderr: Stream = .null,
@@ -99,6 +102,22 @@ public final class SpawnedProcess: Sendable {
         }
         // Descriptors opened elsewhere without O_CLOEXEC stay out of the child.
         _ = cshims_addclosefrom(&actions, 3)
+        if let workingDirectory {
+            // Checked here so that a missing directory is not reported as a missing program.
+            var info = stat()
+            var code: Int32 = 0
+            if stat(workingDirectory, &info) != 0 {
+                code = errno
+            } else if info.st_mode & S_IFMT != S_IFDIR {
+                code = ENOTDIR
+            } else {
+                code = cshims_addchdir(&actions, workingDirectory)
+            }
+            guard code == 0 else {
+                cleanUp()
+                throw SpawnError(message: "Cannot run in \(workingDirectory)", code: code)
+            }
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -255,12 +274,20 @@ public final class SpawnedProcess: Sendable {
     }
 
     /// The full path of `program`: itself when it holds a `/` (and is executable), else the first match on
-    /// `path` (`PATH`).
-    public static func resolve(_ program: String, path: String? = nil) -> String? {
-        if program.contains("/") { return access(program, X_OK) == 0 ? program : nil }
+    /// `path` (`PATH`). A relative path, given or found, is taken relative to `directory` when that is given
+    /// (the working directory the program will run in) and returned joined to it.
+    public static func resolve(_ program: String, path: String? = nil, in directory: String? = nil) -> String? {
+        func located(_ candidate: String) -> String {
+            guard let directory, !candidate.hasPrefix("/") else { return candidate }
+            return directory.hasSuffix("/") ? directory + candidate : "\(directory)/\(candidate)"
+        }
+        if program.contains("/") {
+            let candidate = located(program)
+            return access(candidate, X_OK) == 0 ? candidate : nil
+        }
         let path = path ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/local/bin:/usr/bin:/bin"
         for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(program)"
+            let candidate = located("\(directory)/\(program)")
             var info = stat()
             if access(candidate, X_OK) == 0, stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
                 return candidate

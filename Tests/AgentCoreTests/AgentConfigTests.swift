@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import JSONCore
 import Synchronization
 import Testing
 
@@ -8,11 +9,18 @@ private final class TempConfigFile {
     let directory: URL
     let path: String
 
-    init(_ contents: String, name: String = "agentwire.json") throws {
+    /// Writes `contents` to `name` in the new directory, and makes the (relative) `directories` beside it.
+    init(_ contents: String, name: String = "agentwire.json", directories: [String] = []) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "agentwire-config-\(UUID().uuidString)"
         )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for subdirectory in directories {
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent(subdirectory),
+                withIntermediateDirectories: true
+            )
+        }
         path = directory.appendingPathComponent(name).path
         try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
     }
@@ -208,6 +216,109 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
         #expect(error.file == file.path)
         #expect(error.path == "$.agents.gpt.provider.type")
         #expect(error.message.contains("\"echo\", \"openai\", \"command\""), "\(error)")
+    }
+}
+
+// MARK: Paths in a config file
+
+/// Programs a config file runs start in the file's directory, or in their `cwd` taken relative to it.
+@Suite struct ConfigWorkingDirectoryTests {
+    static func command(_ config: AgentConfig, _ agent: String) throws -> CommandSettings {
+        guard case .command(let settings)? = config.agent(named: agent)?.provider else {
+            throw ConfigError(file: "", path: "", message: "\(agent) is not a command agent")
+        }
+        return settings
+    }
+
+    static func tool(_ config: AgentConfig, _ agent: String) throws -> ToolDefinition {
+        guard case .openai(let settings)? = config.agent(named: agent)?.provider, let tool = settings.tools.first else {
+            throw ConfigError(file: "", path: "", message: "\(agent) is not an openai agent with a tool")
+        }
+        return tool
+    }
+
+    @Test func programsRunInTheConfigFilesDirectoryByDefault() throws {
+        let file = try TempConfigFile(
+            """
+            {
+              "tools": {"lint": {"command": ["./scripts/lint.sh", "{{path}}"],
+                                 "parameters": {"type": "object", "properties": {"path": {"type": "string"}}}}},
+              "agents": {
+                "model": {"provider": {"type": "command", "argv": ["python3", "my_model.py"]}},
+                "gpt": {"provider": {"type": "openai", "baseURL": "http://127.0.0.1:1/v1", "model": "m",
+                                     "tools": ["lint"]}}
+              }
+            }
+            """
+        )
+        let config = try AgentConfig.load(path: file.path)
+        #expect(try Self.command(config, "model").workingDirectory == file.directory.path)
+        #expect(try Self.tool(config, "gpt").workingDirectory == file.directory.path)
+        // A document not read from a file keeps this process's working directory.
+        let parsed = try AgentConfig.parse(
+            JSONValue.parse(#"{"agents": {"model": {"provider": {"type": "command", "argv": ["cat"]}}}}"#),
+            file: "test.json"
+        )
+        #expect(try Self.command(parsed, "model").workingDirectory == nil)
+    }
+
+    @Test func aRelativeCwdIsTakenFromTheConfigFilesDirectoryAndAnAbsoluteOneAsItIs() throws {
+        let file = try TempConfigFile(
+            """
+            {
+              "tools": {"ls": {"command": ["ls"], "cwd": "/"}},
+              "agents": {
+                "model": {"provider": {"type": "command", "argv": ["bin/model"], "cwd": "models"}},
+                "gpt": {"provider": {"type": "openai", "baseURL": "http://127.0.0.1:1/v1", "model": "m",
+                                     "tools": ["ls"]}}
+              }
+            }
+            """,
+            directories: ["models"]
+        )
+        let config = try AgentConfig.load(path: file.path)
+        #expect(try Self.command(config, "model").workingDirectory == file.directory.path + "/models")
+        #expect(try Self.tool(config, "gpt").workingDirectory == "/")
+    }
+
+    @Test func aRelativeConfigPathStillGivesAnAbsoluteDirectory() throws {
+        let file = try TempConfigFile(#"{"agents": {"model": {"provider": {"type": "command", "argv": ["cat"]}}}}"#)
+        // The same file named relative to this process's working directory (which the test leaves alone).
+        let here = FileManager.default.currentDirectoryPath
+        let relative = String(repeating: "../", count: here.split(separator: "/").count) + file.path.dropFirst()
+        let settings = try Self.command(AgentConfig.load(path: relative), "model")
+        let directory = try #require(settings.workingDirectory)
+        #expect(directory.hasPrefix("/"))
+        #expect(URL(fileURLWithPath: directory).standardized.path == file.directory.standardized.path)
+    }
+
+    static let badDirectories: [(json: String, path: String, message: String)] = [
+        (
+            #"{"agents": {"x": {"provider": {"type": "command", "argv": ["cat"], "cwd": "missing"}}}}"#,
+            "$.agents.x.provider.cwd", "expected an existing directory, got \"missing\""
+        ),
+        (
+            #"{"agents": {"x": {"provider": {"type": "command", "argv": ["cat"], "cwd": "agentwire.json"}}}}"#,
+            "$.agents.x.provider.cwd", "agentwire.json is not a directory"
+        ),
+        (
+            #"{"agents": {"x": {"provider": {"type": "command", "argv": ["cat"], "cwd": 3}}}}"#,
+            "$.agents.x.provider.cwd", "expected a string, got an integer"
+        ),
+        (
+            #"{"agents": {"x": {"provider": {"type": "command", "argv": ["cat"], "cwd": ""}}}}"#,
+            "$.agents.x.provider.cwd", "expected a directory path, got a string"
+        ),
+        (#"{"tools": {"t": {"command": ["cat"], "cwd": "/nonexistent/dir"}}}"#, "$.tools.t.cwd", "does not exist"),
+    ]
+
+    @Test(arguments: badDirectories)
+    func aBadCwdIsAConfigErrorNamingItsPath(json: String, path: String, message: String) throws {
+        let (file, error) = try loadError(json)
+        #expect(error.file == file.path)
+        #expect(error.path == path, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+        #expect(error.description == "\(file.path): \(path): \(error.message)")
     }
 }
 

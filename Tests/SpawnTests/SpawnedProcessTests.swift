@@ -87,6 +87,43 @@ private func readAll(_ fd: Int32) -> String {
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "to-stderr\n")
     }
 
+    @Test func aWorkingDirectoryIsWhereTheChildRunsAndWhereARelativeProgramIsFound() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spawn-cwd-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = "\(directory)/where.sh"
+        try Data("#!/bin/sh\npwd\n".utf8).write(to: URL(fileURLWithPath: script))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        #expect(FileManager.default.currentDirectoryPath != directory)
+
+        #expect(SpawnedProcess.resolve("./where.sh") == nil)
+        let resolved = try #require(SpawnedProcess.resolve("./where.sh", in: directory))
+        #expect(resolved == "\(directory)/./where.sh")
+        #expect(SpawnedProcess.resolve("sh", in: directory) == SpawnedProcess.resolve("sh"))
+        // Given as it is, the relative path is taken from the working directory the child changes to.
+        for executable in [resolved, "./where.sh"] {
+            let process = try SpawnedProcess(
+                executable: executable,
+                arguments: [],
+                workingDirectory: directory,
+                stdin: .null
+            )
+            #expect(readAll(process.takeOutput()) == "\(directory)\n")
+            #expect(await process.wait() == 0)
+        }
+    }
+
+    @Test func aMissingWorkingDirectoryIsAnError() throws {
+        let missing = "/nonexistent/spawn-\(UUID())"
+        do {
+            _ = try SpawnedProcess(executable: "/bin/sh", arguments: ["-c", "true"], workingDirectory: missing)
+            Issue.record("started a program in a directory that does not exist")
+        } catch {
+            #expect(error.code == ENOENT)
+            #expect(error.description.hasPrefix("Cannot run in \(missing)"), "\(error)")
+        }
+    }
+
     @Test func aMissingProgramIsAnErrorNotACrash() throws {
         #expect(throws: SpawnedProcess.SpawnError.self) {
             _ = try SpawnedProcess(executable: "/nonexistent/program", arguments: [])
