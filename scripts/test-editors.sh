@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tests the editor integrations in editors/ inside the real editors, against the agentwire binary
 # scripts/test.sh built (.build/debug/agentwire, or $AGENTWIRE_BIN): the Neovim plug-in in headless
-# Neovim, agentwire.el with ERT in batch Emacs, the VS Code extension's modules with `node --test`.
+# Neovim, agentwire.el with ERT in batch Emacs (after byte-compiling it with warnings as errors), the
+# VS Code extension's modules with `node --test`. First it checks that every plug-in carries the
+# binary's version (`agentwire --version`).
 # Installs neovim and emacs-nox from Debian, and nodejs when no `node` is on PATH (apt via sudo
 # only if not root; quiet when everything is there). Prints a summary; exits non-zero if any suite fails.
 set -uo pipefail
@@ -41,6 +43,42 @@ mkdir -p "$XDG_CONFIG_HOME" "$XDG_STATE_HOME" "$XDG_CACHE_HOME" "$XDG_DATA_HOME"
 
 summary=()
 failed=0
+
+# One version: every plug-in and package carries the binary's (`agentwire --version`, which is
+# NativeProtocol.release in Sources/AgentProtocol/Native/NativeProtocol.swift).
+echo "== versions"
+release=""
+for attempt in 1 2 3; do
+    release="$("$AGENTWIRE_BIN" --version 2>/dev/null)"
+    [ -n "$release" ] && break
+    [ "$attempt" -lt 3 ] && sleep 2 # the binary may be being rebuilt
+done
+version_problems=0
+# check_version WHAT VALUE: VALUE must be the binary's version.
+check_version() {
+    if [ -n "$release" ] && [ "$2" = "$release" ]; then
+        echo "ok        $1: $2"
+    else
+        echo "MISMATCH  $1: '$2' (agentwire --version: '$release')"
+        version_problems=$((version_problems + 1))
+    fi
+}
+check_version "Neovim plug-in (version in lua/agentwire/init.lua)" \
+    "$(grep -m 1 -oE "version = '[^']*'" editors/neovim/lua/agentwire/init.lua | sed -E "s/version = '(.*)'/\1/")"
+check_version "agentwire.el (Version header)" "$(sed -n 's/^;; Version: *//p' editors/emacs/agentwire.el)"
+check_version "agentwire.el (agentwire-version)" \
+    "$(sed -n 's/^(defconst agentwire-version "\(.*\)"$/\1/p' editors/emacs/agentwire.el)"
+check_version "VS Code extension (package.json version)" \
+    "$(node -p "require('$root/editors/vscode/package.json').version" 2>/dev/null)"
+for name in $(grep -oE 'agentwire[-.][a-z-]*[0-9][0-9A-Za-z.-]*[0-9]' editors/vscode/README.md | sort -u); do
+    check_version "editors/vscode/README.md ($name)" "$(echo "$name" | sed -E 's/^agentwire[-.](agentwire-)?//')"
+done
+if [ "$version_problems" -eq 0 ]; then
+    summary+=("passed  versions: every plug-in is $release, as agentwire --version")
+else
+    summary+=("FAILED  versions: $version_problems differ from agentwire --version ('$release')")
+    failed=1
+fi
 
 # run_suite NAME VERSION COUNT_PATTERN COMMAND...: runs COMMAND in the scratch directory, shows its
 # output, and records a summary line with the lines of output that match COUNT_PATTERN.

@@ -1,8 +1,11 @@
 ;;; agentwire.el --- Run AgentWire agents and workflows  -*- lexical-binding: t; -*-
 
-;; Version: 0.1.0
+;; Author: The AgentWire authors
+;; URL: https://github.com/agentwire/agentwire
+;; Version: 0.2.0
 ;; Package-Requires: ((emacs "28.1") (jsonrpc "1.0.14"))
 ;; Keywords: tools, convenience, processes
+;; SPDX-License-Identifier: MIT
 
 ;; This file is not part of GNU Emacs.
 
@@ -23,15 +26,20 @@
 ;; as they happen, the streamed text, and a closing "-- done --",
 ;; "-- cancelled --" or "-- error: ... --" (workflows add their
 ;; output under "-- output --").  See editors/README.md.
+;;
+;; When a model calls a tool whose permission is "ask", the service
+;; sends a `permission/request'; the options it offers are read with
+;; `completing-read', and quitting or an empty answer rejects the call.
 
 ;;; Code:
 
 (require 'cl-lib)
+(require 'eieio)
 (require 'jsonrpc)
 (require 'subr-x)
 
-(defconst agentwire-version "0.1.0"
-  "Version of agentwire.el.")
+(defconst agentwire-version "0.2.0"
+  "Version of agentwire.el: the release of `agentwire --version'.")
 
 (defgroup agentwire nil
   "Run AgentWire agents and workflows and stream their output."
@@ -75,7 +83,7 @@ Without one, agentwire reads ./agentwire.json (relative to the
 (cl-defstruct (agentwire--run (:constructor agentwire--run-make)
                               (:copier nil))
   "One run of an agent or a workflow."
-  kind name input buffer connection sent request-id run-id
+  kind name input buffer connection request-id run-id
   (tokens 0) steps percent cancelling finished outcome result
   stream (at-line-start t))
 
@@ -85,8 +93,6 @@ Without one, agentwire reads ./agentwire.json (relative to the
 (defvar agentwire--active nil
   "Unfinished runs, newest first.")
 
-(defvar agentwire--pending nil
-  "Runs whose run/started has not arrived yet, oldest first.")
 
 (defvar agentwire--by-run-id (make-hash-table :test #'equal)
   "Unfinished runs by runId.")
@@ -99,6 +105,12 @@ Without one, agentwire reads ./agentwire.json (relative to the
 
 (defvar-local agentwire--buffer-run nil
   "The run shown in this buffer.")
+
+(defvar agentwire--questions nil
+  "Permission requests waiting to be asked, oldest first.")
+
+(defvar agentwire--asking nil
+  "Non-nil while a permission request is asked or about to be.")
 
 ;;;; The process
 
@@ -121,7 +133,7 @@ Without one, agentwire reads ./agentwire.json (relative to the
     (let* ((command (cons agentwire-executable (agentwire--arguments)))
            (connection
             (make-instance
-             'jsonrpc-process-connection
+             'agentwire--process-connection
              :name "agentwire"
              :events-buffer-scrollback-size (if agentwire-log-events nil 0)
              :notification-dispatcher #'agentwire--notification
@@ -150,9 +162,107 @@ Without one, agentwire reads ./agentwire.json (relative to the
       (jsonrpc-notify connection :initialized nil)
       connection)))
 
-(defun agentwire--request (_connection method _params)
-  "Answer a request of the service: it sends none, so METHOD is unknown."
-  (jsonrpc-error :code -32601 :message (format "Unknown method %s" method)))
+(defclass agentwire--process-connection (jsonrpc-process-connection)
+  ((runs :initform (make-hash-table) :accessor agentwire--connection-runs
+         :documentation "Runs waiting for their run/started, by request id."))
+  "A connection that can answer a request of the service later.")
+
+(cl-defstruct (agentwire--question (:constructor agentwire--question-make)
+                                   (:copier nil))
+  "A permission/request of the service, answered once the user chose."
+  connection id params)
+
+(defun agentwire--request (connection method params)
+  "Answer the request METHOD with PARAMS of the service on CONNECTION.
+A permission/request is answered later (see `agentwire--ask-next'):
+the question returned here is what `jsonrpc' would send as the
+result, and the connection keeps it back."
+  (if (eq method 'permission/request)
+      (agentwire--question-make :connection connection :params params)
+    (jsonrpc-error :code -32601 :message (format "Unknown method %s" method))))
+
+(cl-defmethod jsonrpc-connection-send ((_connection agentwire--process-connection)
+                                       &rest args)
+  "Send ARGS on the connection, unless they answer with a question.
+Such an answer is queued instead, to be asked outside the process
+filter and answered with the user's choice."
+  (let ((result (plist-get args :result)))
+    (if (agentwire--question-p result)
+        (progn
+          (setf (agentwire--question-id result) (plist-get args :id))
+          (agentwire--queue-question result))
+      (cl-call-next-method))))
+
+(defun agentwire--queue-question (question)
+  "Ask QUESTION after the questions before it, from a timer."
+  (setq agentwire--questions (append agentwire--questions (list question)))
+  (unless agentwire--asking
+    (setq agentwire--asking t)
+    (run-at-time 0 nil #'agentwire--ask-next)))
+
+(defun agentwire--reject-option (options)
+  "The option of OPTIONS that rejects."
+  (or (cl-find-if (lambda (option)
+                    (string-prefix-p "reject" (or (plist-get option :kind) "")))
+                  options)
+      (list :optionId "reject" :name "Reject" :kind "reject_once")))
+
+(defun agentwire--describe-arguments (arguments)
+  "ARGUMENTS of a tool call as JSON, for a prompt."
+  (condition-case nil
+      (json-serialize arguments :null-object nil :false-object :json-false)
+    (error (format "%S" arguments))))
+
+(defun agentwire--choose (question)
+  "Ask the user about QUESTION; return the option chosen.
+Quitting, an empty answer or a run that has ended chooses the
+option that rejects."
+  (let* ((params (agentwire--question-params question))
+         (options (append (plist-get params :options) nil))
+         (reject (agentwire--reject-option options))
+         (run (gethash (plist-get params :runId) agentwire--by-run-id)))
+    (if (or (not run) (agentwire--run-finished run))
+        reject
+      (let* ((names (mapcar (lambda (option) (plist-get option :name)) options))
+             (prompt (format "AgentWire: %s wants to run %s %s: "
+                             (plist-get params :agent) (plist-get params :tool)
+                             (agentwire--describe-arguments (plist-get params :arguments))))
+             (enable-recursive-minibuffers t)
+             (name (condition-case nil
+                       (completing-read prompt names nil t nil nil
+                                        (plist-get reject :name))
+                     (quit nil))))
+        (or (cl-find name options
+                     :key (lambda (option) (plist-get option :name)) :test #'equal)
+            reject)))))
+
+(defun agentwire--ask-next ()
+  "Ask the oldest permission request, answer it, then go on."
+  (let ((question (pop agentwire--questions)))
+    (unwind-protect
+        (when question
+          (let* ((option (condition-case err
+                             (agentwire--choose question)
+                           (error
+                            (message "agentwire: cannot ask: %s" (error-message-string err))
+                            (agentwire--reject-option
+                             (append (plist-get (agentwire--question-params question) :options)
+                                     nil)))))
+                 (params (agentwire--question-params question))
+                 (connection (agentwire--question-connection question))
+                 (run (gethash (plist-get params :runId) agentwire--by-run-id)))
+            (when (and run (not (agentwire--run-finished run)))
+              (agentwire--line run (format "[%s] permission %s: %s"
+                                           (plist-get params :stepId)
+                                           (plist-get params :tool)
+                                           (plist-get option :optionId))))
+            (when (jsonrpc-running-p connection)
+              (jsonrpc-connection-send connection
+                                       :id (agentwire--question-id question)
+                                       :result (list :optionId (plist-get option :optionId))))))
+      (if agentwire--questions
+          (run-at-time 0 nil #'agentwire--ask-next)
+        (setq agentwire--asking nil)))))
 
 (defun agentwire--on-shutdown (connection)
   "Finish every unfinished run of CONNECTION: its process is gone."
@@ -239,7 +349,10 @@ explains an error."
     (setf (agentwire--run-finished run) t
           (agentwire--run-outcome run) outcome)
     (setq agentwire--active (delq run agentwire--active))
-    (agentwire--unpend run)
+    (when-let ((request-id (agentwire--run-request-id run))
+               (waiting (agentwire--connection-runs (agentwire--run-connection run))))
+      (when (eq (gethash request-id waiting) run)
+        (remhash request-id waiting)))
     (when-let ((run-id (agentwire--run-run-id run)))
       (remhash run-id agentwire--by-run-id))
     (when output
@@ -252,21 +365,17 @@ explains an error."
 
 ;;;; Notifications and answers
 
-(defun agentwire--notification (_connection method params)
-  "Handle the notification METHOD with PARAMS."
+(defun agentwire--notification (connection method params)
+  "Handle the notification METHOD with PARAMS of CONNECTION."
   (if (eq method 'run/started)
-      ;; The one run of that agent or workflow sent and waiting (see
-      ;; `agentwire--start').
-      (when-let ((run (cl-find-if
-                       (lambda (run)
-                         (and (agentwire--run-sent run)
-                              (equal (agentwire--run-name run)
-                                     (plist-get params (if (eq (agentwire--run-kind run) 'agent)
-                                                           :agent :workflow)))))
-                       agentwire--pending)))
-        (setf (agentwire--run-run-id run) (plist-get params :runId))
-        (puthash (plist-get params :runId) run agentwire--by-run-id)
-        (agentwire--unpend run))
+      ;; The run started by the request it names (ids are CONNECTION's).
+      (when-let* ((request-id (plist-get params :requestId))
+                  (waiting (agentwire--connection-runs connection))
+                  (run (gethash request-id waiting)))
+        (remhash request-id waiting)
+        (unless (agentwire--run-finished run)
+          (setf (agentwire--run-run-id run) (plist-get params :runId))
+          (puthash (plist-get params :runId) run agentwire--by-run-id)))
     (let ((run (gethash (plist-get params :runId) agentwire--by-run-id)))
       (when (and run (not (agentwire--run-finished run)))
         (pcase method
@@ -311,24 +420,8 @@ explains an error."
                            (and (eq (agentwire--run-kind run) 'workflow)
                                 (plist-get result :output))))))))
 
-(defun agentwire--same-target-p (a b)
-  "Return non-nil if run A and run B share their agent or workflow."
-  (and (eq (agentwire--run-kind a) (agentwire--run-kind b))
-       (equal (agentwire--run-name a) (agentwire--run-name b))))
-
-(defun agentwire--unpend (run)
-  "RUN no longer waits for its run/started: send the next run of its target."
-  (when (memq run agentwire--pending)
-    (setq agentwire--pending (delq run agentwire--pending))
-    (when-let ((next (cl-find-if (lambda (other)
-                                   (and (not (agentwire--run-sent other))
-                                        (agentwire--same-target-p other run)))
-                                 agentwire--pending)))
-      (agentwire--send next))))
-
 (defun agentwire--send (run)
-  "Send RUN's request."
-  (setf (agentwire--run-sent run) t)
+  "Send RUN's request; its run/started names the request's id."
   (let* ((connection (agentwire--run-connection run))
          (agent-p (eq (agentwire--run-kind run) 'agent))
          (answer
@@ -345,7 +438,8 @@ explains an error."
     (setf (agentwire--run-request-id run)
           (cond ((integerp answer) answer)
                 ((integerp (car-safe answer)) (car answer))
-                (t (jsonrpc--next-request-id connection))))))
+                (t (jsonrpc--next-request-id connection))))
+    (puthash (agentwire--run-request-id run) run (agentwire--connection-runs connection))))
 
 (defun agentwire--start (kind name input)
   "Start a run of KIND (`agent' or `workflow') NAME on INPUT; return it."
@@ -362,15 +456,9 @@ explains an error."
     (agentwire--line run title)
     (setq agentwire--last-run run)
     (push run agentwire--active)
-    ;; run/started does not name its request, so only one run per agent
-    ;; or workflow may wait for it: another one is sent once the first
-    ;; has its runId (or has ended).
-    (let ((waiting (cl-some (lambda (other)
-                              (and (agentwire--run-sent other)
-                                   (agentwire--same-target-p other run)))
-                            agentwire--pending)))
-      (setq agentwire--pending (append agentwire--pending (list run)))
-      (unless waiting (agentwire--send run)))
+    ;; Runs of the same agent may go at once: each run/started names
+    ;; the request that started it.
+    (agentwire--send run)
     (when agentwire-display-output
       (display-buffer buffer '(nil (inhibit-same-window . t))))
     (force-mode-line-update t)
@@ -477,9 +565,6 @@ the minibuffer.  Returns the run."
     (setf (agentwire--run-cancelling run) t)
     (let ((connection (agentwire--run-connection run)))
       (cond
-       ((not (agentwire--run-sent run))
-        ;; Still queued behind another run of its target: never sent.
-        (agentwire--finish run 'cancelled))
        ((agentwire--run-run-id run)
         ;; The run then answers its request normally, with the partial output.
         (jsonrpc-async-request connection :run/cancel

@@ -5,9 +5,11 @@
 --     -c 'luafile editors/neovim/tests/agentwire_spec.lua'
 -- Exits 0 when every test passes, 1 otherwise.
 
-local binary = os.getenv('AGENTWIRE_BIN') or '.build/debug/agentwire'
+local binary = vim.fn.fnamemodify(os.getenv('AGENTWIRE_BIN') or '.build/debug/agentwire', ':p')
 local agentwire = require('agentwire')
-agentwire.setup({ cmd = vim.fn.fnamemodify(binary, ':p'), store = 'memory' })
+local defaults = { cmd = binary, store = 'memory' }
+agentwire.setup(defaults)
+local uv = vim.uv or vim.loop
 
 local results = { passed = 0, failed = 0 }
 
@@ -58,6 +60,137 @@ end
 
 local function buffer_text(run)
   return table.concat(vim.api.nvim_buf_get_lines(run.buf, 0, -1, false), '\n')
+end
+
+--- One server-sent event of a chat-completion stream.
+local function sse_chunk(delta, finish)
+  local event = {
+    object = 'chat.completion.chunk',
+    choices = { { index = 0, delta = delta or vim.empty_dict(), finish_reason = finish or vim.NIL } },
+  }
+  return 'data: ' .. vim.json.encode(event) .. '\n\n'
+end
+
+--- A stand-in for an OpenAI-compatible model server on a free loopback port (what the service's own
+--- tests use, Sources/FakeModelServer): asked without a tool result in the conversation, it calls the
+--- first tool offered with {"city": "Paris"}; once the tool's result is there, it answers
+--- "The tool said: RESULT". Returns its port and `close()`.
+local function fake_model()
+  local server = uv.new_tcp()
+  assert(server:bind('127.0.0.1', 0))
+  server:listen(16, function(listen_err)
+    if listen_err then
+      return
+    end
+    local socket = uv.new_tcp()
+    server:accept(socket)
+    local data = ''
+    socket:read_start(function(err, chunk)
+      if err or not chunk then
+        socket:close()
+        return
+      end
+      data = data .. chunk
+      local head_end = data:find('\r\n\r\n', 1, true)
+      if not head_end then
+        return
+      end
+      local length = tonumber(data:sub(1, head_end):lower():match('content%-length:%s*(%d+)')) or 0
+      if #data < head_end + 3 + length then
+        return
+      end
+      socket:read_stop()
+      local request = vim.json.decode(data:sub(head_end + 4, head_end + 3 + length))
+      local tool_result
+      for _, message in ipairs(request.messages or {}) do
+        if message.role == 'tool' then
+          tool_result = message.content
+        end
+      end
+      local events = { sse_chunk({ role = 'assistant' }) }
+      if tool_result then
+        table.insert(events, sse_chunk({ content = 'The tool said: ' }))
+        table.insert(events, sse_chunk({ content = vim.trim(tool_result) }))
+        table.insert(events, sse_chunk(nil, 'stop'))
+      else
+        local call = {
+          index = 0,
+          id = 'call_1',
+          type = 'function',
+          ['function'] = { name = request.tools[1]['function'].name, arguments = '{"city": "Paris"}' },
+        }
+        table.insert(events, sse_chunk({ tool_calls = { call } }))
+        table.insert(events, sse_chunk(nil, 'tool_calls'))
+      end
+      table.insert(events, 'data: [DONE]\n\n')
+      local head = 'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n'
+      socket:write(head .. table.concat(events), function()
+        socket:shutdown(function()
+          socket:close()
+        end)
+      end)
+    end)
+  end)
+  return {
+    port = server:getsockname().port,
+    close = function()
+      server:close()
+    end,
+  }
+end
+
+--- A config file with the tool `weather` (permission `ask`) and the agent `forecaster`, a model on
+--- `port` that calls it.
+local function forecaster_config(port)
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir, 'p')
+  local file = dir .. '/agentwire.json'
+  vim.fn.writefile({
+    vim.json.encode({
+      tools = {
+        weather = {
+          description = 'Current weather of a city',
+          command = { '/bin/echo', 'forecast for {{city}}: sunny' },
+          parameters = { type = 'object', properties = { city = { type = 'string' } }, required = { 'city' } },
+          permission = 'ask',
+        },
+      },
+      agents = {
+        forecaster = {
+          provider = {
+            type = 'openai',
+            baseURL = string.format('http://127.0.0.1:%d/v1', port),
+            model = 'fake',
+            retries = 0,
+            tools = { 'weather' },
+            toolChoice = 'weather',
+          },
+        },
+      },
+    }),
+  }, file)
+  return file
+end
+
+--- Runs `fn` with the service started on `config` (then back on the defaults), with vim.ui.select
+--- replaced by `select`.
+local function with_service(config, select, fn)
+  agentwire.stop()
+  agentwire.setup(vim.tbl_extend('force', defaults, config))
+  local original = vim.ui.select
+  vim.ui.select = select or original
+  local ok, err = xpcall(fn, debug.traceback)
+  vim.ui.select = original
+  agentwire.cancel_all()
+  agentwire.stop()
+  agentwire.setup(defaults)
+  if not ok then
+    error(err, 0)
+  end
+end
+
+local function lines(...)
+  return table.concat({ ... }, '\n') .. '\n'
 end
 
 test(':AgentWireRun streams an agent run into a scratch buffer', function()
@@ -155,7 +288,7 @@ test(':AgentWireCancel stops a streaming run and keeps its partial output', func
   expect_equal(#lines, 6, 'line count')
 end)
 
-test('a cancel sent before run/started ends the run without waiting on a callback', function()
+test('a cancel before run/started goes out as $/cancelRequest and ends the run', function()
   local run = agentwire.run('echo-slow', 'one two three four five six seven eight nine ten')
   expect(run.run_id == nil, 'no run id yet')
   agentwire.cancel(run)
@@ -170,12 +303,31 @@ test('a cancel sent before run/started ends the run without waiting on a callbac
   expect(buffer_text(next_run):find('\nstill here\n', 1, true) ~= nil, 'next run streams')
 end)
 
-test('concurrent runs of one agent each stream into their own buffer', function()
+test('concurrent runs of one agent go out at once and each stream into their own buffer', function()
   local runs = {}
   for i = 1, 8 do
-    table.insert(runs, agentwire.run('echo', 'input ' .. i .. ' of the same agent'))
+    table.insert(runs, agentwire.run('echo-slow', 'input ' .. i .. ' of the same agent, streamed slowly'))
   end
   table.insert(runs, agentwire.workflow('pipeline', 'in parallel'))
+  -- No run waits for another's run/started: every request is sent at once, and each run/started
+  -- finds its run by the requestId it carries.
+  local ids = {}
+  for _, run in ipairs(runs) do
+    expect(run.request_id ~= nil, 'request sent at once')
+    expect(not ids[run.request_id], 'request ids differ')
+    ids[run.request_id] = true
+  end
+  wait_for('every run/started', function()
+    for _, run in ipairs(runs) do
+      if run.kind == 'agent' and not run.run_id then
+        return false
+      end
+    end
+    return true
+  end)
+  for _, run in ipairs(runs) do
+    expect(run.kind ~= 'agent' or not run.finished, 'the runs of echo-slow overlap')
+  end
   for _, run in ipairs(runs) do
     finished(run)
   end
@@ -184,6 +336,90 @@ test('concurrent runs of one agent each stream into their own buffer', function(
     expect_equal(run.run_id, run.result.runId, 'run id')
     local lines = vim.api.nvim_buf_get_lines(run.buf, 0, -1, false)
     expect_equal(lines[run.kind == 'agent' and 3 or 4], run.input, 'streamed text')
+  end
+end)
+
+test('a tool call asks with vim.ui.select: the choice is the answer, and dismissing rejects', function()
+  local model = fake_model()
+  local asked = {}
+  local choose
+  local select = function(items, opts, on_choice)
+    table.insert(asked, { items = vim.tbl_map(opts.format_item, items), prompt = opts.prompt, kind = opts.kind })
+    -- A picker answers later, once the user has chosen.
+    vim.defer_fn(function()
+      on_choice(choose(items))
+    end, 20)
+  end
+  local function option(id)
+    return function(items)
+      for _, item in ipairs(items) do
+        if item.optionId == id then
+          return item
+        end
+      end
+    end
+  end
+  local ok, err = pcall(with_service, { config = forecaster_config(model.port) }, select, function()
+    choose = option('allow_once')
+    local allowed = finished(agentwire.run('forecaster', 'Weather in Paris?'))
+    choose = option('reject')
+    local rejected = finished(agentwire.run('forecaster', 'Weather in Paris?'))
+    choose = function()
+      return nil
+    end
+    local dismissed = finished(agentwire.run('forecaster', 'Weather in Paris?'))
+
+    expect_equal(#asked, 3, 'questions asked')
+    expect_equal(table.concat(asked[1].items, ', '), 'Allow once, Allow always, Reject', 'options offered')
+    expect_equal(asked[1].prompt, 'AgentWire: forecaster wants to run weather {"city":"Paris"}', 'prompt')
+    expect_equal(asked[1].kind, 'agentwire.permission', 'kind')
+    expect_equal(allowed.outcome, 'done', 'outcome')
+    expect_equal(
+      buffer_text(allowed),
+      lines(
+        'agentwire forecaster',
+        '[1] openai model call: started',
+        '[1] permission weather: allow_once',
+        'The tool said: forecast for Paris: sunny',
+        '[1] openai model call: completed',
+        '-- done --'
+      ),
+      'allowed run'
+    )
+    for _, run in ipairs({ rejected, dismissed }) do
+      expect_equal(run.result.output, 'The tool said: error: permission was not granted', 'the tool did not run')
+      expect(buffer_text(run):find('\n[1] permission weather: reject\n', 1, true) ~= nil, buffer_text(run))
+    end
+
+    -- Two runs asking at once: one picker at a time, each answer to its own question.
+    asked = {}
+    local open = 0
+    local most = 0
+    vim.ui.select = function(items, _, on_choice)
+      open = open + 1
+      most = math.max(most, open)
+      table.insert(asked, true)
+      vim.defer_fn(function()
+        open = open - 1
+        on_choice(#asked == 1 and option('allow_once')(items) or nil)
+      end, 50)
+    end
+    local first = agentwire.run('forecaster', 'Weather in Paris?')
+    local second = agentwire.run('forecaster', 'Weather in Paris?')
+    finished(first)
+    finished(second)
+    expect_equal(most, 1, 'pickers open at once')
+    local outputs = { first.result.output, second.result.output }
+    table.sort(outputs)
+    expect_equal(
+      table.concat(outputs, ' | '),
+      'The tool said: error: permission was not granted | The tool said: forecast for Paris: sunny',
+      'one allowed, one rejected'
+    )
+  end)
+  model.close()
+  if not ok then
+    error(err, 0)
   end
 end)
 
@@ -229,11 +465,7 @@ test('runs end with an error when the service dies, and the next run starts a ne
     return run.tokens >= 1
   end)
   local client = agentwire.client()
-  if client.rpc.pid then
-    vim.loop.kill(client.rpc.pid, 'sigkill')
-  else
-    client.rpc.terminate()
-  end
+  client:kill('sigkill')
   finished(run)
   expect_equal(run.outcome, 'error', 'outcome')
   local text = buffer_text(run)
@@ -253,13 +485,80 @@ test('a missing executable is reported, and nothing runs', function()
   agentwire.setup({ cmd = '/nonexistent/agentwire', store = 'memory' })
   local ok, run = pcall(agentwire.run, 'echo', 'hi')
   vim.notify = notify
-  agentwire.setup({ cmd = vim.fn.fnamemodify(binary, ':p'), store = 'memory' })
+  agentwire.setup(defaults)
   expect(ok, 'no error raised: ' .. tostring(run))
   expect_equal(run, nil, 'no run')
   expect(#messages == 1 and messages[1][1]:find('cannot start /nonexistent/agentwire', 1, true) ~= nil, vim.inspect(messages))
   expect_equal(messages[1][2], vim.log.levels.ERROR, 'level')
   -- The right command works again.
   expect_equal(finished(agentwire.run('echo', 'back')).outcome, 'done', 'outcome after')
+end)
+
+test(':checkhealth agentwire reports the binary, its version and whether the config is valid', function()
+  local function health()
+    vim.cmd('silent checkhealth agentwire')
+    local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+    vim.cmd('bwipeout!')
+    return text
+  end
+  local version = vim.trim(vim.fn.system({ binary, '--version' }))
+  local text = health()
+  expect(text:find('agentwire found: ' .. binary, 1, true) ~= nil, text)
+  expect(text:find('version ' .. version .. ' (the plug-in is ' .. agentwire.version .. ')', 1, true) ~= nil, text)
+  expect(text:find('the config is valid: %d+ agents %(echo, echo%-slow') ~= nil, text)
+  expect(text:find('ERROR', 1, true) == nil, text)
+
+  local bad = vim.fn.tempname() .. '.json'
+  vim.fn.writefile({ '{"agents": {"x": {"provider": {"type": "echo", "delayMs": "soon"}}}}' }, bad)
+  agentwire.setup(vim.tbl_extend('force', defaults, { config = bad }))
+  text = health()
+  expect(text:find('config: ' .. bad .. ' (setup option config)', 1, true) ~= nil, text)
+  expect(
+    text:find('ERROR:? the config is not valid: Error: invalid config: [^\n]*%$%.agents%.x%.provider%.delayMs') ~= nil,
+    text
+  )
+
+  agentwire.setup(vim.tbl_extend('force', defaults, { cmd = '/nonexistent/agentwire' }))
+  text = health()
+  expect(text:find('ERROR:? /nonexistent/agentwire not found') ~= nil, text)
+  agentwire.setup(defaults)
+end)
+
+test('doc/agentwire.txt builds its help tags, and :help finds them', function()
+  local source = vim.api.nvim_get_runtime_file('doc/agentwire.txt', false)[1]
+  expect(source ~= nil, 'doc/agentwire.txt is on the runtimepath')
+  -- A copy, so that no tags file is left in the repository.
+  local dir = vim.fn.tempname()
+  vim.fn.mkdir(dir .. '/doc', 'p')
+  vim.fn.writefile(vim.fn.readfile(source), dir .. '/doc/agentwire.txt')
+  vim.v.errmsg = ''
+  vim.cmd('helptags ' .. vim.fn.fnameescape(dir .. '/doc'))
+  expect_equal(vim.v.errmsg, '', 'helptags errors')
+  local tags = {}
+  for _, line in ipairs(vim.fn.readfile(dir .. '/doc/tags')) do
+    tags[line:match('^[^\t]+')] = true
+  end
+  for _, tag in ipairs({
+    'agentwire',
+    'agentwire.txt',
+    'agentwire.setup()',
+    'agentwire-options',
+    ':AgentWireRun',
+    ':AgentWireWorkflow',
+    ':AgentWireCancel',
+    ':AgentWireAgents',
+    'agentwire-permission',
+    'agentwire-mappings',
+    'agentwire-health',
+  }) do
+    expect(tags[tag], 'tag ' .. tag)
+  end
+  vim.opt.runtimepath:prepend(dir)
+  vim.cmd('help agentwire-health')
+  expect_equal(vim.fn.expand('%:t'), 'agentwire.txt', 'help file')
+  expect_equal(vim.bo.filetype, 'help', 'filetype')
+  vim.cmd('helpclose')
+  vim.opt.runtimepath:remove(dir)
 end)
 
 agentwire.stop()

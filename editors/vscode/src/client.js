@@ -51,6 +51,8 @@ function frame(message) {
 /**
  * The connection to one agentwire process.
  * Events: `notification` (method, params), `stderr` (text), `exit` (code, signal).
+ * Requests of the service (`permission/request`) go to the handler `onRequest` set for their method;
+ * any other is answered with -32601.
  */
 class AgentWireClient extends EventEmitter {
   /**
@@ -64,6 +66,7 @@ class AgentWireClient extends EventEmitter {
     this.env = env;
     this.nextId = 1;
     this.pending = new Map();
+    this.requestHandlers = new Map();
     this.process = null;
     this.running = false;
     this.exited = null;
@@ -112,10 +115,36 @@ class AgentWireClient extends EventEmitter {
     return this;
   }
 
+  /**
+   * Answers the service's requests for `method` with `handler(params, id)`: its value (or what the
+   * promise it returns resolves to) is the result; a throw or a rejection is an error answer (with the
+   * error's `code`, else -32603).
+   */
+  onRequest(method, handler) {
+    this.requestHandlers.set(method, handler);
+  }
+
+  /** Answers a request of the service. */
+  async answer({ id, method, params }) {
+    const handler = this.requestHandlers.get(method);
+    if (!handler) {
+      this.send({ jsonrpc: '2.0', id, error: { code: -32601, message: `Method not found: ${method}` } });
+      return;
+    }
+    try {
+      const result = await handler(params, id);
+      this.send({ jsonrpc: '2.0', id, result: result === undefined ? null : result });
+    } catch (error) {
+      const code = Number.isInteger(error && error.code) ? error.code : -32603;
+      this.send({ jsonrpc: '2.0', id, error: { code, message: String((error && error.message) || error) } });
+    }
+  }
+
   /** Handles one message from the service. */
   receive(message) {
     if (message.method !== undefined) {
       if (message.id === undefined) this.emit('notification', message.method, message.params);
+      else this.answer(message);
       return;
     }
     const waiter = this.pending.get(message.id);

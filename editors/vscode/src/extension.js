@@ -28,6 +28,20 @@ function commandLine() {
   return { command: settings.get('path', 'agentwire') || 'agentwire', args };
 }
 
+/**
+ * Asks whether a tool may run (a `permission/request`) with a quick pick of the options it offers;
+ * resolves with the option chosen, or undefined when the pick is dismissed (which rejects).
+ */
+async function askPermission(params) {
+  const items = params.options.map((option) => ({ label: option.name, description: option.optionId, option }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `AgentWire: ${params.agent} wants to run ${params.tool}`,
+    placeHolder: `${params.tool} ${JSON.stringify(params.arguments)} (Escape rejects)`,
+    ignoreFocusOut: true,
+  });
+  return picked ? picked.option : undefined;
+}
+
 /** The run manager of the running service, started and initialized on first use. */
 async function ensureManager() {
   if (client && client.running && manager) return manager;
@@ -48,7 +62,7 @@ async function ensureManager() {
     next.start();
     await next.initialize({ name: 'agentwire-vscode', version });
     client = next;
-    manager = new RunManager(next);
+    manager = new RunManager(next, { askPermission });
     manager.on('change', updateStatus);
     return manager;
   })();

@@ -4,9 +4,15 @@
 
 const { EventEmitter } = require('node:events');
 
-/** Whether two runs run the same agent or workflow. */
-function sameTarget(a, b) {
-  return a.kind === b.kind && a.name === b.name;
+/** The option of a `permission/request` that rejects (kind `reject_once` or `reject_always`). */
+function rejectOption(options) {
+  return (
+    options.find((option) => typeof option.kind === 'string' && option.kind.startsWith('reject')) ?? {
+      optionId: 'reject',
+      name: 'Reject',
+      kind: 'reject_once',
+    }
+  );
 }
 
 /** The text of one run, built as notifications arrive; every append also goes to `sink`. */
@@ -66,7 +72,6 @@ class Run {
     this.input = input;
     this.transcript = new Transcript(kind === 'agent' ? `agentwire ${name}` : `agentwire workflow ${name}`, sink);
     this.requestId = null;
-    this.sent = false;
     this.runId = null;
     this.tokens = 0;
     this.steps = [];
@@ -94,37 +99,70 @@ class Run {
 }
 
 /**
- * Starts runs on a client and routes its notifications to them.
+ * Starts runs on a client and routes its notifications to them, and answers the service's
+ * `permission/request`s.
  * Events: `change` (run) after a step, progress, cancel request or the end of a run.
+ *
+ * `askPermission(params, run)` shows a `permission/request` (its `params`, for the unfinished `run`)
+ * to the user and resolves with the option chosen (one of `params.options`, or its `optionId`), or
+ * with undefined when the question was dismissed, which rejects. Questions are asked one at a time,
+ * oldest first; a question of a run that has ended is rejected without asking. Without
+ * `askPermission` every call is rejected.
  */
 class RunManager extends EventEmitter {
-  constructor(client) {
+  constructor(client, { askPermission } = {}) {
     super();
     this.client = client;
     this.active = [];
-    this.pending = [];
+    this.byRequestId = new Map();
     this.byRunId = new Map();
+    this.askPermission = askPermission ?? (async () => undefined);
+    this.questions = Promise.resolve();
     client.on('notification', (method, params) => this.onNotification(method, params));
+    client.onRequest('permission/request', (params) => this.permission(params));
   }
 
   /** Starts `kind` ('agent' or 'workflow') `name` on `input`; `sink(text)` receives the transcript. */
   start(kind, name, input, sink) {
     const run = new Run(kind, name, input, sink);
     this.active.push(run);
-    this.pending.push(run);
-    // run/started does not name its request, so only one run per agent or workflow may wait for
-    // it: a second one is sent once the first has its runId (or has ended).
-    if (!this.pending.some((other) => other.sent && sameTarget(other, run))) this.send(run);
+    // Runs of the same agent may go at once: each run/started names the request that started it.
+    this.send(run);
     return run;
   }
 
+  /** Answers a `permission/request` with `{optionId}`, after the questions before it. */
+  permission(params) {
+    const answer = this.questions.then(() => this.ask(params));
+    this.questions = answer.catch(() => {});
+    return answer;
+  }
+
+  async ask(params) {
+    const options = Array.isArray(params?.options) ? params.options : [];
+    const reject = rejectOption(options);
+    const run = this.byRunId.get(params?.runId);
+    if (!run || run.finished) return { optionId: reject.optionId };
+    let chosen;
+    try {
+      chosen = await this.askPermission(params, run);
+    } catch {
+      chosen = undefined;
+    }
+    const option =
+      options.find((candidate) => candidate === chosen || (typeof chosen === 'string' && candidate.optionId === chosen)) ??
+      reject;
+    if (!run.finished) run.transcript.line(`[${params.stepId}] permission ${params.tool}: ${option.optionId}`);
+    return { optionId: option.optionId };
+  }
+
   send(run) {
-    run.sent = true;
     const { id, result } = this.client.request(run.kind === 'agent' ? 'agent/run' : 'workflow/run', {
       [run.kind]: run.name,
       input: run.input,
     });
     run.requestId = id;
+    this.byRequestId.set(id, run);
     result.then(
       (answer) => {
         run.result = answer;
@@ -139,15 +177,6 @@ class RunManager extends EventEmitter {
     );
   }
 
-  /** `run` no longer waits for run/started: send the next run of the same target, if any. */
-  unpend(run) {
-    const index = this.pending.indexOf(run);
-    if (index < 0) return;
-    this.pending.splice(index, 1);
-    const next = this.pending.find((other) => !other.sent && sameTarget(other, run));
-    if (next) this.send(next);
-  }
-
   /**
    * Asks the service to stop `run` (default: the newest active one); its answer ends it. With the
    * runId known this is `run/cancel` (the run answers with its partial output), before that
@@ -156,10 +185,6 @@ class RunManager extends EventEmitter {
   cancel(run = this.active[this.active.length - 1]) {
     if (!run || run.finished) return false;
     run.cancelling = true;
-    if (!run.sent) {
-      this.finish(run, 'cancelled');
-      return true;
-    }
     if (run.runId) this.client.request('run/cancel', { runId: run.runId }).result.catch(() => {});
     else this.client.notify('$/cancelRequest', { id: run.requestId });
     this.emit('change', run);
@@ -179,7 +204,7 @@ class RunManager extends EventEmitter {
     run.finished = true;
     run.outcome = outcome;
     this.active = this.active.filter((other) => other !== run);
-    this.unpend(run);
+    if (this.byRequestId.get(run.requestId) === run) this.byRequestId.delete(run.requestId);
     if (run.runId) this.byRunId.delete(run.runId);
     run.transcript.finish(outcome, output, message);
     this.emit('change', run);
@@ -189,12 +214,13 @@ class RunManager extends EventEmitter {
   onNotification(method, params) {
     if (!params || typeof params !== 'object') return;
     if (method === 'run/started') {
-      // The one run of that agent or workflow sent and waiting (see start).
-      const run = this.pending.find((other) => other.sent && params[other.kind] === other.name);
+      // The run started by the request it names.
+      const run = this.byRequestId.get(params.requestId);
       if (!run) return;
+      this.byRequestId.delete(params.requestId);
+      if (run.finished) return;
       run.runId = params.runId;
       this.byRunId.set(params.runId, run);
-      this.unpend(run);
       return;
     }
     const run = this.byRunId.get(params.runId);

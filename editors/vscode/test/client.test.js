@@ -23,6 +23,24 @@ test('frames split anywhere, even one byte at a time, come out whole', () => {
   assert.deepEqual(new FrameReader().push(bytes), messages);
 });
 
+test('requests of the service get their handler\'s answer, or -32601', async () => {
+  const client = new AgentWireClient({ command: binary });
+  const sent = [];
+  client.send = (message) => sent.push(message);
+  client.onRequest('permission/request', async (params) => ({ optionId: params.options[0].optionId }));
+  client.onRequest('fails', () => {
+    throw Object.assign(new Error('no way'), { code: -32000 });
+  });
+  client.receive({ jsonrpc: '2.0', id: 'permission-1', method: 'permission/request', params: { options: [{ optionId: 'allow_once' }] } });
+  client.receive({ jsonrpc: '2.0', id: 'x-2', method: 'something/else' });
+  client.receive({ jsonrpc: '2.0', id: 3, method: 'fails' });
+  await waitFor('three answers', () => sent.length === 3);
+  const byId = new Map(sent.map((message) => [message.id, message]));
+  assert.deepEqual(byId.get('permission-1'), { jsonrpc: '2.0', id: 'permission-1', result: { optionId: 'allow_once' } });
+  assert.equal(byId.get('x-2').error.code, -32601);
+  assert.deepEqual(byId.get(3).error, { code: -32000, message: 'no way' });
+});
+
 test('initialize, lists and a run with its notifications in order', async (t) => {
   const client = startClient();
   t.after(() => client.shutdown());

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const Module = require('node:module');
 const path = require('node:path');
-const { binary, waitFor, longInput } = require('./support');
+const { binary, waitFor, longInput, fakeModel, forecasterConfig } = require('./support');
 
 const fakePath = path.join(__dirname, 'fake-vscode.js');
 const resolve = Module._resolveFilename;
@@ -111,6 +111,46 @@ test('a failing run shows an error message', async () => {
   assert.equal(run.outcome, 'error');
   assert.match(state.errors.at(-1), /^AgentWire nobody: /);
   assert.match(output().text, /-- error: .*\(-32001\) --\n$/);
+});
+
+test('a tool asks with a quick pick: the choice is sent, and dismissing it rejects', async (t) => {
+  const model = await fakeModel();
+  const settings = state.settings;
+  const answer = state.quickPickAnswer;
+  state.settings = { ...settings, config: forecasterConfig(model.port) };
+  t.after(async () => {
+    state.settings = settings;
+    state.quickPickAnswer = answer;
+    await vscode.commands.executeCommand('agentwire.restart');
+    await model.close();
+  });
+  await vscode.commands.executeCommand('agentwire.restart');
+  state.quickPicks = [];
+  state.quickPickAnswer = (items) => items.find((item) => item.label === 'Allow once');
+  const allowed = await vscode.commands.executeCommand('agentwire.runAgent', 'forecaster', 'Weather in Paris?');
+  assert.equal(allowed.outcome, 'done');
+  assert.equal(
+    output().text,
+    lines(
+      'agentwire forecaster',
+      '[1] openai model call: started',
+      '[1] permission weather: allow_once',
+      'The tool said: forecast for Paris: sunny',
+      '[1] openai model call: completed',
+      '-- done --',
+    ),
+  );
+  const [pick] = state.quickPicks;
+  assert.deepEqual(pick.items.map((item) => item.label), ['Allow once', 'Allow always', 'Reject']);
+  assert.equal(pick.options.title, 'AgentWire: forecaster wants to run weather');
+  assert.equal(pick.options.placeHolder, 'weather {"city":"Paris"} (Escape rejects)');
+  assert.equal(pick.options.ignoreFocusOut, true);
+
+  state.quickPickAnswer = () => undefined;
+  const dismissed = await vscode.commands.executeCommand('agentwire.runAgent', 'forecaster', 'Weather in Paris?');
+  assert.equal(dismissed.result.output, 'The tool said: error: permission was not granted');
+  assert.match(output().text, /\n\[1\] permission weather: reject\nThe tool said: error: permission was not granted\n/);
+  assert.equal(state.quickPicks.length, 2);
 });
 
 test('a dismissed input box runs nothing', async () => {

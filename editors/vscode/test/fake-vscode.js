@@ -9,6 +9,8 @@ const state = {
   statusItems: [],
   errors: [],
   quickPickItems: null,
+  quickPickOptions: null,
+  quickPicks: [],
   quickPickAnswer: (items) => items[0],
   inputAnswer: undefined,
   activeTextEditor: undefined,
@@ -97,9 +99,11 @@ module.exports = {
       return item;
     },
     withProgress,
-    async showQuickPick(items) {
+    async showQuickPick(items, options) {
       state.quickPickItems = await items;
-      return state.quickPickAnswer(state.quickPickItems);
+      state.quickPickOptions = options;
+      state.quickPicks.push({ items: state.quickPickItems, options });
+      return state.quickPickAnswer(state.quickPickItems, options);
     },
     async showInputBox() {
       return state.inputAnswer;

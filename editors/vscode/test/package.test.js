@@ -41,7 +41,10 @@ test('the .vsix holds the manifest and every source file', (t) => {
     assert.deepEqual(entries.get(`extension/${source}`), fs.readFileSync(path.join(root, source)), source);
   }
   const vsixManifest = entries.get('extension.vsixmanifest').toString('utf8');
-  assert.match(vsixManifest, /<Identity Language="en-US" Id="agentwire" Version="0\.1\.0" Publisher="agentwire" \/>/);
+  assert.ok(
+    vsixManifest.includes(`<Identity Language="en-US" Id="agentwire" Version="${manifest.version}" Publisher="agentwire" />`),
+    vsixManifest,
+  );
   assert.match(vsixManifest, /Value="\^1\.75\.0"/);
   assert.ok(entries.has('[Content_Types].xml'));
   // An independent reader agrees, where one is installed.

@@ -5,15 +5,15 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { AgentWireClient } = require('../src/client');
 const { RunManager, Transcript } = require('../src/runs');
-const { binary, serviceArgs, waitFor, longInput } = require('./support');
+const { binary, serviceArgs, waitFor, longInput, fakeModel, forecasterConfig } = require('./support');
 
 const lines = (...all) => all.map((line) => `${line}\n`).join('');
 
-async function startManager(t) {
-  const client = new AgentWireClient({ command: binary, args: serviceArgs }).start();
+async function startManager(t, { args = [], askPermission } = {}) {
+  const client = new AgentWireClient({ command: binary, args: [...serviceArgs, ...args] }).start();
   t.after(() => client.shutdown());
   await client.initialize({ name: 'test', version: '0' });
-  return new RunManager(client);
+  return new RunManager(client, { askPermission });
 }
 
 test('tokens of different steps do not share a line', () => {
@@ -112,11 +112,18 @@ test('a cancel before run/started goes out as $/cancelRequest', async (t) => {
   assert.match(next.transcript.text, /\nstill here\n/);
 });
 
-test('concurrent runs of one agent each stream into their own transcript', async (t) => {
+test('concurrent runs of one agent go out at once, each streaming into its own transcript', async (t) => {
   const manager = await startManager(t);
-  const inputs = Array.from({ length: 8 }, (_, i) => `input ${i} of the same agent`);
-  const runs = inputs.map((input) => manager.start('agent', 'echo', input));
+  const inputs = Array.from({ length: 8 }, (_, i) => `input ${i} of the same agent, streamed slowly`);
+  const runs = inputs.map((input) => manager.start('agent', 'echo-slow', input));
   runs.push(manager.start('workflow', 'pipeline', 'in parallel'));
+  // No run waits for another's run/started: every request is sent at once, and each run/started
+  // finds its run by the requestId it carries.
+  assert.equal(new Set(runs.map((run) => run.requestId)).size, runs.length);
+  assert.ok(runs.every((run) => Number.isInteger(run.requestId)));
+  const agentRuns = runs.filter((run) => run.kind === 'agent');
+  await waitFor('every run/started', () => agentRuns.every((run) => run.runId));
+  assert.ok(agentRuns.every((run) => !run.finished), 'the runs of echo-slow overlap');
   await Promise.all(runs.map((run) => run.done));
   for (const run of runs) {
     assert.equal(run.outcome, 'done');
@@ -124,6 +131,86 @@ test('concurrent runs of one agent each stream into their own transcript', async
     assert.equal(streamed, run.input);
     assert.equal(run.runId, run.result.runId);
   }
+});
+
+test('a permission/request is answered with the option chosen; dismissing rejects', async (t) => {
+  const model = await fakeModel();
+  t.after(() => model.close());
+  const asked = [];
+  let choose;
+  const manager = await startManager(t, {
+    args: ['--config', forecasterConfig(model.port)],
+    askPermission: async (params, run) => {
+      asked.push({ params, run });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return choose(params.options);
+    },
+  });
+  const runWith = async (answer) => {
+    choose = answer;
+    const run = manager.start('agent', 'forecaster', 'Weather in Paris?');
+    await run.done;
+    return run;
+  };
+  const allowed = await runWith((options) => options.find((option) => option.optionId === 'allow_once'));
+  const rejected = await runWith((options) => options.find((option) => option.optionId === 'reject'));
+  const byId = await runWith(() => 'reject');
+  const dismissed = await runWith(() => undefined);
+  assert.equal(asked.length, 4);
+  assert.equal(asked[0].run, allowed);
+  assert.equal(asked[0].params.tool, 'weather');
+  assert.deepEqual(asked[0].params.arguments, { city: 'Paris' });
+  assert.deepEqual(
+    asked[0].params.options.map((option) => option.optionId),
+    ['allow_once', 'allow_always', 'reject'],
+  );
+  assert.equal(allowed.outcome, 'done');
+  assert.equal(
+    allowed.transcript.text,
+    lines(
+      'agentwire forecaster',
+      '[1] openai model call: started',
+      '[1] permission weather: allow_once',
+      'The tool said: forecast for Paris: sunny',
+      '[1] openai model call: completed',
+      '-- done --',
+    ),
+  );
+  for (const run of [rejected, byId, dismissed]) {
+    assert.equal(run.result.output, 'The tool said: error: permission was not granted');
+    assert.match(run.transcript.text, /\n\[1\] permission weather: reject\n/);
+  }
+
+  // Two runs asking at once: one question at a time, each answer to its own question.
+  let open = 0;
+  let most = 0;
+  let count = 0;
+  manager.askPermission = async (params) => {
+    open += 1;
+    most = Math.max(most, open);
+    count += 1;
+    const answer = count === 1 ? 'allow_once' : undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    open -= 1;
+    return answer && params.options.find((option) => option.optionId === answer);
+  };
+  const both = [manager.start('agent', 'forecaster', 'Weather?'), manager.start('agent', 'forecaster', 'Weather?')];
+  await Promise.all(both.map((run) => run.done));
+  assert.equal(count, 2);
+  assert.equal(most, 1);
+  assert.deepEqual(both.map((run) => run.result.output).sort(), [
+    'The tool said: error: permission was not granted',
+    'The tool said: forecast for Paris: sunny',
+  ]);
+});
+
+test('without askPermission, a tool that asks is rejected', async (t) => {
+  const model = await fakeModel();
+  t.after(() => model.close());
+  const manager = await startManager(t, { args: ['--config', forecasterConfig(model.port)] });
+  const run = manager.start('agent', 'forecaster', 'Weather in Paris?');
+  await run.done;
+  assert.equal(run.result.output, 'The tool said: error: permission was not granted');
 });
 
 test('an unknown agent ends with the error', async (t) => {

@@ -4,7 +4,8 @@
 local client_mod = require('agentwire.client')
 local transcript = require('agentwire.transcript')
 
-local M = { version = '0.1.0' }
+-- The release of AgentWire this plug-in belongs to: the same as `agentwire --version`.
+local M = { version = '0.2.0' }
 
 local defaults = {
   -- The agentwire executable (a name on $PATH or a path).
@@ -30,9 +31,12 @@ local state = {
   client = nil,
   -- Unfinished runs, oldest first.
   active = {},
-  -- Runs whose `run/started` has not arrived yet, oldest first.
-  pending = {},
+  -- Runs whose `run/started` has not arrived yet are in their client's `runs_by_request_id`, by the
+  -- id of their request (`run/started` names it as `requestId`).
   by_run_id = {},
+  -- `permission/request`s waiting for the picker, oldest first; `asking` while one is shown.
+  questions = {},
+  asking = false,
   agents = nil,
   workflows = nil,
 }
@@ -55,28 +59,6 @@ local function remove(list, item)
   end
 end
 
-local function same_target(a, b)
-  return a.kind == b.kind and a.name == b.name
-end
-
-local send
-
---- `run` no longer waits for its `run/started`: the next run of the same agent or workflow goes out.
-local function unpend(run)
-  for i, other in ipairs(state.pending) do
-    if other == run then
-      table.remove(state.pending, i)
-      for _, next_run in ipairs(state.pending) do
-        if not next_run.sent and same_target(next_run, run) then
-          send(next_run)
-          return
-        end
-      end
-      return
-    end
-  end
-end
-
 --- Ends `run`: it stops receiving notifications and its transcript is closed.
 local function finish(run, outcome, output, message)
   if run.finished then
@@ -85,7 +67,10 @@ local function finish(run, outcome, output, message)
   run.finished = true
   run.outcome = outcome
   remove(state.active, run)
-  unpend(run)
+  local waiting = run.client.runs_by_request_id
+  if run.request_id and waiting[run.request_id] == run then
+    waiting[run.request_id] = nil
+  end
   if run.run_id then
     state.by_run_id[run.run_id] = nil
   end
@@ -114,18 +99,18 @@ local function settle(run, err, result)
   end
 end
 
-local function on_notification(method, params)
+local function on_notification(client, method, params)
   if type(params) ~= 'table' then
     return
   end
   if method == 'run/started' then
-    -- The one run of that agent or workflow sent and waiting (see start).
-    for _, run in ipairs(state.pending) do
-      if run.sent and params[run.kind] == run.name then
+    -- The run started by the request it names (request ids are the client's own).
+    local run = params.requestId ~= nil and client.runs_by_request_id[params.requestId]
+    if run then
+      client.runs_by_request_id[params.requestId] = nil
+      if not run.finished then
         run.run_id = params.runId
         state.by_run_id[params.runId] = run
-        unpend(run)
-        return
       end
     end
     return
@@ -155,6 +140,96 @@ local function on_notification(method, params)
   elseif method == 'run/progress' then
     run.percent = params.percent
     redraw_status()
+  end
+end
+
+--- The option of `options` that rejects (kind `reject_once` or `reject_always`).
+local function reject_option(options)
+  for _, option in ipairs(options) do
+    if type(option.kind) == 'string' and option.kind:sub(1, 6) == 'reject' then
+      return option
+    end
+  end
+  return { optionId = 'reject', name = 'Reject', kind = 'reject_once' }
+end
+
+local function describe_arguments(arguments)
+  if arguments == nil then
+    return ''
+  end
+  local ok, text = pcall(vim.json.encode, arguments)
+  return ok and text or vim.inspect(arguments)
+end
+
+local ask_next
+
+--- Answers `question` with `option` and notes the choice in its run's buffer.
+local function answer(question, option)
+  local run = question.run
+  if run and not run.finished then
+    run.transcript:line(
+      string.format('[%s] permission %s: %s', question.params.stepId or '', question.params.tool or '', option.optionId)
+    )
+  end
+  question.respond({ optionId = option.optionId })
+end
+
+--- Asks the oldest waiting `permission/request` with vim.ui.select; one picker at a time.
+ask_next = function()
+  local question = table.remove(state.questions, 1)
+  if not question then
+    state.asking = false
+    return
+  end
+  state.asking = true
+  local params = question.params
+  local options = type(params.options) == 'table' and params.options or {}
+  local reject = reject_option(options)
+  local run = state.by_run_id[params.runId]
+  question.run = run
+  if not run or run.finished then
+    -- Not a run of ours that is still going (cancelled while the question waited): nobody to ask.
+    question.respond({ optionId = reject.optionId })
+    ask_next()
+    return
+  end
+  local answered = false
+  local function on_choice(choice)
+    if answered then
+      return
+    end
+    answered = true
+    -- Dismissing the picker rejects.
+    answer(question, type(choice) == 'table' and choice.optionId and choice or reject)
+    vim.schedule(ask_next)
+  end
+  local ok, err = pcall(vim.ui.select, options, {
+    prompt = string.format(
+      'AgentWire: %s wants to run %s %s',
+      params.agent or run.name,
+      params.tool or '?',
+      describe_arguments(params.arguments)
+    ),
+    kind = 'agentwire.permission',
+    format_item = function(option)
+      return option.name or option.optionId
+    end,
+  }, on_choice)
+  if not ok then
+    vim.notify('agentwire: cannot ask for permission: ' .. tostring(err), vim.log.levels.ERROR)
+    on_choice(nil)
+  end
+end
+
+--- A request of the service: `permission/request` is asked (see ask_next); nothing else is known.
+local function on_request(method, params, respond)
+  if method ~= 'permission/request' or type(params) ~= 'table' then
+    respond(nil, { code = -32601, message = 'Method not found: ' .. tostring(method) })
+    return
+  end
+  table.insert(state.questions, { params = params, respond = respond })
+  if not state.asking then
+    ask_next()
   end
 end
 
@@ -188,7 +263,10 @@ local function ensure_client()
   end
   local client, err
   client, err = client_mod.start(cmd, command_args(), {
-    notification = on_notification,
+    notification = function(method, params)
+      on_notification(client, method, params)
+    end,
+    request = on_request,
     exit = function(code, signal)
       if state.client == client then
         state.client = nil
@@ -199,8 +277,8 @@ local function ensure_client()
         end
       end
     end,
-    error = function(code, e)
-      vim.notify(string.format('agentwire: connection error %s: %s', tostring(code), vim.inspect(e)), vim.log.levels.WARN)
+    error = function(what, detail)
+      vim.notify(string.format('agentwire: %s: %s', what, tostring(detail)), vim.log.levels.WARN)
     end,
   })
   if not client then
@@ -208,6 +286,7 @@ local function ensure_client()
     return nil
   end
   state.client = client
+  client.runs_by_request_id = {}
   client:request('initialize', {
     protocolVersion = 'agentwire/1',
     clientInfo = { name = 'agentwire.nvim', version = M.version },
@@ -248,19 +327,16 @@ local function show(run)
   end
 end
 
---- Sends `run`'s request.
-send = function(run)
-  run.sent = true
+--- Sends `run`'s request; its `run/started` is matched to it by the request id.
+local function send(run)
   local params = { input = run.input }
   params[run.kind] = run.name
   run.request_id = run.client:request(run.kind .. '/run', params, function(err, result)
     settle(run, err, result)
-  end, function()
-    -- Any answer but a normal one is the acknowledgement of a `$/cancelRequest`, which
-    -- vim.lsp.rpc keeps to itself.
-    finish(run, 'cancelled')
   end)
-  if not run.request_id then
+  if run.request_id then
+    run.client.runs_by_request_id[run.request_id] = run
+  else
     finish(run, 'error', nil, 'agentwire is not running')
   end
 end
@@ -283,16 +359,8 @@ local function start(kind, name, input)
   run.buf = run.transcript.buf
   state.last = run
   table.insert(state.active, run)
-  -- run/started does not name its request, so only one run per agent or workflow may wait for it:
-  -- another one is sent once the first has its runId (or has ended).
-  local waiting = false
-  for _, other in ipairs(state.pending) do
-    waiting = waiting or (other.sent and same_target(other, run))
-  end
-  table.insert(state.pending, run)
-  if not waiting then
-    send(run)
-  end
+  -- Runs of the same agent may run at once: each `run/started` names its request.
+  send(run)
   show(run)
   redraw_status()
   return run
@@ -311,16 +379,14 @@ end
 
 --- Cancels `run`, by default the newest unfinished one. Returns false when there is nothing to cancel.
 --- With its runId known it sends `run/cancel` (the run then answers with its partial output);
---- before that, `$/cancelRequest`, whose -32800 answer is noticed without waiting for a callback.
+--- before that, `$/cancelRequest` (answered with -32800).
 function M.cancel(run)
   run = run or state.active[#state.active]
   if not run or run.finished then
     return false
   end
   run.cancelling = true
-  if not run.sent then
-    finish(run, 'cancelled')
-  elseif run.run_id then
+  if run.run_id then
     run.client:request('run/cancel', { runId = run.run_id })
   else
     run.client:notify('$/cancelRequest', { id = run.request_id })
@@ -496,7 +562,7 @@ function M.pick(opts)
   end)
 end
 
---- The connection to the running service, or nil (its `rpc` field is vim.lsp.rpc's client).
+--- The connection to the running service (lua/agentwire/client.lua), or nil.
 function M.client()
   return state.client
 end
