@@ -44,7 +44,7 @@ public enum FuzzHarness {
 
     /// How long work an input started (a task still letting go of its connection) may outlast its end of
     /// input before the next input starts anyway.
-    static let quiescenceLimit: Duration = .seconds(2)
+    static let quiescenceLimit: DispatchTimeInterval = .seconds(2)
 
     /// Logs nothing: formatting log lines would cost more than most inputs.
     static let logger = Logger(label: "agentwire.fuzz") { _ in SwiftLogNoOpLogHandler() }
@@ -60,8 +60,13 @@ public enum FuzzHarness {
     ///   of the executor's threads (from async code, await the async overload).
     @discardableResult
     public static func run(_ input: [UInt8], keepingOutput: Bool = false) -> [UInt8] {
-        let (outbound, connection) = serve(input, keepingOutput: keepingOutput)
-        awaitRelease(of: connection)
+        let released = DispatchSemaphore(value: 0)
+        let outbound = serve(input, keepingOutput: keepingOutput) { released.signal() }
+        // The face has answered every run by now, but a run's task, a store read or a timer may still be
+        // letting go of the connection on another thread; were the next input to start meanwhile, that
+        // work would count towards its coverage, and a crash in it would be blamed on an input that
+        // cannot reproduce it. Waiting for the release (not polling) leaves the CPU to that work.
+        _ = released.wait(timeout: .now() + quiescenceLimit)
         return outbound.takeWritten()
     }
 
@@ -76,31 +81,22 @@ public enum FuzzHarness {
         }
     }
 
-    /// Serves `input` on a new runtime and connection; returns the connection's queue and a weak
-    /// reference to the connection, which outlives this call only while something still holds it.
-    private static func serve(_ input: [UInt8], keepingOutput: Bool) -> (OutboundQueue, WeakConnection) {
+    /// Serves `input` on a new runtime and connection; returns the connection's queue. `released` is
+    /// called once nothing holds the connection any more.
+    private static func serve(
+        _ input: [UInt8],
+        keepingOutput: Bool,
+        released: @escaping @Sendable () -> Void
+    ) -> OutboundQueue {
         let runtime = makeRuntime()
         let connection = Connection(
             inMemoryKeepingOutput: keepingOutput,
             maxMessageBytes: maxMessageBytes,
-            logger: logger
+            logger: logger,
+            onRelease: released
         )
         connection.serve(input, handler: FaceRouter(runtime: runtime, logger: logger) { _ in })
-        return (connection.outbound, WeakConnection(connection))
-    }
-
-    /// Waits until nothing holds the input's connection any more. The face has answered every run by
-    /// now, but a run's task, a store read or a timer may still be letting go of it on another thread;
-    /// were the next input to start meanwhile, that work would count towards its coverage, and a crash
-    /// in it would be blamed on an input that cannot reproduce it.
-    private static func awaitRelease(of connection: WeakConnection) {
-        var spins = 0
-        let deadline = ContinuousClock.now + quiescenceLimit
-        while connection.isHeld, ContinuousClock.now < deadline {
-            // Usually a task is a few microseconds from letting go: yield to it, then stop spinning.
-            if spins < 1000 { sched_yield() } else { usleep(100) }
-            spins += 1
-        }
+        return connection.outbound
     }
 
     /// A runtime of its own for one input: the harness's configuration over a memory store holding the
@@ -131,13 +127,4 @@ public enum FuzzHarness {
         )
         return store
     }
-}
-
-/// A connection nothing here keeps alive.
-private struct WeakConnection {
-    weak var connection: Connection?
-
-    init(_ connection: Connection) { self.connection = connection }
-
-    var isHeld: Bool { connection != nil }
 }

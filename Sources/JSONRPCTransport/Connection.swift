@@ -29,6 +29,8 @@ public final class Connection: @unchecked Sendable {
     private let stopped = NSCondition()
     private let readerThread = Mutex<pthread_t?>(nil)
     private var isStopped = false
+    /// Called when the connection goes away (in-memory connections only).
+    private let onRelease: (@Sendable () -> Void)?
 
     /// - Parameters:
     ///   - inputFD: where requests are read from (stdin).
@@ -48,6 +50,7 @@ public final class Connection: @unchecked Sendable {
         self.maxMessageBytes = maxMessageBytes
         self.forcedFraming = framing
         self.logger = logger
+        self.onRelease = nil
         self.outbound = OutboundQueue(
             fd: outputFD,
             framing: framing ?? .newlineDelimited,
@@ -58,17 +61,21 @@ public final class Connection: @unchecked Sendable {
     /// A connection with no descriptors: input is handed to ``serve(_:handler:)``, and what is sent is
     /// kept in memory (``OutboundQueue/takeWritten()`` on ``outbound``) or, when `keeping` is false,
     /// dropped. Framing detection, decoding, dispatch and encoding are those of a descriptor connection.
+    /// - Parameter onRelease: called once nothing holds the connection any more (from its `deinit`, on
+    ///   whichever thread let go last), so a caller can wait for the work its input started to let go.
     public init(
         inMemoryKeepingOutput keeping: Bool,
         maxMessageBytes: Int = 16 * 1024 * 1024,
         maxQueuedBytes: Int = 8 * 1024 * 1024,
         framing: Framing? = nil,
-        logger: Logger
+        logger: Logger,
+        onRelease: (@Sendable () -> Void)? = nil
     ) {
         self.inputFD = -1
         self.maxMessageBytes = maxMessageBytes
         self.forcedFraming = framing
         self.logger = logger
+        self.onRelease = onRelease
         self.outbound = OutboundQueue(
             inMemory: keeping,
             framing: framing ?? .newlineDelimited,

@@ -74,11 +74,4 @@ public struct TokenCoalescer: Sendable {
         return held.firstIndex { $0.key == key }
     }
 
-    /// Calls `flush` once `delay` has passed (the owner then drains under its lock).
-    public static func schedule(after delay: Duration, _ flush: @escaping @Sendable () -> Void) {
-        Task {
-            try? await Task.sleep(for: delay)
-            flush()
-        }
-    }
 }

@@ -85,7 +85,7 @@ final class MCPProgressObserver: RunObserver {
             return state.pending.armTimer()
         }
         guard armTimer else { return }
-        TokenCoalescer.schedule(after: .milliseconds(Self.coalesceMs)) { [weak self] in
+        Pacer.shared.schedule(after: .milliseconds(Self.coalesceMs)) { [weak self] in
             self?.state.withLock { self?.flushLocked(&$0) }
         }
     }
