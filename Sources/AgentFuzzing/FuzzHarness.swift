@@ -3,6 +3,7 @@ import AgentService
 import Foundation
 import JSONRPCTransport
 import Logging
+import Synchronization
 
 /// Serves bytes to a fresh service exactly as a client's stdin would, in memory: framing detection, both
 /// framings, jansson parsing, the choice of face (native, ACP or MCP, by the first message, through
@@ -60,13 +61,13 @@ public enum FuzzHarness {
     ///   of the executor's threads (from async code, await the async overload).
     @discardableResult
     public static func run(_ input: [UInt8], keepingOutput: Bool = false) -> [UInt8] {
-        let released = DispatchSemaphore(value: 0)
-        let outbound = serve(input, keepingOutput: keepingOutput) { released.signal() }
+        let release = Release()
+        let outbound = serve(input, keepingOutput: keepingOutput) { release.signal() }
         // The face has answered every run by now, but a run's task, a store read or a timer may still be
         // letting go of the connection on another thread; were the next input to start meanwhile, that
         // work would count towards its coverage, and a crash in it would be blamed on an input that
-        // cannot reproduce it. Waiting for the release (not polling) leaves the CPU to that work.
-        _ = released.wait(timeout: .now() + quiescenceLimit)
+        // cannot reproduce it.
+        release.wait(atMost: quiescenceLimit)
         return outbound.takeWritten()
     }
 
@@ -126,5 +127,25 @@ public enum FuzzHarness {
             )
         )
         return store
+    }
+}
+
+/// The moment an input's connection is let go: usually a few microseconds after its end of input, so the
+/// waiter yields for a while before it sleeps (a wake-up from sleep costs more than the wait itself).
+private final class Release: Sendable {
+    private let done = Atomic(false)
+    private let semaphore = DispatchSemaphore(value: 0)
+
+    func signal() {
+        done.store(true, ordering: .releasing)
+        semaphore.signal()
+    }
+
+    func wait(atMost limit: DispatchTimeInterval) {
+        for _ in 0..<200 {
+            if done.load(ordering: .acquiring) { return }
+            sched_yield()
+        }
+        _ = semaphore.wait(timeout: .now() + limit)
     }
 }

@@ -83,6 +83,10 @@ public final class Connection: @unchecked Sendable {
         )
     }
 
+    deinit {
+        onRelease?()
+    }
+
     /// Starts the reader thread. Messages go to `handler` until EOF.
     public func start(handler: MessageHandler) {
         let thread = Thread { [self] in self.readLoop(handler: handler) }
