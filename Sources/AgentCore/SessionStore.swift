@@ -7,6 +7,12 @@ import Synchronization
 /// Sessions live in memory and, with a store, are kept there too so a later process can go on with
 /// them. When the store fails to keep a change, the change still holds in this process: the failure is
 /// logged (naming the session) and returned, so the face tells the client in the reply it is writing.
+///
+/// Nothing here calls the store on the caller's thread (for a face, the connection's reader). What
+/// happens in memory happens in the call; the store's part is queued, in the order of the calls, on the
+/// store's serial queue `agentwire.sessions`, and its answer is a ``Pending`` that a task awaits.
+/// Because the calls are queued as they are made, requests about one session reach the store in the
+/// order they arrived, and a turn begun after a read is begun there, in that order.
 public final class SessionStore: Sendable {
     public struct Session: Sendable, Equatable {
         public var id: String
@@ -15,19 +21,38 @@ public final class SessionStore: Sendable {
         public var busy: Bool
     }
 
+    /// What ``beginTurn(_:)`` did.
+    public enum TurnStart: Sendable {
+        /// The session was in memory: the turn has begun.
+        case begun(Session)
+        /// The session was not in memory: it is read from the store, then its turn begins, on the queue.
+        case reading(Pending<Session, TurnRefusal>)
+    }
+
+    /// Why a turn of a session read from the store did not begin.
+    public enum TurnRefusal: Error, Sendable {
+        /// The store could not read it.
+        case store(StoreError)
+        /// It is unknown, or busy.
+        case refused(RunFailure)
+    }
+
     private let sessions = Mutex<[String: Session]>([:])
     /// Where sessions are kept across restarts; `nil` keeps them in memory only.
     private let store: (any RunStore)?
     private let logger: Logger
+    /// Every store call of the sessions, one at a time, in the order the calls were made.
+    private let queue = DispatchQueue(label: "agentwire.sessions")
 
     public init(store: (any RunStore)? = nil, logger: Logger = Logger(label: "agentwire.sessions")) {
         self.store = store
         self.logger = logger
     }
 
-    /// A new session of `agent`.
-    /// - Returns: the session, and why the store could not keep it (it then lasts as long as this process).
-    public func create(agent: String) -> (session: Session, storeFailure: StoreError?) {
+    /// A new session of `agent`, in memory at once.
+    /// - Returns: the session, and the store's answer: why it could not keep the session (which then lasts
+    ///   as long as this process), or `nil`.
+    public func create(agent: String) -> (session: Session, kept: Pending<StoreError?, Never>) {
         let session = Session(
             id: "ses_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
             agent: agent,
@@ -35,26 +60,98 @@ public final class SessionStore: Sendable {
             busy: false
         )
         sessions.withLock { $0[session.id] = session }
-        let failure = kept("keep the new session", session.id) { store throws(StoreError) in
+        let kept = keep("keep the new session", session.id) { store throws(StoreError) in
             try store.insertSession(StoredSession(id: session.id, agent: agent))
         }
-        return (session, failure)
+        return (session, kept)
+    }
+
+    /// The session if it is in memory; never asks the store.
+    public func cachedSession(_ id: String) -> Session? {
+        sessions.withLock { $0[id] }
     }
 
     /// The session, from memory or, when an earlier process created it, from the store (and kept in
-    /// memory from then on); `nil` when it is in neither.
-    /// - Throws: the store's failure to read it.
-    public func session(_ id: String) throws(StoreError) -> Session? {
-        if let session = sessions.withLock({ $0[id] }) { return session }
-        let stored: StoredSession?
-        do { stored = try store?.session(id) } catch {
-            logger.error(
-                "The run store could not read session '\(id)'",
-                metadata: ["sessionId": "\(id)", "error": "\(error)"]
-            )
-            throw error
+    /// memory from then on); `nil` when it is in neither. Answered at once when it is in memory.
+    /// - Returns: the session, or the store's failure to read it.
+    public func session(_ id: String) -> Pending<Session?, StoreError> {
+        if let session = cachedSession(id) { return .answered(.success(session)) }
+        guard store != nil else { return .answered(.success(nil)) }
+        return onQueue { () throws(StoreError) -> Session? in try self.read(id) }
+    }
+
+    /// Marks the session busy and returns it: at once when it is in memory, otherwise after reading it
+    /// from the store (see ``TurnStart``).
+    /// - Throws: why a turn of a session in memory cannot start (it is busy; unknown, without a store).
+    public func beginTurn(_ id: String) throws(RunFailure) -> TurnStart {
+        let inMemory = try sessions.withLock { sessions throws(RunFailure) -> Session? in
+            guard sessions[id] != nil else { return nil }
+            return try Self.beginTurn(id, in: &sessions)
         }
-        guard let stored else { return nil }
+        if let inMemory { return .begun(inMemory) }
+        guard store != nil else { throw Self.unknownSession(id) }
+        return .reading(
+            onQueue { () throws(TurnRefusal) -> Session in
+                do throws(StoreError) { _ = try self.read(id) } catch { throw .store(error) }
+                do throws(RunFailure) {
+                    return try self.sessions.withLock { sessions throws(RunFailure) in
+                        try Self.beginTurn(id, in: &sessions)
+                    }
+                } catch {
+                    throw .refused(error)
+                }
+            }
+        )
+    }
+
+    /// Ends the turn in flight; a turn that produced output is added to the history.
+    /// - Returns: the store's answer: why it could not keep the turn (the history in memory has it all the
+    ///   same), or `nil`.
+    @discardableResult
+    public func endTurn(_ id: String, turn: Turn?) -> Pending<StoreError?, Never> {
+        let known = sessions.withLock { sessions -> Bool in
+            guard sessions[id] != nil else { return false }
+            sessions[id]!.busy = false
+            if let turn { sessions[id]!.turns.append(turn) }
+            return true
+        }
+        guard known, let turn else { return .answered(.success(nil)) }
+        return keep("keep a turn of session", id) { store throws(StoreError) in
+            try store.appendTurn(sessionId: id, turn: turn)
+        }
+    }
+
+    /// Closes a session here (at once) and in the store.
+    /// - Returns: whether there was such a session, or the store's failure to read or remove it; it is
+    ///   closed in this process all the same, and closing it again retries the store.
+    public func close(_ id: String) -> Pending<Bool, StoreError> {
+        let inMemory = sessions.withLock { $0.removeValue(forKey: id) != nil }
+        guard let store else { return .answered(.success(inMemory)) }
+        return onQueue { () throws(StoreError) -> Bool in
+            // A read queued before this call may have brought the session back.
+            let readBack = self.sessions.withLock { $0.removeValue(forKey: id) != nil }
+            var known = inMemory || readBack
+            if !known { known = try self.stored(id) != nil }
+            if let failure = self.kept(
+                "remove session",
+                id,
+                store,
+                { store throws(StoreError) in
+                    _ = try store.deleteSession(id)
+                }
+            ) {
+                throw failure
+            }
+            return known
+        }
+    }
+
+    // MARK: On the queue
+
+    /// From memory, or from the store into memory. Called on the queue.
+    private func read(_ id: String) throws(StoreError) -> Session? {
+        if let session = cachedSession(id) { return session }
+        guard let stored = try stored(id) else { return nil }
         let session = Session(id: stored.id, agent: stored.agent, turns: stored.turns, busy: false)
         return sessions.withLock { sessions in
             if let existing = sessions[id] { return existing }
@@ -63,75 +160,34 @@ public final class SessionStore: Sendable {
         }
     }
 
-    /// Marks the session busy and returns it, or explains why a turn cannot start. Only sessions in
-    /// memory count: read one an earlier process created with ``session(_:)`` first.
-    public func beginTurn(_ id: String) throws(RunFailure) -> Session {
-        try sessions.withLock { sessions throws(RunFailure) in
-            guard var session = sessions[id] else {
-                throw RunFailure(
-                    kind: .notFound,
-                    message: "Unknown session '\(id)'",
-                    suggestions: ["Create one with session/new."],
-                    details: ["sessionId": .string(id)]
-                )
-            }
-            guard !session.busy else {
-                throw RunFailure(
-                    kind: .sessionBusy,
-                    message: "Session '\(id)' is busy: a turn is already in flight",
-                    retryable: true,
-                    suggestions: ["Wait for the current turn to finish, or cancel it, then prompt again."],
-                    details: ["sessionId": .string(id)]
-                )
-            }
-            session.busy = true
-            sessions[id] = session
-            return session
+    /// The store's record of the session; its failure is logged. Called on the queue.
+    private func stored(_ id: String) throws(StoreError) -> StoredSession? {
+        do { return try store?.session(id) } catch {
+            logger.error(
+                "The run store could not read session '\(id)'",
+                metadata: ["sessionId": "\(id)", "error": "\(error)"]
+            )
+            throw error
         }
     }
 
-    /// Ends the turn in flight; a turn that produced output is added to the history.
-    /// - Returns: why the store could not keep the turn (the history in memory has it all the same).
-    @discardableResult
-    public func endTurn(_ id: String, turn: Turn?) -> StoreError? {
-        let known = sessions.withLock { sessions -> Bool in
-            guard sessions[id] != nil else { return false }
-            sessions[id]!.busy = false
-            if let turn { sessions[id]!.turns.append(turn) }
-            return true
-        }
-        guard known, let turn else { return nil }
-        return kept("keep a turn of session", id) { store throws(StoreError) in
-            try store.appendTurn(sessionId: id, turn: turn)
-        }
+    /// Queues `write` on the store, if there is one; its failure is logged and answered.
+    private func keep(
+        _ action: String,
+        _ sessionId: String,
+        _ write: @escaping @Sendable (any RunStore) throws(StoreError) -> Void
+    ) -> Pending<StoreError?, Never> {
+        guard let store else { return .answered(.success(nil)) }
+        return onQueue { () -> StoreError? in self.kept(action, sessionId, store, write) }
     }
 
-    /// Closes a session here and in the store.
-    /// - Returns: whether there was such a session.
-    /// - Throws: the store's failure to read or remove it; it is closed in this process all the same, and
-    ///   closing it again retries the store.
-    public func close(_ id: String) throws(StoreError) -> Bool {
-        let known = try session(id) != nil
-        sessions.withLock { _ = $0.removeValue(forKey: id) }
-        if let failure = kept(
-            "remove session",
-            id,
-            { store throws(StoreError) in
-                _ = try store.deleteSession(id)
-            }
-        ) {
-            throw failure
-        }
-        return known
-    }
-
-    /// Runs `write` on the store, if there is one; logs and returns its failure.
+    /// Runs `write` on `store`; logs and returns its failure. Called on the queue.
     private func kept(
         _ action: String,
         _ sessionId: String,
+        _ store: any RunStore,
         _ write: (any RunStore) throws(StoreError) -> Void
     ) -> StoreError? {
-        guard let store else { return nil }
         do {
             try write(store)
             return nil
@@ -141,6 +197,100 @@ public final class SessionStore: Sendable {
                 metadata: ["sessionId": "\(sessionId)", "error": "\(error)"]
             )
             return error
+        }
+    }
+
+    /// Queues `work` now; its answer comes later.
+    private func onQueue<Success: Sendable, Failure: Error>(
+        _ work: @escaping @Sendable () throws(Failure) -> Success
+    ) -> Pending<Success, Failure> {
+        let pending = Pending<Success, Failure>()
+        queue.async {
+            do throws(Failure) { pending.answer(.success(try work())) } catch { pending.answer(.failure(error)) }
+        }
+        return pending
+    }
+
+    // MARK: In memory
+
+    /// Marks session `id` busy, under the sessions' lock.
+    private static func beginTurn(_ id: String, in sessions: inout [String: Session]) throws(RunFailure) -> Session {
+        guard var session = sessions[id] else { throw unknownSession(id) }
+        guard !session.busy else {
+            throw RunFailure(
+                kind: .sessionBusy,
+                message: "Session '\(id)' is busy: a turn is already in flight",
+                retryable: true,
+                suggestions: ["Wait for the current turn to finish, or cancel it, then prompt again."],
+                details: ["sessionId": .string(id)]
+            )
+        }
+        session.busy = true
+        sessions[id] = session
+        return session
+    }
+
+    /// Why a request names a session there is not.
+    public static func unknownSession(_ id: String) -> RunFailure {
+        RunFailure(
+            kind: .notFound,
+            message: "Unknown session '\(id)'",
+            suggestions: ["Create one with session/new."],
+            details: ["sessionId": .string(id)]
+        )
+    }
+}
+
+extension SessionStore {
+    /// The answer of a store call queued on the session queue, for a task to await. The call is queued
+    /// when it is made; the answer may come before anyone awaits it.
+    public final class Pending<Success: Sendable, Failure: Error>: Sendable {
+        private enum State {
+            case waiting([CheckedContinuation<Result<Success, Failure>, Never>])
+            case answered(Result<Success, Failure>)
+        }
+
+        private let state: Mutex<State>
+
+        init() { state = Mutex(.waiting([])) }
+
+        private init(answer: Result<Success, Failure>) { state = Mutex(.answered(answer)) }
+
+        /// A call answered without the store.
+        static func answered(_ result: Result<Success, Failure>) -> Pending {
+            Pending(answer: result)
+        }
+
+        /// The answer: the first one counts. Resumes the waiting tasks after releasing the lock.
+        func answer(_ result: Result<Success, Failure>) {
+            let waiters = state.withLock { state -> [CheckedContinuation<Result<Success, Failure>, Never>] in
+                guard case .waiting(let waiters) = state else { return [] }
+                state = .answered(result)
+                return waiters
+            }
+            for waiter in waiters { waiter.resume(returning: result) }
+        }
+
+        /// Waits for the answer (without holding a thread).
+        public func result() async -> Result<Success, Failure> {
+            await withCheckedContinuation { continuation in
+                let answered = state.withLock { state -> Result<Success, Failure>? in
+                    switch state {
+                    case .answered(let result):
+                        return result
+                    case .waiting(var waiters):
+                        waiters.append(continuation)
+                        state = .waiting(waiters)
+                        return nil
+                    }
+                }
+                if let answered { continuation.resume(returning: answered) }
+            }
+        }
+
+        /// Waits for the answer; a failure is thrown.
+        public func value() async throws(Failure) -> Success {
+            try await result().get()
         }
     }
 }

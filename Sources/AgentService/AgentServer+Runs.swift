@@ -132,7 +132,7 @@ extension AgentServer {
         connection: Connection,
         descriptor: RunDescriptor,
         reply: RunReply,
-        onFinish: (@Sendable (Result<RunResult, RunFailure>) -> [String])? = nil,
+        onFinish: (@Sendable (Result<RunResult, RunFailure>) async -> [String])? = nil,
         body: @escaping RunBody
     ) throws(ResponseError) {
         let stream = try state.withLock { $0.stream }.merging(stream, field: "params.stream")
@@ -154,7 +154,7 @@ extension AgentServer {
                 outcome = .failure(error)
             }
             client.flush()
-            let warnings = onFinish?(outcome) ?? []
+            let warnings = await onFinish?(outcome) ?? []
             finishRun(id: id, runId: runId, outcome: outcome, responder: responder, reply: reply, warnings: warnings)
         }
         runs.attach(task, to: id)

@@ -4,26 +4,43 @@ import JSONCore
 import JSONRPC
 import JSONRPCTransport
 
+/// Sessions. Nothing here waits for the store on the reader thread: `session/new` and `session/close`
+/// change memory at once and answer from a task once the store has done its part; `session/prompt` of a
+/// session in memory starts its turn at once (so a prompt sent right behind a busy one is refused), and
+/// of one an earlier process created, from a task once it is read.
 extension AgentServer {
-    func newSession(_ params: SessionNewRequest.Params) throws(ResponseError) -> SessionNewResult {
+    func newSession(id: RequestID, _ params: SessionNewRequest.Params, responder: Responder) throws(ResponseError) {
         let agent = params.agent
         guard runtime.agent(named: agent) != nil else {
             throw Self.responseError(RunFailure.unknownAgent(agent, available: runtime.agents.map(\.name)))
         }
-        let (session, failure) = runtime.sessions.create(agent: agent)
+        let (session, kept) = runtime.sessions.create(agent: agent)
         logger.debug("Session created", metadata: ["sessionId": "\(session.id)", "agent": "\(agent)"])
-        var result = SessionNewResult(sessionId: session.id, agent: agent)
-        if let failure {
-            result.warnings = [
-                "The run store could not keep session \(session.id); it lasts as long as this process: \(failure)"
-            ]
+        runs.answerLater(SessionNewRequest.self, id: id, responder: responder) { () async throws(ResponseError) in
+            var result = SessionNewResult(sessionId: session.id, agent: agent)
+            if let failure = await kept.value() {
+                result.warnings = [Self.sessionNotKept(session.id, failure)]
+            }
+            return result
         }
-        return result
+    }
+
+    /// What a reply says when the store could not keep a new session.
+    static func sessionNotKept(_ sessionId: String, _ failure: StoreError) -> String {
+        "The run store could not keep session \(sessionId); it lasts as long as this process: \(failure)"
     }
 
     /// What a session request answers when the store fails it.
     static func storeFailure(_ error: StoreError, sessionId: String) -> ResponseError {
         .internalError("the run store failed on session \(sessionId): \(error)")
+    }
+
+    /// What a prompt of a session read from the store answers when its turn could not begin.
+    static func turnRefused(_ refusal: SessionStore.TurnRefusal, sessionId: String) -> ResponseError {
+        switch refusal {
+        case .store(let error): storeFailure(error, sessionId: sessionId)
+        case .refused(let failure): responseError(failure)
+        }
     }
 
     /// `error` with `warnings` in its data, when there are any.
@@ -50,16 +67,37 @@ extension AgentServer {
         connection: Connection
     ) throws(ResponseError) {
         let sessionId = params.sessionId
-        let input = params.input
-        var options = try runOptions(params, requestId: id)
-        // One an earlier process created is read from the store first.
-        do { _ = try runtime.sessions.session(sessionId) } catch {
-            throw Self.storeFailure(error, sessionId: sessionId)
+        let options = try runOptions(params, requestId: id)
+        let start: SessionStore.TurnStart
+        do { start = try runtime.sessions.beginTurn(sessionId) } catch { throw Self.responseError(error) }
+        switch start {
+        case .begun(let session):
+            try startTurn(id: id, session, params, options: options, responder: responder, connection: connection)
+        case .reading(let reading):
+            // One an earlier process created is read from the store first.
+            runs.continueLater(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                let session: SessionStore.Session
+                do throws(SessionStore.TurnRefusal) { session = try await reading.value() } catch {
+                    throw Self.turnRefused(error, sessionId: sessionId)
+                }
+                try startTurn(id: id, session, params, options: options, responder: responder, connection: connection)
+            }
         }
-        let session: SessionStore.Session
-        do { session = try runtime.sessions.beginTurn(sessionId) } catch { throw Self.responseError(error) }
-        options.history = session.turns
-        let runOptions = options
+    }
+
+    /// Runs the turn just begun on `session`.
+    private func startTurn(
+        id: RequestID,
+        _ session: SessionStore.Session,
+        _ params: SessionPromptRequest.Params,
+        options: RunOptions,
+        responder: Responder,
+        connection: Connection
+    ) throws(ResponseError) {
+        let sessionId = session.id
+        let input = params.input
+        var runOptions = options
+        runOptions.history = session.turns
         let sessions = runtime.sessions
         do {
             try launch(
@@ -81,13 +119,13 @@ extension AgentServer {
                     case .success(let result): output = result.output
                     case .failure(let failure): output = failure.partialOutput ?? ""
                     }
-                    let failure = sessions.endTurn(
+                    let kept = sessions.endTurn(
                         sessionId,
                         turn: output.isEmpty ? nil : Turn(input: input, output: output)
                     )
-                    return Self.turnWarnings(sessionId, failure)
+                    return Self.turnWarnings(sessionId, await kept.value())
                 }
-            ) { [runtime] runId, observer async throws(RunFailure) in
+            ) { [runtime, runOptions] runId, observer async throws(RunFailure) in
                 try await runtime.run(
                     agent: session.agent,
                     input: input,
@@ -102,22 +140,17 @@ extension AgentServer {
         }
     }
 
-    func closeSession(_ params: SessionCloseRequest.Params) throws(ResponseError) -> SessionCloseResult {
+    /// `session/close`: the session is gone from memory at once; the reply waits for the store.
+    func closeSession(id: RequestID, _ params: SessionCloseRequest.Params, responder: Responder) {
         let sessionId = params.sessionId
-        let closed: Bool
-        do { closed = try runtime.sessions.close(sessionId) } catch {
-            throw Self.storeFailure(error, sessionId: sessionId)
+        let closing = runtime.sessions.close(sessionId)
+        runs.answerLater(SessionCloseRequest.self, id: id, responder: responder) { () async throws(ResponseError) in
+            let closed: Bool
+            do throws(StoreError) { closed = try await closing.value() } catch {
+                throw Self.storeFailure(error, sessionId: sessionId)
+            }
+            guard closed else { throw Self.responseError(SessionStore.unknownSession(sessionId)) }
+            return SessionCloseResult()
         }
-        guard closed else {
-            throw Self.responseError(
-                RunFailure(
-                    kind: .notFound,
-                    message: "Unknown session '\(sessionId)'",
-                    suggestions: ["Create one with session/new."],
-                    details: ["sessionId": .string(sessionId)]
-                )
-            )
-        }
-        return SessionCloseResult()
     }
 }

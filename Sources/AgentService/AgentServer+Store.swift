@@ -8,35 +8,16 @@ import Logging
 
 /// Runs that outlive their request: `agent/start`, `workflow/start`, and reading runs back from the store.
 ///
-/// Every request here is answered from a task: the store is read off the reader thread (which goes on
-/// reading, so `ping` and cancellations are handled while a read waits for the disk), after the recorder
-/// has written what this process recorded before the request (so the client reads its own writes).
+/// Every request here is answered from a task (`RunSupervisor.answerLater`): the store is read off the
+/// reader thread (which goes on reading, so `ping` and cancellations are handled while a read waits for
+/// the disk), after the recorder has written what this process recorded before the request (so the
+/// client reads its own writes).
 extension AgentServer {
     /// The runtime's recorder; a store that records nothing itself gets a memory store in its place.
     static func recorder(for runtime: AgentRuntime, logger: Logger) -> any RunRecorder {
         if let recorder = runtime.recorder { return recorder }
         logger.warning("The run store records no events itself; runs are kept in this process's memory only")
         return MemoryRunStore()
-    }
-
-    /// Answers request `id` with what `body` returns, from a task of its own. End of input waits for the
-    /// answer, as it does for runs.
-    func answerFromStore<R: RequestType>(
-        _ type: R.Type,
-        id: RequestID,
-        responder: Responder,
-        handWritten: Bool = false,
-        _ body: @escaping @Sendable () async throws(ResponseError) -> R.Result
-    ) {
-        runs.holdReply()
-        Task { [runs] in
-            defer { runs.settle() }
-            do throws(ResponseError) {
-                responder.reply(R.self, id: id, try await body(), handWritten: handWritten)
-            } catch {
-                responder.reply(id: id, .failure(error))
-            }
-        }
     }
 
     /// What a failing store call answers.
@@ -168,7 +149,7 @@ extension AgentServer {
             limit = Int(number)
         }
         guard params.follow ?? false else {
-            answerFromStore(RunEventsRequest.self, id: id, responder: responder, handWritten: true) {
+            runs.answerLater(RunEventsRequest.self, id: id, responder: responder, handWritten: true) {
                 [self, afterSeq, limit] () async throws(ResponseError) in
                 _ = try await storedRun(runId)
                 let events = try await storedEvents(runId, afterSeq: afterSeq)

@@ -158,19 +158,18 @@ public final class AgentServer: FaceHandler, Sendable {
             if runs.cancel(runId: runId) {
                 responder.reply(RunCancelRequest.self, id: id, RunCancelResult(cancelled: true))
             } else {
-                answerFromStore(RunCancelRequest.self, id: id, responder: responder) {
+                runs.answerLater(RunCancelRequest.self, id: id, responder: responder) {
                     [self] () async throws(ResponseError) in
                     try await cancelStoredRun(runId)
                 }
             }
         case SessionNewRequest.method:
-            responder.reply(SessionNewRequest.self, id: id, try newSession(SessionNewRequest.Params(decoding: params)))
+            try newSession(id: id, SessionNewRequest.Params(decoding: params), responder: responder)
         case SessionPromptRequest.method:
             let request = try SessionPromptRequest.Params(decoding: params)
             try promptSession(id: id, request, responder: responder, connection: connection)
         case SessionCloseRequest.method:
-            let request = try SessionCloseRequest.Params(decoding: params)
-            responder.reply(SessionCloseRequest.self, id: id, try closeSession(request))
+            closeSession(id: id, try SessionCloseRequest.Params(decoding: params), responder: responder)
         case StatsGetRequest.method:
             responder.reply(StatsGetRequest.self, id: id, try stats(StatsGetRequest.Params(decoding: params)))
         case StatsResetRequest.method:
@@ -179,17 +178,17 @@ public final class AgentServer: FaceHandler, Sendable {
             responder.reply(StatsResetRequest.self, id: id, StatsResetResult())
         case RunStatusRequest.method:
             let request = try RunStatusRequest.Params(decoding: params)
-            answerFromStore(RunStatusRequest.self, id: id, responder: responder) {
+            runs.answerLater(RunStatusRequest.self, id: id, responder: responder) {
                 [self] () async throws(ResponseError) in try await runStatus(request)
             }
         case RunGetRequest.method:
             let request = try RunGetRequest.Params(decoding: params)
-            answerFromStore(RunGetRequest.self, id: id, responder: responder, handWritten: true) {
+            runs.answerLater(RunGetRequest.self, id: id, responder: responder, handWritten: true) {
                 [self] () async throws(ResponseError) in try await runGet(request)
             }
         case RunListRequest.method:
             let request = try RunListRequest.Params(decoding: params)
-            answerFromStore(RunListRequest.self, id: id, responder: responder) {
+            runs.answerLater(RunListRequest.self, id: id, responder: responder) {
                 [self] () async throws(ResponseError) in try await runList(request)
             }
         case RunEventsRequest.method:
@@ -197,7 +196,7 @@ public final class AgentServer: FaceHandler, Sendable {
             try runEvents(id: id, request, responder: responder, connection: connection)
         case RunDeleteRequest.method:
             let request = try RunDeleteRequest.Params(decoding: params)
-            answerFromStore(RunDeleteRequest.self, id: id, responder: responder) {
+            runs.answerLater(RunDeleteRequest.self, id: id, responder: responder) {
                 [self] () async throws(ResponseError) in try await runDelete(request)
             }
         case MetricsGetRequest.method:

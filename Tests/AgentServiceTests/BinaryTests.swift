@@ -197,6 +197,34 @@ import Testing
         #expect(messages.first { $0["id"] == 2 }?["result", "output"] == "a b c")
     }
 
+    /// Every help screen: no line broken in the middle (a run of spaces inside the text), every option's
+    /// and subcommand's help starting with a capital, and the OTLP exporter's encoding named as it is.
+    @Test(arguments: [[], ["serve"], ["run"], ["agents"], ["workflows"], ["schema"]])
+    func helpTextsAreWellFormed(command: [String]) async throws {
+        let output = try await Self.run(command + ["--help"])
+        let text = String(decoding: output.stdout, as: UTF8.self) + output.stderr
+        #expect(!text.isEmpty)
+        // ArgumentParser puts help text at column 26; a name longer than that gets its text on the next line.
+        let helpColumn = 26
+        for line in text.split(separator: "\n").map(String.init) {
+            let body = line.drop { $0 == " " }
+            let indent = line.count - body.count
+            let runs = body.ranges(of: "   ").map { body.distance(from: body.startIndex, to: $0.lowerBound) }
+            let aligned = runs.allSatisfy { offset in
+                let end = line.dropFirst(indent + offset).firstIndex { $0 != " " }
+                return end.map { line.distance(from: line.startIndex, to: $0) } == helpColumn
+            }
+            #expect(aligned, "a line broken in the middle: \(line)")
+            if indent == helpColumn || (indent == 2 && runs.count == 1) {
+                let help = line.dropFirst(helpColumn)
+                if indent == 2, let first = help.first, line.count > helpColumn {
+                    #expect(first.isUppercase || !first.isLetter, "help not capitalised: \(line)")
+                }
+            }
+        }
+        #expect(!text.contains("OTLP/HTTP (JSON)"))
+    }
+
     @Test func helpDescribesTheService() async throws {
         let output = try await Self.run(["--help"])
         let text = String(decoding: output.stdout, as: UTF8.self) + output.stderr

@@ -43,6 +43,9 @@ import Testing
         }
     }
 
+    /// Seeds with a request answered from a task (ACP `session/load` of a session only the store has).
+    static let answeredFromATask: Set<String> = ["acp-session.ndjson"]
+
     /// Without runs (whose ids and timings differ every time), the in-memory path writes byte for byte
     /// what a connection on pipes writes, in both framings and on every face.
     @Test(arguments: [
@@ -57,7 +60,16 @@ import Testing
         let inMemory = await FuzzHarness.run(input, keepingOutput: true)
         let overPipes = await Self.servedOverPipes(input)
         let text = { (bytes: [UInt8]) in String(decoding: bytes, as: UTF8.self) }
-        #expect(inMemory == overPipes, "in memory:\n\(text(inMemory))\nover pipes:\n\(text(overPipes))")
+        if Self.answeredFromATask.contains(seed) {
+            // The same frames, but the store-backed reply may come before or after the others.
+            let lines = { (bytes: [UInt8]) in text(bytes).split(separator: "\n").sorted() }
+            #expect(
+                lines(inMemory) == lines(overPipes),
+                "in memory:\n\(text(inMemory))\nover pipes:\n\(text(overPipes))"
+            )
+        } else {
+            #expect(inMemory == overPipes, "in memory:\n\(text(inMemory))\nover pipes:\n\(text(overPipes))")
+        }
     }
 
     /// The first message picks the face, as it does for a client: ACP and MCP are fuzzed too.

@@ -43,18 +43,53 @@ import Testing
         #expect(turn["warnings"] == nil)
     }
 
-    @Test func theLogNamesTheSession() throws {
+    @Test func acpSessionNewSaysWhatTheStoreCouldNotKeep() async throws {
+        let logs = LogCapture()
+        let store = ScriptedStore(failSessionWrites: true)
+        let client = TestClient(store: store, logHandler: logs) { runtime, logger, onExit in
+            FaceRouter(runtime: runtime, logger: logger, onExit: onExit)
+        }
+        _ = try await client.storeResult("initialize", ["protocolVersion": 1])
+        let created = try await client.storeResult("session/new", ["cwd": "/work", "mcpServers": []])
+        let sessionId = try #require(created["sessionId"]?.stringValue, "\(created.jsonString)")
+        let warnings = created["_meta", "agentwire", "warnings"]?.arrayValue ?? []
+        #expect(warnings.count == 1, "\(created.jsonString)")
+        let warning = warnings.first?.stringValue ?? ""
+        #expect(warning.contains(sessionId) && warning.contains("disk is full"), "\(created.jsonString)")
+        #expect(created["_meta"]?.objectValue?.keys.sorted() == ["agentwire"])
+        #expect(
+            logs.messages.contains { $0.hasPrefix("warning:") && $0.contains("could not keep the new ACP session") },
+            "\(logs.messages)"
+        )
+
+        // The session works in this process all the same.
+        let prompt = client.acpPrompt(sessionId, "still here")
+        let reply = try await client.response(to: prompt).message
+        #expect(reply["result", "stopReason"] == "end_turn", "\(reply.jsonString)")
+    }
+
+    @Test func acpSessionNewKeptHasNoMeta() async throws {
+        let client = try await TestClient.acp(store: ScriptedStore())
+        let created = try await client.storeResult("session/new", ["cwd": "/work", "mcpServers": []])
+        #expect(created["sessionId"]?.stringValue != nil, "\(created.jsonString)")
+        #expect(created["_meta"] == nil, "\(created.jsonString)")
+    }
+
+    @Test func theLogNamesTheSession() async throws {
         let logs = LogCapture()
         let sessions = SessionStore(
             store: ScriptedStore(failSessionWrites: true),
             logger: Logger(label: "test.sessions") { _ in logs }
         )
-        let (session, failure) = sessions.create(agent: "echo")
-        #expect(failure != nil)
-        _ = try sessions.beginTurn(session.id)
-        #expect(sessions.endTurn(session.id, turn: Turn(input: "in", output: "out")) != nil)
-        #expect(try sessions.session(session.id)?.turns == [Turn(input: "in", output: "out")])
-        #expect(throws: StoreError.self) { try sessions.close(session.id) }
+        let (session, kept) = sessions.create(agent: "echo")
+        #expect(await kept.value() != nil)
+        guard case .begun = try sessions.beginTurn(session.id) else {
+            Issue.record("a session in memory begins its turn at once")
+            return
+        }
+        #expect(await sessions.endTurn(session.id, turn: Turn(input: "in", output: "out")).value() != nil)
+        #expect(try await sessions.session(session.id).value()?.turns == [Turn(input: "in", output: "out")])
+        await #expect(throws: StoreError.self) { try await sessions.close(session.id).value() }
         let errors = logs.messages.filter { $0.hasPrefix("error:") }
         #expect(errors.count == 3, "\(logs.messages)")
         #expect(errors.allSatisfy { $0.contains(session.id) }, "\(errors)")

@@ -36,12 +36,4 @@ import Testing
         let status = try await client.storeResult("run/status", ["runId": runs[0]["runId"] ?? .null])
         #expect(status["status"] == "cancelled")
     }
-
-    private func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw TestClientError.timeout(received: 0) }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-    }
 }

@@ -14,3 +14,25 @@ public struct Member: Sendable {
         self.description = description
     }
 }
+
+extension Member {
+    /// An optional `_meta` member whose `agentwire` object has `properties`, of which `required` are always
+    /// present.
+    public static func agentwireMeta(
+        required: [String],
+        properties: JSONObject,
+        description: String
+    ) -> Member {
+        let agentwire: JSONValue = [
+            "type": "object",
+            "required": .array(required.map { .string($0) }),
+            "properties": .object(properties),
+        ]
+        return Member(
+            "_meta",
+            required: false,
+            schema: Schema(["type": "object", "properties": ["agentwire": agentwire]]),
+            description: description
+        )
+    }
+}

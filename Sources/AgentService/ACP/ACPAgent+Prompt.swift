@@ -7,6 +7,9 @@ import JSONRPCTransport
 
 extension ACPAgent {
     /// Starts a turn. Updates stream while it runs; the reply (`stopReason`) follows the last of them.
+    ///
+    /// A session in memory starts its turn here, so a prompt sent right behind a busy one is refused; one
+    /// an earlier process created is read from the store first, in a task, and adopted with no cwd.
     func prompt(
         id: RequestID,
         params: ACPSessionPromptRequest.Params,
@@ -15,40 +18,59 @@ extension ACPAgent {
     ) throws(ResponseError) {
         let sessionId = params.sessionId
         let input = try Self.promptText(params.prompt)
-        // A session an earlier process created can be prompted directly; it is adopted with no cwd.
-        if state.withLock({ $0.sessions[sessionId] == nil }) {
-            let found: SessionStore.Session?
-            do { found = try runtime.sessions.session(sessionId) } catch { throw AgentServer.storeFailure(error) }
-            guard let stored = found else { throw Self.unknownSession(sessionId) }
-            state.withLock { state in
-                if state.sessions[sessionId] == nil {
-                    state.sessions[sessionId] = Session(
-                        cwd: "",
-                        target: RunTarget(stored: stored.agent),
-                        updatedAt: Date()
-                    )
+        // A session this face has is marked first: its prompt in flight refuses this one.
+        try state.withLock { state throws(ResponseError) in
+            guard let session = state.sessions[sessionId] else { return }
+            guard session.prompt == nil else { throw Self.sessionBusy(sessionId) }
+            state.sessions[sessionId]!.prompt = (id, false)
+        }
+        let start: SessionStore.TurnStart
+        do { start = try runtime.sessions.beginTurn(sessionId) } catch {
+            clearPrompt(sessionId, id)
+            throw Self.turnRefused(error, sessionId: sessionId)
+        }
+        switch start {
+        case .begun(let session):
+            try startPrompt(id: id, session, input: input, responder: responder, connection: connection)
+        case .reading(let reading):
+            runs.supervisor.continueLater(id: id, responder: responder) { [self] () async throws(ResponseError) in
+                let session: SessionStore.Session
+                do throws(SessionStore.TurnRefusal) { session = try await reading.value() } catch {
+                    clearPrompt(sessionId, id)
+                    switch error {
+                    case .store(let failure): throw AgentServer.storeFailure(failure, sessionId: sessionId)
+                    case .refused(let failure): throw Self.turnRefused(failure, sessionId: sessionId)
+                    }
                 }
+                try startPrompt(id: id, session, input: input, responder: responder, connection: connection)
             }
         }
-        let target = try state.withLock { state throws(ResponseError) -> RunTarget in
-            guard state.sessions[sessionId]?.prompt == nil else {
-                throw ResponseError(
-                    code: .sessionBusy,
-                    message: "Session '\(sessionId)' is busy: a prompt is already in flight",
-                    data: ["sessionId": .string(sessionId)]
+    }
+
+    /// Runs the turn just begun on `session`, adopting the session if this face does not have it yet.
+    private func startPrompt(
+        id: RequestID,
+        _ session: SessionStore.Session,
+        input: String,
+        responder: Responder,
+        connection: Connection
+    ) throws(ResponseError) {
+        let sessionId = session.id
+        let target = state.withLock { state -> RunTarget in
+            if state.sessions[sessionId] == nil {
+                state.sessions[sessionId] = Session(
+                    cwd: "",
+                    target: RunTarget(stored: session.agent),
+                    updatedAt: Date()
                 )
             }
-            state.sessions[sessionId]!.prompt = (id, false)
+            // A cancellation that came while the session was read is kept.
+            let cancelled = state.sessions[sessionId]!.prompt.map { $0.id == id && $0.cancelled } ?? false
+            state.sessions[sessionId]!.prompt = (id, cancelled)
             state.sessions[sessionId]!.updatedAt = Date()
             return state.sessions[sessionId]!.target
         }
-        let history: [Turn]
-        do {
-            history = try runtime.sessions.beginTurn(sessionId).turns
-        } catch {
-            state.withLock { $0.sessions[sessionId]?.prompt = nil }
-            throw AgentServer.responseError(error)
-        }
+        let history = session.turns
         let isFirstTurn = history.isEmpty
         let budget = contextBudget(target: target, history: history)
         let observer = ACPUpdateObserver(sessionId: sessionId, outbound: connection.outbound) {
@@ -66,7 +88,7 @@ extension ACPAgent {
                 kind: "session",
                 observer: observer
             ) { [self] runId, outcome, _ in
-                finishPrompt(
+                await finishPrompt(
                     id: id,
                     responder: responder,
                     sessionId: sessionId,
@@ -81,10 +103,38 @@ extension ACPAgent {
             }
         } catch {
             runtime.sessions.endTurn(sessionId, turn: nil)
-            state.withLock { $0.sessions[sessionId]?.prompt = nil }
+            clearPrompt(sessionId, id)
             throw error
         }
+        // Cancelled before its run was admitted: cancel the run now.
+        if state.withLock({ $0.sessions[sessionId]?.prompt.map { $0.id == id && $0.cancelled } ?? false }) {
+            runs.supervisor.cancel(request: id, mode: .none)
+        }
         logger.debug("ACP prompt started", metadata: ["sessionId": "\(sessionId)", "runId": "\(runId)"])
+    }
+
+    /// Forgets prompt `id` of the session, if it is still the session's prompt.
+    private func clearPrompt(_ sessionId: String, _ id: RequestID) {
+        state.withLock { state in
+            if state.sessions[sessionId]?.prompt?.id == id { state.sessions[sessionId]!.prompt = nil }
+        }
+    }
+
+    static func sessionBusy(_ sessionId: String) -> ResponseError {
+        ResponseError(
+            code: .sessionBusy,
+            message: "Session '\(sessionId)' is busy: a prompt is already in flight",
+            data: ["sessionId": .string(sessionId)]
+        )
+    }
+
+    /// Why a turn could not begin, as ACP answers it.
+    static func turnRefused(_ failure: RunFailure, sessionId: String) -> ResponseError {
+        switch failure.kind {
+        case .notFound: unknownSession(sessionId)
+        case .sessionBusy: sessionBusy(sessionId)
+        default: AgentServer.responseError(failure)
+        }
     }
 
     /// Keeps the turn, sends the last updates, then answers the prompt.
@@ -99,7 +149,7 @@ extension ACPAgent {
         isFirstTurn: Bool,
         budget: ContextBudget?,
         connection: Connection
-    ) {
+    ) async {
         let cancelled = state.withLock { $0.sessions[sessionId]?.prompt?.cancelled ?? false }
         let output: String
         let tokens: Int
@@ -111,7 +161,10 @@ extension ACPAgent {
             output = failure.partialOutput ?? ""
             tokens = failure.outputTokens
         }
-        runtime.sessions.endTurn(sessionId, turn: output.isEmpty ? nil : Turn(input: input, output: output))
+        // The store keeps the turn (or logs why not) before the answer, so a client that goes on elsewhere
+        // finds it there.
+        _ = await runtime.sessions.endTurn(sessionId, turn: output.isEmpty ? nil : Turn(input: input, output: output))
+            .value()
         observer.finish(output: output)
         if let budget {
             let usage = usageUpdate(sessionId: sessionId, budget: budget, input: input, outputTokens: tokens)

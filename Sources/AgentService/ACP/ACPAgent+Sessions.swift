@@ -6,37 +6,109 @@ import JSONRPC
 import JSONRPCTransport
 
 extension ACPAgent {
-    func newSession(_ params: ACPSessionNewRequest.Params) -> ACPSessionNewResult {
+    /// `session/new`: the session exists at once; the answer waits for the store to keep it, and says in
+    /// `_meta.agentwire.warnings` when it could not.
+    func newSession(id: RequestID, _ params: ACPSessionNewRequest.Params, responder: Responder) {
         let cwd = params.cwd
         ignoreMCPServers(params.mcpServers)
         let target = RunTarget.defaultTarget(runtime)
-        let session = runtime.sessions.create(agent: target.stored).session  // a store failure is logged
+        let (session, kept) = runtime.sessions.create(agent: target.stored)
         state.withLock { $0.sessions[session.id] = Session(cwd: cwd, target: target, updatedAt: Date()) }
         logger.info("ACP session created", metadata: ["sessionId": "\(session.id)", "target": "\(target.stored)"])
-        return ACPSessionNewResult(
+        let result = ACPSessionNewResult(
             sessionId: session.id,
             modes: modes(current: target),
             configOptions: configOptions(current: target)
         )
+        runs.supervisor.answerLater(ACPSessionNewRequest.self, id: id, responder: responder) {
+            [logger, result] () async throws(ResponseError) in
+            var answer = result
+            if let failure = await kept.value() {
+                logger.warning(
+                    "The run store could not keep the new ACP session; it lasts as long as this process",
+                    metadata: ["sessionId": "\(session.id)", "error": "\(failure)"]
+                )
+                answer.warnings = [AgentServer.sessionNotKept(session.id, failure)]
+            }
+            return answer
+        }
     }
 
-    /// Replays the session's turns as `user_message_chunk` and `agent_message_chunk` updates, then answers.
+    /// `session/load`: replays the session's turns as `user_message_chunk` and `agent_message_chunk`
+    /// updates, then answers; at once for a session in memory, from a task once the store has read one
+    /// an earlier process created.
     func loadSession(
+        id: RequestID,
         _ params: ACPSessionLoadRequest.Params,
+        responder: Responder,
         connection: Connection
-    ) throws(ResponseError) -> ACPSessionLoadResult {
+    ) {
         let sessionId = params.sessionId
         let cwd = params.cwd
         ignoreMCPServers(params.mcpServers)
-        let found: SessionStore.Session?
-        do { found = try runtime.sessions.session(sessionId) } catch { throw AgentServer.storeFailure(error) }
-        guard let stored = found else {
-            throw ResponseError(
-                code: Self.resourceNotFound,
-                message: "Resource not found: session '\(sessionId)'",
-                data: ["sessionId": .string(sessionId)]
-            )
+        if let cached = runtime.sessions.cachedSession(sessionId) {
+            let result = load(cached, cwd: cwd, connection: connection)
+            responder.reply(ACPSessionLoadRequest.self, id: id, result)
+            return
         }
+        let reading = runtime.sessions.session(sessionId)
+        let loading = Task { [self] () async -> Result<ACPSessionLoadResult, ResponseError> in
+            let found: SessionStore.Session?
+            do throws(StoreError) { found = try await reading.value() } catch {
+                return .failure(AgentServer.storeFailure(error, sessionId: sessionId))
+            }
+            guard let stored = found else { return .failure(Self.unknownSession(sessionId)) }
+            return .success(load(stored, cwd: cwd, connection: connection))
+        }
+        // Requests for this session that arrive meanwhile (set a mode, prompt, close) wait for the load, so
+        // a client that sends them right behind it finds the session as if it had waited for the answer.
+        let token = state.withLock { state -> UInt64 in
+            state.nextLoad += 1
+            state.loading[sessionId] = (state.nextLoad, Task { _ = await loading.value })
+            return state.nextLoad
+        }
+        runs.supervisor.answerLater(ACPSessionLoadRequest.self, id: id, responder: responder) {
+            [self] () async throws(ResponseError) in
+            let result = await loading.value
+            state.withLock { state in
+                if state.loading[sessionId]?.token == token { state.loading[sessionId] = nil }
+            }
+            return try result.get()
+        }
+    }
+
+    /// Runs `body` (which answers request `id`) at once, or, while a `session/load` of `sessionId` is
+    /// reading the store, from a task once that load and the requests queued behind it have finished, in
+    /// the order they came.
+    func afterLoad(
+        of sessionId: String,
+        id: RequestID,
+        responder: Responder,
+        _ body: @escaping @Sendable () throws(ResponseError) -> Void
+    ) throws(ResponseError) {
+        let step = state.withLock { state -> Task<Void, Never>? in
+            guard let previous = state.loading[sessionId]?.done else { return nil }
+            state.nextLoad += 1
+            let token = state.nextLoad
+            let step = Task { [self] in
+                await previous.value
+                do throws(ResponseError) { try body() } catch { responder.reply(id: id, .failure(error)) }
+                self.state.withLock { state in
+                    if state.loading[sessionId]?.token == token { state.loading[sessionId] = nil }
+                }
+            }
+            state.loading[sessionId] = (token, step)
+            return step
+        }
+        guard let step else { return try body() }
+        runs.supervisor.continueLater(id: id, responder: responder) { () async throws(ResponseError) in
+            await step.value
+        }
+    }
+
+    /// Adopts `stored` with `cwd` and replays its turns.
+    private func load(_ stored: SessionStore.Session, cwd: String, connection: Connection) -> ACPSessionLoadResult {
+        let sessionId = stored.id
         let target = state.withLock { state -> RunTarget in
             let target = state.sessions[sessionId]?.target ?? RunTarget(stored: stored.agent)
             var session = state.sessions[sessionId] ?? Session(cwd: cwd, target: target, updatedAt: Date())

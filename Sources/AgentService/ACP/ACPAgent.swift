@@ -42,6 +42,9 @@ public final class ACPAgent: FaceHandler, Sendable {
         var sessions: [String: Session] = [:]
         var connection: Connection?
         var closed = false
+        /// Sessions being read from the store by a `session/load`; requests for them wait for it.
+        var loading: [String: (token: UInt64, done: Task<Void, Never>)] = [:]
+        var nextLoad: UInt64 = 0
     }
 
     public init(runtime: AgentRuntime, logger: Logger, onExit: @escaping @Sendable (Int32) -> Void) {
@@ -86,27 +89,36 @@ public final class ACPAgent: FaceHandler, Sendable {
             _ = try ACPAuthenticateRequest.Params(decoding: params)
             responder.reply(ACPAuthenticateRequest.self, id: id, ACPEmptyResult())
         case ACPSessionNewRequest.method:
-            let result = newSession(try ACPSessionNewRequest.Params(decoding: params))
-            responder.reply(ACPSessionNewRequest.self, id: id, result)
+            newSession(id: id, try ACPSessionNewRequest.Params(decoding: params), responder: responder)
         case ACPSessionLoadRequest.method:
             let request = try ACPSessionLoadRequest.Params(decoding: params)
-            responder.reply(ACPSessionLoadRequest.self, id: id, try loadSession(request, connection: connection))
+            loadSession(id: id, request, responder: responder, connection: connection)
         case ACPSessionListRequest.method:
             let result = listSessions(try ACPSessionListRequest.Params(decoding: params))
             responder.reply(ACPSessionListRequest.self, id: id, result)
         case ACPSessionSetConfigOptionRequest.method:
             let request = try ACPSessionSetConfigOptionRequest.Params(decoding: params)
-            let result = try setConfigOption(request, connection: connection)
-            responder.reply(ACPSessionSetConfigOptionRequest.self, id: id, result)
+            try afterLoad(of: request.sessionId, id: id, responder: responder) { [self] () throws(ResponseError) in
+                let result = try setConfigOption(request, connection: connection)
+                responder.reply(ACPSessionSetConfigOptionRequest.self, id: id, result)
+            }
         case ACPSessionSetModeRequest.method:
-            try setMode(ACPSessionSetModeRequest.Params(decoding: params))
-            responder.reply(ACPSessionSetModeRequest.self, id: id, ACPEmptyResult())
+            let request = try ACPSessionSetModeRequest.Params(decoding: params)
+            try afterLoad(of: request.sessionId, id: id, responder: responder) { [self] () throws(ResponseError) in
+                try setMode(request)
+                responder.reply(ACPSessionSetModeRequest.self, id: id, ACPEmptyResult())
+            }
         case ACPSessionCloseRequest.method:
-            try closeSession(ACPSessionCloseRequest.Params(decoding: params))
-            responder.reply(ACPSessionCloseRequest.self, id: id, ACPEmptyResult())
+            let request = try ACPSessionCloseRequest.Params(decoding: params)
+            try afterLoad(of: request.sessionId, id: id, responder: responder) { [self] () throws(ResponseError) in
+                try closeSession(request)
+                responder.reply(ACPSessionCloseRequest.self, id: id, ACPEmptyResult())
+            }
         case ACPSessionPromptRequest.method:
             let request = try ACPSessionPromptRequest.Params(decoding: params)
-            try prompt(id: id, params: request, responder: responder, connection: connection)
+            try afterLoad(of: request.sessionId, id: id, responder: responder) { [self] () throws(ResponseError) in
+                try prompt(id: id, params: request, responder: responder, connection: connection)
+            }
         default:
             throw ResponseError.methodNotFound(method)
         }

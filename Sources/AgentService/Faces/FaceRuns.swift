@@ -39,7 +39,8 @@ final class FaceRuns: Sendable {
         sessionId: String? = nil,
         kind: String,
         observer: any RunObserver,
-        finish: @escaping @Sendable (_ runId: String, _ outcome: Result<RunResult, RunFailure>, CancelMode) -> Void
+        finish:
+            @escaping @Sendable (_ runId: String, _ outcome: Result<RunResult, RunFailure>, CancelMode) async -> Void
     ) throws(ResponseError) -> String {
         let runtime = self.runtime
         let workflow: WorkflowDefinition?
@@ -113,7 +114,7 @@ final class FaceRuns: Sendable {
                 outcome = .failure(error)
             }
             record(runId: runId, outcome: outcome)
-            finish(runId, outcome, supervisor.finish(key))
+            await finish(runId, outcome, supervisor.finish(key))
             supervisor.settle()
         }
         supervisor.attach(task, to: key)

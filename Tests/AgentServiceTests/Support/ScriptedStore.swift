@@ -2,12 +2,17 @@ import AgentCore
 import Foundation
 import Synchronization
 
-/// A memory store that misbehaves on demand: its run reads wait at a gate (a disk that has stopped
-/// answering), and its session writes fail (a full disk). Everything else goes to a ``MemoryRunStore``.
+/// A memory store that misbehaves on demand: its run reads and its session calls wait at gates (a disk
+/// that has stopped answering, a write waiting for another's transaction), and its session writes fail (a
+/// full disk). Everything else goes to a ``MemoryRunStore``.
 final class ScriptedStore: RunStore {
     private let inner = MemoryRunStore()
     /// `run` and `listRuns` wait here while it is closed.
     let reads = ReadGate()
+    /// `insertSession`, `appendTurn` and `deleteSession` wait here while it is closed.
+    let sessionWrites = ReadGate()
+    /// `session` waits here while it is closed.
+    let sessionReads = ReadGate()
     let failSessionWrites: Bool
 
     init(failSessionWrites: Bool = false) {
@@ -15,6 +20,7 @@ final class ScriptedStore: RunStore {
     }
 
     private func sessionWrite() throws(StoreError) {
+        sessionWrites.pass()
         if failSessionWrites { throw StoreError("Run store: cannot write: database or disk is full (SQLite code 13)") }
     }
 
@@ -46,7 +52,10 @@ final class ScriptedStore: RunStore {
         try sessionWrite()
         try inner.insertSession(session)
     }
-    func session(_ sessionId: String) throws(StoreError) -> StoredSession? { try inner.session(sessionId) }
+    func session(_ sessionId: String) throws(StoreError) -> StoredSession? {
+        sessionReads.pass()
+        return try inner.session(sessionId)
+    }
     func appendTurn(sessionId: String, turn: Turn) throws(StoreError) {
         try sessionWrite()
         try inner.appendTurn(sessionId: sessionId, turn: turn)
@@ -81,5 +90,14 @@ final class ReadGate: Sendable {
         while state.withLock({ $0.closed }) { _ = condition.wait(until: Date().addingTimeInterval(0.05)) }
         condition.unlock()
         state.withLock { $0.waiting -= 1 }
+    }
+}
+
+/// Polls `condition` every 5 ms until it holds; throws after 10 s.
+func waitUntil(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while !condition() {
+        guard ContinuousClock.now < deadline else { throw TestClientError.timeout(received: 0) }
+        try await Task.sleep(for: .milliseconds(5))
     }
 }

@@ -7,7 +7,7 @@ public enum ACPSessionNewRequest: RequestType {
     public static let direction = Direction.clientRequest
     public static let summary = #"Creates a session."#
     public static let description = #"""
-        Creates a session running the default agent and answers with its id, its modes and its `agent` config option, both listing every agent and workflow (`workflow:NAME`). The session is stored, so a later process can load or prompt it. `cwd` is kept for `session/list`; the MCP servers offered are not connected (agents use the tools their configuration gives them).
+        Creates a session running the default agent and answers with its id, its modes and its `agent` config option, both listing every agent and workflow (`workflow:NAME`). The session is stored, so a later process can load or prompt it; when the run store cannot keep it, it lasts as long as this process and `_meta.agentwire.warnings` says so. `cwd` is kept for `session/list`; the MCP servers offered are not connected (agents use the tools their configuration gives them).
 
         Errors: -32602 when `cwd` is missing or not a string, or `mcpServers` is not an array.
         """#
@@ -55,7 +55,8 @@ public enum ACPSessionNewRequest: RequestType {
 /// Answer to `session/new` (ACP `NewSessionResponse`).
 public struct ACPSessionNewResult: ResultType, Equatable {
     public static let name = "ACPSessionNewResult"
-    public static let summary = #"Answer to `session/new`: the session's id, its modes and its config options."#
+    public static let summary =
+        #"Answer to `session/new`: the session's id, its modes and its config options; in `_meta.agentwire.warnings`, what the run store could not keep."#
     public static let members: [Member] = [
         Member("sessionId", required: true, schema: .string, description: #"The new session's id."#),
         Member("modes", required: false, schema: ACPSessionModeState.schema, description: #"The session's modes."#),
@@ -65,21 +66,38 @@ public struct ACPSessionNewResult: ResultType, Equatable {
             schema: Schema(["type": "array", "items": ACPSessionConfigOption.schema.json]),
             description: #"The session's config options: `agent`."#
         ),
+        .agentwireMeta(
+            required: ["warnings"],
+            properties: ["warnings": ["type": "array", "items": ["type": "string"]]],
+            description:
+                #"`agentwire.warnings`: what went wrong beside the answer, such as the run store failing to keep the session (it then lasts as long as this process). Absent when nothing did."#
+        ),
     ]
 
     public var sessionId: String
     public var modes: ACPSessionModeState
     public var configOptions: [ACPSessionConfigOption]
+    /// What went wrong beside the answer (`_meta.agentwire.warnings`); none leaves `_meta` out.
+    public var warnings: [String]
 
-    public init(sessionId: String, modes: ACPSessionModeState, configOptions: [ACPSessionConfigOption]) {
+    public init(
+        sessionId: String,
+        modes: ACPSessionModeState,
+        configOptions: [ACPSessionConfigOption],
+        warnings: [String] = []
+    ) {
         self.sessionId = sessionId
         self.modes = modes
         self.configOptions = configOptions
+        self.warnings = warnings
     }
 
     public func encode(to object: inout ResultObject) {
         object["sessionId"] = .string(sessionId)
         object.set("modes", modes)
         object.set("configOptions", configOptions)
+        if !warnings.isEmpty {
+            object["_meta"] = ["agentwire": ["warnings": .array(warnings.map { .string($0) })]]
+        }
     }
 }
