@@ -21,3 +21,5 @@ bash scripts/fuzz.sh 30
 # Metrics over a real /metrics listener, checked with promtool.
 bash scripts/test-observability.sh
 bash scripts/soak.sh 60
+# The installed binary, in a temporary prefix, run without the Swift toolchain.
+bash scripts/test-install.sh
