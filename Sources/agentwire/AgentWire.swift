@@ -29,7 +29,7 @@ struct AgentWire: AsyncParsableCommand {
             let hint = closest.map { "; did you mean '\($0)'?" } ?? ""
             let style = TerminalStyle.standardError
             StandardStreams.write(
-                "\(style.red(style.bold("error:"))) unknown command '\(word)'\(hint)\n"
+                "\(style.red(style.bold("Error:"))) Unknown command '\(word)'\(hint)\n"
                     + "  \(style.dim("Commands: \(subcommandNames.joined(separator: ", ")); see `agentwire --help`."))\n",
                 to: STDERR_FILENO
             )

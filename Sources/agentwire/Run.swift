@@ -72,7 +72,7 @@ struct Run: AsyncParsableCommand {
             }
         } else {
             guard let agent else {
-                throw CLIFailure(usage: "name an agent (see `agentwire agents`), or a workflow with --workflow")
+                throw CLIFailure(usage: "Name an agent (see `agentwire agents`), or a workflow with --workflow")
             }
             guard runtime.agent(named: agent) != nil else {
                 throw CLIFailure(runtime.unknownAgent(agent), exitCode: 2)
@@ -136,7 +136,7 @@ struct Run: AsyncParsableCommand {
             return text
         }
         guard !words.isEmpty else {
-            throw CLIFailure(usage: "give the input as arguments, on stdin (`echo hi | agentwire run echo`) or as '-'")
+            throw CLIFailure(usage: "Give the input as arguments, on stdin (`echo hi | agentwire run echo`) or as '-'")
         }
         return words.joined(separator: " ")
     }

@@ -76,7 +76,7 @@ struct RunOutput: Sendable {
             writeJSONLine(["error": failure.error.json])
             return
         }
-        var text = "\(style.red(style.bold("error:"))) \(failure.error.message)\n"
+        var text = "\(style.red(style.bold("Error:"))) \(failure.error.message)\n"
         for suggestion in failure.suggestions { text += "  \(style.dim(suggestion))\n" }
         StandardStreams.write(text, to: STDERR_FILENO)
     }

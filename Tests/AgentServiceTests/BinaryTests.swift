@@ -152,7 +152,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
         let failed = try await Self.run(["run", "--config", file.path, "broken", "hi"])
         #expect(failed.status == 1)
-        #expect(failed.stderr.contains("error:"), "\(failed.stderr)")
+        #expect(failed.stderr.contains("Error:"), "\(failed.stderr)")
         let done = try await Self.run(["run", "--config", file.path, "echo", "hi"])
         #expect(done.status == 0)
         #expect(!done.stderr.contains("Loaded config"), "\(done.stderr)")
