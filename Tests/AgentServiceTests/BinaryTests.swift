@@ -158,6 +158,32 @@ import Testing
         #expect(!done.stderr.contains("Loaded config"), "\(done.stderr)")
     }
 
+    /// Ctrl-C cancels the run: exit status 130, and the output so far is printed (for a workflow, what its
+    /// steps produced until then).
+    @Test func anInterruptedRunPrintsItsPartialOutputAndExits130() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-int-\(UUID()).json")
+        try Data(
+            #"{"workflows":{"slow":{"strategy":"sequential","steps":[{"agent":"echo-slow"},{"agent":"echo-slow"}]}}}"#
+                .utf8
+        ).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let words = (1...40).map { "w\($0)" }
+        for arguments in [["echo-slow"], ["--workflow", "slow"]] {
+            let run = try await BinaryRun.run(
+                ["run", "--config", file.path] + arguments + words,
+                input: [],
+                stderr: .pipe,
+                interruptAfter: .milliseconds(700)
+            )
+            let stdout = String(decoding: run.stdout, as: UTF8.self)
+            let stderr = String(decoding: run.stderr, as: UTF8.self)
+            #expect(run.status == 130, "\(arguments): \(stderr)")
+            #expect(stdout.hasPrefix("w1 w2 "), "\(arguments): \(stdout)")
+            #expect(!stdout.contains("w40"), "\(arguments): \(stdout)")
+            #expect(stderr.contains("cancelled"), "\(arguments): \(stderr)")
+        }
+    }
+
     @Test func agentsAndWorkflowsListWhatTheProtocolLists() async throws {
         let agents = try await Self.run(["agents", "--json"])
         #expect(agents.status == 0)

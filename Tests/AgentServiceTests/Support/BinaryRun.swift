@@ -12,12 +12,14 @@ struct BinaryRun {
 
     /// Runs the binary with `arguments`; throws ``TestClientError/timeout(received:)`` (after killing it)
     /// when it has not ended within `timeout`.
+    /// - Parameter interruptAfter: sends SIGINT this long after the start, as Ctrl-C would.
     static func run(
         _ arguments: [String],
         environment: [String: String] = TestClient.binaryEnvironment,
         input: [UInt8],
         stderr: SpawnedProcess.Stream = .null,
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60),
+        interruptAfter: Duration? = nil
     ) async throws -> BinaryRun {
         let process = try SpawnedProcess(
             executable: TestClient.binaryURL.path,
@@ -31,7 +33,12 @@ struct BinaryRun {
         let output = Self.readUntilEnd(process.takeOutput())
         let errorOutput = Self.readUntilEnd(process.takeErrorOutput())
         let deadline = ContinuousClock.now + timeout
+        var interruptAt = interruptAfter.map { ContinuousClock.now + $0 }
         while process.isRunning || !output.ended || !errorOutput.ended {
+            if let at = interruptAt, ContinuousClock.now >= at {
+                process.signal(SIGINT)
+                interruptAt = nil
+            }
             if ContinuousClock.now > deadline {
                 process.signal(SIGKILL)
                 throw TestClientError.timeout(received: 0)
