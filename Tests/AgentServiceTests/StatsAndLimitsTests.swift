@@ -197,6 +197,9 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
         #expect(during["result", "agents", "slow", "sinceStart", "active"] == 1, "\(during.jsonString)")
         #expect(during["result", "agents", "slow", "sinceStart", "total"] == 0)
         #expect(during["result", "activeRuns"] == 1)
+        // Nothing has finished since the reset: no success rate rather than a perfect one.
+        #expect(during["result", "agents", "slow", "sinceStart", "successRate"] == .null, "\(during.jsonString)")
+        #expect(during["result", "agents", "slow", "window", "successRate"] == .null)
         _ = try await client.response(to: id)
         let after = try await settledStats(client)
         #expect(after["result", "agents", "slow", "sinceStart", "active"] == 0, "\(after.jsonString)")
