@@ -1,10 +1,10 @@
 import JSONCore
 import JSONRPC
 
-/// Cancels one request by its id (`$/cancel_request`).
+/// Cancels one request by its id.
 ///
-/// Named after the method's `$/` prefix: `ACPCancelRequestNotification` is the native face's type for the
-/// same method name, which answers differently.
+/// Named after the `$/` prefix of its method, `$/cancel_request`: `ACPCancelRequestNotification` is the
+/// native face's type for the same method name, which answers differently.
 public enum ACPDollarCancelRequestNotification: NotificationType {
     public static let method = "$/cancel_request"
     public static let direction = Direction.clientNotification
