@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a release agentwire with the Swift runtime linked in and installs it, so it runs without the
-# toolchain: it then needs only the system's libc, libjansson and libsqlite3.
+# toolchain: it then needs only system libraries (libc, libstdc++, zlib, libjansson, libsqlite3).
 #
 #   bash scripts/install.sh [PREFIX]     (default: ~/.local)
 #
