@@ -35,4 +35,19 @@ extension Member {
             description: description
         )
     }
+
+    /// `_meta.agentwire` with a finished run's facts: its `runId`, `usage.outputTokens` and, with
+    /// `duration`, `durationMs` (ACP `session/prompt`, MCP `tools/call`).
+    public static func runFactsMeta(duration: Bool, description: String) -> Member {
+        var properties: JSONObject = [
+            "runId": ["type": "string"],
+            "usage": [
+                "type": "object",
+                "required": ["outputTokens"],
+                "properties": ["outputTokens": ["type": "integer", "minimum": 0]],
+            ],
+        ]
+        if duration { properties["durationMs"] = ["type": "integer", "minimum": 0] }
+        return agentwireMeta(required: ["runId", "usage"], properties: properties, description: description)
+    }
 }

@@ -154,7 +154,7 @@ public final class ACPAgent: FaceHandler, Sendable {
                 mcpCapabilities: ACPMCPCapabilities(http: false, sse: false),
                 sessionCapabilities: ACPSessionCapabilities(list: true, close: true)
             ),
-            agentInfo: ACPImplementation(name: "agentwire", title: "AgentWire", version: AgentServer.version)
+            agentInfo: Implementation(name: "agentwire", title: "AgentWire", version: AgentServer.version)
         )
     }
 

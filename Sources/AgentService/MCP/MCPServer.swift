@@ -168,8 +168,8 @@ public final class MCPServer: FaceHandler, Sendable {
     private var capabilities: MCPServerCapabilities {
         MCPServerCapabilities(tools: MCPToolsCapability(listChanged: false), logging: true)
     }
-    private var serverInfo: MCPImplementation {
-        MCPImplementation(name: "agentwire", title: "AgentWire", version: AgentServer.version)
+    private var serverInfo: Implementation {
+        Implementation(name: "agentwire", title: "AgentWire", version: AgentServer.version)
     }
     static let instructions =
         "Each tool runs an AgentWire agent or workflow on `input` and returns its output; tokens and steps "

@@ -91,7 +91,7 @@ public struct ACPInitializeResult: ResultType, Equatable {
         Member(
             "agentInfo",
             required: false,
-            schema: ACPImplementation.schema,
+            schema: Implementation.schema,
             description: #"The agent's name and version."#
         ),
         Member(
@@ -113,9 +113,9 @@ public struct ACPInitializeResult: ResultType, Equatable {
 
     public var protocolVersion: Int
     public var agentCapabilities: ACPAgentCapabilities
-    public var agentInfo: ACPImplementation
+    public var agentInfo: Implementation
 
-    public init(protocolVersion: Int, agentCapabilities: ACPAgentCapabilities, agentInfo: ACPImplementation) {
+    public init(protocolVersion: Int, agentCapabilities: ACPAgentCapabilities, agentInfo: Implementation) {
         self.protocolVersion = protocolVersion
         self.agentCapabilities = agentCapabilities
         self.agentInfo = agentInfo

@@ -75,31 +75,10 @@ public struct ACPSessionPromptResult: ResultType, Equatable {
             schema: Schema(["enum": .array(StopReason.allCases.map { .string($0.rawValue) })]),
             description: #"`end_turn`, or `cancelled` after `session/cancel` or `$/cancel_request`."#
         ),
-        Member(
-            "_meta",
-            required: false,
-            schema: Schema(
-                json: #"""
-                    {
-                      "type": "object",
-                      "properties": {
-                        "agentwire": {
-                          "type": "object",
-                          "required": ["runId", "usage"],
-                          "properties": {
-                            "runId": {"type": "string"},
-                            "usage": {
-                              "type": "object",
-                              "required": ["outputTokens"],
-                              "properties": {"outputTokens": {"type": "integer", "minimum": 0}}
-                            }
-                          }
-                        }
-                      }
-                    }
-                    """#
-            ),
-            description: #"`agentwire`: the turn's run id and the output tokens it produced (`usage.outputTokens`)."#
+        .runFactsMeta(
+            duration: false,
+            description:
+                #"`agentwire`: the turn's run id and the output tokens it produced (`usage.outputTokens`)."#
         ),
     ]
 

@@ -91,7 +91,7 @@ public struct MCPInitializeResult: MCPResult, Equatable {
         Member(
             "serverInfo",
             required: true,
-            schema: MCPImplementation.schema,
+            schema: Implementation.schema,
             description: #"The server's name and version."#
         ),
         Member("instructions", required: false, schema: .string, description: #"How to use the tools, for a model."#),
@@ -106,14 +106,14 @@ public struct MCPInitializeResult: MCPResult, Equatable {
 
     public var protocolVersion: String
     public var capabilities: MCPServerCapabilities
-    public var serverInfo: MCPImplementation
+    public var serverInfo: Implementation
     public var instructions: String?
     public var resultType: MCPResultKind?
 
     public init(
         protocolVersion: String,
         capabilities: MCPServerCapabilities,
-        serverInfo: MCPImplementation,
+        serverInfo: Implementation,
         instructions: String? = nil,
         resultType: MCPResultKind? = nil
     ) {

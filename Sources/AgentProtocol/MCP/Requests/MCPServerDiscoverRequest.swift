@@ -75,7 +75,7 @@ public struct MCPServerDiscoverResult: MCPCacheableResult, Equatable {
                 schema: Schema([
                     "type": "object",
                     "properties": [
-                        "io.modelcontextprotocol/serverInfo": MCPImplementation.schema.json,
+                        "io.modelcontextprotocol/serverInfo": Implementation.schema.json,
                         "agentwire": MCPProtocol.faceMetaSchema.json,
                     ],
                 ]),
@@ -88,7 +88,7 @@ public struct MCPServerDiscoverResult: MCPCacheableResult, Equatable {
     public var capabilities: MCPServerCapabilities
     public var instructions: String?
     /// The server's name and version, sent in `_meta`.
-    public var serverInfo: MCPImplementation
+    public var serverInfo: Implementation
     public var ttlMs: Int?
     public var cacheScope: MCPCacheScope?
     public var resultType: MCPResultKind?
@@ -97,7 +97,7 @@ public struct MCPServerDiscoverResult: MCPCacheableResult, Equatable {
         supportedVersions: [String],
         capabilities: MCPServerCapabilities,
         instructions: String? = nil,
-        serverInfo: MCPImplementation,
+        serverInfo: Implementation,
         ttlMs: Int? = nil,
         cacheScope: MCPCacheScope? = nil,
         resultType: MCPResultKind? = nil

@@ -99,31 +99,8 @@ public struct MCPToolsCallResult: MCPResult, Equatable {
             schema: Schema(["type": "boolean"]),
             description: #"`true` when the run failed."#
         ),
-        Member(
-            "_meta",
-            required: false,
-            schema: Schema(
-                json: #"""
-                    {
-                      "type": "object",
-                      "properties": {
-                        "agentwire": {
-                          "type": "object",
-                          "required": ["runId", "usage"],
-                          "properties": {
-                            "runId": {"type": "string"},
-                            "usage": {
-                              "type": "object",
-                              "required": ["outputTokens"],
-                              "properties": {"outputTokens": {"type": "integer", "minimum": 0}}
-                            },
-                            "durationMs": {"type": "integer", "minimum": 0}
-                          }
-                        }
-                      }
-                    }
-                    """#
-            ),
+        .runFactsMeta(
+            duration: true,
             description:
                 #"`agentwire`: the run id, its output tokens (`usage.outputTokens`) and, for a run that finished, `durationMs`."#
         ),

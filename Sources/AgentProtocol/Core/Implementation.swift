@@ -1,8 +1,9 @@
 import JSONCore
 
-/// The server's name and version (MCP `Implementation`), as `initialize` gives them in `serverInfo`.
-public struct MCPImplementation: ResultType, Equatable {
-    public static let name = "MCPImplementation"
+/// A program's name and version, as ACP's `initialize` gives them in `agentInfo` and MCP's in `serverInfo`
+/// (both specifications call it `Implementation`).
+public struct Implementation: ResultType, Equatable {
+    public static let name = "Implementation"
     public static let summary = #"A program's name, display title and version."#
     public static let members: [Member] = [
         Member("name", required: true, schema: .string, description: #"The name programs use."#),
