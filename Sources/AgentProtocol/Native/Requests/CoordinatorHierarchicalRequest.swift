@@ -191,7 +191,7 @@ public enum CoordinatorHierarchicalRequest: RequestType {
             input = try reader.string("input")
             master = try reader.value("master")
             subAgents = try reader.value("subAgents")
-            aggregator = try reader.optionalValue("aggregator")
+            aggregator = reader.optionalValue("aggregator")
             onError = try reader.optionalString("onError")
             stepTimeoutMs = try reader.optionalInteger("stepTimeoutMs")
             options = try RunRequestOptions(from: reader)

@@ -162,7 +162,7 @@ public enum CoordinatorParallelRequest: RequestType {
         public init(from reader: ParamsReader) throws(ResponseError) {
             input = try reader.string("input")
             tasks = try reader.value("tasks")
-            aggregate = try reader.optionalValue("aggregate")
+            aggregate = reader.optionalValue("aggregate")
             onError = try reader.optionalString("onError")
             stepTimeoutMs = try reader.optionalInteger("stepTimeoutMs")
             options = try RunRequestOptions(from: reader)
