@@ -18,25 +18,36 @@ bash scripts/setup.sh
 "${build[@]}"
 binary="$("${build[@]}" --show-bin-path)/agentwire-fuzz"
 
-mkdir -p .build-fuzz/corpus fuzz-crashes
-options=(-timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 -artifact_prefix=fuzz-crashes/)
+mkdir -p .build-fuzz/corpus .build-fuzz/jobs fuzz-crashes
+crashes_before="$(ls fuzz-crashes | wc -l)"
+options=(-timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 -artifact_prefix="$PWD/fuzz-crashes/")
 if [ "$seconds" != 0 ]; then options+=(-max_total_time="$seconds"); fi
-# One process per core, each fuzzing in memory: libFuzzer's fork mode runs them and merges what they find.
-if [ "$workers" -gt 1 ]; then options+=(-fork="$workers"); fi
 echo "fuzz: ${seconds}s (0 = until stopped), $workers worker(s), from $(ls Tests/FuzzCorpus/seeds | wc -l) seeds"
-log=.build-fuzz/fuzz.log
+corpora=("$PWD/.build-fuzz/corpus" "$PWD/Tests/FuzzCorpus/seeds" "$PWD/Tests/FuzzCorpus/regressions")
 status=0
-"$binary" "${options[@]}" .build-fuzz/corpus Tests/FuzzCorpus/seeds Tests/FuzzCorpus/regressions 2>&1 \
-    | tee "$log" || status=$?
+if [ "$workers" -gt 1 ]; then
+    # Independent fuzzing processes sharing the corpus directory (libFuzzer's -jobs/-workers); each writes
+    # its log to .build-fuzz/jobs/fuzz-N.log. Unlike -fork, no process restarts and re-reads the corpus
+    # every few seconds, so the workers spend their time on new inputs.
+    # The parent copies each job's log into its own output when the job ends.
+    rm -f .build-fuzz/jobs/fuzz-*.log
+    (cd .build-fuzz/jobs && "$binary" "${options[@]}" -jobs="$workers" -workers="$workers" "${corpora[@]}") \
+        > .build-fuzz/fuzz.log 2>&1 || status=$?
+else
+    "$binary" "${options[@]}" "${corpora[@]}" > .build-fuzz/fuzz.log 2>&1 || status=$?
+fi
+log=.build-fuzz/fuzz.log
+grep -E '^#[0-9]+: (DONE|INITED)|^INFO: (-jobs|fuzzed for)|^stat::' "$log" || true
 
-# Inputs executed per second of fuzzing, over all workers. Fork mode's status lines read
-# "#RUNS: cov: ... time: SECONDSs job: N"; a single process reports its own average.
+# A crash, leak or timeout in any worker fails the run and names its input.
+if grep -qE '^==[0-9]+==ERROR|deadly signal|SUMMARY: libFuzzer' "$log" \
+    || [ "$(ls fuzz-crashes | wc -l)" -gt "$crashes_before" ]; then
+    grep -E '^==[0-9]+==ERROR|deadly signal|SUMMARY|Test unit written' "$log" >&2 || true
+    echo "fuzz: a worker found a failing input (see fuzz-crashes/ and $log)" >&2
+    status=1
+fi
 awk -v workers="$workers" '
-    /^#[0-9]+: cov:/ { forked = substr($1, 2) + 0; for (i = 1; i < NF; i++) if ($i == "time:") time = $(i + 1) + 0 }
-    /^stat::number_of_executed_units:/ { runs = $2 }
-    /^stat::average_exec_per_sec:/ { rate = $2 }
-    END {
-        if (time > 0) { runs = forked; rate = int(forked / time) }
-        if (rate > 0) printf "fuzz: %d inputs, %d exec/s (%d worker(s))\n", runs, rate, workers
-    }' "$log"
+    /^stat::number_of_executed_units:/ { runs += $2 }
+    /^stat::average_exec_per_sec:/ { rate += $2 }
+    END { if (rate > 0) printf "fuzz: %d inputs, %d exec/s (%d worker(s))\n", runs, rate, workers }' "$log"
 exit "$status"

@@ -299,41 +299,34 @@ public final class AgentRuntime: Sendable {
         context.emit(.started(name: name, strategy: strategy, requestId: options.requestId))
         let heartbeatSeconds = config.limits.heartbeatSeconds
         let outcome = Mutex<Result<String, RunFailure>?>(nil)
+        // Heartbeats come from the pacer's thread while the run lasts: no task waits for them.
+        let heartbeat = Pacer.shared.repeating(every: .seconds(heartbeatSeconds)) { context.emit(.heartbeat) }
         let inner = Task {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    _ = try? await Pacer.shared.drive(every: .seconds(heartbeatSeconds)) {
-                        context.emit(.heartbeat)
-                        return .next
+            do {
+                try await withTimeout(milliseconds: options.timeoutMs) {
+                    do throws(RunFailure) {
+                        let output = try await body()
+                        outcome.withLock { $0 = .success(output) }
+                    } catch {
+                        outcome.withLock { $0 = .failure(error) }
                     }
                 }
-                do {
-                    try await withTimeout(milliseconds: options.timeoutMs) {
-                        do throws(RunFailure) {
-                            let output = try await body()
-                            outcome.withLock { $0 = .success(output) }
-                        } catch {
-                            outcome.withLock { $0 = .failure(error) }
-                        }
-                    }
-                } catch let timeout as TimeoutError {
-                    outcome.withLock {
-                        $0 = .failure(
-                            RunFailure(
-                                kind: .timeout,
-                                message: "The run took longer than \(timeout.milliseconds) ms",
-                                runId: context.runId,
-                                retryable: true,
-                                suggestions: [
-                                    "Retry with a larger timeoutMs.", "Use a faster agent or a shorter input.",
-                                ],
-                                partialOutput: execution.partialOutput
-                            )
+            } catch let timeout as TimeoutError {
+                outcome.withLock {
+                    $0 = .failure(
+                        RunFailure(
+                            kind: .timeout,
+                            message: "The run took longer than \(timeout.milliseconds) ms",
+                            runId: context.runId,
+                            retryable: true,
+                            suggestions: [
+                                "Retry with a larger timeoutMs.", "Use a faster agent or a shorter input.",
+                            ],
+                            partialOutput: execution.partialOutput
                         )
-                    }
-                } catch {}
-                group.cancelAll()
-            }
+                    )
+                }
+            } catch {}
         }
         monitor.register(runId: context.runId, context: context) { inner.cancel() }
         await withTaskCancellationHandler {
@@ -341,6 +334,7 @@ public final class AgentRuntime: Sendable {
         } onCancel: {
             inner.cancel()
         }
+        Pacer.shared.cancelScheduled(heartbeat)
         monitor.unregister(runId: context.runId)
         let durationMs = Self.milliseconds(clock.now - started)
         if context.wasReaped {

@@ -12,6 +12,9 @@ public final class Pacer: @unchecked Sendable {
     // `state` is only touched with `condition` locked.
     public static let shared = Pacer()
 
+    /// The longest the thread waits without looking at the heap: entries due later than that do not wake it.
+    static let idleLook: UInt64 = 1_000_000_000
+
     /// Deadlines this close together are served in one pass.
     public static let coalescing: Duration = .microseconds(250)
 
@@ -50,6 +53,9 @@ public final class Pacer: @unchecked Sendable {
         /// Drives cancelled while not in the heap (not queued yet, or their step running).
         var cancelled: Set<UInt64> = []
         var threadStarted = false
+        /// When the pacer thread, waiting, wakes by itself (nanoseconds); 0 while it runs. A new entry
+        /// signals it only when due before that.
+        var waitingUntil: UInt64 = 0
 
         mutating func store(
             id: UInt64,
@@ -123,7 +129,7 @@ public final class Pacer: @unchecked Sendable {
                     }
                     let slot = state.store(id: id, interval: every, step: step, continuation: continuation)
                     Self.push(Entry(deadline: deadline, slot: slot), into: &state.heap)
-                    if state.heap[0].slot == slot { condition.signal() }  // the new earliest deadline
+                    if deadline < state.waitingUntil { condition.signal() }  // due before the thread looks again
                     defer { state.threadStarted = true }
                     return !state.threadStarted
                 }
@@ -152,16 +158,34 @@ public final class Pacer: @unchecked Sendable {
     /// - Returns: a token ``cancelScheduled(_:)`` takes.
     @discardableResult
     public func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> UInt64 {
+        arm(after: delay, every: nil) {
+            action()
+            return .done
+        }
+    }
+
+    /// Calls `action` on the pacer's thread every `interval` (the first call one interval from now) until
+    /// ``cancelScheduled(_:)`` is given the token it returns: a run's heartbeats, with no task waiting.
+    /// `action` must not wait for anything.
+    public func repeating(every interval: Duration, _ action: @escaping @Sendable () -> Void) -> UInt64 {
+        arm(after: interval, every: interval) {
+            action()
+            return .next
+        }
+    }
+
+    private func arm(
+        after delay: Duration,
+        every interval: Duration?,
+        _ step: @escaping @Sendable () -> PacedStep
+    ) -> UInt64 {
         let deadline = Self.now() + max(Self.nanoseconds(delay), 1)
+        let every = max(Self.nanoseconds(interval ?? delay), 1)
         let (id, startThread) = withLock { state -> (UInt64, Bool) in
             state.nextId += 1
-            let step: @Sendable () -> PacedStep = {
-                action()
-                return .done
-            }
-            let slot = state.store(id: state.nextId, interval: 1, step: step, continuation: nil)
+            let slot = state.store(id: state.nextId, interval: every, step: step, continuation: nil)
             Self.push(Entry(deadline: deadline, slot: slot), into: &state.heap)
-            if state.heap[0].slot == slot { condition.signal() }  // the new earliest deadline
+            if deadline < state.waitingUntil { condition.signal() }  // due before the thread looks again
             defer { state.threadStarted = true }
             return (state.nextId, !state.threadStarted)
         }
@@ -169,12 +193,18 @@ public final class Pacer: @unchecked Sendable {
         return id
     }
 
-    /// Drops an action ``schedule(after:_:)`` armed, unless it has run or is running.
+    /// Drops an action ``schedule(after:_:)`` or ``repeating(every:_:)`` armed: a one-shot that has not
+    /// run yet never runs; a repeating one is not called again once this returns, but for a call already
+    /// under way.
     public func cancelScheduled(_ id: UInt64) {
         withLock { state in
-            guard let index = state.heap.firstIndex(where: { state.ids[$0.slot] == id }) else { return }
-            let entry = Self.remove(at: index, from: &state.heap)
-            _ = state.free(entry.slot)
+            if let index = state.heap.firstIndex(where: { state.ids[$0.slot] == id }) {
+                let entry = Self.remove(at: index, from: &state.heap)
+                _ = state.free(entry.slot)
+            } else if state.ids.contains(id) {
+                // Running in this pass: not queued again when it returns.
+                state.cancelled.insert(id)
+            }
         }
     }
 
@@ -220,12 +250,13 @@ public final class Pacer: @unchecked Sendable {
                 due.append((entry, state.steps[entry.slot]!))
             }
             if due.isEmpty {
-                // Under the same lock a new earliest deadline signals, so no wake-up is missed.
-                if let next = state.heap.first?.deadline {
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(next - now) / 1e9))
-                } else {
-                    condition.wait()
-                }
+                // Under the same lock an entry due before `waitingUntil` signals, so no wake-up is missed;
+                // later ones (heartbeats, reaper passes) are picked up when the thread looks again, at the
+                // latest after `idleLook`.
+                let wake = min(state.heap.first?.deadline ?? .max, now + Self.idleLook)
+                state.waitingUntil = wake
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(wake - now) / 1e9))
+                state.waitingUntil = 0
                 continue
             }
             // Steps run outside the lock; a cancellation meanwhile is seen when they are queued again.

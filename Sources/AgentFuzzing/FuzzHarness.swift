@@ -142,7 +142,7 @@ private final class Release: Sendable {
     }
 
     func wait(atMost limit: DispatchTimeInterval) {
-        for _ in 0..<2000 {
+        for _ in 0..<200 {
             if done.load(ordering: .acquiring) { return }
             sched_yield()
         }

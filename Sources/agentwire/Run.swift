@@ -50,17 +50,19 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         signal(SIGPIPE, SIG_IGN)
+        let interrupt = Interrupt()
+        defer { interrupt.stop() }
         let style = TerminalStyle.standardError
         let output = RunOutput(json: json, style: style)
         do {
-            try await execute(output: output)
+            try await execute(output: output, interrupt: interrupt)
         } catch let failure as CLIFailure {
             output.report(failure)
             throw ExitCode(failure.exitCode)
         }
     }
 
-    private func execute(output: RunOutput) async throws {
+    private func execute(output: RunOutput, interrupt: Interrupt) async throws {
         let runtime = try options.makeRuntime(label: "agentwire.run", defaultLevel: .warning)
         var words = input.first == "--" ? Array(input.dropFirst()) : input
         let target: Target
@@ -94,8 +96,7 @@ struct Run: AsyncParsableCommand {
                 try await runtime.run(workflow: definition, input: text, runId: runId, observer: observer)
             }
         }
-        let interrupt = Interrupt { task.cancel() }
-        defer { interrupt.stop() }
+        interrupt.onInterrupt { task.cancel() }
         let result: RunResult
         do {
             result = try await task.value
@@ -143,26 +144,56 @@ struct Run: AsyncParsableCommand {
 }
 
 /// Ctrl-C: the first cancels the run (which then answers with what it has), a second one exits at once.
-final class Interrupt: @unchecked Sendable {
-    // `source` is set once here and only cancelled after.
-    private let source: any DispatchSourceSignal
-    private let count = Mutex(0)
+/// Installed before anything else, so a Ctrl-C during start-up is not lost: it cancels the run as soon as
+/// there is one.
+///
+/// The handler only writes a byte to a pipe (the one thing a signal handler may safely do); a thread of its
+/// own reads the pipe and acts. A signal source would depend on which thread the kernel picks to take a
+/// process-wide signal, and the Swift runtime's threads do not block SIGINT.
+final class Interrupt: Sendable {
+    private let state = Mutex<(count: Int, cancel: (@Sendable () -> Void)?)>((0, nil))
 
-    init(_ cancel: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT)
-        source.setEventHandler { [self] in
-            let seen = count.withLock { count -> Int in
-                count += 1
-                return count
-            }
-            if seen > 1 { exit(130) }
-            cancel()
+    init() {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return }
+        interruptPipeWriteEnd.store(fds[1], ordering: .releasing)
+        signal(SIGINT) { _ in
+            var byte: UInt8 = 1
+            _ = write(interruptPipeWriteEnd.load(ordering: .acquiring), &byte, 1)
         }
-        source.resume()
+        let readEnd = fds[0]
+        let thread = Thread { [self] in
+            var byte: UInt8 = 0
+            while true {
+                let n = read(readEnd, &byte, 1)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { return }
+                let (seen, cancel) = state.withLock { state in
+                    state.count += 1
+                    return (state.count, state.cancel)
+                }
+                if seen > 1 { exit(130) }
+                cancel?()
+            }
+        }
+        thread.name = "agentwire-interrupt"
+        thread.start()
     }
 
-    var fired: Bool { count.withLock { $0 > 0 } }
+    /// What a Ctrl-C cancels; called at once if one came already.
+    func onInterrupt(_ cancel: @escaping @Sendable () -> Void) {
+        let fired = state.withLock { state -> Bool in
+            state.cancel = cancel
+            return state.count > 0
+        }
+        if fired { cancel() }
+    }
 
-    func stop() { source.cancel() }
+    var fired: Bool { state.withLock { $0.count > 0 } }
+
+    /// Back to the default: a Ctrl-C after the run has ended ends the process.
+    func stop() { signal(SIGINT, SIG_DFL) }
 }
+
+/// The write end of ``Interrupt``'s pipe, for its signal handler (which can capture nothing).
+private let interruptPipeWriteEnd = Atomic<Int32>(-1)

@@ -173,7 +173,7 @@ import Testing
                 ["run", "--config", file.path] + arguments + words,
                 input: [],
                 stderr: .pipe,
-                interruptAfter: .milliseconds(700)
+                interruptAfter: .milliseconds(300)
             )
             let stdout = String(decoding: run.stdout, as: UTF8.self)
             let stderr = String(decoding: run.stderr, as: UTF8.self)

@@ -100,12 +100,11 @@ import Testing
         #expect(reply["result", "_meta"] == nil, "\(reply.jsonString)")
     }
 
-    /// `ping` and a run are answered within a second while a session request waits for the store.
+    /// `ping` and a run are answered while a session request waits for the store (which is released only
+    /// after this returns).
     private func expectAnsweredMeanwhile(_ client: TestClient) async throws {
-        let pinged = ContinuousClock.now
         let pong = try await client.request("ping", timeout: .seconds(5))
         #expect(pong["result"] == .object([:]))
-        #expect(ContinuousClock.now - pinged < .seconds(1))
         let run = try await client.request("agent/run", ["agent": "echo", "input": "meanwhile"], timeout: .seconds(5))
         #expect(run["result", "output"] == "meanwhile", "\(run.jsonString)")
     }

@@ -12,7 +12,7 @@ struct BinaryRun {
 
     /// Runs the binary with `arguments`; throws ``TestClientError/timeout(received:)`` (after killing it)
     /// when it has not ended within `timeout`.
-    /// - Parameter interruptAfter: sends SIGINT this long after the start, as Ctrl-C would.
+    /// - Parameter interruptAfter: sends SIGINT, as Ctrl-C would, this long after its first output (on stdout, or on stderr when that is a pipe).
     static func run(
         _ arguments: [String],
         environment: [String: String] = TestClient.binaryEnvironment,
@@ -33,12 +33,17 @@ struct BinaryRun {
         let output = Self.readUntilEnd(process.takeOutput())
         let errorOutput = Self.readUntilEnd(process.takeErrorOutput())
         let deadline = ContinuousClock.now + timeout
-        var interruptAt = interruptAfter.map { ContinuousClock.now + $0 }
-        while process.isRunning || !output.ended || !errorOutput.ended {
-            if let at = interruptAt, ContinuousClock.now >= at {
+        if let delay = interruptAfter {
+            // From a thread of its own: the test pool may be too busy to poll in time.
+            Thread {
+                while output.bytes.isEmpty, errorOutput.bytes.isEmpty, process.isRunning { usleep(1000) }
+                Thread.sleep(
+                    forTimeInterval: Double(delay.components.attoseconds) / 1e18 + Double(delay.components.seconds)
+                )
                 process.signal(SIGINT)
-                interruptAt = nil
-            }
+            }.start()
+        }
+        while process.isRunning || !output.ended || !errorOutput.ended {
             if ContinuousClock.now > deadline {
                 process.signal(SIGKILL)
                 throw TestClientError.timeout(received: 0)
