@@ -31,17 +31,17 @@ extension AgentServer {
         }
     }
 
-    /// A `coordinator/*` request: its typed params are checked already; the workflow's parts are read
-    /// from the params object by the same parser the config file's workflows go through.
+    /// A `coordinator/STRATEGY` request: its params are decoded as its type declares, then the workflow's
+    /// parts are read from the params object by the same parser the config file's workflows go through.
     func startCoordinatorRun<R: RequestType>(
         _ request: R.Type,
         id: RequestID,
-        strategy: String,
-        _ params: R.Params,
-        spec: JSONValue?,
-        responder: Responder,
-        connection: Connection
+        _ spec: JSONValue?,
+        _ responder: Responder,
+        _ connection: Connection
     ) throws(ResponseError) where R.Params: RunRequestParams, R.Result == WorkflowRunResult {
+        let params = try R.Params(decoding: spec)
+        let strategy = String(R.method.dropFirst("coordinator/".count))
         let workflow: WorkflowDefinition
         do {
             workflow = try ConfigParser.workflowSpec(strategy: strategy, spec?.objectValue ?? [:], path: "params")

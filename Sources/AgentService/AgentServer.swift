@@ -115,38 +115,11 @@ public final class AgentServer: FaceHandler, Sendable {
             let request = try AgentStartRequest.Params(decoding: params)
             try startAgentRun(id: id, request, responder: responder, connection: connection, detached: true)
         case CoordinatorSequentialRequest.method:
-            let request = try CoordinatorSequentialRequest.Params(decoding: params)
-            try startCoordinatorRun(
-                CoordinatorSequentialRequest.self,
-                id: id,
-                strategy: "sequential",
-                request,
-                spec: params,
-                responder: responder,
-                connection: connection
-            )
+            try startCoordinatorRun(CoordinatorSequentialRequest.self, id: id, params, responder, connection)
         case CoordinatorParallelRequest.method:
-            let request = try CoordinatorParallelRequest.Params(decoding: params)
-            try startCoordinatorRun(
-                CoordinatorParallelRequest.self,
-                id: id,
-                strategy: "parallel",
-                request,
-                spec: params,
-                responder: responder,
-                connection: connection
-            )
+            try startCoordinatorRun(CoordinatorParallelRequest.self, id: id, params, responder, connection)
         case CoordinatorHierarchicalRequest.method:
-            let request = try CoordinatorHierarchicalRequest.Params(decoding: params)
-            try startCoordinatorRun(
-                CoordinatorHierarchicalRequest.self,
-                id: id,
-                strategy: "hierarchical",
-                request,
-                spec: params,
-                responder: responder,
-                connection: connection
-            )
+            try startCoordinatorRun(CoordinatorHierarchicalRequest.self, id: id, params, responder, connection)
         case WorkflowRunRequest.method:
             let request = try WorkflowRunRequest.Params(decoding: params)
             try startWorkflowRun(id: id, request, responder: responder, connection: connection)

@@ -16,6 +16,16 @@ public struct Member: Sendable {
 }
 
 extension Member {
+    /// `runId` of a run notification: the run it is about.
+    public static let runId = Member("runId", required: true, schema: .ref("RunId"), description: #"The run."#)
+    /// `seq` of a run notification: its place among the run's events.
+    public static let seq = Member(
+        "seq",
+        required: true,
+        schema: .ref("Seq"),
+        description: #"Sequence number within the run."#
+    )
+
     /// An optional `_meta` member whose `agentwire` object has `properties`, of which `required` are always
     /// present.
     public static func agentwireMeta(

@@ -185,12 +185,7 @@ public enum RunEventsRequest: RequestType {
 
     public struct Params: ParamsType {
         public static let members: [Member] = [
-            Member(
-                "runId",
-                required: true,
-                schema: .ref("RunId"),
-                description: #"The run."#
-            ),
+            .runId,
             Member(
                 "afterSeq",
                 required: false,

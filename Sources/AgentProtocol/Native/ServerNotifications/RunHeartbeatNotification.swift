@@ -31,18 +31,8 @@ public enum RunHeartbeatNotification: NotificationType {
 
     public struct Params: ParamsType {
         public static let members: [Member] = [
-            Member(
-                "runId",
-                required: true,
-                schema: .ref("RunId"),
-                description: #"The run."#
-            ),
-            Member(
-                "seq",
-                required: true,
-                schema: .ref("Seq"),
-                description: #"Sequence number within the run."#
-            ),
+            .runId,
+            .seq,
         ]
 
         public var runId: String

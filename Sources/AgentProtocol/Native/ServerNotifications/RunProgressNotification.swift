@@ -39,18 +39,8 @@ public enum RunProgressNotification: NotificationType {
 
     public struct Params: ParamsType {
         public static let members: [Member] = [
-            Member(
-                "runId",
-                required: true,
-                schema: .ref("RunId"),
-                description: #"The run."#
-            ),
-            Member(
-                "seq",
-                required: true,
-                schema: .ref("Seq"),
-                description: #"Sequence number within the run."#
-            ),
+            .runId,
+            .seq,
             Member(
                 "percent",
                 required: true,

@@ -66,12 +66,7 @@ public enum RunStartedNotification: NotificationType {
                 schema: .ref("RunId"),
                 description: #"The new run."#
             ),
-            Member(
-                "seq",
-                required: true,
-                schema: .ref("Seq"),
-                description: #"Sequence number within the run."#
-            ),
+            .seq,
             Member(
                 "agent",
                 required: false,

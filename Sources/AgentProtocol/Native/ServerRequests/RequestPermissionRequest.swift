@@ -79,12 +79,7 @@ public enum RequestPermissionRequest: RequestType {
 
     public struct Params: ParamsType {
         public static let members: [Member] = [
-            Member(
-                "runId",
-                required: true,
-                schema: .ref("RunId"),
-                description: #"The run."#
-            ),
+            .runId,
             Member(
                 "stepId",
                 required: true,

@@ -4,18 +4,8 @@ import JSONRPC
 /// The params of `run/token` and `run/thinking`: a piece of text a step of a run produced.
 public struct RunTextChunk: ParamsType, Equatable {
     public static let members: [Member] = [
-        Member(
-            "runId",
-            required: true,
-            schema: .ref("RunId"),
-            description: #"The run."#
-        ),
-        Member(
-            "seq",
-            required: true,
-            schema: .ref("Seq"),
-            description: #"Sequence number within the run."#
-        ),
+        .runId,
+        .seq,
         Member(
             "agent",
             required: true,
