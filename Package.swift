@@ -138,6 +138,8 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "JSONCore",
+                "JSONRPC",
+                "JSONRPCTransport",
                 "Spawn",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

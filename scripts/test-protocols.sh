@@ -29,6 +29,8 @@ run mcp Tests/protocol-clients/mcp_client_test.py "$binary" Tests/protocol-clien
 run native-conformance Tests/protocol-clients/native_conformance_test.py "$binary" schemas/openrpc.json
 run acp-conformance Tests/protocol-clients/acp_conformance_test.py "$binary"
 run mcp-conformance Tests/protocol-clients/mcp_conformance_test.py "$binary" Tests/protocol-clients/agentwire.json
+# The MCP server the Swift MCP client tests call, checked against the SDK's own client.
+run mcp-tool-fixture Tests/protocol-clients/mcp_tool_server_selftest.py
 if [ "$status" -ne 0 ]; then
     echo "test-protocols: a check failed in: ${failed[*]}; their stderr follows" >&2
     for name in "${failed[@]}"; do

@@ -6,15 +6,19 @@ public struct AgentConfig: Sendable, Equatable {
     public var agents: [AgentDefinition]
     public var workflows: [WorkflowDefinition]
     public var limits: ServiceLimits
+    /// MCP servers whose tools agents may call (each agent enables some by name).
+    public var mcpServers: [MCPServerDefinition]
 
     public init(
         agents: [AgentDefinition],
         workflows: [WorkflowDefinition] = [],
-        limits: ServiceLimits = ServiceLimits()
+        limits: ServiceLimits = ServiceLimits(),
+        mcpServers: [MCPServerDefinition] = []
     ) {
         self.agents = agents
         self.workflows = workflows
         self.limits = limits
+        self.mcpServers = mcpServers
     }
 
     public func agent(named name: String) -> AgentDefinition? {

@@ -14,17 +14,22 @@ public struct RunOptions: Sendable {
     public var requestId: JSONValue?
     /// The client's trace (W3C `traceparent`/`tracestate`); the run's spans join it.
     public var traceContext: TraceContext?
+    /// MCP servers of the session the run belongs to (an editor's, from ACP `session/new`): every agent of
+    /// the run may call their tools.
+    public var sessionTools: (any MCPToolSource)?
 
     public init(
         timeoutMs: Int? = nil,
         history: [Turn] = [],
         requestId: JSONValue? = nil,
-        traceContext: TraceContext? = nil
+        traceContext: TraceContext? = nil,
+        sessionTools: (any MCPToolSource)? = nil
     ) {
         self.timeoutMs = timeoutMs
         self.history = history
         self.requestId = requestId
         self.traceContext = traceContext
+        self.sessionTools = sessionTools
     }
 }
 
@@ -40,6 +45,10 @@ public final class AgentRuntime: Sendable {
     public let providers: ProviderFactory
     /// Where metrics and spans go.
     public let telemetry: Telemetry
+    /// Connects to MCP servers (nil: no MCP client, so no MCP tools).
+    public let mcpConnector: MCPConnector?
+    /// The configured MCP servers (`mcpServers`), started when a run first needs one.
+    public let mcp: (any MCPToolSource)?
     private let logger: Logger
     private let admissions = Mutex<[ContinuousClock.Instant]>([])
 
@@ -48,8 +57,11 @@ public final class AgentRuntime: Sendable {
         store: any RunStore = MemoryRunStore(),
         providers: @escaping ProviderFactory = builtInProviders,
         logger: Logger = Logger(label: "agentwire.core"),
-        telemetry: Telemetry = Telemetry()
+        telemetry: Telemetry = Telemetry(),
+        mcp connector: MCPConnector? = nil
     ) {
+        self.mcpConnector = connector
+        self.mcp = config.mcpServers.isEmpty ? nil : connector?(config.mcpServers)
         self.config = config
         self.providers = providers
         self.store = store
@@ -60,6 +72,11 @@ public final class AgentRuntime: Sendable {
     }
 
     public var agents: [AgentDefinition] { config.agents }
+
+    /// Stops the MCP servers the runtime started.
+    public func shutdown() async {
+        await mcp?.shutdown()
+    }
 
     public func agent(named name: String) -> AgentDefinition? { config.agent(named: name) }
 

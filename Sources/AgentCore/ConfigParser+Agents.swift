@@ -10,6 +10,7 @@ extension ConfigParser {
         _ value: JSONValue,
         path: String,
         tools: [String: ToolDefinition] = [:],
+        mcpServers: [String] = [],
         baseDirectory: String? = nil
     ) throws(FieldError) -> AgentDefinition {
         try checkName(name, path: path)
@@ -25,6 +26,7 @@ extension ConfigParser {
             provider,
             path: "\(path).provider",
             tools: tools,
+            mcpServers: mcpServers,
             baseDirectory: baseDirectory
         )
         if let limits = object["limits"] {

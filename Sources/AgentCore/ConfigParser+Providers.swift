@@ -5,7 +5,8 @@ extension ConfigParser {
     static func parseOpenAI(
         _ object: JSONObject,
         path: String,
-        tools: [String: ToolDefinition]
+        tools: [String: ToolDefinition],
+        mcpServers: [String] = []
     ) throws(FieldError) -> OpenAISettings {
         try onlyKeys(object, ConfigSchema.members(of: "openaiProvider"), path: path)
         let baseURL = try requiredString(object, "baseURL", path: path)
@@ -50,13 +51,28 @@ extension ConfigParser {
                 settings.tools.append(tool)
             }
         }
+        if let value = object["mcpServers"] {
+            for (index, name) in try strings(value, path: "\(path).mcpServers").enumerated() {
+                guard mcpServers.contains(name) else {
+                    throw FieldError(
+                        path: "\(path).mcpServers[\(index)]",
+                        message:
+                            "expected the name of a server defined under $.mcpServers (servers: \(mcpServers.sorted().joined(separator: ", "))), got \"\(name)\""
+                    )
+                }
+                settings.mcpServers.append(name)
+            }
+        }
         if let choice = try optionalString(object, "toolChoice", path: path) {
+            // An MCP tool cannot be checked before its server runs: its name must only be one of theirs.
+            let mcpPrefixes = settings.mcpServers.map { MCPServerTool.exposedName(server: $0, tool: "") }
             guard
                 ["auto", "required", "none"].contains(choice) || settings.tools.contains(where: { $0.name == choice })
+                    || mcpPrefixes.contains(where: { choice.hasPrefix($0) && choice.count > $0.count })
             else {
                 throw .expected(
                     "\(path).toolChoice",
-                    "\"auto\", \"required\", \"none\" or the name of one of the agent's tools",
+                    "\"auto\", \"required\", \"none\", the name of one of the agent's tools or server__tool for one of its MCP servers",
                     got: .string(choice)
                 )
             }

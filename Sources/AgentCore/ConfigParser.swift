@@ -17,6 +17,10 @@ public enum ConfigParser {
             try top["tools"].map { value throws(FieldError) in
                 try parseTools(value, path: "$.tools", baseDirectory: baseDirectory)
             } ?? [:]
+        if let servers = top["mcpServers"] {
+            config.mcpServers = try parseMCPServers(servers, path: "$.mcpServers", baseDirectory: baseDirectory)
+        }
+        let mcpServers = config.mcpServers.map(\.name)
         if let schema = top["$schema"], schema.stringValue == nil {
             throw .expected("$.$schema", "a string", got: schema)
         }
@@ -30,6 +34,7 @@ public enum ConfigParser {
                     value,
                     path: "$.agents.\(name)",
                     tools: tools,
+                    mcpServers: mcpServers,
                     baseDirectory: baseDirectory
                 )
                 if let index = config.agents.firstIndex(where: { $0.name == name }) {
@@ -83,12 +88,13 @@ public enum ConfigParser {
         _ value: JSONValue,
         path: String,
         tools: [String: ToolDefinition] = [:],
+        mcpServers: [String] = [],
         baseDirectory: String? = nil
     ) throws(FieldError) -> ProviderSpec {
         guard case .object(let object) = value else { throw .expected(path, "an object", got: value) }
         guard let type = object["type"] else { throw .expected("\(path).type", "a provider type (\"echo\")", got: nil) }
         switch type {
-        case "openai": return .openai(try parseOpenAI(object, path: path, tools: tools))
+        case "openai": return .openai(try parseOpenAI(object, path: path, tools: tools, mcpServers: mcpServers))
         case "command": return .command(try parseCommand(object, path: path, baseDirectory: baseDirectory))
         case "echo": break
         default: throw .expected("\(path).type", "one of: \"echo\", \"openai\", \"command\"", got: type)

@@ -153,8 +153,15 @@ extension ConfigSchema {
                     "$ref": "#/$defs/name"
                   }
                 },
+                "mcpServers": {
+                  "description": "Names of MCP servers (from the top-level `mcpServers`) whose tools the model may call, as `<server>__<tool>`.",
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/$defs/name"
+                  }
+                },
                 "toolChoice": {
-                  "description": "`auto`, `required`, `none`, or the name of one of the agent's tools to force on the first request (small models often call tools only when forced).",
+                  "description": "`auto`, `required`, `none`, or the name of one of the agent's tools (`<server>__<tool>` for an MCP server's) to force on the first request (small models often call tools only when forced).",
                   "type": "string"
                 },
                 "maxTurns": {
@@ -268,6 +275,119 @@ extension ConfigSchema {
                   "minimum": 1,
                   "maximum": 3600000,
                   "default": 60000
+                }
+              }
+            }
+            """#
+        ),
+        (
+            "mcpServer",
+            #"""
+            {
+              "title": "MCP server",
+              "description": "An MCP server (protocol 2025-06-18 or later): a program started on first use and spoken to on its stdin and stdout (`command`), or a running server reached with the Streamable HTTP transport (`url`). Its stderr goes to AgentWire's log at debug level.",
+              "type": "object",
+              "additionalProperties": false,
+              "oneOf": [
+                {
+                  "required": [
+                    "command"
+                  ]
+                },
+                {
+                  "required": [
+                    "url"
+                  ]
+                }
+              ],
+              "properties": {
+                "type": {
+                  "description": "The transport; implied by `command` (stdio) or `url` (http) when omitted.",
+                  "enum": [
+                    "stdio",
+                    "http",
+                    "streamable-http"
+                  ]
+                },
+                "command": {
+                  "description": "stdio: the program (looked up on PATH unless it holds a `/`; a relative path is taken from `cwd`).",
+                  "type": "string",
+                  "minLength": 1
+                },
+                "args": {
+                  "description": "stdio: the program's arguments.",
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                },
+                "env": {
+                  "description": "stdio: extra environment variables.",
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "string"
+                  }
+                },
+                "cwd": {
+                  "description": "stdio: the program's working directory; a relative path is taken relative to the config file's directory. Default: the config file's directory. It must exist when the file is loaded.",
+                  "type": "string",
+                  "minLength": 1
+                },
+                "url": {
+                  "description": "http: the server's MCP endpoint, e.g. `http://127.0.0.1:8000/mcp`.",
+                  "type": "string",
+                  "pattern": "^https?://"
+                },
+                "headers": {
+                  "description": "http: extra request headers (e.g. `Authorization`).",
+                  "type": "object",
+                  "additionalProperties": {
+                    "type": "string"
+                  }
+                },
+                "permission": {
+                  "description": "For every tool of the server: `allow` runs at once; `ask` sends the client `permission/request` (ACP: `session/request_permission`) and waits for its answer; `deny` refuses.",
+                  "enum": [
+                    "allow",
+                    "ask",
+                    "deny"
+                  ],
+                  "default": "ask"
+                },
+                "tools": {
+                  "description": "The only tools of the server offered to models (by their names on the server). Default: every tool it lists.",
+                  "type": "array",
+                  "items": {
+                    "type": "string"
+                  }
+                },
+                "timeoutMs": {
+                  "description": "Limit for one tool call; past it the call is cancelled on the server (`notifications/cancelled`) and the model gets an error result.",
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 3600000,
+                  "default": 60000
+                },
+                "startTimeoutMs": {
+                  "description": "Limit for starting the server: its `initialize` handshake, and each `tools/list`. A server that does not start in time offers no tools to that run (a call to one of its tools gets the reason) and is tried again, with backoff, when a later run needs it.",
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 3600000,
+                  "default": 30000
+                },
+                "askTimeoutMs": {
+                  "description": "How long to wait for the client's answer to a permission request before rejecting the call.",
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 3600000,
+                  "default": 60000
+                },
+                "maxOutputBytes": {
+                  "description": "A result's text beyond this many bytes is cut, and marked as cut.",
+                  "type": "integer",
+                  "minimum": 1,
+                  "maximum": 16777216,
+                  "default": 65536
                 }
               }
             }

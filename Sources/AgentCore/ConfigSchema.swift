@@ -74,6 +74,16 @@ public enum ConfigSchema {
               "additionalProperties": {
                 "$ref": "#/$defs/tool"
               }
+            },
+            "mcpServers": {
+              "description": "MCP servers whose tools models may call, keyed by name, in the shape Claude Desktop, Cursor and VS Code use. An `openai` agent enables servers by name in `provider.mcpServers`; their tools reach the model as `<server>__<tool>`. A server starts when a run first needs it and is kept for later runs; one that crashes is restarted with backoff; all are stopped when the service stops.",
+              "type": "object",
+              "propertyNames": {
+                "$ref": "#/$defs/name"
+              },
+              "additionalProperties": {
+                "$ref": "#/$defs/mcpServer"
+              }
             }
           },
           "examples": [

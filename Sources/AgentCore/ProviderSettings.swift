@@ -15,6 +15,8 @@ public struct OpenAISettings: Sendable, Equatable {
     public var retries: Int
     /// Tools the model may call.
     public var tools: [ToolDefinition]
+    /// Names of the configured MCP servers (`mcpServers` in config) whose tools the model may call.
+    public var mcpServers: [String] = []
     /// `auto`, `required`, `none`, or the name of one tool the model must call.
     public var toolChoice: String?
     /// Model requests of one step at most (each tool round trip takes one more).

@@ -14,6 +14,8 @@ public final class RunContext: Sendable {
     let telemetry: RunTelemetry?
     /// Whether finished spans go to the observer (and take a `seq`).
     private let sendsSpans: Bool
+    /// The MCP servers the run's agents may call tools of.
+    public let mcp: MCPAccess
     private let state = Mutex(State())
 
     private let reaped = Mutex(false)
@@ -28,7 +30,8 @@ public final class RunContext: Sendable {
         self.init(runId: runId, observer: observer, telemetry: nil)
     }
 
-    init(runId: String, observer: any RunObserver, telemetry: RunTelemetry?) {
+    init(runId: String, observer: any RunObserver, telemetry: RunTelemetry?, mcp: MCPAccess = MCPAccess()) {
+        self.mcp = mcp
         self.runId = runId
         self.observer = observer
         self.telemetry = telemetry

@@ -3,7 +3,8 @@ import JSONCore
 /// A tool call starting or ending, as `run/tool` reports it.
 public struct ToolEvent: Sendable, Equatable {
     public enum Status: String, Sendable {
-        case started, completed, failed
+        /// `progress`: a report from an MCP server while its call runs.
+        case started, progress, completed, failed
     }
 
     public var stepId: String
@@ -19,6 +20,8 @@ public struct ToolEvent: Sendable, Equatable {
     /// Why the call failed (set when it did): invalid arguments, refused, timed out, non-zero exit.
     public var error: String?
     public var durationMs: Int?
+    /// How far the call has got (set with status `progress`).
+    public var progress: MCPProgress?
 
     public init(
         stepId: String,

@@ -5,6 +5,8 @@ import JSONCore
 struct ChatRequest {
     let settings: OpenAISettings
     var messages: [JSONValue]
+    /// Tools of MCP servers offered beside the command tools.
+    var mcpTools: [MCPServerTool] = []
 
     init(settings: OpenAISettings, request: ProviderRequest) {
         self.settings = settings
@@ -49,19 +51,11 @@ struct ChatRequest {
         ]
         if let temperature = settings.temperature { object["temperature"] = .double(temperature) }
         if let maxTokens = settings.maxTokens { object["max_tokens"] = .int(maxTokens) }
-        if !settings.tools.isEmpty {
-            object["tools"] = .array(
-                settings.tools.map { tool in
-                    [
-                        "type": "function",
-                        "function": [
-                            "name": .string(tool.name),
-                            "description": .string(tool.description),
-                            "parameters": tool.parameters,
-                        ],
-                    ]
-                }
-            )
+        let functions: [JSONValue] =
+            settings.tools.map { Self.function($0.name, $0.description, $0.parameters) }
+            + mcpTools.map { Self.function($0.exposedName, $0.description, $0.inputSchema) }
+        if !functions.isEmpty {
+            object["tools"] = .array(functions)
             switch toolChoice {
             case nil: break
             case let choice? where ["auto", "required", "none"].contains(choice):
@@ -71,5 +65,12 @@ struct ChatRequest {
             }
         }
         return JSONValue.object(object).encoded()
+    }
+
+    private static func function(_ name: String, _ description: String, _ parameters: JSONValue) -> JSONValue {
+        [
+            "type": "function",
+            "function": ["name": .string(name), "description": .string(description), "parameters": parameters],
+        ]
     }
 }

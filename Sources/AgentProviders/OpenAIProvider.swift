@@ -26,11 +26,18 @@ public struct OpenAIProvider: Provider {
     public func stream(_ request: ProviderRequest, context: StepContext) async throws {
         try await context.checkpoint()
         var chat = ChatRequest(settings: settings, request: request)
-        let runner = ToolRunner(tools: settings.tools)
+        var runner = ToolRunner(tools: settings.tools)
+        if !context.run.mcp.isEmpty(enabled: settings.mcpServers) {
+            // Servers that cannot start now offer nothing this time (the hub logs why, and a call to one
+            // of their tools is answered with it); the run goes on.
+            (runner.mcpTools, runner.unavailable) = await context.run.mcp.tools(enabled: settings.mcpServers)
+            chat.mcpTools = runner.mcpTools.map(\.tool)
+            try await context.checkpoint()
+        }
         var toolChoice = settings.toolChoice
         for turn in 1...settings.maxTurns {
             let reply = try await complete(chat, toolChoice: toolChoice, context: context)
-            guard !reply.toolCalls.isEmpty, !settings.tools.isEmpty else { return }
+            guard !reply.toolCalls.isEmpty, !runner.isEmpty else { return }
             guard turn < settings.maxTurns else {
                 throw ProviderError(
                     "The model still asked for tools after \(settings.maxTurns) turns",

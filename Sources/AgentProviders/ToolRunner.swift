@@ -2,11 +2,23 @@ import AgentCore
 import Foundation
 import JSONCore
 
-/// Runs the tool calls a model asks for: checks the arguments against the tool's schema, asks for
-/// permission when the tool says so, runs the program with a timeout and an output cap, and reports
-/// each call as `run/tool` events. Whatever happens, the model gets an answer to send back.
+/// Runs the tool calls a model asks for: checks the arguments (against a command tool's schema), asks
+/// for permission when the tool says so, runs the program with a timeout and an output cap or calls the
+/// MCP server's tool, and reports each call as `run/tool` events. Whatever happens, the model gets an
+/// answer to send back.
 struct ToolRunner {
     let tools: [ToolDefinition]
+    /// Tools of MCP servers, by the names the model sees.
+    var mcpTools: [MCPCallable] = []
+    /// Why an MCP server the agent may use offers nothing now, by server name: a call to one of its tools
+    /// fails with that reason.
+    var unavailable: [String: String] = [:]
+
+    /// Whether the model may call anything (a call to an unavailable server's tool is answered too).
+    var isEmpty: Bool { tools.isEmpty && mcpTools.isEmpty && unavailable.isEmpty }
+
+    /// Every tool's name as the model sees it.
+    var names: [String] { tools.map(\.name) + mcpTools.map(\.tool.exposedName) }
 
     /// Runs one call; returns the text sent back to the model as the tool's result.
     func run(_ call: ToolCall, context: StepContext) async throws -> String {
@@ -47,26 +59,56 @@ struct ToolRunner {
             _ = fail("cancelled")
             throw CancellationError()
         }
+        /// Why the call may not run (`nil`: it may), asking the client when the tool says so.
+        func permit(_ permission: ToolDefinition.Permission, askTimeoutMs: Int) async throws -> String? {
+            switch permission {
+            case .allow: return nil
+            case .deny: return "the tool is denied by configuration"
+            case .ask:
+                let decision = await context.requestPermission(
+                    callId: call.id,
+                    tool: call.name,
+                    arguments: input,
+                    timeoutMs: askTimeoutMs
+                )
+                try checkCancellation()
+                return decision.allows ? nil : "permission was not granted"
+            }
+        }
+        if let mcp = mcpTools.first(where: { $0.tool.exposedName == call.name }) {
+            if let parseError { return fail(parseError) }
+            guard input.objectValue != nil else { return fail("invalid arguments: expected a JSON object") }
+            if let refusal = try await permit(mcp.tool.permission, askTimeoutMs: mcp.tool.askTimeoutMs) {
+                return fail(refusal)
+            }
+            let result = await mcp.call(arguments: input) { progress in
+                var update = event
+                update.status = .progress
+                update.progress = progress
+                context.emitTool(update)
+            }
+            try checkCancellation()
+            if result.isError { return fail(result.text) }
+            var completed = event
+            completed.status = .completed
+            completed.output = result.text
+            completed.durationMs = AgentRuntime.milliseconds(clock.now - started)
+            context.emitTool(completed)
+            return result.text
+        }
+        if let (server, problem) = unavailable.first(where: {
+            call.name.hasPrefix(MCPServerTool.exposedName(server: $0.key, tool: ""))
+        }) {
+            return fail("MCP server '\(server)' is not available: \(problem)")
+        }
         guard let tool = tools.first(where: { $0.name == call.name }) else {
-            return fail("unknown tool '\(call.name)' (tools: \(tools.map(\.name).joined(separator: ", ")))")
+            return fail("unknown tool '\(call.name)' (tools: \(names.joined(separator: ", ")))")
         }
         if let parseError { return fail(parseError) }
         if let problem = SchemaValidator.firstError(input, schema: tool.parameters) {
             return fail("invalid arguments: \(problem)")
         }
-        switch tool.permission {
-        case .allow: break
-        case .deny: return fail("the tool is denied by configuration")
-        case .ask:
-            let decision = await context.requestPermission(
-                callId: call.id,
-                tool: tool.name,
-                arguments: input,
-                timeoutMs: tool.askTimeoutMs
-            )
-            try checkCancellation()
-            guard decision.allows else { return fail("permission was not granted") }
-        }
+        if let refusal = try await permit(tool.permission, askTimeoutMs: tool.askTimeoutMs) { return fail(refusal) }
         let child: ChildProcess
         do {
             child = try ChildProcess(

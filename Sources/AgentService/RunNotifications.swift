@@ -79,6 +79,7 @@ public enum RunNotifications {
             if let output = tool.output { params["output"] = .string(output) }
             if let error = tool.error { params["error"] = .string(error) }
             if let ms = tool.durationMs { params["durationMs"] = .int(ms) }
+            if let progress = tool.progress { params["progress"] = progress.json }
         }
         return params
     }

@@ -58,6 +58,7 @@ enum StoredEventForm {
             if let output = tool.output { body["output"] = .string(output) }
             if let error = tool.error { body["error"] = .string(error) }
             if let ms = tool.durationMs { body["durationMs"] = .int(ms) }
+            if let progress = tool.progress { body["progress"] = progress.json }
         }
         return body
     }
@@ -151,19 +152,19 @@ enum StoredEventForm {
             let callId = fields.string(key), let tool = fields.string("tool"),
             let status = fields.string("status").flatMap(ToolEvent.Status.init)
         else { return nil }
-        return .tool(
-            ToolEvent(
-                stepId: stepId,
-                agent: agent,
-                callId: callId,
-                tool: tool,
-                status: status,
-                input: fields.object["input"] ?? .null,
-                output: fields.string("output"),
-                error: fields.string("error"),
-                durationMs: fields.int("durationMs")
-            )
+        var event = ToolEvent(
+            stepId: stepId,
+            agent: agent,
+            callId: callId,
+            tool: tool,
+            status: status,
+            input: fields.object["input"] ?? .null,
+            output: fields.string("output"),
+            error: fields.string("error"),
+            durationMs: fields.int("durationMs")
         )
+        event.progress = MCPProgress(json: fields.object["progress"])
+        return .tool(event)
     }
 
     /// Typed member lookups.

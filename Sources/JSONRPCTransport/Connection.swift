@@ -12,6 +12,25 @@ public protocol MessageHandler: AnyObject, Sendable {
     func handle(_ incoming: Incoming, on connection: Connection)
     /// stdin reached EOF (or failed). Called once, after the last `handle`.
     func inputClosed(on connection: Connection)
+    /// A message over the size limit was skipped (and logged). By default the peer is told with a
+    /// message-too-large error and a null id, since its request id cannot be read.
+    func skippedOversizedMessage(bytes: Int, limit: Int, on connection: Connection)
+}
+
+extension MessageHandler {
+    public func skippedOversizedMessage(bytes: Int, limit: Int, on connection: Connection) {
+        connection.send(
+            Envelope.error(
+                id: .null,
+                ResponseError(
+                    code: .messageTooLarge,
+                    message:
+                        "Message too large: \(bytes) bytes, the limit is \(limit) (--max-message-bytes); it was skipped",
+                    data: ["limit": .int(limit), "size": .int(bytes)]
+                )
+            )
+        )
+    }
 }
 
 /// A JSON-RPC connection over a pair of file descriptors: one reader thread that frames and parses
@@ -194,17 +213,7 @@ public final class Connection: @unchecked Sendable {
                 "Skipped a message over the size limit",
                 metadata: ["bytes": "\(size)", "limit": "\(maxMessageBytes)"]
             )
-            send(
-                Envelope.error(
-                    id: .null,
-                    ResponseError(
-                        code: .messageTooLarge,
-                        message:
-                            "Message too large: \(size) bytes, the limit is \(maxMessageBytes) (--max-message-bytes); it was skipped",
-                        data: ["limit": .int(maxMessageBytes), "size": .int(size)]
-                    )
-                )
-            )
+            handler.skippedOversizedMessage(bytes: size, limit: maxMessageBytes, on: self)
         case .badHeader(let problem):
             logger.warning("Skipped an unreadable header block", metadata: ["problem": "\(problem)"])
             send(Envelope.error(id: .null, .parseError("bad header block: \(problem)")))

@@ -90,6 +90,16 @@ public final class OutstandingRequests: Sendable {
         for continuation in waiting { continuation.resume(returning: .failure(Self.closedError)) }
     }
 
+    /// Ends every waiting request with `error` (later ones are sent as usual): the peer's answers to
+    /// them can no longer be told apart.
+    public func failAll(_ error: ResponseError) {
+        let waiting = state.withLock { state in
+            defer { state.waiting.removeAll() }
+            return Array(state.waiting.values)
+        }
+        for continuation in waiting { continuation.resume(returning: .failure(error)) }
+    }
+
     /// Requests still waiting for an answer.
     public var pendingCount: Int { state.withLock { $0.waiting.count } }
 

@@ -2,8 +2,9 @@ import CShims
 import Foundation
 import Synchronization
 
-/// A program started with `posix_spawn`, without a shell: its standard streams on pipes, `/dev/null`, a
-/// file or this process's own, every other descriptor closed in the child.
+/// A program started with `posix_spawn` (fork and exec when it is to die with this process), without a shell:
+/// its standard streams on pipes, `/dev/null`, a file or this process's own, every other descriptor closed in
+/// the child.
 ///
 /// Each pipe end this side keeps is owned by the `SpawnedProcess` and closed exactly once (by
 /// ``closeInput()``, by ``closeOutput()`` or when the object goes away), so a descriptor number that has
@@ -58,6 +59,10 @@ public final class SpawnedProcess: Sendable {
     ///     `executable` is then taken relative to it); nil keeps this process's own.
     ///   - newProcessGroup: the child leads a process group of its own, so ``signalGroup(_:)`` reaches
     ///     whatever it starts in turn.
+    ///   - diesWithParent: the child is killed (SIGKILL) when this process dies, however it dies, even by
+    ///     `kill -9` (`prctl(PR_SET_PDEATHSIG)`, set in the child between `fork` and `execve`). Only what is
+    ///     started here: a program the child starts in turn is not covered. Linux only; elsewhere it is
+    ///     ignored and the child outlives this process as it would without it.
     public init(
         executable: String,
         arguments: [String],
@@ -66,19 +71,17 @@ public final class SpawnedProcess: Sendable {
         stdin: Stream = .pipe,
         stdout: Stream = .pipe,
         stderr: Stream = .null,
-        newProcessGroup: Bool = false
+        newProcessGroup: Bool = false,
+        diesWithParent: Bool = false
     ) throws(SpawnError) {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
         // This side's pipe ends; the child's ends are closed here once it has started.
         var ours: [Int32] = [-1, -1, -1]
         var theirs: [Int32] = []
         func cleanUp() {
             for fd in ours + theirs where fd >= 0 { close(fd) }
         }
+        var plans: [ChildStream] = []
         for (target, stream) in [stdin, stdout, stderr].enumerated() {
-            let fd = Int32(target)
             switch stream {
             case .pipe:
                 var ends: [Int32] = [-1, -1]
@@ -91,17 +94,15 @@ public final class SpawnedProcess: Sendable {
                 let (childEnd, ourEnd) = target == 0 ? (ends[0], ends[1]) : (ends[1], ends[0])
                 ours[target] = ourEnd
                 theirs.append(childEnd)
-                posix_spawn_file_actions_adddup2(&actions, childEnd, fd)
+                plans.append(.descriptor(childEnd))
             case .null:
-                posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
+                plans.append(.open("/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0))
             case .inherit:
-                break
+                plans.append(.inherited)
             case .file(let path):
-                posix_spawn_file_actions_addopen(&actions, fd, path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+                plans.append(.open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644))
             }
         }
-        // Descriptors opened elsewhere without O_CLOEXEC stay out of the child.
-        _ = cshims_addclosefrom(&actions, 3)
         if let workingDirectory {
             // Checked here so that a missing directory is not reported as a missing program.
             var info = stat()
@@ -110,32 +111,12 @@ public final class SpawnedProcess: Sendable {
                 code = errno
             } else if info.st_mode & S_IFMT != S_IFDIR {
                 code = ENOTDIR
-            } else {
-                code = cshims_addchdir(&actions, workingDirectory)
             }
             guard code == 0 else {
                 cleanUp()
                 throw SpawnError(message: "Cannot run in \(workingDirectory)", code: code)
             }
         }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Signals this process ignores (SIGPIPE) get their default back, as a shell would give them.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var noneBlocked = sigset_t()
-        sigemptyset(&noneBlocked)
-        posix_spawnattr_setsigmask(&attributes, &noneBlocked)
-        var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
-        if newProcessGroup {
-            posix_spawnattr_setpgroup(&attributes, 0)
-            flags |= Int32(POSIX_SPAWN_SETPGROUP)
-        }
-        posix_spawnattr_setflags(&attributes, Int16(flags))
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { variables in
@@ -145,19 +126,20 @@ public final class SpawnedProcess: Sendable {
             for arg in argv { free(arg) }
             for variable in envp ?? [] { free(variable) }
         }
-        var child: pid_t = 0
-        let rc: Int32
-        if let envp {
-            rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        } else {
-            rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        #if os(Linux)
+            let start = diesWithParent ? Self.forkExec : Self.posixSpawn
+        #else
+            let start = Self.posixSpawn  // diesWithParent is Linux only
+        #endif
+        let child: pid_t
+        do {
+            child = try start(executable, argv, envp, plans, workingDirectory, newProcessGroup)
+        } catch {
+            cleanUp()
+            throw error
         }
         for fd in theirs { close(fd) }
         theirs = []
-        guard rc == 0 else {
-            cleanUp()
-            throw SpawnError(message: "Cannot start \(executable)", code: rc)
-        }
         pid = child
         descriptors = Mutex((ours[0], ours[1], ours[2]))
         let exit = self.exit
@@ -182,6 +164,187 @@ public final class SpawnedProcess: Sendable {
         }
         reaper.start()
     }
+
+    /// What one of the child's standard streams becomes.
+    private enum ChildStream {
+        /// This descriptor (the child's end of a pipe), dup'ed onto it.
+        case descriptor(Int32)
+        /// This path opened with these flags and mode.
+        case open(String, Int32, mode_t)
+        /// Left as it is in this process.
+        case inherited
+    }
+
+    /// Starts the child with `posix_spawn`; its pid.
+    private static func posixSpawn(
+        _ executable: String,
+        argv: [UnsafeMutablePointer<CChar>?],
+        envp: [UnsafeMutablePointer<CChar>?]?,
+        streams: [ChildStream],
+        workingDirectory: String?,
+        newProcessGroup: Bool
+    ) throws(SpawnError) -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for (target, stream) in streams.enumerated() {
+            let fd = Int32(target)
+            switch stream {
+            case .descriptor(let childEnd):
+                posix_spawn_file_actions_adddup2(&actions, childEnd, fd)
+            case .open(let path, let flags, let mode):
+                posix_spawn_file_actions_addopen(&actions, fd, path, flags, mode)
+            case .inherited:
+                break
+            }
+        }
+        // Descriptors opened elsewhere without O_CLOEXEC stay out of the child.
+        _ = cshims_addclosefrom(&actions, 3)
+        if let workingDirectory {
+            let code = cshims_addchdir(&actions, workingDirectory)
+            guard code == 0 else { throw SpawnError(message: "Cannot run in \(workingDirectory)", code: code) }
+        }
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Signals this process ignores (SIGPIPE) get their default back, as a shell would give them.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var noneBlocked = sigset_t()
+        sigemptyset(&noneBlocked)
+        posix_spawnattr_setsigmask(&attributes, &noneBlocked)
+        var flags = Int32(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)
+        if newProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= Int32(POSIX_SPAWN_SETPGROUP)
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
+
+        var child: pid_t = 0
+        let rc: Int32
+        if let envp {
+            rc = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        } else {
+            rc = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        }
+        guard rc == 0 else { throw SpawnError(message: "Cannot start \(executable)", code: rc) }
+        return child
+    }
+
+    #if os(Linux)
+        /// Starts the child with fork and execve (``cshims_spawn_dies_with_parent``) on the ``Spawner`` thread, the
+        /// child set to be killed when this process dies; its pid. Does what ``posixSpawn`` does, to the same
+        /// effect: the files it would open in the child are opened here (close-on-exec), before the fork.
+        private static func forkExec(
+            _ executable: String,
+            argv: [UnsafeMutablePointer<CChar>?],
+            envp: [UnsafeMutablePointer<CChar>?]?,
+            streams: [ChildStream],
+            workingDirectory: String?,
+            newProcessGroup: Bool
+        ) throws(SpawnError) -> pid_t {
+            var descriptors: [Int32] = []
+            var opened: [Int32] = []
+            defer { for fd in opened { close(fd) } }
+            for stream in streams {
+                switch stream {
+                case .descriptor(let childEnd):
+                    descriptors.append(childEnd)
+                case .open(let path, let flags, let mode):
+                    let fd = open(path, flags | O_CLOEXEC, mode)
+                    guard fd >= 0 else { throw SpawnError(message: "Cannot start \(executable)", code: errno) }
+                    opened.append(fd)
+                    descriptors.append(fd)
+                case .inherited:
+                    descriptors.append(-1)
+                }
+            }
+            let (child, rc) = Spawner.shared.run { () -> (pid_t, Int32) in
+                var child: pid_t = 0
+                let group: Int32 = newProcessGroup ? 1 : 0
+                let rc: Int32
+                if let envp {
+                    rc = cshims_spawn_dies_with_parent(
+                        &child,
+                        executable,
+                        argv,
+                        envp,
+                        descriptors,
+                        workingDirectory,
+                        group
+                    )
+                } else {
+                    rc = cshims_spawn_dies_with_parent(
+                        &child,
+                        executable,
+                        argv,
+                        environ,
+                        descriptors,
+                        workingDirectory,
+                        group
+                    )
+                }
+                return (child, rc)
+            }
+            guard rc == 0 else { throw SpawnError(message: "Cannot start \(executable)", code: rc) }
+            return child
+        }
+
+        /// The one thread that starts ``diesWithParent`` children.
+        ///
+        /// `PR_SET_PDEATHSIG` fires when the *thread* that forked the child exits, not when the process does.
+        /// Threads of the concurrency pool and of Dispatch, and a `Thread` a caller made, may exit (the pool's
+        /// when idle), which would kill the child although this process goes on. So every such fork happens on
+        /// this thread, started once and never ending: its exit is the process's. Callers hand it a job under
+        /// the condition's lock and block until it is done (a fork and the child's exec, moments).
+        private final class Spawner: @unchecked Sendable {
+            static let shared = Spawner()
+
+            private final class Job {
+                let work: () -> (pid_t, Int32)
+                var result: (pid_t, Int32)?
+                init(_ work: @escaping () -> (pid_t, Int32)) { self.work = work }
+            }
+
+            /// Guards `queue` and every job's `result`; signalled when either changes.
+            private let condition = NSCondition()
+            private var queue: [Job] = []
+
+            private init() {
+                let thread = Thread { [self] in serve() }
+                thread.name = "SpawnedProcess spawner"
+                thread.start()
+            }
+
+            private func serve() {
+                while true {
+                    condition.lock()
+                    while queue.isEmpty { condition.wait() }
+                    let job = queue.removeFirst()
+                    condition.unlock()
+                    let result = job.work()
+                    condition.lock()
+                    job.result = result
+                    condition.broadcast()
+                    condition.unlock()
+                }
+            }
+
+            /// Runs `work` on the spawner thread; returns its result once done.
+            func run(_ work: @escaping () -> (pid_t, Int32)) -> (pid_t, Int32) {
+                let job = Job(work)
+                condition.lock()
+                defer { condition.unlock() }
+                queue.append(job)
+                condition.broadcast()
+                while job.result == nil { condition.wait() }
+                return job.result!
+            }
+        }
+    #endif
 
     deinit {
         let fds = descriptors.withLock { $0 }

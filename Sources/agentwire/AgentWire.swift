@@ -16,7 +16,7 @@ struct AgentWire: AsyncParsableCommand {
             `agentwire run AGENT INPUT…` runs an agent right here in the terminal.
             """,
         version: AgentServer.version,
-        subcommands: [Serve.self, Run.self, Agents.self, Workflows.self, SchemaCommand.self],
+        subcommands: [Serve.self, Run.self, Agents.self, Workflows.self, MCPCommand.self, SchemaCommand.self],
         defaultSubcommand: Serve.self
     )
 
@@ -106,7 +106,8 @@ struct CommonOptions: ParsableArguments {
             store: store ?? MemoryRunStore(),
             providers: Providers.factory,
             logger: logger,
-            telemetry: try telemetry()
+            telemetry: try telemetry(),
+            mcp: MCPHub.connector(logger: Logger(label: "agentwire.mcp"))
         )
     }
 }

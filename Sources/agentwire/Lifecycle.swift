@@ -1,7 +1,19 @@
+import AgentCore
 import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+
+/// Stops the configured MCP servers when the process shuts down (stdin closed, then SIGTERM, then
+/// SIGKILL); they are killed with the process anyway if it dies first.
+struct MCPServersService: Service {
+    let runtime: AgentRuntime
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await runtime.shutdown()
+    }
+}
 
 /// The long-lived services of `serve` (span exporter, metrics listener, run store) in one `ServiceGroup`,
 /// and the one way out of the process.

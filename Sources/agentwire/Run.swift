@@ -98,8 +98,10 @@ struct Run: AsyncParsableCommand {
         }
         interrupt.onInterrupt { task.cancel() }
         let result: RunResult
+        let outcome = await task.result
+        await runtime.shutdown()  // the MCP servers the run started
         do {
-            result = try await task.value
+            result = try outcome.get()
         } catch let failure as RunFailure {
             observer.finishLine()
             // What the run produced before it failed is kept: a workflow's partial output is its output.

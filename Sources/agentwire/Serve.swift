@@ -101,7 +101,9 @@ struct Serve: AsyncParsableCommand {
         StoreSetup.recover(runStore, retainDays: retainDays, logger: logger)
         let telemetryServices = try await backends?.services(listen: telemetryOptions.metricsListen, logger: logger)
         let lifecycle = Lifecycle(
-            services: (telemetryServices ?? []) + [RunStoreService(recorder: runStore)],
+            services: (telemetryServices ?? []) + [
+                RunStoreService(recorder: runStore), MCPServersService(runtime: runtime),
+            ],
             logger: logger
         )
         if isatty(STDIN_FILENO) != 0 {

@@ -164,13 +164,18 @@ final class TerminalObserver: RunObserver {
             progressLine(label(stepId: stepId, agent: agent), "thinking: \(text)")
         case (.workflow, .step(let step)), (.workflowVerbose, .step(let step)):
             stepLine(step)
-        case (.agentQuiet, _), (.workflowQuiet, _), (_, .started), (_, .heartbeat), (_, .token), (_, .thinking), (_, .step):
+        case (.agentQuiet, _), (.workflowQuiet, _), (_, .started), (_, .heartbeat), (_, .token), (_, .thinking),
+            (_, .step):
             break
         case (_, .progress(let percent, let message)):
             progressLine("[\(percent)%]", message)
         case (_, .tool(let tool)):
             let timing = tool.durationMs.map { " in \($0) ms" } ?? ""
-            let detail = tool.error.map { ": \($0)" } ?? ""
+            var detail = tool.error.map { ": \($0)" } ?? ""
+            if let progress = tool.progress {
+                let total = progress.total.map { " of \(Self.number($0))" } ?? ""
+                detail = " \(Self.number(progress.progress))\(total)\(progress.message.map { ": \($0)" } ?? "")"
+            }
             progressLine(
                 label(stepId: tool.stepId, agent: tool.agent),
                 "tool \(tool.tool) \(tool.input.jsonString): \(tool.status.rawValue)\(timing)\(detail)"
@@ -218,6 +223,11 @@ final class TerminalObserver: RunObserver {
         guard let pending = state.withLock({ $0.pending.removeValue(forKey: stepId) }), !pending.text.isEmpty
         else { return }
         progressLine("[\(pending.label)]", "| \(pending.text)")
+    }
+
+    /// A progress figure without a needless `.0`.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     private func progressLine(_ label: String, _ text: String) {

@@ -16,7 +16,12 @@ extension AgentRuntime {
             parent: options.traceContext,
             config: config
         )
-        return RunContext(runId: runId, observer: observer, telemetry: runTelemetry)
+        return RunContext(
+            runId: runId,
+            observer: observer,
+            telemetry: runTelemetry,
+            mcp: MCPAccess(configured: mcp, session: options.sessionTools)
+        )
     }
 }
 

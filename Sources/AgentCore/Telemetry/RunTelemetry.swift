@@ -190,6 +190,8 @@ final class RunTelemetry: Sendable {
         let key = ToolKey(stepId: event.stepId, callId: event.callId)
         var attributes: [(key: String, value: SpanRecord.Value)]
         switch event.status {
+        case .progress:
+            return nil  // the call's span stays open
         case .started:
             attributes = [
                 (TraceNames.stepId, .string(event.stepId)),
@@ -216,6 +218,8 @@ final class RunTelemetry: Sendable {
                     root: root,
                     attributes: attributes
                 )
+                return nil
+            case .progress:
                 return nil
             case .completed, .failed:
                 guard var span = state.toolCalls.removeValue(forKey: key) else { return nil }

@@ -56,7 +56,7 @@ extension ACPAgent {
         connection: Connection
     ) throws(ResponseError) {
         let sessionId = session.id
-        let target = state.withLock { state -> RunTarget in
+        let (target, sessionTools) = state.withLock { state -> (RunTarget, (any MCPToolSource)?) in
             if state.sessions[sessionId] == nil {
                 state.sessions[sessionId] = Session(
                     cwd: "",
@@ -68,7 +68,7 @@ extension ACPAgent {
             let cancelled = state.sessions[sessionId]!.prompt.map { $0.id == id && $0.cancelled } ?? false
             state.sessions[sessionId]!.prompt = (id, cancelled)
             state.sessions[sessionId]!.updatedAt = Date()
-            return state.sessions[sessionId]!.target
+            return (state.sessions[sessionId]!.target, state.sessions[sessionId]!.mcp)
         }
         let history = session.turns
         let isFirstTurn = history.isEmpty
@@ -85,6 +85,7 @@ extension ACPAgent {
                 input: input,
                 history: history,
                 sessionId: sessionId,
+                sessionTools: sessionTools,
                 kind: "session",
                 observer: observer
             ) { [self] runId, outcome, _ in

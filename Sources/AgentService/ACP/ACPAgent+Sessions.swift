@@ -10,10 +10,15 @@ extension ACPAgent {
     /// `_meta.agentwire.warnings` when it could not.
     func newSession(id: RequestID, _ params: ACPSessionNewRequest.Params, responder: Responder) {
         let cwd = params.cwd
-        ignoreMCPServers(params.mcpServers)
+        let servers: [MCPServerDefinition]
+        do throws(ResponseError) { servers = try Self.mcpServers(params.mcpServers, cwd: cwd) } catch {
+            responder.reply(id: id, .failure(error))
+            return
+        }
         let target = RunTarget.defaultTarget(runtime)
         let (session, kept) = runtime.sessions.create(agent: target.stored)
-        state.withLock { $0.sessions[session.id] = Session(cwd: cwd, target: target, updatedAt: Date()) }
+        let mcp = connectMCP(servers, sessionId: session.id)
+        state.withLock { $0.sessions[session.id] = Session(cwd: cwd, target: target, updatedAt: Date(), mcp: mcp) }
         logger.info("ACP session created", metadata: ["sessionId": "\(session.id)", "target": "\(target.stored)"])
         let result = ACPSessionNewResult(
             sessionId: session.id,
@@ -45,9 +50,13 @@ extension ACPAgent {
     ) {
         let sessionId = params.sessionId
         let cwd = params.cwd
-        ignoreMCPServers(params.mcpServers)
+        let servers: [MCPServerDefinition]
+        do throws(ResponseError) { servers = try Self.mcpServers(params.mcpServers, cwd: cwd) } catch {
+            responder.reply(id: id, .failure(error))
+            return
+        }
         if let cached = runtime.sessions.cachedSession(sessionId) {
-            let result = load(cached, cwd: cwd, connection: connection)
+            let result = load(cached, cwd: cwd, servers: servers, connection: connection)
             responder.reply(ACPSessionLoadRequest.self, id: id, result)
             return
         }
@@ -58,7 +67,7 @@ extension ACPAgent {
                 return .failure(AgentServer.storeFailure(error, sessionId: sessionId))
             }
             guard let stored = found else { return .failure(Self.unknownSession(sessionId)) }
-            return .success(load(stored, cwd: cwd, connection: connection))
+            return .success(load(stored, cwd: cwd, servers: servers, connection: connection))
         }
         // Requests for this session that arrive meanwhile (set a mode, prompt, close) wait for the load, so
         // a client that sends them right behind it finds the session as if it had waited for the answer.
@@ -106,17 +115,27 @@ extension ACPAgent {
         }
     }
 
-    /// Adopts `stored` with `cwd` and replays its turns.
-    private func load(_ stored: SessionStore.Session, cwd: String, connection: Connection) -> ACPSessionLoadResult {
+    /// Adopts `stored` with `cwd` and the MCP servers offered now (replacing any it had), and replays its
+    /// turns.
+    private func load(
+        _ stored: SessionStore.Session,
+        cwd: String,
+        servers: [MCPServerDefinition],
+        connection: Connection
+    ) -> ACPSessionLoadResult {
         let sessionId = stored.id
-        let target = state.withLock { state -> RunTarget in
+        let mcp = connectMCP(servers, sessionId: sessionId)
+        let (target, replaced) = state.withLock { state -> (RunTarget, (any MCPToolSource)?) in
             let target = state.sessions[sessionId]?.target ?? RunTarget(stored: stored.agent)
             var session = state.sessions[sessionId] ?? Session(cwd: cwd, target: target, updatedAt: Date())
             session.cwd = cwd
+            let replaced = session.mcp
+            session.mcp = mcp
             if session.title == nil { session.title = stored.turns.first.map { Self.title(for: $0.input) } }
             state.sessions[sessionId] = session
-            return target
+            return (target, replaced)
         }
+        disconnectMCP(replaced)
         for turn in stored.turns {
             connection.send(
                 ACPUpdates.notification(sessionId: sessionId, ACPUpdates.chunk("user_message_chunk", text: turn.input))
@@ -154,8 +173,10 @@ extension ACPAgent {
     func closeSession(_ params: ACPSessionCloseRequest.Params) throws(ResponseError) {
         let sessionId = params.sessionId
         cancelPrompt(sessionId: sessionId)
-        let removed = state.withLock { $0.sessions.removeValue(forKey: sessionId) != nil }
-        guard removed else { throw Self.unknownSession(sessionId) }
+        guard let removed = state.withLock({ $0.sessions.removeValue(forKey: sessionId) }) else {
+            throw Self.unknownSession(sessionId)
+        }
+        disconnectMCP(removed.mcp)
     }
 
     static func unknownSession(_ sessionId: String) -> ResponseError {
@@ -175,14 +196,5 @@ extension ACPAgent {
 
     static func timestamp(_ date: Date) -> String {
         date.formatted(.iso8601)
-    }
-
-    private func ignoreMCPServers(_ servers: [JSONValue]?) {
-        if let servers, !servers.isEmpty {
-            logger.notice(
-                "Ignoring the MCP servers offered for this session: agents here use their configured tools",
-                metadata: ["servers": "\(servers.count)"]
-            )
-        }
     }
 }

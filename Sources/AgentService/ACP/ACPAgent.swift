@@ -36,6 +36,8 @@ public final class ACPAgent: FaceHandler, Sendable {
         /// The prompt in flight: its request id (its run is the supervisor's, under that id) and whether it
         /// was cancelled.
         var prompt: (id: RequestID, cancelled: Bool)?
+        /// The session's MCP servers (from `session/new` or `session/load`), whose tools its agents get.
+        var mcp: (any MCPToolSource)?
     }
 
     struct State: Sendable {
@@ -138,6 +140,22 @@ public final class ACPAgent: FaceHandler, Sendable {
         }
     }
 
+    /// Stops the MCP servers of every session (the connection is over), waiting a few seconds at most.
+    func stopSessionServers() {
+        let sources = state.withLock { state in
+            state.sessions.values.compactMap(\.mcp).map { $0 }
+        }
+        guard !sources.isEmpty else { return }
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            await withTaskGroup(of: Void.self) { group in
+                for source in sources { group.addTask { await source.shutdown() } }
+            }
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + 5)
+    }
+
     private func initialize(_ params: ACPInitializeRequest.Params) -> ACPInitializeResult {
         let requested = params.protocolVersion
         if requested != Int64(Self.protocolVersion) {
@@ -151,7 +169,7 @@ public final class ACPAgent: FaceHandler, Sendable {
             agentCapabilities: ACPAgentCapabilities(
                 loadSession: true,
                 promptCapabilities: ACPPromptCapabilities(image: false, audio: false, embeddedContext: true),
-                mcpCapabilities: ACPMCPCapabilities(http: false, sse: false),
+                mcpCapabilities: ACPMCPCapabilities(http: runtime.mcpConnector != nil, sse: false),
                 sessionCapabilities: ACPSessionCapabilities(list: true, close: true)
             ),
             agentInfo: Implementation(name: "agentwire", title: "AgentWire", version: AgentServer.version)
@@ -164,6 +182,7 @@ public final class ACPAgent: FaceHandler, Sendable {
         endpoint.inputClosed()
         runs.supervisor.cancelAll()
         runs.supervisor.waitUntilSettled(deadline: Date().addingTimeInterval(5))
+        stopSessionServers()
         connection.close()
         onExit(0)
     }

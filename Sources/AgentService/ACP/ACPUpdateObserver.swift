@@ -92,6 +92,21 @@ final class ACPUpdateObserver: RunObserver {
                     )
                 )
             )
+        case .progress:
+            guard let progress = event.progress else { return }
+            var rawOutput: JSONObject = ["progress": .double(progress.progress)]
+            if let total = progress.total { rawOutput["total"] = .double(total) }
+            send(
+                ACPUpdates.toolCallUpdated(
+                    ACPUpdates.ToolCallReport(
+                        toolCallId: Self.toolCallId(event.callId),
+                        status: .inProgress,
+                        content: progress.message,
+                        rawOutput: .object(rawOutput),
+                        meta: meta
+                    )
+                )
+            )
         case .completed, .failed:
             var rawOutput: JSONObject = ["status": .string(event.status.rawValue)]
             if let output = event.output { rawOutput["output"] = .string(output) }

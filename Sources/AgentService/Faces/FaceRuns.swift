@@ -37,6 +37,7 @@ final class FaceRuns: Sendable {
         input: String,
         history: [Turn] = [],
         sessionId: String? = nil,
+        sessionTools: (any MCPToolSource)? = nil,
         kind: String,
         observer: any RunObserver,
         finish:
@@ -85,7 +86,7 @@ final class FaceRuns: Sendable {
                 )
             }
         }
-        let options = RunOptions(history: history)
+        let options = RunOptions(history: history, sessionTools: sessionTools)
         let task = Task { [self] in
             let outcome: Result<RunResult, RunFailure>
             do throws(RunFailure) {

@@ -44,7 +44,7 @@ final class MCPProgressObserver: RunObserver {
                 line += "]"
                 sendLocked(line, &state)
             }
-        case .tool(let tool):
+        case .tool(let tool) where tool.status != .progress:
             state.withLock { state in
                 flushLocked(&state)
                 var line = "[tool \(tool.tool) \(tool.status.rawValue)"
@@ -53,7 +53,7 @@ final class MCPProgressObserver: RunObserver {
                 line += "]"
                 sendLocked(line, &state)
             }
-        case .started, .progress, .heartbeat:
+        case .started, .progress, .heartbeat, .tool:
             break
         }
     }

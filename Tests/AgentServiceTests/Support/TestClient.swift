@@ -30,6 +30,8 @@ final class TestClient: @unchecked Sendable {
 
     /// The in-process server's handler (`nil` for a spawned binary).
     private(set) var handler: (any MessageHandler)?
+    /// The in-process server's runtime (`nil` for a spawned binary).
+    private(set) var runtime: AgentRuntime?
 
     /// Builds the handler an in-process server runs: by default the native ``AgentServer``.
     typealias MakeHandler =
@@ -74,7 +76,8 @@ final class TestClient: @unchecked Sendable {
             store: recorded,
             providers: Providers.factory,
             logger: logger,
-            telemetry: telemetry
+            telemetry: telemetry,
+            mcp: MCPHub.connector(logger: logger)
         )
         let onExit: @Sendable (Int32) -> Void = { status in
             let first = exitBox.status.withLock { stored -> Bool in
@@ -88,6 +91,7 @@ final class TestClient: @unchecked Sendable {
             ?? AgentServer(runtime: runtime, logger: logger, exposition: exposition, onExit: onExit)
         (server as? AgentServer)?.watchQueue(of: connection)
         handler = server
+        self.runtime = runtime
         // The server's end of its stdin is closed once its reader has seen end of file.
         connection.start(handler: ClosingInputHandler(server, closing: input[0]))
         startReading()

@@ -7,7 +7,7 @@ public enum ACPSessionLoadRequest: RequestType {
     public static let direction = Direction.clientRequest
     public static let summary = #"Replays a stored session's history, then answers."#
     public static let description = #"""
-        Replays every stored turn of the session as a `user_message_chunk` and an `agent_message_chunk` update, then answers with its modes and config options. Works for sessions an earlier process created; the session keeps the agent or workflow it had. `cwd` replaces the session's working directory; the MCP servers offered are not connected.
+        Replays every stored turn of the session as a `user_message_chunk` and an `agent_message_chunk` update, then answers with its modes and config options. Works for sessions an earlier process created; the session keeps the agent or workflow it had. `cwd` replaces the session's working directory; the MCP servers offered replace any the session had (as for `session/new`).
 
         Errors: -32602 when `sessionId` or `cwd` is missing or not a string; -32002 when no such session is stored (`data.sessionId`).
         """#
@@ -31,7 +31,8 @@ public enum ACPSessionLoadRequest: RequestType {
                 "mcpServers",
                 required: false,
                 schema: Schema(json: #"{"type": "array"}"#),
-                description: #"MCP servers for the session (ACP requires the member, `[]` included); not connected."#
+                description:
+                    #"MCP servers for the session (ACP requires the member, `[]` included): stdio `{name, command, args, env}` or `{type: \"http\", name, url, headers}`."#
             ),
         ]
         public static var unknownMembers: UnknownMembers { .ignore }

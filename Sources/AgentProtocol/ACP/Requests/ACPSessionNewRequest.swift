@@ -7,9 +7,9 @@ public enum ACPSessionNewRequest: RequestType {
     public static let direction = Direction.clientRequest
     public static let summary = #"Creates a session."#
     public static let description = #"""
-        Creates a session running the default agent and answers with its id, its modes and its `agent` config option, both listing every agent and workflow (`workflow:NAME`). The session is stored, so a later process can load or prompt it; when the run store cannot keep it, it lasts as long as this process and `_meta.agentwire.warnings` says so. `cwd` is kept for `session/list`; the MCP servers offered are not connected (agents use the tools their configuration gives them).
+        Creates a session running the default agent and answers with its id, its modes and its `agent` config option, both listing every agent and workflow (`workflow:NAME`). The session is stored, so a later process can load or prompt it; when the run store cannot keep it, it lasts as long as this process and `_meta.agentwire.warnings` says so. `cwd` is kept for `session/list` and is where the session's stdio MCP servers run. The MCP servers offered (stdio, and `http` as `mcpCapabilities.http` says) start when a prompt first needs them; their tools are offered to every agent the session runs, as `<server>__<tool>`, and each call asks the client first (`session/request_permission`). They stop when the session closes or the connection ends.
 
-        Errors: -32602 when `cwd` is missing or not a string, or `mcpServers` is not an array.
+        Errors: -32602 when `cwd` is missing or not a string, `mcpServers` is not an array, or a server in it cannot be used (`data.field` names it, e.g. `params.mcpServers[0].command`).
         """#
     public static let result = ResultSpec(
         name: "newSessionResult",
@@ -30,7 +30,8 @@ public enum ACPSessionNewRequest: RequestType {
                 "mcpServers",
                 required: false,
                 schema: Schema(json: #"{"type": "array"}"#),
-                description: #"MCP servers for the session (ACP requires the member, `[]` included); not connected."#
+                description:
+                    #"MCP servers for the session (ACP requires the member, `[]` included): stdio `{name, command, args, env}` or `{type: \"http\", name, url, headers}`."#
             ),
         ]
         public static var unknownMembers: UnknownMembers { .ignore }

@@ -46,6 +46,7 @@ extension NativeProtocol {
                       "type": "string",
                       "enum": [
                         "started",
+                        "progress",
                         "completed",
                         "failed"
                       ]

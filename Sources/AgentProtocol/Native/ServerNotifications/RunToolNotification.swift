@@ -1,13 +1,13 @@
 import JSONCore
 import JSONRPC
 
-/// A tool call of an agent started, completed or failed.
+/// A tool call of an agent started, made progress, completed or failed.
 public enum RunToolNotification: NotificationType {
     public static let method = "run/tool"
     public static let direction = Direction.serverNotification
-    public static let summary = #"A tool call of an agent started, completed or failed."#
+    public static let summary = #"A tool call of an agent started, made progress, completed or failed."#
     public static let description = #"""
-        Sent when a model calls one of its agent's tools: `started` with the arguments (`input`), then `completed` with the tool's `output` or `failed` with `error`, both with `durationMs`. A failed call is not a failed run: the model is told what went wrong and goes on. The whole params object is described by the `RunToolParams` schema.
+        Sent when a model calls one of its agent's tools (a command tool, or `<server>__<tool>` of an MCP server): `started` with the arguments (`input`), any number of `progress` reports while an MCP tool reports them, then `completed` with the tool's `output` or `failed` with `error`, both with `durationMs`. A failed call is not a failed run: the model is told what went wrong and goes on. The whole params object is described by the `RunToolParams` schema.
         """#
     public static let examples = JSONValue(
         json: #"""
@@ -95,7 +95,7 @@ public enum RunToolNotification: NotificationType {
                 "status",
                 required: true,
                 schema: .ref("ToolStatus"),
-                description: #"started, completed or failed."#
+                description: #"started, progress, completed or failed."#
             ),
             Member(
                 "input",
@@ -121,6 +121,33 @@ public enum RunToolNotification: NotificationType {
                 schema: .ref("DurationMs"),
                 description: #"How long the call took; with `completed` and `failed`."#
             ),
+            Member(
+                "progress",
+                required: false,
+                schema: Schema(
+                    json: #"""
+                        {
+                          "type": "object",
+                          "required": [
+                            "progress"
+                          ],
+                          "properties": {
+                            "progress": {
+                              "type": "number"
+                            },
+                            "total": {
+                              "type": "number"
+                            },
+                            "message": {
+                              "type": "string"
+                            }
+                          }
+                        }
+                        """#
+                ),
+                description:
+                    #"How far the call has got, as its MCP server reports it (`total` and `message` when it says); with `progress`."#
+            ),
         ]
 
         public var runId: String
@@ -134,6 +161,7 @@ public enum RunToolNotification: NotificationType {
         public var output: String?
         public var error: String?
         public var durationMs: Int64?
+        public var progress: JSONValue?
 
         public init(
             runId: String,
@@ -146,7 +174,8 @@ public enum RunToolNotification: NotificationType {
             input: JSONValue,
             output: String? = nil,
             error: String? = nil,
-            durationMs: Int64? = nil
+            durationMs: Int64? = nil,
+            progress: JSONValue? = nil
         ) {
             self.runId = runId
             self.seq = seq
@@ -159,6 +188,7 @@ public enum RunToolNotification: NotificationType {
             self.output = output
             self.error = error
             self.durationMs = durationMs
+            self.progress = progress
         }
 
         public init(from reader: ParamsReader) throws(ResponseError) {
@@ -173,6 +203,7 @@ public enum RunToolNotification: NotificationType {
             output = try reader.optionalString("output")
             error = try reader.optionalString("error")
             durationMs = try reader.optionalInteger("durationMs")
+            progress = reader.optionalValue("progress")
         }
     }
 }
