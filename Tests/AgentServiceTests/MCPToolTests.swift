@@ -70,6 +70,14 @@ import Testing
         await Self.stop(client, model)
     }
 
+    @Test func aToolErrorReachesTheModelAsAFailedCall() async throws {
+        let (reply, tools, model, client) = try await Self.runCalling("fx__fail", "{}", server: MCPFixture.stdio())
+        #expect(tools.last?["status"] == "failed")
+        #expect(tools.last?["error"] == "the tool failed on purpose")
+        #expect(reply["result", "output"] == "got: error: the tool failed on purpose", "\(reply.jsonString)")
+        await Self.stop(client, model)
+    }
+
     @Test func anAskedPermissionThatIsGrantedRunsTheTool() async throws {
         try MCPFixture.require()
         let model = try await mcpCallingModel(tool: "fx__add", arguments: #"{"a": 1, "b": 1}"#)

@@ -206,11 +206,8 @@ final class MCPSession: Sendable {
         var text = parts.joined(separator: "\n")
         if parts.isEmpty, let structured { text = structured.jsonString }
         if text.utf8.count > maxBytes {
-            var cut = Array(text.utf8.prefix(maxBytes))
-            // Back to the start of a character.
-            while let last = cut.last, last & 0xC0 == 0x80 { cut.removeLast() }
-            if let last = cut.last, last >= 0xC0 { cut.removeLast() }
-            text = String(decoding: cut, as: UTF8.self) + "\n[output cut at \(maxBytes) bytes]"
+            var whole = UTF8Chunker()  // no character is split
+            text = whole.text(Array(text.utf8.prefix(maxBytes))) + "\n[output cut at \(maxBytes) bytes]"
         }
         return MCPToolResult(text: text, isError: value["isError"]?.boolValue ?? false, structured: structured)
     }
