@@ -1,5 +1,11 @@
 import CJansson
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Why a byte sequence is not a JSON text, as jansson reports it.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// jansson's message, such as "unable to decode byte 0xff" or "maximum parsing depth reached".
@@ -161,21 +167,12 @@ extension JSONValue {
             return
         }
         defer { json_decref(tree) }
-        let flags = Int(JSON_COMPACT) | Int(JSON_ENCODE_ANY)
-        withUnsafeMutablePointer(to: &buffer) { target in
-            _ = json_dump_callback(
-                tree,
-                { chunk, size, data in
-                    guard let chunk, let data else { return -1 }
-                    let target = data.assumingMemoryBound(to: [UInt8].self)
-                    chunk.withMemoryRebound(to: UInt8.self, capacity: size) {
-                        target.pointee.append(contentsOf: UnsafeBufferPointer(start: $0, count: size))
-                    }
-                    return 0
-                },
-                target,
-                flags
-            )
+        // One C string, copied once: jansson hands a dump callback every token separately, and a call back
+        // into Swift per token costs more than the encoding. The text holds no NUL (JSON escapes it).
+        guard let text = json_dumps(tree, Int(JSON_COMPACT) | Int(JSON_ENCODE_ANY)) else { return }
+        defer { free(text) }
+        text.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
+            buffer.append(contentsOf: UnsafeBufferPointer(start: bytes, count: strlen(text)))
         }
     }
 
