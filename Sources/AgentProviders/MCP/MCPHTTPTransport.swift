@@ -24,6 +24,9 @@ final class MCPHTTPTransport: MCPTransport {
         var sessionId: String?
         var protocolVersion: String?
         var ended: String?
+        /// The last notification's POST: later messages wait for it, so the server sees them in order
+        /// (`notifications/initialized` before the first `tools/list`).
+        var lastNotification: Task<Void, Never>?
     }
 
     /// Largest answer read from a server.
@@ -59,6 +62,7 @@ final class MCPHTTPTransport: MCPTransport {
             }
         )
         let envelope = Envelope.request(id: id, method: method, params: params)
+        await state.withLock({ $0.lastNotification })?.value
         let result: Result<JSONValue, ResponseError>
         do {
             result = try await withThrowingTaskGroup(of: Result<JSONValue, ResponseError>.self) { group in
@@ -85,7 +89,13 @@ final class MCPHTTPTransport: MCPTransport {
 
     func notify(_ method: String, params: JSONValue?) {
         let envelope = Envelope.notification(method: method, params: params)
-        Task { _ = await self.post(envelope, awaiting: nil, initialize: false) }
+        state.withLock { state in
+            let previous = state.lastNotification
+            state.lastNotification = Task {
+                await previous?.value
+                _ = await self.post(envelope, awaiting: nil, initialize: false)
+            }
+        }
     }
 
     /// Ends the session on the server (`DELETE`), as the specification asks of a client that leaves.
