@@ -19,6 +19,8 @@ swift test --skip-build
 bash scripts/test-protocols.sh
 # The editor plug-ins inside Neovim, Emacs and node.
 bash scripts/test-editors.sh
+# The Python and Node client libraries against the binary.
+bash scripts/test-clients.sh
 # libFuzzer over framing, parsing and dispatch, briefly (see scripts/fuzz.sh to run it longer).
 bash scripts/fuzz.sh 30
 # Metrics over a real /metrics listener, checked with promtool.

@@ -137,12 +137,14 @@ struct Bench: ParsableCommand {
         help: ArgumentHelp(
             """
             Phases to run, comma-separated: startup, idle, pings, pipelined, tokens, streams, workflow, \
-            slowclient, store, acp, provider, telemetry.
+            slowclient, store, acp, provider, telemetry, clients (run from the repository's root: it runs \
+            clients/python/bench.py and clients/node/bench.mjs).
             """,
             valueName: "list"
         )
     )
-    var phases: String = "startup,idle,pings,pipelined,tokens,streams,workflow,slowclient,store,acp,provider,telemetry"
+    var phases: String =
+        "startup,idle,pings,pipelined,tokens,streams,workflow,slowclient,store,acp,provider,telemetry,clients"
 
     @Option(
         help: "Seconds a phase (or one start, or one workflow run) may take before its server is killed and it fails."
@@ -151,7 +153,7 @@ struct Bench: ParsableCommand {
 
     private static let phaseNames: Set<String> = [
         "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp", "idle", "streams", "slowclient",
-        "provider", "telemetry",
+        "provider", "telemetry", "clients",
     ]
 
     private var selectedPhases: Set<String> {
@@ -186,6 +188,15 @@ struct Bench: ParsableCommand {
                 "cannot execute \(path); build it with `swift build -c release --product agentwire` or pass --binary"
             )
         }
+    }
+
+    /// The protocol-clients venv's python, when it exists (scripts/setup-protocol-clients.sh).
+    private var venvPython: String? {
+        let cache =
+            getenv("XDG_CACHE_HOME").map { String(cString: $0) }
+            ?? (getenv("HOME").map { String(cString: $0) + "/.cache" } ?? "")
+        let python = cache + "/agentwire/protocol-clients-venv/bin/python"
+        return access(python, X_OK) == 0 ? python : nil
     }
 
     /// --python-agent split on spaces, or the default when its venv and script exist; nil skips the comparison.
@@ -320,6 +331,18 @@ struct Bench: ParsableCommand {
                 words: words,
                 reps: telemetryReps,
                 countOnly: countOnly,
+                timeout: timeout
+            )
+        }
+
+        let python = venvPython
+        if selected.contains("clients") {
+            progress("clients…")
+            results.clients = ClientsPhase.measure(
+                binary: binary,
+                words: words,
+                runs: quick ? 1 : 3,
+                python: python,
                 timeout: timeout
             )
         }

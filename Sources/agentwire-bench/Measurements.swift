@@ -86,6 +86,8 @@ struct BenchResults {
     var streams: Result<StreamsFigures, BenchError>?
     var slowClient: Result<SlowClientFigures, BenchError>?
     var telemetry: Result<TelemetryFigures, BenchError>?
+    /// The Python and Node clients (a runtime that is missing is a failure naming it).
+    var clients: [Result<ClientFigures, BenchError>]?
 
     var failed: Bool {
         func isFailure<T>(_ r: Result<T, BenchError>?) -> Bool {
@@ -96,6 +98,7 @@ struct BenchResults {
             || isFailure(store) || isFailure(workflow) || isFailure(acp) || isFailure(provider) || isFailure(idle)
             || isFailure(streams)
             || isFailure(slowClient) || isFailure(telemetry)
+            || (clients ?? []).contains { isFailure($0) }
     }
 }
 

@@ -161,6 +161,32 @@ extension Report {
             return members
         }
         phase("telemetry", results.telemetry) { $0.json }
+        if let clients = results.clients {
+            members.append(
+                (
+                    "clients",
+                    .array(
+                        clients.map { result in
+                            switch result {
+                            case .success(let f):
+                                .object([
+                                    ("client", .string(f.client)), ("runtime", .string(f.runtime)),
+                                    ("words", .integer(f.words)),
+                                    ("everyTokenPerSecond", .real(f.everyToken, digits: 0)),
+                                    ("everyTokenNotifications", .integer(f.notifications.every)),
+                                    ("coalesceMs", .integer(f.coalesceMs)),
+                                    ("coalescedTokensPerSecond", .real(f.coalesced, digits: 0)),
+                                    ("coalescedNotifications", .integer(f.notifications.coalesced)),
+                                    ("serverAlonePerSecond", .real(f.serverAlone, digits: 0)),
+                                    ("target", .real(f.target, digits: 0)), ("meetsTarget", .bool(f.meetsTarget)),
+                                ])
+                            case .failure(let error): .object([("error", .string(error.description))])
+                            }
+                        }
+                    )
+                )
+            )
+        }
         return JSONOut.object(members).text
     }
 }

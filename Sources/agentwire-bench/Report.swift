@@ -159,6 +159,22 @@ enum Report {
 
         rows += TelemetryFigures.rows(results.telemetry)
 
+        for result in results.clients ?? [] {
+            switch result {
+            case .success(let f):
+                rows.append([
+                    "\(f.client) client (\(f.runtime)): tokens/s to user code, \(Format.grouped(f.words)) words",
+                    Format.grouped(f.everyToken), "≥ \(Format.grouped(f.target))", status(f.meetsTarget),
+                ])
+                rows.append([
+                    "  with tokenCoalesceMs \(f.coalesceMs) (\(Format.grouped(f.notifications.coalesced)) notifications)",
+                    Format.grouped(f.coalesced), "", "",
+                ])
+                rows.append(["  server alone, same stream", Format.grouped(f.serverAlone), "", ""])
+            case .failure(let e): failure("client", e)
+            }
+        }
+
         var text = "agentwire-bench: \(results.binary)\(results.quick ? " (quick)" : "")\n\n"
         text += render(rows)
         text += "\n" + costs(results)

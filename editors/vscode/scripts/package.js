@@ -10,14 +10,18 @@ const zlib = require('node:zlib');
 const root = path.join(__dirname, '..');
 const manifest = require('../package.json');
 
-/** The files shipped, relative to the extension folder. */
-function extensionFiles() {
-  const sources = fs
-    .readdirSync(path.join(root, 'src'))
+/** The .js files of `dir` (relative to the extension folder), sorted. */
+function sources(dir) {
+  return fs
+    .readdirSync(path.join(root, dir))
     .filter((name) => name.endsWith('.js'))
     .sort()
-    .map((name) => `src/${name}`);
-  return ['package.json', 'README.md', ...sources];
+    .map((name) => `${dir}/${name}`);
+}
+
+/** The files shipped, relative to the extension folder: the extension and the vendored client. */
+function extensionFiles() {
+  return ['package.json', 'README.md', ...sources('src'), ...sources('lib/agentwire')];
 }
 
 const escapeXml = (text) =>

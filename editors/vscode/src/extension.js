@@ -1,9 +1,10 @@
 'use strict';
 // AgentWire for VS Code: the commands, the output channel, the progress notification and the
-// status bar. The protocol work is in client.js and runs.js.
+// status bar. The protocol work is in the Node client (lib/agentwire, vendored from clients/node)
+// and runs.js.
 
 const vscode = require('vscode');
-const { AgentWireClient } = require('./client');
+const { connect } = require('../lib/agentwire');
 const { RunManager } = require('./runs');
 const { version } = require('../package.json');
 
@@ -14,18 +15,17 @@ let output = null;
 let log = null;
 let statusItem = null;
 
-/** The `agentwire.*` settings as a command line. */
-function commandLine() {
+/** The `agentwire.*` settings as options of the client's connect(). */
+function connectOptions() {
   const settings = vscode.workspace.getConfiguration('agentwire');
-  const args = [];
-  const config = settings.get('config', '');
-  if (config) args.push('--config', config);
-  const store = settings.get('store', '');
-  if (store) args.push('--store', store);
-  const logLevel = settings.get('logLevel', 'warning');
-  if (logLevel) args.push('--log-level', logLevel);
-  args.push(...settings.get('args', []));
-  return { command: settings.get('path', 'agentwire') || 'agentwire', args };
+  return {
+    binary: settings.get('path', 'agentwire') || 'agentwire',
+    config: settings.get('config', '') || undefined,
+    // Empty: agentwire's own default store file (not the client's default, memory).
+    store: settings.get('store', '') || null,
+    logLevel: settings.get('logLevel', 'warning') || undefined,
+    args: settings.get('args', []),
+  };
 }
 
 /**
@@ -46,11 +46,17 @@ async function askPermission(params) {
 async function ensureManager() {
   if (client && client.running && manager) return manager;
   if (starting) return starting;
+  const options = connectOptions();
   starting = (async () => {
-    const { command, args } = commandLine();
     const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
-    const next = new AgentWireClient({ command, args, cwd: folder ? folder.uri.fsPath : undefined });
-    next.on('stderr', (text) => log.append(text));
+    const next = await connect({
+      ...options,
+      cwd: folder ? folder.uri.fsPath : undefined,
+      clientInfo: { name: 'agentwire-vscode', version },
+      onStderr: (text) => log.append(text),
+      // The client's warnings (output it cannot read, error answers no request waits for).
+      logger: (message) => log.appendLine(message),
+    });
     next.on('exit', (code, signal) => {
       log.appendLine(`agentwire exited (code ${code}, signal ${signal})`);
       if (client === next) {
@@ -59,8 +65,6 @@ async function ensureManager() {
       }
       updateStatus();
     });
-    next.start();
-    await next.initialize({ name: 'agentwire-vscode', version });
     client = next;
     manager = new RunManager(next, { askPermission });
     manager.on('change', updateStatus);
@@ -69,7 +73,7 @@ async function ensureManager() {
   try {
     return await starting;
   } catch (error) {
-    vscode.window.showErrorMessage(`AgentWire could not start "${commandLine().command}": ${error.message}`);
+    vscode.window.showErrorMessage(`AgentWire could not start "${options.binary}": ${error.message}`);
     throw error;
   } finally {
     starting = null;
@@ -98,13 +102,13 @@ async function pick(kinds) {
   const service = await ensureManager();
   const items = [];
   if (kinds.includes('agent')) {
-    const { agents } = await service.client.request('agents/list').result;
+    const agents = await service.client.agents();
     for (const agent of agents) {
       items.push({ label: agent.name, description: 'agent', detail: agent.description, kind: 'agent' });
     }
   }
   if (kinds.includes('workflow')) {
-    const { workflows } = await service.client.request('workflows/list').result;
+    const workflows = await service.client.workflows();
     for (const workflow of workflows) {
       items.push({
         label: workflow.name,
@@ -187,7 +191,7 @@ async function deactivate() {
   const current = client;
   client = null;
   manager = null;
-  if (current) await current.shutdown();
+  if (current) await current.close();
 }
 
 module.exports = { activate, deactivate };

@@ -1,6 +1,7 @@
 'use strict';
-// Runs of agents and workflows over an AgentWireClient, each written as a transcript: the layout
-// every AgentWire editor integration shares (editors/README.md). No VS Code API here either.
+// Runs of agents and workflows over the AgentWire Node client (lib/agentwire, vendored from
+// clients/node), each written as a transcript: the layout every AgentWire editor integration shares
+// (editors/README.md). No VS Code API here either.
 
 const { EventEmitter } = require('node:events');
 
@@ -71,8 +72,8 @@ class Run {
     this.name = name;
     this.input = input;
     this.transcript = new Transcript(kind === 'agent' ? `agentwire ${name}` : `agentwire workflow ${name}`, sink);
-    this.requestId = null;
-    this.runId = null;
+    /** The client's RunStream of this run (its events come to RunManager as they are read). */
+    this.stream = null;
     this.tokens = 0;
     this.steps = [];
     this.percent = null;
@@ -84,6 +85,16 @@ class Run {
     this.done = new Promise((resolve) => {
       this.resolve = resolve;
     });
+  }
+
+  /** The id of the request that started the run. */
+  get requestId() {
+    return this.stream ? this.stream.requestId : null;
+  }
+
+  /** The run's id, once `run/started` has named it (null before). */
+  get runId() {
+    return this.stream ? this.stream.runId : null;
   }
 
   /** A short description: the current step (workflows), progress or token count. */
@@ -99,8 +110,8 @@ class Run {
 }
 
 /**
- * Starts runs on a client and routes its notifications to them, and answers the service's
- * `permission/request`s.
+ * Starts runs on a connected client (the `connect()` of lib/agentwire) and writes their events into
+ * their transcripts, and answers the service's `permission/request`s.
  * Events: `change` (run) after a step, progress, cancel request or the end of a run.
  *
  * `askPermission(params, run)` shows a `permission/request` (its `params`, for the unfinished `run`)
@@ -114,20 +125,37 @@ class RunManager extends EventEmitter {
     super();
     this.client = client;
     this.active = [];
-    this.byRequestId = new Map();
-    this.byRunId = new Map();
     this.askPermission = askPermission ?? (async () => undefined);
     this.questions = Promise.resolve();
-    client.on('notification', (method, params) => this.onNotification(method, params));
-    client.onRequest('permission/request', (params) => this.permission(params));
+    client.onPermission = (params) => this.permission(params);
   }
 
   /** Starts `kind` ('agent' or 'workflow') `name` on `input`; `sink(text)` receives the transcript. */
   start(kind, name, input, sink) {
     const run = new Run(kind, name, input, sink);
     this.active.push(run);
-    // Runs of the same agent may go at once: each run/started names the request that started it.
-    this.send(run);
+    // Runs of the same agent may go at once: the client matches each run/started to its request by
+    // the requestId it carries. Events come as they are read (onEvent), in order.
+    const onEvent = (event) => this.onEvent(run, event);
+    run.stream = kind === 'agent' ? this.client.stream(name, input, { onEvent }) : this.client.streamWorkflow(name, input, { onEvent });
+    run.stream.result.then(
+      (answer) => {
+        run.result = answer;
+        if (answer.stopReason === 'cancelled') this.finish(run, 'cancelled');
+        else this.finish(run, 'done', run.kind === 'workflow' ? answer.output : undefined);
+      },
+      (error) => {
+        run.error = error;
+        if (error.code === -32800) {
+          // Cancelled here: by run/cancel (the answer is the result, with the partial output) or,
+          // before run/started, by $/cancelRequest (answered with -32800).
+          run.result = error.result || null;
+          this.finish(run, 'cancelled');
+        } else {
+          this.finish(run, 'error', undefined, `${describe(error)} (${error.code})`);
+        }
+      },
+    );
     return run;
   }
 
@@ -141,7 +169,7 @@ class RunManager extends EventEmitter {
   async ask(params) {
     const options = Array.isArray(params?.options) ? params.options : [];
     const reject = rejectOption(options);
-    const run = this.byRunId.get(params?.runId);
+    const run = this.active.find((candidate) => candidate.runId !== null && candidate.runId === params?.runId);
     if (!run || run.finished) return { optionId: reject.optionId };
     let chosen;
     try {
@@ -156,37 +184,15 @@ class RunManager extends EventEmitter {
     return { optionId: option.optionId };
   }
 
-  send(run) {
-    const { id, result } = this.client.request(run.kind === 'agent' ? 'agent/run' : 'workflow/run', {
-      [run.kind]: run.name,
-      input: run.input,
-    });
-    run.requestId = id;
-    this.byRequestId.set(id, run);
-    result.then(
-      (answer) => {
-        run.result = answer;
-        if (answer.stopReason === 'cancelled') this.finish(run, 'cancelled');
-        else this.finish(run, 'done', run.kind === 'workflow' ? answer.output : undefined);
-      },
-      (error) => {
-        run.error = error;
-        if (error.code === -32800) this.finish(run, 'cancelled');
-        else this.finish(run, 'error', undefined, `${error.message} (${error.code})`);
-      },
-    );
-  }
-
   /**
-   * Asks the service to stop `run` (default: the newest active one); its answer ends it. With the
-   * runId known this is `run/cancel` (the run answers with its partial output), before that
+   * Asks the service to stop `run` (default: the newest active one); its answer ends it. The client
+   * sends `run/cancel` once the runId is known (the run answers with its partial output), before that
    * `$/cancelRequest` (answered with -32800). Returns false when there is nothing to cancel.
    */
   cancel(run = this.active[this.active.length - 1]) {
     if (!run || run.finished) return false;
     run.cancelling = true;
-    if (run.runId) this.client.request('run/cancel', { runId: run.runId }).result.catch(() => {});
-    else this.client.notify('$/cancelRequest', { id: run.requestId });
+    run.stream.cancel();
     this.emit('change', run);
     return true;
   }
@@ -204,27 +210,14 @@ class RunManager extends EventEmitter {
     run.finished = true;
     run.outcome = outcome;
     this.active = this.active.filter((other) => other !== run);
-    if (this.byRequestId.get(run.requestId) === run) this.byRequestId.delete(run.requestId);
-    if (run.runId) this.byRunId.delete(run.runId);
     run.transcript.finish(outcome, output, message);
     this.emit('change', run);
     run.resolve(run);
   }
 
-  onNotification(method, params) {
-    if (!params || typeof params !== 'object') return;
-    if (method === 'run/started') {
-      // The run started by the request it names.
-      const run = this.byRequestId.get(params.requestId);
-      if (!run) return;
-      this.byRequestId.delete(params.requestId);
-      if (run.finished) return;
-      run.runId = params.runId;
-      this.byRunId.set(params.runId, run);
-      return;
-    }
-    const run = this.byRunId.get(params.runId);
-    if (!run || run.finished) return;
+  /** One notification of `run`. */
+  onEvent(run, { method, params }) {
+    if (run.finished || !params || typeof params !== 'object') return;
     switch (method) {
       case 'run/token':
         run.tokens += 1;
@@ -247,6 +240,14 @@ class RunManager extends EventEmitter {
         break;
     }
   }
+}
+
+/** An error's message for the transcript: one line (the process's stderr goes to the log instead). */
+function describe(error) {
+  if (error && error.name === 'ConnectionError' && (error.exitCode !== null || error.signal !== null)) {
+    return `agentwire exited (code ${error.exitCode}, signal ${error.signal})`;
+  }
+  return String((error && error.message) || error).split('\n')[0];
 }
 
 module.exports = { RunManager, Run, Transcript };

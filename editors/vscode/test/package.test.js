@@ -8,7 +8,7 @@ const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
 const { execFileSync } = require('node:child_process');
-const { pack } = require('../scripts/package');
+const { pack, extensionFiles } = require('../scripts/package');
 const manifest = require('../package.json');
 
 /** The entries of a zip archive, read through its central directory: name -> contents. */
@@ -30,16 +30,26 @@ function unzip(archive) {
   return entries;
 }
 
-test('the .vsix holds the manifest and every source file', (t) => {
+test('the .vsix holds the manifest, every source file and the vendored client', (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentwire-vsix-'));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = pack(dir);
   assert.equal(path.basename(file), `agentwire-${manifest.version}.vsix`);
   const entries = unzip(fs.readFileSync(file));
   const root = path.join(__dirname, '..');
-  for (const source of ['package.json', 'README.md', 'src/client.js', 'src/runs.js', 'src/extension.js']) {
+  const files = extensionFiles();
+  for (const source of ['package.json', 'README.md', 'src/runs.js', 'src/extension.js', 'lib/agentwire/index.js', 'lib/agentwire/client.js']) {
+    assert.ok(files.includes(source), source);
+  }
+  // Every file shipped, and nothing else: the extension's sources and the vendored client.
+  assert.deepEqual(
+    [...entries.keys()].filter((name) => name.startsWith('extension/')).sort(),
+    files.map((file) => `extension/${file}`).sort(),
+  );
+  for (const source of files) {
     assert.deepEqual(entries.get(`extension/${source}`), fs.readFileSync(path.join(root, source)), source);
   }
+  assert.ok(!files.some((file) => file.startsWith('test/') || file.startsWith('scripts/')));
   const vsixManifest = entries.get('extension.vsixmanifest').toString('utf8');
   assert.ok(
     vsixManifest.includes(`<Identity Language="en-US" Id="agentwire" Version="${manifest.version}" Publisher="agentwire" />`),
@@ -55,4 +65,20 @@ test('the .vsix holds the manifest and every source file', (t) => {
     unzipFound = false;
   }
   if (unzipFound) execFileSync('unzip', ['-tq', file], { stdio: 'pipe' });
+});
+
+test('the extension unpacked from the .vsix loads its client and runs without the repository', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agentwire-vsix-load-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const entries = unzip(fs.readFileSync(pack(dir)));
+  for (const [name, data] of entries) {
+    if (!name.startsWith('extension/')) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), data);
+  }
+  const { connect } = require(path.join(dir, 'extension', 'lib', 'agentwire'));
+  const { binary } = require('./support');
+  const aw = await connect({ binary, store: 'memory', logLevel: 'error' });
+  t.after(() => aw.close());
+  assert.equal((await aw.run('echo', 'from the vsix')).output, 'from the vsix');
 });

@@ -3,16 +3,15 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { AgentWireClient } = require('../src/client');
+const { connect } = require('../lib/agentwire');
 const { RunManager, Transcript } = require('../src/runs');
-const { binary, serviceArgs, waitFor, longInput, fakeModel, forecasterConfig } = require('./support');
+const { binary, waitFor, longInput, fakeModel, forecasterConfig } = require('./support');
 
 const lines = (...all) => all.map((line) => `${line}\n`).join('');
 
 async function startManager(t, { args = [], askPermission } = {}) {
-  const client = new AgentWireClient({ command: binary, args: [...serviceArgs, ...args] }).start();
-  t.after(() => client.shutdown());
-  await client.initialize({ name: 'test', version: '0' });
+  const client = await connect({ binary, store: 'memory', logLevel: 'error', args, clientInfo: { name: 'test', version: '0' } });
+  t.after(() => client.close());
   return new RunManager(client, { askPermission });
 }
 

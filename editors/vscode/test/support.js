@@ -9,8 +9,8 @@ const path = require('node:path');
 /** The binary under test: $AGENTWIRE_BIN, else the repository's debug build. */
 const binary = path.resolve(process.env.AGENTWIRE_BIN || path.join(__dirname, '../../../.build/debug/agentwire'));
 
-/** Arguments that keep the tests off the user's run store and quiet. */
-const serviceArgs = ['--store', 'memory', '--log-level', 'error'];
+/** Options of connect() that keep the tests off the user's run store and quiet. */
+const serviceOptions = { binary, store: 'memory', logLevel: 'error' };
 
 /** Resolves once `condition()` holds; rejects naming `what` after `ms`. */
 async function waitFor(what, condition, ms = 10000) {
@@ -101,4 +101,4 @@ function forecasterConfig(port) {
   return file;
 }
 
-module.exports = { binary, serviceArgs, waitFor, longInput, fakeModel, forecasterConfig };
+module.exports = { binary, serviceOptions, waitFor, longInput, fakeModel, forecasterConfig };
