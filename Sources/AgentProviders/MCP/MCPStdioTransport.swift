@@ -105,11 +105,16 @@ final class MCPStdioTransport: MCPTransport, FaceHandler {
 
     var endReason: String? { ended.withLock { $0 } }
 
-    /// Closes the server's stdin; then SIGTERM to its process group when it has not exited within
-    /// ``grace``, and SIGKILL after another.
+    /// Closes the server's stdin once what is queued for it is written; then SIGTERM to its process group
+    /// when it has not exited within ``grace``, and SIGKILL after another. The writing happens on a thread
+    /// of its own: a server that stopped reading cannot hold up its own shutdown (once it is killed, the
+    /// write fails and the thread ends).
     func close() async {
-        connection.close()
-        process.closeInput()
+        let (connection, process) = (connection, process)
+        Thread {
+            connection.close()
+            process.closeInput()
+        }.start()
         for signal in [SIGTERM, SIGKILL] {
             if await exited(within: Self.grace) { return }
             logger.debug("Stopping MCP server", metadata: ["server": "\(server)", "signal": "\(signal)"])
