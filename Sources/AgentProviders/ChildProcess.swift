@@ -114,7 +114,7 @@ final class ChildProcess: Sendable {
 
     /// Reads `fd` on a new thread until end of file, handing each chunk to `onChunk` and then `nil`;
     /// closes `fd` at the end.
-    private static func readUntilEnd(_ fd: Int32, onChunk: @escaping @Sendable ([UInt8]?) -> Void) {
+    static func readUntilEnd(_ fd: Int32, onChunk: @escaping @Sendable ([UInt8]?) -> Void) {
         let thread = Thread {
             var buffer = [UInt8](repeating: 0, count: 16 * 1024)
             while fd >= 0 {

@@ -39,31 +39,18 @@ enum ClientsPhase {
         python: String?,
         timeout: Double
     ) -> [Result<ClientFigures, BenchError>] {
-        var results: [Result<ClientFigures, BenchError>] = []
-        let common = ["--binary", binary, "--words", String(words)]
-        if let python {
-            results.append(
-                run(
-                    command: [python, "clients/python/bench.py", "--repeat", String(runs), "--json"] + common,
-                    target: pythonTarget,
-                    timeout: timeout
-                )
-            )
-        } else {
-            results.append(.failure(BenchError("python: no venv; run scripts/setup-protocol-clients.sh")))
+        let common = ["--binary", binary, "--words", String(words), "--json"]
+        let clients: [(runtime: String?, missing: String, script: [String], target: Double)] = [
+            (
+                python, "python: no venv; run scripts/setup-protocol-clients.sh",
+                ["clients/python/bench.py", "--repeat", String(runs)], pythonTarget
+            ),
+            (which("node"), "node: not on PATH", ["clients/node/bench.mjs", "--runs", String(runs)], nodeTarget),
+        ]
+        return clients.map { client in
+            guard let runtime = client.runtime else { return .failure(BenchError(client.missing)) }
+            return run(command: [runtime] + client.script + common, target: client.target, timeout: timeout)
         }
-        if let node = which("node") {
-            results.append(
-                run(
-                    command: [node, "clients/node/bench.mjs", "--runs", String(runs), "--json"] + common,
-                    target: nodeTarget,
-                    timeout: timeout
-                )
-            )
-        } else {
-            results.append(.failure(BenchError("node: not on PATH")))
-        }
-        return results
     }
 
     private static func run(command: [String], target: Double, timeout: Double) -> Result<ClientFigures, BenchError> {

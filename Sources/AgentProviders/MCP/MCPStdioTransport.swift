@@ -188,38 +188,38 @@ final class MCPStdioTransport: MCPTransport, FaceHandler {
 
     /// Reads the server's stderr on a thread of its own: each line to the log at debug level, the tail kept.
     private func readErrors(_ fd: Int32) {
-        let server = server
-        let logger = logger
-        let tail = stderrTail
-        Thread {
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            var line: [UInt8] = []
-            while true {
-                let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { break }
-                tail.bytes.withLock { kept in
-                    kept.append(contentsOf: buffer[0..<n])
-                    if kept.count > Self.stderrKeep { kept.removeFirst(kept.count - Self.stderrKeep) }
-                }
-                for byte in buffer[0..<n] {
-                    if byte == UInt8(ascii: "\n") {
-                        logger.debug(
-                            "MCP server stderr",
-                            metadata: ["server": "\(server)", "line": "\(String(decoding: line, as: UTF8.self))"]
-                        )
-                        line.removeAll(keepingCapacity: true)
-                    } else if line.count < 4096 {
-                        line.append(byte)
-                    }
-                }
+        let (server, logger, tail) = (server, logger, stderrTail)
+        ChildProcess.readUntilEnd(fd) { chunk in
+            guard let chunk else { return }
+            for line in tail.add(chunk) {
+                logger.debug("MCP server stderr", metadata: ["server": "\(server)", "line": "\(line)"])
             }
-            Glibc.close(fd)
-        }.start()
+        }
     }
 }
 
-/// The last bytes a server wrote to stderr, shared with the thread that reads them.
+/// What a server writes to stderr: its last bytes, and the line being read (only the reading thread adds).
 private final class StderrTail: Sendable {
     let bytes = Mutex<[UInt8]>([])
+    private let line = Mutex<[UInt8]>([])
+
+    /// Keeps `chunk` in the tail; returns the lines it completes (each cut at 4 KiB).
+    func add(_ chunk: [UInt8]) -> [String] {
+        bytes.withLock { kept in
+            kept.append(contentsOf: chunk)
+            if kept.count > MCPStdioTransport.stderrKeep { kept.removeFirst(kept.count - MCPStdioTransport.stderrKeep) }
+        }
+        return line.withLock { line in
+            var lines: [String] = []
+            for byte in chunk {
+                if byte == UInt8(ascii: "\n") {
+                    lines.append(String(decoding: line, as: UTF8.self))
+                    line.removeAll(keepingCapacity: true)
+                } else if line.count < 4096 {
+                    line.append(byte)
+                }
+            }
+            return lines
+        }
+    }
 }
