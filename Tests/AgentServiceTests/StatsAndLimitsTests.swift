@@ -245,7 +245,9 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
     }
 
     @Test func aStaleWorkflowRunIsReapedAndCountedAsFailed() async throws {
-        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 1"#))
+        // 2 s, not 1: on a loaded machine the run may wait that long before its echo step has streamed, and
+        // would be reaped with nothing to show; `sleepy` stays silent for 5 s either way.
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 2"#))
         let reply = try await client.request(
             "coordinator/sequential",
             ["input": "zzz", "steps": [["agent": "echo"], ["agent": "sleepy"]]]
