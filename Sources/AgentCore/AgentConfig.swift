@@ -8,13 +8,17 @@ public struct AgentConfig: Sendable, Equatable {
     public var limits: ServiceLimits
     /// MCP servers whose tools agents may call (each agent enables some by name).
     public var mcpServers: [MCPServerDefinition]
+    /// Prices by model (`pricing`), for the cost of each model call.
+    public var pricing: Pricing
 
     public init(
         agents: [AgentDefinition],
         workflows: [WorkflowDefinition] = [],
         limits: ServiceLimits = ServiceLimits(),
-        mcpServers: [MCPServerDefinition] = []
+        mcpServers: [MCPServerDefinition] = [],
+        pricing: Pricing = Pricing()
     ) {
+        self.pricing = pricing
         self.agents = agents
         self.workflows = workflows
         self.limits = limits

@@ -1,3 +1,5 @@
+import JSONCore
+
 /// A named agent: which provider produces its output, its instructions, and its limits.
 public struct AgentDefinition: Sendable, Equatable {
     public var name: String
@@ -10,6 +12,11 @@ public struct AgentDefinition: Sendable, Equatable {
     /// The model's context window in tokens (`limits.contextWindow`), as configured; `nil` when not set.
     /// Read ``knownContextWindow`` to include the provider's default.
     public var contextWindow: Int?
+    /// What a run of this agent may spend unless its request says otherwise (`limits.budget`).
+    public var budget: Budget?
+    /// The JSON Schema this agent's output must match when it produces a run's final output
+    /// (`outputSchema`); a request's own `outputSchema` replaces it.
+    public var outputSchema: JSONValue?
 
     public init(
         name: String,
@@ -32,6 +39,33 @@ public struct AgentDefinition: Sendable, Equatable {
     /// editor's usage meter lie.
     public var knownContextWindow: Int? {
         contextWindow ?? provider.defaultContextWindow
+    }
+
+    /// Whether a request may choose this agent's model: only `openai` agents have one.
+    public var takesModel: Bool {
+        if case .openai = provider { return true }
+        return false
+    }
+
+    /// The models a request may choose from (`provider.models`); empty when any model may be named.
+    public var models: [String] {
+        if case .openai(let settings) = provider { return settings.models }
+        return []
+    }
+
+    /// The model its calls use: the `openai` provider's; `nil` for providers without models.
+    public var model: String? {
+        if case .openai(let settings) = provider { return settings.model }
+        return nil
+    }
+
+    /// This agent with its calls made to `model`; providers without models are left as they are.
+    public func using(model: String) -> AgentDefinition {
+        guard case .openai(var settings) = provider else { return self }
+        var agent = self
+        settings.model = model
+        agent.provider = .openai(settings)
+        return agent
     }
 }
 

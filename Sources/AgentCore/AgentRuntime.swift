@@ -81,6 +81,33 @@ public final class AgentRuntime: Sendable {
         }
     }
 
+    /// Checks a request's `model` against the agents a run calls: at least one must have a model to
+    /// choose (`echo` and `command` agents have none), and an agent that lists `models` must list it.
+    /// The failure names `params.model`.
+    public func check(model: String, agents names: [String]) throws(RunFailure) {
+        let agents = names.compactMap { agent(named: $0) }
+        guard !model.isEmpty else {
+            throw RunFailure.invalidModel("A model name cannot be empty")
+        }
+        let choosers = agents.filter(\.takesModel)
+        guard !choosers.isEmpty else {
+            let kinds = Set(agents.map(\.provider.typeName)).sorted().joined(separator: ", ")
+            throw RunFailure.invalidModel(
+                names.count == 1
+                    ? "Agent '\(names[0])' has no model to choose: the \(kinds) provider has none"
+                    : "No agent of this workflow has a model to choose (providers: \(kinds))",
+                suggestions: ["Leave out model, or run an agent with an openai provider."]
+            )
+        }
+        for agent in choosers where !agent.models.isEmpty && !agent.models.contains(model) {
+            throw RunFailure.invalidModel(
+                "Agent '\(agent.name)' does not offer model '\(model)' (models: \(agent.models.joined(separator: ", ")))",
+                suggestions: ["Choose one of the agent's models, or add it to provider.models in the config."],
+                available: agent.models
+            )
+        }
+    }
+
     public func workflow(named name: String) throws(RunFailure) -> WorkflowDefinition {
         guard let workflow = config.workflows.first(where: { $0.name == name }) else {
             throw RunFailure.unknownWorkflow(name, available: config.workflows.map(\.name))
@@ -136,19 +163,41 @@ public final class AgentRuntime: Sendable {
         observer: any RunObserver,
         options: RunOptions = RunOptions()
     ) async throws(RunFailure) -> RunResult {
-        guard agent(named: name) != nil else { throw unknownAgent(name) }
-        let context = makeContext(runId: runId, name: name, strategy: nil, input: input, observer: observer, options)
+        guard let definition = agent(named: name) else { throw unknownAgent(name) }
+        if let model = options.model { try check(model: model, agents: [name]) }
+        let context = makeContext(
+            runId: runId,
+            name: name,
+            strategy: nil,
+            input: input,
+            observer: observer,
+            options,
+            budget: definition.budget
+        )
         let execution = Execution(
             context: context,
             config: config,
             monitor: monitor,
             history: options.history,
-            providers: providers
+            providers: providers,
+            model: options.model,
+            outputSchema: options.outputSchema
         )
-        return try await supervise(name: name, strategy: nil, context: context, execution: execution, options: options)
-        {
-            () throws(RunFailure) -> String in
-            let result = await execution.call(agent: name, input: input, stepId: Execution.rootStep, parent: nil)
+        return try await supervise(
+            name: name,
+            strategy: nil,
+            context: context,
+            execution: execution,
+            options: options,
+            outputSchema: options.outputSchema ?? definition.outputSchema
+        ) { () throws(RunFailure) -> String in
+            let result = await execution.call(
+                agent: name,
+                input: input,
+                stepId: Execution.rootStep,
+                parent: nil,
+                final: true
+            )
             if result.status == .failed { throw execution.failure(of: result) }
             return result.output
         }
@@ -163,6 +212,7 @@ public final class AgentRuntime: Sendable {
         options: RunOptions = RunOptions()
     ) async throws(RunFailure) -> RunResult {
         try validate(workflow.strategy)
+        if let model = options.model { try check(model: model, agents: workflow.agents) }
         let strategy = workflow.strategy.name
         let context = makeContext(
             runId: runId,
@@ -170,8 +220,10 @@ public final class AgentRuntime: Sendable {
             strategy: strategy,
             input: input,
             observer: observer,
-            options
+            options,
+            budget: workflow.budget
         )
+        let outputSchema = options.outputSchema ?? workflow.outputSchema
         let execution = Execution(
             context: context,
             config: config,
@@ -180,7 +232,9 @@ public final class AgentRuntime: Sendable {
             stepTimeoutMs: workflow.stepTimeoutMs,
             strategy: strategy,
             history: options.history,
-            providers: providers
+            providers: providers,
+            model: options.model,
+            outputSchema: outputSchema
         )
         var options = options
         options.timeoutMs = [options.timeoutMs, workflow.timeoutMs].compactMap { $0 }.min()
@@ -202,7 +256,8 @@ public final class AgentRuntime: Sendable {
             strategy: strategy,
             context: context,
             execution: execution,
-            options: options
+            options: options,
+            outputSchema: outputSchema
         ) { () throws(RunFailure) -> String in
             context.emit(
                 .step(
@@ -254,10 +309,11 @@ public final class AgentRuntime: Sendable {
         context: RunContext,
         execution: Execution,
         options: RunOptions,
+        outputSchema: JSONValue?,
         body: @escaping @Sendable () async throws(RunFailure) -> String
     ) async throws(RunFailure) -> RunResult {
         do throws(RunFailure) {
-            let result = try await superviseRun(
+            var result = try await superviseRun(
                 name: name,
                 strategy: strategy,
                 context: context,
@@ -265,6 +321,20 @@ public final class AgentRuntime: Sendable {
                 options: options,
                 body: body
             )
+            if let outputSchema, result.stopReason == .endTurn {
+                do throws(RunFailure) {
+                    result.structuredOutput = try StructuredOutput.parse(
+                        result.output,
+                        schema: outputSchema,
+                        runId: context.runId,
+                        outputTokens: result.outputTokens
+                    )
+                } catch {
+                    var failure = error
+                    failure.usage = result.usage
+                    throw failure
+                }
+            }
             context.endRunSpan(result: result)
             return result
         } catch {
@@ -315,6 +385,7 @@ public final class AgentRuntime: Sendable {
                 }
             } catch {}
         }
+        context.onBudgetExceeded { inner.cancel() }
         monitor.register(runId: context.runId, context: context) { inner.cancel() }
         await withTaskCancellationHandler {
             await inner.value
@@ -337,6 +408,21 @@ public final class AgentRuntime: Sendable {
                 details: ["reason": .string("stale")]
             )
             failure.outputTokens = context.outputTokens
+            failure.usage = execution.usage
+            throw failure
+        }
+        let usage = execution.usage
+        let spending = context.spending
+        if let limit = spending.exceeded {
+            var failure = RunFailure.budgetExceeded(
+                limit,
+                budget: context.budget,
+                spending: spending,
+                runId: context.runId,
+                partialOutput: execution.partialOutput,
+                outputTokens: context.outputTokens
+            )
+            failure.usage = usage
             throw failure
         }
         switch outcome.withLock({ $0 }) {
@@ -350,11 +436,13 @@ public final class AgentRuntime: Sendable {
                 stopReason: cancelled ? .cancelled : .endTurn,
                 outputTokens: context.outputTokens,
                 durationMs: durationMs,
-                branches: strategy == nil ? [] : execution.branches
+                branches: strategy == nil ? [] : execution.branches,
+                usage: usage
             )
         case .failure(var failure)?:
             failure.runId = context.runId
             failure.outputTokens = context.outputTokens
+            failure.usage = usage
             if failure.partialOutput == nil { failure.partialOutput = execution.partialOutput }
             throw failure
         case nil:
@@ -366,7 +454,8 @@ public final class AgentRuntime: Sendable {
                 stopReason: .cancelled,
                 outputTokens: context.outputTokens,
                 durationMs: durationMs,
-                branches: execution.branches
+                branches: execution.branches,
+                usage: usage
             )
         }
     }

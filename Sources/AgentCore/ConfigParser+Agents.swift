@@ -42,6 +42,12 @@ extension ConfigParser {
                 path: limitsPath,
                 range: 1...maxContextWindow
             )
+            agent.budget = try limitsObject["budget"].map { value throws(FieldError) in
+                try parseBudget(value, path: "\(limitsPath).budget")
+            }
+        }
+        agent.outputSchema = try object["outputSchema"].map { value throws(FieldError) in
+            try parseOutputSchema(value, path: "\(path).outputSchema")
         }
         return agent
     }

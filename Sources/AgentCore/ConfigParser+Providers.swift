@@ -15,6 +15,12 @@ extension ConfigParser {
         }
         var settings = OpenAISettings(baseURL: baseURL, model: try requiredString(object, "model", path: path))
         settings.apiKeyEnv = try optionalString(object, "apiKeyEnv", path: path)
+        if let value = object["models"] {
+            settings.models = try strings(value, path: "\(path).models")
+            for (index, model) in settings.models.enumerated() where model.isEmpty {
+                throw .expected("\(path).models[\(index)]", "a model name", got: .string(model))
+            }
+        }
         if let value = object["temperature"] {
             guard let number = value.doubleValue, number >= 0, number <= 2 else {
                 throw .expected("\(path).temperature", "a number from 0 to 2", got: value)

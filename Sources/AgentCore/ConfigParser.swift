@@ -58,6 +58,7 @@ public enum ConfigParser {
             }
         }
         if let limits = top["limits"] { config.limits = try parseLimits(limits, path: "$.limits") }
+        if let pricing = top["pricing"] { config.pricing = try parsePricing(pricing, path: "$.pricing") }
         // Every workflow may only name agents that exist.
         for workflow in config.workflows {
             for agent in workflow.agents where config.agent(named: agent) == nil {
@@ -123,6 +124,18 @@ public enum ConfigParser {
         var workflow = try workflowSpec(strategy: strategyName, object, path: path)
         workflow.name = name
         workflow.description = try optionalString(object, "description", path: path) ?? ""
+        if let limits = object["limits"] {
+            guard case .object(let limitsObject) = limits else {
+                throw .expected("\(path).limits", "an object", got: limits)
+            }
+            try onlyKeys(limitsObject, ["budget"], path: "\(path).limits")
+            workflow.budget = try limitsObject["budget"].map { value throws(FieldError) in
+                try parseBudget(value, path: "\(path).limits.budget")
+            }
+        }
+        workflow.outputSchema = try object["outputSchema"].map { value throws(FieldError) in
+            try parseOutputSchema(value, path: "\(path).outputSchema")
+        }
         return workflow
     }
 

@@ -41,6 +41,9 @@ extension ConfigSchema {
                 },
                 "limits": {
                   "$ref": "#/$defs/agentLimits"
+                },
+                "outputSchema": {
+                  "$ref": "#/$defs/outputSchema"
                 }
               }
             }
@@ -66,6 +69,82 @@ extension ConfigSchema {
                   "type": "integer",
                   "minimum": 1,
                   "maximum": 100000000
+                },
+                "budget": {
+                  "$ref": "#/$defs/budget"
+                }
+              }
+            }
+            """#
+        ),
+        (
+            "budget",
+            #"""
+            {
+              "title": "Budget",
+              "description": "What one run may spend. The first limit reached stops the run at once: its token stream is cut, no further agent or model call starts, and the request is answered with error -32011 Budget exceeded (ACP: `maxOutputTokens` ends the turn with `max_tokens`, `maxModelCalls` with `max_turn_requests`). In config it is the default of an agent's or workflow's runs; a request's own `budget` replaces it member by member.",
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "maxCostUsd": {
+                  "description": "The most the run's model calls may cost together, in US dollars (at most nine decimal places). Only calls whose model has a price in `pricing` count; the check runs as each call ends (when its cost is known) and before each call starts.",
+                  "type": "number",
+                  "minimum": 0
+                },
+                "maxOutputTokens": {
+                  "description": "The most output tokens the run may produce over all its steps: counted from the stream while a call runs, then as the server reported them. The token past the limit is not sent.",
+                  "type": "integer",
+                  "minimum": 1
+                },
+                "maxModelCalls": {
+                  "description": "The most model requests the run may make: one per agent call, plus one per tool round trip.",
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            }
+            """#
+        ),
+        (
+            "outputSchema",
+            #"""
+            {
+              "title": "Output schema",
+              "description": "A JSON Schema the final output must match. The `openai` provider asks the model for it (`response_format` `json_schema`, strict); other providers get it in their instructions (`command` also as AGENTWIRE_OUTPUT_SCHEMA). The output is parsed (a Markdown code fence around it is allowed) and validated; the result then carries `structuredOutput`. Output that is not JSON or breaks the schema fails the run with error -32012 Output does not match schema. Supported keywords: type, enum, const, properties, required, additionalProperties, patternProperties, items, prefixItems, minItems, maxItems, uniqueItems, minLength, maxLength, pattern, minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, minProperties, maxProperties, allOf, anyOf, oneOf, not, $ref within the schema ($defs, definitions), with format as an annotation; others are ignored.",
+              "type": [
+                "object",
+                "boolean"
+              ]
+            }
+            """#
+        ),
+        (
+            "modelPrice",
+            #"""
+            {
+              "title": "Model price",
+              "description": "USD prices of one model per million tokens. A call's cost is uncached input x inputPerMillion + cached input x cachedInputPerMillion + output x outputPerMillion, over a million, rounded to the nearest nano-dollar; it needs the input tokens the server reports.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "inputPerMillion",
+                "outputPerMillion"
+              ],
+              "properties": {
+                "inputPerMillion": {
+                  "description": "USD per million input tokens.",
+                  "type": "number",
+                  "minimum": 0
+                },
+                "outputPerMillion": {
+                  "description": "USD per million output tokens (reasoning included).",
+                  "type": "number",
+                  "minimum": 0
+                },
+                "cachedInputPerMillion": {
+                  "description": "USD per million input tokens served from the prompt cache; `inputPerMillion` when omitted.",
+                  "type": "number",
+                  "minimum": 0
                 }
               }
             }
@@ -136,6 +215,19 @@ extension ConfigSchema {
                   "type": "integer",
                   "minimum": 1,
                   "maximum": 86400000
+                },
+                "limits": {
+                  "description": "Limits of the workflow's runs beyond its timeouts.",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "properties": {
+                    "budget": {
+                      "$ref": "#/$defs/budget"
+                    }
+                  }
+                },
+                "outputSchema": {
+                  "$ref": "#/$defs/outputSchema"
                 },
                 "steps": {
                   "description": "`sequential` only: the agents to call in order (step ids `1.1`, `1.2`, ...). The output is the last step's output.",

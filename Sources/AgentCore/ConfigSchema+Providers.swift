@@ -107,8 +107,17 @@ extension ConfigSchema {
                   "pattern": "^https?://"
                 },
                 "model": {
-                  "description": "The model name sent with each request.",
+                  "description": "The model name sent with each request, unless a request names another (`model`).",
                   "type": "string"
+                },
+                "models": {
+                  "description": "The models a request's `model` (or an ACP client's model option) may choose; without it any model may be named. ACP clients get a `model` session config option listing them.",
+                  "type": "array",
+                  "items": {
+                    "type": "string",
+                    "minLength": 1
+                  },
+                  "uniqueItems": true
                 },
                 "apiKeyEnv": {
                   "description": "Name of the environment variable holding the API key, sent as `Authorization: Bearer`. The key itself never goes in config.",

@@ -65,6 +65,13 @@ public enum ConfigSchema {
             "limits": {
               "$ref": "#/$defs/limits"
             },
+            "pricing": {
+              "description": "USD prices per million tokens, keyed by model name (the `model` an `openai` agent or a request names). Each model call of a priced model gets a cost (`usage.costUsd`, summed for workflows and sessions, `llm_cost_dollars_total`, `stats/get`); models without a price get none, never a wrong 0.",
+              "type": "object",
+              "additionalProperties": {
+                "$ref": "#/$defs/modelPrice"
+              }
+            },
             "tools": {
               "description": "Tools models may call, keyed by name; an `openai` agent lists the ones it offers in `provider.tools`.",
               "type": "object",

@@ -25,7 +25,8 @@ extension Execution {
                 agent: step.agent,
                 input: stepInput,
                 stepId: "\(Self.rootStep).\(index + 1)",
-                parent: Self.rootStep
+                parent: Self.rootStep,
+                final: index == steps.count - 1
             )
             progress(
                 done: index + 1,
@@ -134,7 +135,8 @@ extension Execution {
             agent: aggregator,
             input: combined,
             stepId: "\(Self.rootStep).\(nextStep)",
-            parent: Self.rootStep
+            parent: Self.rootStep,
+            final: true
         )
         if result.status == .failed { throw failure(of: result) }
         return result.output

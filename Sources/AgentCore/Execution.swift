@@ -1,4 +1,5 @@
 import Foundation
+import JSONCore
 import Synchronization
 
 /// One run in progress: calls agents as steps, runs the coordinator strategies, and keeps what every
@@ -12,6 +13,10 @@ final class Execution: Sendable {
     let strategy: String?
     let history: [Turn]
     let providers: ProviderFactory
+    /// The model every model call of the run uses instead of its agent's (`model` of the request).
+    let model: String?
+    /// The JSON Schema the run's final output must match; given to the call that produces it.
+    let outputSchema: JSONValue?
     private let steps = Mutex<[StepRecord]>([])
     /// Branches of the current fan-out that have ended (plus the steps before it).
     let finishedBranches = Mutex(0)
@@ -31,8 +36,12 @@ final class Execution: Sendable {
         stepTimeoutMs: Int? = nil,
         strategy: String? = nil,
         history: [Turn] = [],
-        providers: @escaping ProviderFactory = builtInProviders
+        providers: @escaping ProviderFactory = builtInProviders,
+        model: String? = nil,
+        outputSchema: JSONValue? = nil
     ) {
+        self.model = model
+        self.outputSchema = outputSchema
         self.context = context
         self.config = config
         self.monitor = monitor
@@ -71,11 +80,23 @@ final class Execution: Sendable {
         return left.count < right.count
     }
 
+    /// What every agent call of the run has used so far, summed in step order.
+    var usage: Usage {
+        steps.withLock { Usage.sum($0.sorted(by: Self.stepOrder).map(\.context.usage)) }
+    }
+
     /// Calls one agent as a step. Never throws: the outcome says how it ended.
-    func call(agent name: String, input: String, stepId: String, parent: String?) async -> BranchResult {
+    /// - Parameter final: the call produces the run's final output, so it gets the run's `outputSchema`.
+    func call(
+        agent name: String,
+        input: String,
+        stepId: String,
+        parent: String?,
+        final: Bool = false
+    ) async -> BranchResult {
         let clock = ContinuousClock()
         let started = clock.now
-        guard let agent = config.agent(named: name) else {
+        guard var agent = config.agent(named: name) else {
             // Validated before the run starts; kept as a defined failure all the same.
             return BranchResult(
                 stepId: stepId,
@@ -83,6 +104,18 @@ final class Execution: Sendable {
                 status: .failed,
                 output: "",
                 error: "unknown agent",
+                durationMs: 0
+            )
+        }
+        if let model { agent = agent.using(model: model) }
+        // A run whose budget allows no more starts no further call: no step, no provider.
+        do throws(BudgetExceeded) { try context.startModelCall(model: agent.model) } catch {
+            return BranchResult(
+                stepId: stepId,
+                agent: name,
+                status: .cancelled,
+                output: "",
+                error: "budget exceeded (\(error.limit.rawValue))",
                 durationMs: 0
             )
         }
@@ -105,7 +138,13 @@ final class Execution: Sendable {
             )
         )
         monitor.agentCallStarted(agent: name)
-        let request = ProviderRequest(input: input, systemPrompt: agent.systemPrompt, history: history)
+        let schema = final ? (outputSchema ?? agent.outputSchema) : nil
+        let request = ProviderRequest(
+            input: input,
+            systemPrompt: agent.systemPrompt,
+            history: history,
+            outputSchema: schema
+        )
         modelCallStarted(step: step, agent: agent, request: request)
         let limit = [stepTimeoutMs, agent.timeoutMs].compactMap { $0 }.min()
         var status = StepEvent.Status.completed
@@ -113,6 +152,9 @@ final class Execution: Sendable {
         do {
             let provider = try providers(agent)
             try await withTimeout(milliseconds: limit) { try await provider.stream(request, context: step) }
+        } catch let exceeded as BudgetExceeded {
+            status = .cancelled
+            error = "budget exceeded (\(exceeded.limit.rawValue))"
         } catch is CancellationError {
             status = .cancelled
         } catch let timeout as TimeoutError {
@@ -129,6 +171,7 @@ final class Execution: Sendable {
             error = String(describing: failure)
         }
         let durationMs = AgentRuntime.milliseconds(clock.now - started)
+        let usage = step.usage
         context.emitSpan {
             $0.modelCallEnded(
                 stepId: stepId,
@@ -149,7 +192,7 @@ final class Execution: Sendable {
                     strategy: strategy,
                     durationMs: durationMs,
                     error: error,
-                    usage: step.usage
+                    usage: usage
                 )
             )
         )
@@ -159,9 +202,16 @@ final class Execution: Sendable {
             status: status,
             output: step.text,
             error: error,
-            durationMs: durationMs
+            durationMs: durationMs,
+            usage: usage
         )
-        monitor.agentCallEnded(agent: name, status: status, durationMs: durationMs, tokens: step.tokens)
+        monitor.agentCallEnded(
+            agent: name,
+            status: status,
+            durationMs: durationMs,
+            tokens: step.tokens,
+            cost: usage.cost
+        )
         steps.withLock { $0[recordIndex].result = result }
         return result
     }

@@ -1,3 +1,4 @@
+import JSONCore
 import Synchronization
 
 /// What a provider is asked: the new input, with the agent's instructions and the conversation so far.
@@ -6,11 +7,23 @@ public struct ProviderRequest: Sendable {
     public var systemPrompt: String
     /// Earlier turns of the session, oldest first.
     public var history: [Turn]
+    /// The JSON Schema the reply must match, when this call produces a run's structured output. A
+    /// provider that cannot ask its model for it natively gets it in ``instructions``.
+    public var outputSchema: JSONValue?
 
-    public init(input: String, systemPrompt: String = "", history: [Turn] = []) {
+    public init(input: String, systemPrompt: String = "", history: [Turn] = [], outputSchema: JSONValue? = nil) {
         self.input = input
         self.systemPrompt = systemPrompt
         self.history = history
+        self.outputSchema = outputSchema
+    }
+
+    /// The system prompt with the output schema spelled out, for providers without a native way to
+    /// constrain the reply.
+    public var instructions: String {
+        guard let outputSchema else { return systemPrompt }
+        let rule = "Reply with JSON only, with no other text, matching this JSON Schema:\n\(outputSchema.jsonString)"
+        return systemPrompt.isEmpty ? rule : systemPrompt + "\n\n" + rule
     }
 }
 

@@ -3,6 +3,8 @@ public struct OpenAISettings: Sendable, Equatable {
     /// The API root, such as `http://127.0.0.1:8080/v1`; requests go to `<baseURL>/chat/completions`.
     public var baseURL: String
     public var model: String
+    /// The models a request (or an ACP client's model option) may choose instead of ``model``; empty: any.
+    public var models: [String] = []
     /// The name of the environment variable holding the API key (the key never goes in config).
     public var apiKeyEnv: String?
     public var temperature: Double?

@@ -16,26 +16,50 @@ public final class RunContext: Sendable {
     private let sendsSpans: Bool
     /// The MCP servers the run's agents may call tools of.
     public let mcp: MCPAccess
+    /// What the run may spend; checked as tokens stream and as model calls start and end.
+    public let budget: Budget
+    /// Prices by model, for each call's cost.
+    public let pricing: Pricing
     private let state = Mutex(State())
 
     private let reaped = Mutex(false)
+    /// Stops the run (cancels its task) when its budget is exceeded; set by the runtime once the task
+    /// exists.
+    private let stopper = Mutex<(@Sendable () -> Void)?>(nil)
 
     private struct State {
         var seq: UInt64 = 0
         var lastEvent = ContinuousClock.now
         var outputTokens = 0
+        /// Output tokens the server reported beyond those streamed (reasoning, say), counted against
+        /// `maxOutputTokens` once a call ends.
+        var unstreamedOutputTokens = 0
+        var modelCalls = 0
+        /// The cost of the calls that had a price.
+        var cost = USD.zero
+        /// The limit the run reached, once it did.
+        var exceeded: Budget.Limit?
     }
 
-    public convenience init(runId: String, observer: any RunObserver) {
-        self.init(runId: runId, observer: observer, telemetry: nil)
+    public convenience init(runId: String, observer: any RunObserver, budget: Budget = Budget()) {
+        self.init(runId: runId, observer: observer, telemetry: nil, budget: budget)
     }
 
-    init(runId: String, observer: any RunObserver, telemetry: RunTelemetry?, mcp: MCPAccess = MCPAccess()) {
+    init(
+        runId: String,
+        observer: any RunObserver,
+        telemetry: RunTelemetry?,
+        mcp: MCPAccess = MCPAccess(),
+        budget: Budget = Budget(),
+        pricing: Pricing = Pricing()
+    ) {
         self.mcp = mcp
         self.runId = runId
         self.observer = observer
         self.telemetry = telemetry
         self.sendsSpans = telemetry != nil && observer.receivesSpans
+        self.budget = budget
+        self.pricing = pricing
     }
 
     /// Emits any event.
@@ -82,15 +106,100 @@ public final class RunContext: Sendable {
     }
 
     /// The same, counting on the step's own token counter (looked up once per step, not per token).
-    func emitTokens(agent: String, stepId: String, texts: [String], counter: Counter?) {
-        guard !texts.isEmpty else { return }
-        state.withLock { state in
+    /// Returns how many of `texts` went out: past `maxOutputTokens` the stream is cut there, and the run
+    /// is stopped.
+    @discardableResult
+    func emitTokens(agent: String, stepId: String, texts: [String], counter: Counter?) -> Int {
+        guard !texts.isEmpty else { return 0 }
+        let (sent, exceeded) = state.withLock { state -> (Int, Bool) in
+            var texts = texts
+            var exceeded = false
+            if let limit = budget.maxOutputTokens {
+                let room = max(0, limit - state.outputTokens - state.unstreamedOutputTokens)
+                if texts.count > room {
+                    texts.removeLast(texts.count - room)
+                    exceeded = state.exceeded == nil
+                    if exceeded { state.exceeded = .maxOutputTokens }
+                }
+            }
+            guard !texts.isEmpty else { return (0, exceeded) }
             let first = state.seq + 1
             state.seq += UInt64(texts.count)
             state.outputTokens += texts.count
             state.lastEvent = ContinuousClock.now
             observer.runTokens(runId: runId, firstSeq: first, agent: agent, stepId: stepId, texts: texts)
             counter?.increment(by: Int64(texts.count))
+            return (texts.count, exceeded)
+        }
+        if exceeded { stop() }
+        return sent
+    }
+
+    // MARK: Budget
+
+    /// Called once the run's task exists: how to stop it when its budget is exceeded.
+    func onBudgetExceeded(_ stop: @escaping @Sendable () -> Void) {
+        let already = stopper.withLock { stopper in
+            stopper = stop
+            return state.withLock { $0.exceeded != nil }
+        }
+        if already { stop() }
+    }
+
+    private func stop() {
+        stopper.withLock { $0 }?()
+    }
+
+    /// Counts a model request about to start; throws ``BudgetExceeded`` (and stops the run) when the
+    /// budget allows no more: `maxModelCalls` reached, or `maxCostUsd` spent while this call's `model`
+    /// has a price (an unpriced call costs nothing the budget counts).
+    func startModelCall(model: String?) throws(BudgetExceeded) {
+        let priced = model.flatMap { pricing[$0] } != nil
+        let outcome = state.withLock { state -> (limit: Budget.Limit, new: Bool)? in
+            if let limit = state.exceeded { return (limit, false) }
+            if let max = budget.maxModelCalls, state.modelCalls >= max {
+                state.exceeded = .maxModelCalls
+            } else if priced, let max = budget.maxCost, state.cost >= max {
+                state.exceeded = .maxCostUsd
+            } else {
+                state.modelCalls += 1
+                return nil
+            }
+            return (state.exceeded!, true)
+        }
+        guard let outcome else { return }
+        if outcome.new { stop() }
+        throw BudgetExceeded(limit: outcome.limit)
+    }
+
+    /// Adds an ended model call's cost and the output tokens it reported beyond those it streamed;
+    /// stops the run when that goes past the budget.
+    func modelCallEnded(cost: USD?, unstreamedOutputTokens: Int) {
+        let exceeded = state.withLock { state -> Bool in
+            if let cost { state.cost += cost }
+            state.unstreamedOutputTokens += max(0, unstreamedOutputTokens)
+            guard state.exceeded == nil else { return false }
+            if let max = budget.maxCost, state.cost > max {
+                state.exceeded = .maxCostUsd
+            } else if let max = budget.maxOutputTokens, state.outputTokens + state.unstreamedOutputTokens > max {
+                state.exceeded = .maxOutputTokens
+            } else {
+                return false
+            }
+            return true
+        }
+        if exceeded { stop() }
+    }
+
+    /// What the run has spent so far, as the budget counts it.
+    public var spending: Spending {
+        state.withLock {
+            Spending(
+                cost: $0.cost,
+                outputTokens: $0.outputTokens + $0.unstreamedOutputTokens,
+                modelCalls: $0.modelCalls,
+                exceeded: $0.exceeded
+            )
         }
     }
 
@@ -128,7 +237,8 @@ public final class StepContext: Sendable {
     public let stepId: String
     public let agent: String
     private let output = Mutex((text: "", tokens: 0))
-    private let reportedUsage = Mutex<Usage?>(nil)
+    /// The calls' usage as their provider reported it, with cost; tokens streamed when it was reported.
+    private let reportedUsage = Mutex<(usage: Usage, streamedTokens: Int)?>(nil)
     /// `stream_chunks_sent_total` for this step's agent; nil when telemetry is off.
     private let tokenCounter: Counter?
 
@@ -141,21 +251,20 @@ public final class StepContext: Sendable {
 
     /// Emits one token of output and adds it to this step's output. It goes the way of a burst (one
     /// token long), whose notification is written without building a JSON value.
+    /// Past the run's `maxOutputTokens` nothing more is emitted or kept.
     public func emitToken(_ text: String) {
-        output.withLock {
-            $0.text += text
-            $0.tokens += 1
-        }
-        run.emitTokens(agent: agent, stepId: stepId, texts: [text], counter: tokenCounter)
+        emitTokens([text])
     }
 
-    /// Emits several tokens at once (a burst produced without waiting).
+    /// Emits several tokens at once (a burst produced without waiting). Past the run's
+    /// `maxOutputTokens` the burst is cut: only what was emitted joins the output.
     public func emitTokens(_ texts: [String]) {
+        // The output lock is held across the emission, so the step's text is in `seq` order.
         output.withLock { output in
-            for text in texts { output.text += text }
-            output.tokens += texts.count
+            let sent = run.emitTokens(agent: agent, stepId: stepId, texts: texts, counter: tokenCounter)
+            for text in texts.prefix(sent) { output.text += text }
+            output.tokens += sent
         }
-        run.emitTokens(agent: agent, stepId: stepId, texts: texts, counter: tokenCounter)
     }
 
     /// Emits reasoning; it is not part of the output.
@@ -197,13 +306,33 @@ public final class StepContext: Sendable {
         )
     }
 
-    /// Adds a model call's token counts to this step's usage.
+    /// Adds one model call's usage to this step's (`usage.model` names the model, for its price): the
+    /// call is priced, counted against the run's budget, and recorded in metrics and the call's span.
+    /// Providers that report usage call it once per model request.
     public func reportUsage(_ usage: Usage) {
-        reportedUsage.withLock { $0 = $0.map { $0 + usage } ?? usage }
+        let priced = run.pricing.pricing(usage)
+        let streamed = tokens
+        let before = reportedUsage.withLock { reported -> Int in
+            let before = reported?.streamedTokens ?? 0
+            reported = ((reported?.usage).map { $0 + priced } ?? priced, streamed)
+            return before
+        }
+        run.modelCallEnded(cost: priced.cost, unstreamedOutputTokens: priced.outputTokens - (streamed - before))
+        reportCallUsage(priced)
     }
 
-    /// The usage reported by the provider, if it reported any.
-    public var usage: Usage? { reportedUsage.withLock { $0 } }
+    /// Counts another model request of this step to `model` (the first is counted when the step
+    /// starts): providers that make several (tool round trips) call it before each further one. Throws
+    /// ``BudgetExceeded`` when the run's budget allows no more.
+    public func startModelCall(model: String?) throws(BudgetExceeded) {
+        try run.startModelCall(model: model)
+    }
+
+    /// The step's usage: as its provider reported it, or else its tokens counted from the stream (one
+    /// call, no input figure, no cost).
+    public var usage: Usage {
+        reportedUsage.withLock { $0?.usage } ?? Usage(outputTokens: tokens, modelCalls: 1, reported: false)
+    }
 
     /// The output streamed so far.
     public var text: String { output.withLock { $0.text } }

@@ -1,3 +1,5 @@
+import JSONCore
+
 /// Why a run could not start, or ended without a result. Carries what a user needs to act on it.
 public struct RunFailure: Error, Sendable, Equatable {
     public enum Kind: String, Sendable {
@@ -8,6 +10,10 @@ public struct RunFailure: Error, Sendable, Equatable {
         case overloaded
         case providerFailure
         case invalidInput
+        /// The run reached a limit of its budget (-32011).
+        case budgetExceeded
+        /// The final output is not JSON or does not match the run's output schema (-32012).
+        case outputMismatch
     }
 
     public var kind: Kind
@@ -21,6 +27,8 @@ public struct RunFailure: Error, Sendable, Equatable {
     public var partialOutput: String?
     /// Tokens streamed before the failure (set for failures that end a run).
     public var outputTokens = 0
+    /// What the run's model calls used and cost before it failed (set for failures that end a run).
+    public var usage: Usage?
     /// Extra facts for the error's data (for example `available` names or `retryAfterMs`).
     public var details: [String: DetailValue]
 
@@ -28,6 +36,7 @@ public struct RunFailure: Error, Sendable, Equatable {
         case string(String)
         case strings([String])
         case int(Int)
+        case json(JSONValue)
     }
 
     public init(
@@ -63,6 +72,51 @@ public struct RunFailure: Error, Sendable, Equatable {
             )
         }
         return notFound("agent", name, available: available, list: "agents/list")
+    }
+
+    /// A request's `model` the run cannot use (-32602 naming `params.model`).
+    public static func invalidModel(
+        _ message: String,
+        suggestions: [String] = [],
+        available: [String] = []
+    ) -> RunFailure {
+        var details: [String: DetailValue] = ["field": .string("params.model")]
+        if !available.isEmpty { details["available"] = .strings(available) }
+        return RunFailure(kind: .invalidInput, message: message, suggestions: suggestions, details: details)
+    }
+
+    /// The run reached `limit` of `budget` having spent `spending`; not retryable (the same request
+    /// would spend the same).
+    public static func budgetExceeded(
+        _ limit: Budget.Limit,
+        budget: Budget,
+        spending: Spending,
+        runId: String,
+        partialOutput: String,
+        outputTokens: Int
+    ) -> RunFailure {
+        let spent: String
+        switch limit {
+        case .maxCostUsd: spent = "spent \(spending.cost) of \(budget.maxCost ?? .zero)"
+        case .maxOutputTokens: spent = "reached \(budget.maxOutputTokens ?? 0) output tokens"
+        case .maxModelCalls: spent = "made \(spending.modelCalls) of \(budget.maxModelCalls ?? 0) model calls"
+        }
+        var failure = RunFailure(
+            kind: .budgetExceeded,
+            message: "Budget exceeded: the run \(spent) (\(limit.rawValue))",
+            runId: runId,
+            suggestions: ["Raise budget.\(limit.rawValue) in the request, or the agent's limits.budget."],
+            partialOutput: partialOutput,
+            details: [
+                "spentUsd": .json(.double(spending.cost.doubleValue)),
+                "outputTokens": .int(spending.outputTokens),
+                "modelCalls": .int(spending.modelCalls),
+                "limit": .string(limit.rawValue),
+                "budget": .json(budget.json),
+            ]
+        )
+        failure.outputTokens = outputTokens
+        return failure
     }
 
     /// A workflow name that names none: says so and suggests the closest name.

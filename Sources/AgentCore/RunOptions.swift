@@ -14,14 +14,26 @@ public struct RunOptions: Sendable {
     /// MCP servers of the session the run belongs to (an editor's, from ACP `session/new`): every agent of
     /// the run may call their tools.
     public var sessionTools: (any MCPToolSource)?
+    /// What the run may spend; members left out come from the agent's or workflow's `limits.budget`.
+    public var budget: Budget
+    /// The model every model call of the run uses instead of its agent's configured one.
+    public var model: String?
+    /// The JSON Schema the run's final output must match (replacing the agent's or workflow's own).
+    public var outputSchema: JSONValue?
 
     public init(
         timeoutMs: Int? = nil,
         history: [Turn] = [],
         requestId: JSONValue? = nil,
         traceContext: TraceContext? = nil,
-        sessionTools: (any MCPToolSource)? = nil
+        sessionTools: (any MCPToolSource)? = nil,
+        budget: Budget = Budget(),
+        model: String? = nil,
+        outputSchema: JSONValue? = nil
     ) {
+        self.budget = budget
+        self.model = model
+        self.outputSchema = outputSchema
         self.timeoutMs = timeoutMs
         self.history = history
         self.requestId = requestId

@@ -1,3 +1,5 @@
+import JSONCore
+
 /// How a run ended.
 public enum StopReason: String, Sendable {
     case endTurn = "end_turn"
@@ -17,6 +19,10 @@ public struct RunResult: Sendable, Equatable {
     public var durationMs: Int
     /// Each agent call of a workflow, in step order (empty for a single agent run).
     public var branches: [BranchResult]
+    /// What the run's model calls used and cost, over all its steps.
+    public var usage: Usage
+    /// The output parsed as JSON, when the run had an `outputSchema` (and the output matched it).
+    public var structuredOutput: JSONValue?
 
     public init(
         runId: String,
@@ -26,8 +32,12 @@ public struct RunResult: Sendable, Equatable {
         stopReason: StopReason,
         outputTokens: Int,
         durationMs: Int,
-        branches: [BranchResult] = []
+        branches: [BranchResult] = [],
+        usage: Usage? = nil,
+        structuredOutput: JSONValue? = nil
     ) {
+        self.usage = usage ?? Usage(outputTokens: outputTokens, reported: false)
+        self.structuredOutput = structuredOutput
         self.runId = runId
         self.name = name
         self.strategy = strategy
@@ -50,6 +60,8 @@ public struct BranchResult: Sendable, Equatable {
     public var output: String
     public var error: String?
     public var durationMs: Int
+    /// What the call used and cost.
+    public var usage: Usage?
 
     public init(
         stepId: String,
@@ -57,8 +69,10 @@ public struct BranchResult: Sendable, Equatable {
         status: StepEvent.Status,
         output: String,
         error: String?,
-        durationMs: Int
+        durationMs: Int,
+        usage: Usage? = nil
     ) {
+        self.usage = usage
         self.stepId = stepId
         self.agent = agent
         self.status = status

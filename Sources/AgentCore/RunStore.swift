@@ -121,6 +121,8 @@ public struct StoredRun: Sendable, Equatable {
     public var errorCode: Int?
     public var errorMessage: String?
     public var outputTokens: Int
+    /// What the run's model calls used and cost, once it ended (`nil` for runs kept by older versions).
+    public var usage: Usage?
     public var startedAt: Date
     public var endedAt: Date?
     public var owner: RunOwner
@@ -139,10 +141,12 @@ public struct StoredRun: Sendable, Equatable {
         errorCode: Int? = nil,
         errorMessage: String? = nil,
         outputTokens: Int = 0,
+        usage: Usage? = nil,
         startedAt: Date = Date(),
         endedAt: Date? = nil,
         owner: RunOwner = .current
     ) {
+        self.usage = usage
         self.id = id
         self.kind = kind
         self.name = name
@@ -170,6 +174,7 @@ extension StoredRun {
         errorCode = outcome.errorCode
         errorMessage = outcome.errorMessage
         outputTokens = outcome.outputTokens
+        usage = outcome.usage
         endedAt = outcome.endedAt
     }
 }
@@ -181,6 +186,8 @@ public struct RunOutcome: Sendable, Equatable {
     public var errorCode: Int?
     public var errorMessage: String?
     public var outputTokens: Int
+    /// What the run's model calls used and cost.
+    public var usage: Usage?
     public var endedAt: Date
 
     public init(
@@ -189,8 +196,10 @@ public struct RunOutcome: Sendable, Equatable {
         errorCode: Int? = nil,
         errorMessage: String? = nil,
         outputTokens: Int,
+        usage: Usage? = nil,
         endedAt: Date = Date()
     ) {
+        self.usage = usage
         self.status = status
         self.output = output
         self.errorCode = errorCode

@@ -15,13 +15,16 @@ public final class StreamMonitor: Sendable {
         public var reaped = 0
         public var tokens = 0
         public var totalDurationMs = 0
+        /// What the calls with a price cost; `nil` while none had one.
+        public var cost: USD?
         /// The most recent finished runs (status, duration, tokens), oldest first.
         public var window: [(status: StepEvent.Status, durationMs: Int, tokens: Int)] = []
 
         public static func == (lhs: Stats, rhs: Stats) -> Bool {
             lhs.total == rhs.total && lhs.active == rhs.active && lhs.completed == rhs.completed
                 && lhs.failed == rhs.failed && lhs.cancelled == rhs.cancelled && lhs.reaped == rhs.reaped
-                && lhs.tokens == rhs.tokens && lhs.window.map(\.durationMs) == rhs.window.map(\.durationMs)
+                && lhs.tokens == rhs.tokens && lhs.cost == rhs.cost
+                && lhs.window.map(\.durationMs) == rhs.window.map(\.durationMs)
         }
 
         var finished: Int { completed + failed + cancelled }
@@ -56,9 +59,10 @@ public final class StreamMonitor: Sendable {
         }
     }
 
-    func agentCallEnded(agent: String, status: StepEvent.Status, durationMs: Int, tokens: Int) {
+    func agentCallEnded(agent: String, status: StepEvent.Status, durationMs: Int, tokens: Int, cost: USD? = nil) {
         state.withLock { state in
             Self.record(&state.agents[agent, default: Stats()], status, durationMs, tokens, windowSize)
+            if let cost { state.agents[agent]!.cost = (state.agents[agent]!.cost ?? .zero) + cost }
         }
     }
 

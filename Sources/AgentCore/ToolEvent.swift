@@ -46,28 +46,6 @@ public struct ToolEvent: Sendable, Equatable {
     }
 }
 
-/// Tokens a model call read (`prompt`) and wrote (`completion`). `reported` tells whether the server
-/// sent the figures or they were counted from the stream (then `prompt` is unknown, 0).
-public struct Usage: Sendable, Equatable {
-    public var promptTokens: Int
-    public var completionTokens: Int
-    public var reported: Bool
-
-    public init(promptTokens: Int, completionTokens: Int, reported: Bool) {
-        self.promptTokens = promptTokens
-        self.completionTokens = completionTokens
-        self.reported = reported
-    }
-
-    public static func + (lhs: Usage, rhs: Usage) -> Usage {
-        Usage(
-            promptTokens: lhs.promptTokens + rhs.promptTokens,
-            completionTokens: lhs.completionTokens + rhs.completionTokens,
-            reported: lhs.reported && rhs.reported
-        )
-    }
-}
-
 /// A tool call waiting for the client's consent.
 public struct PermissionRequest: Sendable, Equatable {
     public var runId: String

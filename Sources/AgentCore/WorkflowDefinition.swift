@@ -1,3 +1,5 @@
+import JSONCore
+
 /// A named multi-agent workflow: a strategy with its parts, an error policy and timeouts.
 public struct WorkflowDefinition: Sendable, Equatable {
     public var name: String
@@ -8,6 +10,11 @@ public struct WorkflowDefinition: Sendable, Equatable {
     public var timeoutMs: Int?
     /// Limit for each agent call inside it.
     public var stepTimeoutMs: Int?
+    /// What a run of this workflow may spend unless its request says otherwise (`limits.budget`).
+    public var budget: Budget?
+    /// The JSON Schema the workflow's final output must match (`outputSchema`), unless the request
+    /// gives its own.
+    public var outputSchema: JSONValue?
 
     public init(
         name: String,

@@ -7,9 +7,13 @@ struct ChatRequest {
     var messages: [JSONValue]
     /// Tools of MCP servers offered beside the command tools.
     var mcpTools: [MCPServerTool] = []
+    /// The JSON Schema the reply must match (`response_format`), when the call produces a run's
+    /// structured output.
+    let outputSchema: JSONValue?
 
     init(settings: OpenAISettings, request: ProviderRequest) {
         self.settings = settings
+        self.outputSchema = request.outputSchema
         var messages: [JSONValue] = []
         if !request.systemPrompt.isEmpty {
             messages.append(["role": "system", "content": .string(request.systemPrompt)])
@@ -51,6 +55,12 @@ struct ChatRequest {
         ]
         if let temperature = settings.temperature { object["temperature"] = .double(temperature) }
         if let maxTokens = settings.maxTokens { object["max_tokens"] = .int(maxTokens) }
+        if let outputSchema {
+            object["response_format"] = [
+                "type": "json_schema",
+                "json_schema": ["name": "output", "schema": outputSchema, "strict": true],
+            ]
+        }
         let functions: [JSONValue] =
             settings.tools.map { Self.function($0.name, $0.description, $0.parameters) }
             + mcpTools.map { Self.function($0.exposedName, $0.description, $0.inputSchema) }

@@ -63,9 +63,12 @@ public struct ChatStreamDecoder: Sendable {
             throw ProviderError("The server reported an error mid-stream: \(message)", retryable: true)
         }
         if case .object(let counts)? = chunk["usage"] {
+            func count(_ value: JSONValue?) -> Int? { value?.integerValue.map { Int(max($0, 0)) } }
             usage = Usage(
-                promptTokens: Int(counts["prompt_tokens"]?.integerValue ?? 0),
-                completionTokens: Int(counts["completion_tokens"]?.integerValue ?? 0),
+                inputTokens: count(counts["prompt_tokens"]) ?? 0,
+                outputTokens: count(counts["completion_tokens"]) ?? 0,
+                cachedInputTokens: count(counts["prompt_tokens_details"]?["cached_tokens"]),
+                reasoningTokens: count(counts["completion_tokens_details"]?["reasoning_tokens"]),
                 reported: true
             )
         }

@@ -13,7 +13,8 @@ public struct CommandProvider: Provider {
     public func stream(_ request: ProviderRequest, context: StepContext) async throws {
         try await context.checkpoint()
         var environment = settings.environment
-        if !request.systemPrompt.isEmpty { environment["AGENTWIRE_SYSTEM_PROMPT"] = request.systemPrompt }
+        if !request.instructions.isEmpty { environment["AGENTWIRE_SYSTEM_PROMPT"] = request.instructions }
+        if let schema = request.outputSchema { environment["AGENTWIRE_OUTPUT_SCHEMA"] = schema.jsonString }
         let child = try ChildProcess(
             argv: settings.argv,
             environment: environment,

@@ -36,6 +36,8 @@ public struct OpenAIProvider: Provider {
         }
         var toolChoice = settings.toolChoice
         for turn in 1...settings.maxTurns {
+            // The step's first request was counted when it started; each tool round trip is one more.
+            if turn > 1 { try context.startModelCall(model: settings.model) }
             let reply = try await complete(chat, toolChoice: toolChoice, context: context)
             guard !reply.toolCalls.isEmpty, !runner.isEmpty else { return }
             guard turn < settings.maxTurns else {
@@ -170,9 +172,9 @@ public struct OpenAIProvider: Provider {
                 details: ["finishReason": .string(decoder.finishReason ?? "none")]
             )
         }
-        context.reportUsage(
-            decoder.usage ?? Usage(promptTokens: 0, completionTokens: decoder.contentPieces, reported: false)
-        )
+        var usage = decoder.usage ?? Usage(outputTokens: decoder.contentPieces, reported: false)
+        usage.model = settings.model
+        context.reportUsage(usage)
         reply.toolCalls = decoder.toolCalls.filter { !$0.name.isEmpty }
         return reply
     }

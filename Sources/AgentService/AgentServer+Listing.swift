@@ -62,7 +62,8 @@ extension AgentServer {
                 reaped: stats.reaped,
                 successRate: stats.successRate,
                 avgDurationMs: stats.averageDurationMs,
-                tokens: stats.tokens
+                tokens: stats.tokens,
+                costUsd: stats.cost?.doubleValue
             ),
             window: StatsEntry.Window(
                 runs: window.count,

@@ -119,7 +119,27 @@ extension AgentServer {
             options.timeoutMs = Int(ms)
         }
         options.traceContext = try traceContext(params.options.meta)
+        try Self.readSpending(params.options, into: &options)
         return options
+    }
+
+    /// Reads a request's `budget`, `outputSchema` and `model` into `options`: -32602 naming the first bad
+    /// member (`params.budget.maxCostUsd`, `params.outputSchema.properties.age.type`), before anything runs.
+    static func readSpending(_ params: RunRequestOptions, into options: inout RunOptions) throws(ResponseError) {
+        do throws(FieldError) {
+            if let budget = params.budget {
+                options.budget = try ConfigParser.parseBudget(budget, path: "params.budget")
+            }
+            if let schema = params.outputSchema {
+                options.outputSchema = try ConfigParser.parseOutputSchema(schema, path: "params.outputSchema")
+            }
+        } catch {
+            throw .invalidParams(field: error.path, error.message)
+        }
+        if let model = params.model {
+            guard !model.isEmpty else { throw .invalidParams(field: "params.model", "expected a model name") }
+            options.model = model
+        }
     }
 
     /// Admits, registers and starts a run; its request is answered when it ends (see ``finishRun``).
@@ -214,7 +234,8 @@ extension AgentServer {
             return RunOutcome(
                 status: result.stopReason == .cancelled ? .cancelled : .completed,
                 output: result.output,
-                outputTokens: result.outputTokens
+                outputTokens: result.outputTokens,
+                usage: result.usage
             )
         case .failure(let failure):
             let error = responseError(failure)
@@ -223,7 +244,8 @@ extension AgentServer {
                 output: failure.partialOutput ?? "",
                 errorCode: error.code.rawValue,
                 errorMessage: error.message,
-                outputTokens: failure.outputTokens
+                outputTokens: failure.outputTokens,
+                usage: failure.usage
             )
         }
     }
@@ -245,6 +267,8 @@ extension AgentServer {
             case .overloaded: .overloaded
             case .providerFailure: .providerFailure
             case .invalidInput: .invalidParams
+            case .budgetExceeded: .budgetExceeded
+            case .outputMismatch: .outputMismatch
             }
         var data: JSONObject = [:]
         if let runId = failure.runId { data["runId"] = .string(runId) }
@@ -257,8 +281,10 @@ extension AgentServer {
             case .string(let text): data[key] = .string(text)
             case .strings(let texts): data[key] = .array(texts.map { .string($0) })
             case .int(let number): data[key] = .int(number)
+            case .json(let value): data[key] = value
             }
         }
+        if let usage = failure.usage, failure.runId != nil { data["usage"] = RunUsage(usage).json }
         return ResponseError(code: code, message: failure.message, data: .object(data))
     }
 
@@ -283,8 +309,9 @@ extension AgentRunResult {
             agent: result.agent,
             output: result.output,
             stopReason: RunStopReason(result.stopReason),
-            usage: RunUsage(outputTokens: result.outputTokens),
+            usage: RunUsage(result.usage),
             durationMs: result.durationMs,
+            structuredOutput: result.structuredOutput,
             warnings: warnings
         )
     }
@@ -299,9 +326,10 @@ extension WorkflowRunResult {
             strategy: result.strategy ?? "",
             output: result.output,
             stopReason: RunStopReason(result.stopReason),
-            usage: RunUsage(outputTokens: result.outputTokens),
+            usage: RunUsage(result.usage),
             durationMs: result.durationMs,
-            branches: result.branches.map(Branch.init)
+            branches: result.branches.map(Branch.init),
+            structuredOutput: result.structuredOutput
         )
     }
 }
@@ -321,7 +349,8 @@ extension WorkflowRunResult.Branch {
             status: status,
             output: branch.output,
             error: branch.error,
-            durationMs: branch.durationMs
+            durationMs: branch.durationMs,
+            usage: branch.usage.map(RunUsage.init)
         )
     }
 }

@@ -212,7 +212,7 @@ extension AgentServer {
             startedAt: run.startedAt.formatted(.iso8601),
             endedAt: run.endedAt?.formatted(.iso8601),
             durationMs: run.endedAt.map { Int(($0.timeIntervalSince(run.startedAt) * 1000).rounded()) },
-            usage: RunUsage(outputTokens: run.outputTokens)
+            usage: run.usage.map(RunUsage.init) ?? RunUsage(outputTokens: run.outputTokens)
         )
     }
 }
@@ -248,9 +248,7 @@ extension RunStepState {
             strategy: step.strategy,
             durationMs: step.durationMs,
             error: step.error,
-            usage: step.usage.map {
-                Usage(promptTokens: $0.promptTokens, completionTokens: $0.completionTokens, reported: $0.reported)
-            }
+            usage: step.usage.map(RunUsage.init)
         )
     }
 }

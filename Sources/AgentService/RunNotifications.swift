@@ -53,13 +53,7 @@ public enum RunNotifications {
             if let strategy = step.strategy { params["strategy"] = .string(strategy) }
             if let ms = step.durationMs { params["durationMs"] = .int(ms) }
             if let error = step.error { params["error"] = .string(error) }
-            if let usage = step.usage {
-                params["usage"] = [
-                    "promptTokens": .int(usage.promptTokens),
-                    "completionTokens": .int(usage.completionTokens),
-                    "source": usage.reported ? "server" : "counted",
-                ]
-            }
+            if let usage = step.usage { params["usage"] = RunUsage(usage).json }
         case .token(let agent, let stepId, let text), .thinking(let agent, let stepId, let text):
             params["agent"] = .string(agent)
             params["stepId"] = .string(stepId)

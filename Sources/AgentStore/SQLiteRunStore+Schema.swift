@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import GRDB
+import JSONCore
 
 /// The schema, one migration per version; a released migration never changes.
 ///
@@ -79,6 +80,10 @@ extension SQLiteRunStore {
                     """
             )
         }
+        // A run's usage and cost as it ended (StoredUsage's JSON), for `run/get` and `run/list`.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN usage TEXT")
+        }
         return migrator
     }()
 
@@ -111,13 +116,13 @@ extension SQLiteRunStore {
     /// The columns of a `runs` row as written (input and output go to their own tables).
     static let runColumns = """
         id, kind, name, agent, workflow, strategy, session_id, input, status, error_code, \
-        error_message, output_tokens, started_at, ended_at, owner_pid, owner_instance
+        error_message, output_tokens, started_at, ended_at, owner_pid, owner_instance, usage
         """
 
     /// A run with its input and output, as ``decodeRun(_:)`` reads it; `WHERE` clauses name `runs.`.
     static let selectRuns = """
         SELECT runs.id, kind, name, agent, workflow, strategy, session_id, status, error_code, error_message,
-            output_tokens, started_at, ended_at, owner_pid, owner_instance,
+            output_tokens, started_at, ended_at, owner_pid, owner_instance, usage,
             COALESCE(run_inputs.input, runs.input) AS input, run_outputs.output AS output
         FROM runs
         LEFT JOIN run_inputs ON run_inputs.run_id = runs.id
@@ -127,11 +132,12 @@ extension SQLiteRunStore {
     /// Inserts a run: its row, its input, and its output when it has ended already.
     static func insert(_ run: StoredRun, into db: Database) throws {
         try db.execute(
-            sql: "INSERT INTO runs (\(runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?)",
+            sql: "INSERT INTO runs (\(runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [
                 run.id, run.kind, run.name, run.agent, run.workflow, run.strategy, run.sessionId,
                 run.status.rawValue, run.errorCode, run.errorMessage, run.outputTokens,
                 run.startedAt.storeSeconds, run.endedAt?.storeSeconds, run.owner.pid, run.owner.instance,
+                run.usage.map { StoredUsage.json($0).jsonString },
             ]
         )
         try db.execute(sql: "INSERT INTO run_inputs (run_id, input) VALUES (?, ?)", arguments: [run.id, run.input])
@@ -176,6 +182,8 @@ extension SQLiteRunStore {
             errorCode: try row.decode(forColumn: "error_code"),
             errorMessage: try row.decode(forColumn: "error_message"),
             outputTokens: try row.decode(forColumn: "output_tokens"),
+            usage: (try row.decode(forColumn: "usage") as String?).flatMap { try? JSONValue.parse($0) }
+                .flatMap(StoredUsage.usage),
             startedAt: Date(timeIntervalSinceReferenceDate: startedAt),
             endedAt: endedAt.map(Date.init(timeIntervalSinceReferenceDate:)),
             owner: RunOwner(

@@ -133,12 +133,13 @@ public final class SQLiteRunStore: RunStore {
     private static func finish(_ runId: String, _ outcome: RunOutcome, _ db: Database) throws {
         try db.execute(
             sql: """
-                UPDATE runs SET status = ?, error_code = ?, error_message = ?, output_tokens = ?, ended_at = ?
+                UPDATE runs SET status = ?, error_code = ?, error_message = ?, output_tokens = ?, ended_at = ?,
+                    usage = ?
                 WHERE id = ?
                 """,
             arguments: [
                 outcome.status.rawValue, outcome.errorCode, outcome.errorMessage, outcome.outputTokens,
-                outcome.endedAt.storeSeconds, runId,
+                outcome.endedAt.storeSeconds, outcome.usage.map { StoredUsage.json($0).jsonString }, runId,
             ]
         )
         guard db.changesCount > 0 else { return }

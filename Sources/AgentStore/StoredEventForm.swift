@@ -33,12 +33,7 @@ enum StoredEventForm {
             if let strategy = step.strategy { body["strategy"] = .string(strategy) }
             if let ms = step.durationMs { body["durationMs"] = .int(ms) }
             if let error = step.error { body["error"] = .string(error) }
-            if let usage = step.usage {
-                body["usage"] = [
-                    "promptTokens": .int(usage.promptTokens), "completionTokens": .int(usage.completionTokens),
-                    "reported": .bool(usage.reported),
-                ]
-            }
+            if let usage = step.usage { body["usage"] = StoredUsage.json(usage) }
         case .token(let agent, let stepId, let text), .thinking(let agent, let stepId, let text):
             body["agent"] = .string(agent)
             body["stepId"] = .string(stepId)
@@ -71,14 +66,7 @@ enum StoredEventForm {
             guard let name = fields.string("name") else { return nil }
             return .started(name: name, strategy: fields.string("strategy"), requestId: body["requestId"])
         case "step":
-            let usage = body["usage"]?.objectValue.flatMap { usage -> Usage? in
-                let usage = Fields(usage)
-                guard let prompt = usage.int("promptTokens"), let completion = usage.int("completionTokens") else {
-                    return nil
-                }
-                return Usage(promptTokens: prompt, completionTokens: completion, reported: usage.bool("reported"))
-            }
-            return step(fields, usage: usage)
+            return step(fields, usage: StoredUsage.usage(body["usage"]))
         case "token", "thinking":
             guard let agent = fields.string("agent"), let stepId = fields.string("stepId"),
                 let text = fields.string("text")
@@ -107,18 +95,7 @@ enum StoredEventForm {
             guard let name = fields.string("workflow") ?? fields.string("agent") else { return nil }
             return .started(name: name, strategy: fields.string("strategy"), requestId: params["requestId"])
         case "run/step":
-            let usage = params["usage"]?.objectValue.flatMap { usage -> Usage? in
-                let usage = Fields(usage)
-                guard let prompt = usage.int("promptTokens"), let completion = usage.int("completionTokens") else {
-                    return nil
-                }
-                return Usage(
-                    promptTokens: prompt,
-                    completionTokens: completion,
-                    reported: usage.string("source") == "server"
-                )
-            }
-            return step(fields, usage: usage)
+            return step(fields, usage: StoredUsage.usage(params["usage"]))
         case "run/token": return event(kind: "token", body: params)
         case "run/thinking": return event(kind: "thinking", body: params)
         case "run/progress": return event(kind: "progress", body: params)

@@ -31,6 +31,10 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let overloaded = ErrorCode(rawValue: -32007)
     /// The model provider failed.
     public static let providerFailure = ErrorCode(rawValue: -32010)
+    /// A run reached a limit of its budget (cost, output tokens or model calls).
+    public static let budgetExceeded = ErrorCode(rawValue: -32011)
+    /// A run's final output is not JSON or does not match its output schema.
+    public static let outputMismatch = ErrorCode(rawValue: -32012)
 
     public var description: String { String(rawValue) }
 }

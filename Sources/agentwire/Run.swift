@@ -19,6 +19,10 @@ struct Run: AsyncParsableCommand {
             every notification the service would send as one JSON line, then the result, or on failure one \
             line {"error": {"code", "message", "data"}}.
 
+            The summary line on stderr gives the tokens (input ones when the model server reports them) and, \
+            when the config prices the model, the cost. --model, the --max-* budget options and \
+            --output-schema work as the members of agent/run do (docs/PROTOCOL.md).
+
             Ctrl-C cancels the run and prints the output so far. Exit status: 0 done, 1 the run failed, \
             2 usage error (unknown agent or workflow, no input), 130 interrupted.
             """
@@ -37,6 +41,26 @@ struct Run: AsyncParsableCommand {
 
     @Flag(name: .shortAndLong, help: "Print no progress on stderr, only errors.")
     var quiet = false
+
+    @Option(help: "Call this model instead of the agent's configured one (openai agents).")
+    var model: String?
+
+    @Option(help: ArgumentHelp("Stop the run once its priced model calls cost more than this.", valueName: "usd"))
+    var maxCostUsd: Double?
+
+    @Option(help: ArgumentHelp("Stop the run past this many output tokens.", valueName: "n"))
+    var maxOutputTokens: Int?
+
+    @Option(help: ArgumentHelp("Stop the run before a model call past this many.", valueName: "n"))
+    var maxModelCalls: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "A JSON Schema file the output must match; the parsed output is printed with --json.",
+            valueName: "file"
+        )
+    )
+    var outputSchema: String?
 
     @Argument(help: "The agent to run (see `agentwire agents`); with --workflow, the first word of the input.")
     var agent: String?
@@ -82,6 +106,7 @@ struct Run: AsyncParsableCommand {
             target = .agent(agent)
         }
         let text = try Self.input(words)
+        let runOptions = try self.runOptions()
         let runId = AgentRuntime.makeRunId()
         let observer = TerminalObserver(
             json: json,
@@ -91,9 +116,16 @@ struct Run: AsyncParsableCommand {
         )
         let task = Task<RunResult, any Error> {
             switch target {
-            case .agent(let name): try await runtime.run(agent: name, input: text, runId: runId, observer: observer)
+            case .agent(let name):
+                try await runtime.run(agent: name, input: text, runId: runId, observer: observer, options: runOptions)
             case .workflow(let definition):
-                try await runtime.run(workflow: definition, input: text, runId: runId, observer: observer)
+                try await runtime.run(
+                    workflow: definition,
+                    input: text,
+                    runId: runId,
+                    observer: observer,
+                    options: runOptions
+                )
             }
         }
         interrupt.onInterrupt { task.cancel() }
@@ -117,10 +149,58 @@ struct Run: AsyncParsableCommand {
             if target.isWorkflow { output.writeOutput(result.output) }
             if !quiet {
                 let note = result.stopReason == .cancelled ? "cancelled" : "done"
-                output.note("\(note): \(result.outputTokens) tokens in \(result.durationMs) ms (\(result.runId))")
+                output.note("\(note): \(Self.summary(result.usage)) in \(result.durationMs) ms (\(result.runId))")
             }
         }
         if result.stopReason == .cancelled || interrupt.fired { throw ExitCode(130) }
+    }
+
+    /// The tokens and, when known, the cost: `12 input + 40 output tokens, $0.000123`.
+    static func summary(_ usage: Usage) -> String {
+        var text =
+            usage.inputTokens.map { "\($0) input + \(usage.outputTokens) output tokens" }
+            ?? "\(usage.outputTokens) tokens"
+        if let cost = usage.cost { text += ", \(cost)" }
+        return text
+    }
+
+    /// The run's options from --model, the budget options and --output-schema, checked as a request's
+    /// members are (a bad one is a usage error).
+    private func runOptions() throws -> RunOptions {
+        var options = RunOptions(model: model)
+        var budget: JSONObject = [:]
+        if let maxCostUsd { budget["maxCostUsd"] = .double(maxCostUsd) }
+        if let maxOutputTokens { budget["maxOutputTokens"] = .int(maxOutputTokens) }
+        if let maxModelCalls { budget["maxModelCalls"] = .int(maxModelCalls) }
+        do throws(FieldError) {
+            options.budget = try ConfigParser.parseBudget(.object(budget), path: "budget")
+            if let outputSchema {
+                guard let data = FileManager.default.contents(atPath: outputSchema) else {
+                    throw FieldError(path: "--output-schema", message: "cannot read \(outputSchema)")
+                }
+                let schema: JSONValue
+                do { schema = try JSONValue.parse(Array(data), allowScalars: true) } catch {
+                    throw FieldError(path: "--output-schema", message: "\(outputSchema) is not JSON: \(error.message)")
+                }
+                options.outputSchema = try ConfigParser.parseOutputSchema(schema, path: "--output-schema")
+            }
+        } catch {
+            let option =
+                error.path.hasPrefix("budget.") ? "--" + Self.kebab(String(error.path.dropFirst(7))) : error.path
+            throw CLIFailure(usage: "\(option): \(error.message)")
+        }
+        return options
+    }
+
+    /// `maxCostUsd` → `max-cost-usd`.
+    static func kebab(_ name: String) -> String {
+        name.reduce(into: "") { text, character in
+            if character.isUppercase {
+                text += "-" + character.lowercased()
+            } else {
+                text.append(character)
+            }
+        }
     }
 
     private enum Target {

@@ -16,7 +16,7 @@ import Testing
         #expect(error == nil)
         #expect(recorder.tokens == ["Hel", "lo", " there"])
         #expect(step.text == "Hello there")
-        #expect(step.usage == Usage(promptTokens: 0, completionTokens: 3, reported: false))
+        #expect(step.usage == Usage(outputTokens: 3, reported: false, model: "test-model"))
         let request = try #require(server.requests.first)
         #expect(request.method == "POST")
         #expect(request.path == "/v1/chat/completions")
@@ -40,7 +40,7 @@ import Testing
             await server.stop()
             #expect(error == nil, "chunks of \(step)")
             #expect(recorder.tokens == ["Grüße ", "\"quoted\"\n", "end"], "chunks of \(step)")
-            #expect(context.usage == Usage(promptTokens: 11, completionTokens: 3, reported: true))
+            #expect(context.usage == Usage(inputTokens: 11, outputTokens: 3, reported: true, model: "test-model"))
         }
     }
 

@@ -76,7 +76,15 @@ import Testing
         #expect(try decoder.decode(#"{"choices":[{"delta":{"reasoning_content":"hmm"}}]}"#).reasoning == "hmm")
         #expect(try decoder.decode(#"{"choices":[{"delta":{"content":"Hel"}}]}"#).content == "Hel")
         _ = try decoder.decode(#"{"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":2}}"#)
-        #expect(decoder.usage == Usage(promptTokens: 9, completionTokens: 2, reported: true))
+        #expect(decoder.usage == Usage(inputTokens: 9, outputTokens: 2, reported: true))
+        // Cached and reasoning tokens, where the server breaks them out.
+        _ = try decoder.decode(
+            #"{"choices":[],"usage":{"prompt_tokens":90,"completion_tokens":20,"prompt_tokens_details":{"cached_tokens":64},"completion_tokens_details":{"reasoning_tokens":12}}}"#
+        )
+        #expect(
+            decoder.usage
+                == Usage(inputTokens: 90, outputTokens: 20, cachedInputTokens: 64, reasoningTokens: 12, reported: true)
+        )
         #expect(decoder.contentPieces == 1)
     }
 

@@ -31,8 +31,8 @@ import Testing
         #expect(data["stepId"] == "1.1")
         #expect(data["retryable"] == true)
         #expect(data["suggestions"]?.arrayValue?.isEmpty == false)
-        // Common members first, in the documented order.
-        #expect(data.objectValue?.keys == ["runId", "stepId", "retryable", "suggestions", "partialOutput"])
+        // Common members first, in the documented order; the run's usage last.
+        #expect(data.objectValue?.keys == ["runId", "stepId", "retryable", "suggestions", "partialOutput", "usage"])
         let partial = try #require(data["partialOutput"]?.stringValue)
         // The failed step produced nothing; what drip streamed is kept.
         #expect(partial == client.stepText(runId, stepId: "1.2"))
@@ -223,7 +223,7 @@ import Testing
         #expect(error["code"] == -32005)
         let runId = try #require(error["data", "runId"]?.stringValue)
         #expect(error["data", "stepId"] == nil, "the whole run timed out, not one step")
-        #expect(error["data"]?.objectValue?.keys == ["runId", "retryable", "suggestions", "partialOutput"])
+        #expect(error["data"]?.objectValue?.keys == ["runId", "retryable", "suggestions", "partialOutput", "usage"])
         #expect(error["data", "retryable"] == true)
         #expect(error["data", "suggestions"]?.arrayValue?.isEmpty == false)
         let partial = try #require(error["data", "partialOutput"]?.stringValue)

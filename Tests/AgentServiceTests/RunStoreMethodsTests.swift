@@ -35,7 +35,7 @@ import Testing
         let status = done.message["result"]!
         #expect(status["status"] == "completed")
         #expect(status["live"] == false)
-        #expect(status["usage"] == ["outputTokens": 20])
+        #expect(status["usage"] == ["outputTokens": 20, "modelCalls": 1, "source": "counted"])
         #expect((status["durationMs"]?.integerValue ?? -1) >= 0)
         #expect(
             status.objectValue?.keys
@@ -86,7 +86,7 @@ import Testing
         #expect(status["workflow"] == "pipeline")
         #expect(status["strategy"] == "sequential")
         #expect(status["agent"] == nil)
-        #expect(status["usage"] == ["outputTokens": 3])
+        #expect(status["usage"] == ["outputTokens": 3, "modelCalls": 2, "source": "counted"])
 
         let notes = client.runNotifications(runId)
         #expect(!notes.isEmpty)

@@ -231,7 +231,11 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
         #expect(error["data", "retryable"] == true)
         #expect(error["data", "suggestions"]?.arrayValue?.isEmpty == false)
         #expect(error["data", "partialOutput"] == "")
-        #expect(error["data"]?.objectValue?.keys == ["runId", "retryable", "suggestions", "partialOutput", "reason"])
+        #expect(
+            error["data"]?.objectValue?.keys == [
+                "runId", "retryable", "suggestions", "partialOutput", "reason", "usage",
+            ]
+        )
         let runId = try #require(error["data", "runId"]?.stringValue)
         #expect(client.notifications("run/started").first?["params", "runId"] == .string(runId))
 

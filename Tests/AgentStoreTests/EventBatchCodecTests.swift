@@ -108,7 +108,7 @@ import Testing
                     agent: "echo",
                     strategy: "sequential",
                     durationMs: 12,
-                    usage: Usage(promptTokens: 3, completionTokens: 4, reported: true)
+                    usage: Usage(inputTokens: 3, outputTokens: 4, reported: true)
                 )
             ),
             .token(agent: "echo", stepId: "1", text: "a "),
@@ -171,7 +171,16 @@ import Testing
                 agent: "echo",
                 durationMs: 7,
                 error: "boom",
-                usage: Usage(promptTokens: 0, completionTokens: 9, reported: false)
+                usage: Usage(
+                    inputTokens: 12,
+                    outputTokens: 9,
+                    cachedInputTokens: 4,
+                    reasoningTokens: 2,
+                    cost: USD(nanos: 1234),
+                    modelCalls: 2,
+                    reported: true,
+                    model: "small"
+                )
             )
         ),
         .token(agent: "echo", stepId: "1", text: "one token \u{0}"),

@@ -441,6 +441,28 @@ def main_session(client, store_path, doc, spawn_other):
         response = client.request("agent/run", {"agent": "echo", "input": "again"}, id="in-use")
         client.wait("in-use")
         check("a request id in use by a run is -32600", error_of(response).get("code") == -32600, response)
+        response = client.request("agent/run", {"agent": "echo", "input": "one two three",
+                                                "budget": {"maxOutputTokens": 2, "maxCostUsd": 0.5}})
+        check("a run past its budget is -32011 with what it spent",
+              error_of(response).get("code") == -32011
+              and error_of(response).get("data", {}).get("limit") == "maxOutputTokens", response)
+        response = client.request("agent/run", {"agent": "echo", "input": '{"name": "Ada"}',
+                                                "outputSchema": {"type": "object", "required": ["age"]}})
+        check("output that breaks outputSchema is -32012 naming the path",
+              error_of(response).get("code") == -32012
+              and error_of(response).get("data", {}).get("errors") == [{"path": "$.age", "message": "required"}],
+              response)
+        response = client.request("workflow/run", {"workflow": "pipeline", "input": '{"age": 36}',
+                                                   "outputSchema": {"type": "string"}})
+        check("a workflow's outputSchema applies to its final output",
+              error_of(response).get("code") == -32012, response)
+        response = client.request("agent/run", {"agent": "echo", "input": '{"age": 36}',
+                                                "outputSchema": {"type": "object", "required": ["age"]}})
+        check("matching output is parsed into structuredOutput",
+              result_of(response) and result_of(response).get("structuredOutput") == {"age": 36}, response)
+        response = client.request("agent/run", {"agent": "echo", "input": "x", "budget": {"maxCostUsd": -1}})
+        check("a negative budget is -32602 naming the member",
+              error_of(response).get("data", {}).get("field") == "params.budget.maxCostUsd", response)
         response = client.request("agent/frobnicate", {})
         check("an unknown method is -32601", error_of(response).get("code") == -32601, response)
         response = client.request("agent/run", {"agent": "echo"})

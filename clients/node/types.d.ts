@@ -46,6 +46,16 @@ export type DurationMs = number;
 /** A time limit in milliseconds, from 1 ms to 24 hours. */
 export type TimeoutMs = number;
 
+/** Limits on what one run spends; members left out come from the agent's or workflow's `limits.budget` in config. The first limit reached stops the run at once (its token stream is cut, no further agent or model call starts) and answers -32011. Each member must be a number in range, else -32602 names it (e.g. `params.budget.maxCostUsd`). */
+export interface Budget {
+  /** US dollars the priced model calls may cost together (at most nine decimal places); checked as each call ends and before a priced call starts. */
+  maxCostUsd?: number;
+  /** Output tokens over all steps: counted from the stream while a call runs, then as the server reported them. */
+  maxOutputTokens?: number;
+  /** Model requests: one per agent call plus one per tool round trip. */
+  maxModelCalls?: number;
+}
+
 /** Which run notifications are sent. Given to `initialize` it sets the connection's defaults (starting from all on except `traces`, no coalescing); given to a run-starting request it overrides them for that run, member by member. `run/started` and the response are always sent. Unknown members are refused with -32602. */
 export interface StreamOptions {
   /** Send `run/token`. */
@@ -153,8 +163,8 @@ export interface RunStepParams {
   durationMs?: DurationMs;
   /** Why the step failed (e.g. `timed out after 500 ms`); present when `status` is `failed`. */
   error?: string;
-  /** Token counts of an `openai` agent call; sent when the step has ended. */
-  usage?: StepUsage;
+  /** What the agent call used and cost (`model` and `source` included); sent when an agent call's step has ended. */
+  usage?: Usage;
 }
 
 /** Params of the `run/token` notification, sent in this member order. */
@@ -234,7 +244,7 @@ export interface RequestCancelledData {
   lastSeq?: number;
 }
 
-/** Members of `data` common to AgentWire's errors about agents, workflows, sessions and runs (-32001, -32004, -32005, -32006, -32007, -32010), sent in this order and followed by the members of the error's kind in alphabetical order. */
+/** Members of `data` common to AgentWire's errors about agents, workflows, sessions and runs (-32001, -32004, -32005, -32006, -32007, -32010, -32011, -32012), sent in this order and followed by the members of the error's kind in alphabetical order, then `usage`. */
 export interface ErrorData {
   /** The run, when one had started. */
   runId?: RunId;
@@ -246,7 +256,32 @@ export interface ErrorData {
   suggestions: string[];
   /** Output produced before the error (every agent call so far, in step order, separated by blank lines); present when a run had started, possibly empty. */
   partialOutput?: string;
+  /** What the run's model calls used and cost before it ended; present when a run had started and ended with this error. */
+  usage?: Usage;
 }
+
+/** `data` of error -32011: the common members (`ErrorData`), what the run spent, and the limit it reached. Never retryable: the same request would spend the same. */
+export type BudgetExceededData = ErrorData & ({
+  /** What the run's priced model calls cost, in US dollars (0 when none had a price). */
+  spentUsd: number;
+  /** Output tokens as the budget counted them. */
+  outputTokens: number;
+  /** Model requests the run made. */
+  modelCalls: number;
+  /** The member of the budget the run reached. */
+  limit: "maxCostUsd" | "maxOutputTokens" | "maxModelCalls";
+  /** The run's budget: the request's, over the agent's or workflow's `limits.budget`. */
+  budget?: Budget;
+});
+
+/** `data` of error -32012: the common members (`ErrorData`), with the raw output as `partialOutput` and what is wrong with it. */
+export type OutputMismatchData = ErrorData & {
+  /** Every problem found (at most 100): `path` is a JSON path into the output (`$` for the whole, `$.items[0].name`), `message` what is wrong there (`not JSON: …` when it does not parse). */
+  errors: {
+    path: string;
+    message: string;
+  }[];
+};
 
 /** `data` of error -32001 when a request names an unknown agent (`agent/run`, `session/new`, `coordinator/*`). */
 export type AgentNotFoundData = ErrorData & {
@@ -327,13 +362,6 @@ export interface MessageTooLargeData {
   limit: number;
   /** Size of the skipped message in bytes (as far as it was read). */
   size: number;
-}
-
-/** Tokens a model call read and wrote. `source` is `server` when the server reported the figures, `counted` when they were counted from the stream (then `promptTokens` is 0). */
-export interface StepUsage {
-  promptTokens: number;
-  completionTokens: number;
-  source: "server" | "counted";
 }
 
 export type ToolStatus = "started" | "progress" | "completed" | "failed";
@@ -540,6 +568,8 @@ export interface StatsEntry {
     avgDurationMs: number;
     /** Output tokens of finished runs. */
     tokens: number;
+    /** What the agent's calls of priced models cost, in US dollars (config `pricing`); absent while none had a price. Agents only. */
+    costUsd?: number;
   };
   /** Over the most recent finished runs (at most `windowSize`). */
   window: {
@@ -595,6 +625,8 @@ export interface AgentRunResult {
   stopReason: StopReason;
   usage: Usage;
   durationMs: DurationMs;
+  /** The output parsed as JSON; present when the run had an `outputSchema` (the request's, or the agent's or workflow's in config) and the output matched it. */
+  structuredOutput?: unknown;
   /** Present on a `session/prompt` answer when the run store could not keep the turn: what failed. The turn is in the session's history in this process only. */
   warnings?: string[];
 }
@@ -611,6 +643,8 @@ export interface WorkflowRunResult {
   durationMs: DurationMs;
   /** Every agent call that ended, in the order the calls started (for parallel calls not necessarily `stepId` order). Under `onError: "continue"` failed calls appear here with their `error`. */
   branches: BranchResult[];
+  /** The output parsed as JSON; present when the run had an `outputSchema` (the request's, or the agent's or workflow's in config) and the output matched it. */
+  structuredOutput?: unknown;
 }
 
 /** One agent call of a workflow run and how it ended. */
@@ -624,12 +658,28 @@ export interface BranchResult {
   durationMs: DurationMs;
   /** Why the call failed; present when `status` is `failed`. */
   error?: string;
+  /** What the call used and cost. */
+  usage?: Usage;
 }
 
-/** Token usage of a run. */
+/** Tokens and cost of model calls: of a whole run (summed over its steps) in results, `run/get` and errors that end a run; of one agent call in `run/step`, `run/get`'s steps and a workflow's branches. Input figures are the model server's (`stream_options.include_usage`); a provider that reports nothing (`echo`, `command`) has its output tokens counted from the stream and no input figure. */
 export interface Usage {
-  /** Number of output tokens the run produced, over all its steps (counted before any coalescing). */
+  /** Output tokens: as the model server reported them, else counted from the stream (before any coalescing). */
   outputTokens: number;
+  /** Input tokens as the model server reported them, cached ones included; over the calls that reported them. Absent when no call did. */
+  inputTokens?: number;
+  /** Input tokens served from the server's prompt cache, when reported. */
+  cachedInputTokens?: number;
+  /** Output tokens spent on reasoning, when reported (part of `outputTokens`). */
+  reasoningTokens?: number;
+  /** What the calls cost in US dollars, from the config's `pricing`: each call rounded to the nearest nano-dollar, sums exact. Present only when every call summed had a price (and reported its input tokens): a partial sum would be wrong, so a workflow with an unpriced call has none, though its priced steps do. */
+  costUsd?: number;
+  /** Model requests made: one per agent call, plus one per tool round trip. */
+  modelCalls?: number;
+  /** The model the calls used, when they all used one (`openai` agents). */
+  model?: string;
+  /** `server` when every figure came from the model server, `counted` when output tokens were counted from the stream. */
+  source?: "server" | "counted";
 }
 
 /** Answer to `agent/start` and `workflow/start`: the run that was started. It is already in the run store. */
@@ -701,8 +751,8 @@ export interface RunStepState {
   durationMs?: DurationMs;
   /** Why the step failed; present with `failed`. */
   error?: string;
-  /** Token counts of an `openai` agent call, once it ended. */
-  usage?: StepUsage;
+  /** What the agent call used and cost, once it ended. */
+  usage?: Usage;
 }
 
 /** Answer to `run/list`. */
@@ -808,6 +858,12 @@ export interface AgentRunParams {
   timeoutMs?: TimeoutMs;
   /** Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the reply are always sent, and the store keeps every event whatever this says. */
   stream?: StreamOptions;
+  /** What the run may spend, over the agent's or workflow's `limits.budget`. Reaching a limit stops the run at once with -32011 Budget exceeded (`data`: `spentUsd`, `outputTokens`, `modelCalls`, `limit`, `partialOutput`); the run is stored as `failed` with that code. */
+  budget?: Budget;
+  /** A JSON Schema the final output must match (replacing the agent's or workflow's own `outputSchema`). An `openai` model is asked for it (`response_format` `json_schema`); other providers get it in their instructions. The result then carries `structuredOutput`; output that is not JSON or breaks the schema answers -32012 Output does not match schema. A schema the server cannot use (a bad `type`, a `pattern` that does not compile, a `$ref` outside it) is -32602 before anything runs. Keywords: see the config schema's `outputSchema`. */
+  outputSchema?: Record<string, unknown> | boolean;
+  /** The model every model call of the run uses instead of its agent's configured one (in a workflow, every `openai` agent's); pricing follows it. -32602 naming `params.model` when no agent of the run has a model (`echo`, `command`) or the agent's `provider.models` does not list it. */
+  model?: string;
   /** Request metadata; a W3C trace context here makes the run's spans join the client's trace. */
   _meta?: RequestMeta;
 }
@@ -826,6 +882,12 @@ export interface CoordinatorSequentialParams {
   timeoutMs?: TimeoutMs;
   /** Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the reply are always sent, and the store keeps every event whatever this says. */
   stream?: StreamOptions;
+  /** What the run may spend, over the agent's or workflow's `limits.budget`. Reaching a limit stops the run at once with -32011 Budget exceeded (`data`: `spentUsd`, `outputTokens`, `modelCalls`, `limit`, `partialOutput`); the run is stored as `failed` with that code. */
+  budget?: Budget;
+  /** A JSON Schema the final output must match (replacing the agent's or workflow's own `outputSchema`). An `openai` model is asked for it (`response_format` `json_schema`); other providers get it in their instructions. The result then carries `structuredOutput`; output that is not JSON or breaks the schema answers -32012 Output does not match schema. A schema the server cannot use (a bad `type`, a `pattern` that does not compile, a `$ref` outside it) is -32602 before anything runs. Keywords: see the config schema's `outputSchema`. */
+  outputSchema?: Record<string, unknown> | boolean;
+  /** The model every model call of the run uses instead of its agent's configured one (in a workflow, every `openai` agent's); pricing follows it. -32602 naming `params.model` when no agent of the run has a model (`echo`, `command`) or the agent's `provider.models` does not list it. */
+  model?: string;
   /** Request metadata; a W3C trace context here makes the run's spans join the client's trace. */
   _meta?: RequestMeta;
 }
@@ -846,6 +908,12 @@ export interface CoordinatorParallelParams {
   timeoutMs?: TimeoutMs;
   /** Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the reply are always sent, and the store keeps every event whatever this says. */
   stream?: StreamOptions;
+  /** What the run may spend, over the agent's or workflow's `limits.budget`. Reaching a limit stops the run at once with -32011 Budget exceeded (`data`: `spentUsd`, `outputTokens`, `modelCalls`, `limit`, `partialOutput`); the run is stored as `failed` with that code. */
+  budget?: Budget;
+  /** A JSON Schema the final output must match (replacing the agent's or workflow's own `outputSchema`). An `openai` model is asked for it (`response_format` `json_schema`); other providers get it in their instructions. The result then carries `structuredOutput`; output that is not JSON or breaks the schema answers -32012 Output does not match schema. A schema the server cannot use (a bad `type`, a `pattern` that does not compile, a `$ref` outside it) is -32602 before anything runs. Keywords: see the config schema's `outputSchema`. */
+  outputSchema?: Record<string, unknown> | boolean;
+  /** The model every model call of the run uses instead of its agent's configured one (in a workflow, every `openai` agent's); pricing follows it. -32602 naming `params.model` when no agent of the run has a model (`echo`, `command`) or the agent's `provider.models` does not list it. */
+  model?: string;
   /** Request metadata; a W3C trace context here makes the run's spans join the client's trace. */
   _meta?: RequestMeta;
 }
@@ -868,6 +936,12 @@ export interface CoordinatorHierarchicalParams {
   timeoutMs?: TimeoutMs;
   /** Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the reply are always sent, and the store keeps every event whatever this says. */
   stream?: StreamOptions;
+  /** What the run may spend, over the agent's or workflow's `limits.budget`. Reaching a limit stops the run at once with -32011 Budget exceeded (`data`: `spentUsd`, `outputTokens`, `modelCalls`, `limit`, `partialOutput`); the run is stored as `failed` with that code. */
+  budget?: Budget;
+  /** A JSON Schema the final output must match (replacing the agent's or workflow's own `outputSchema`). An `openai` model is asked for it (`response_format` `json_schema`); other providers get it in their instructions. The result then carries `structuredOutput`; output that is not JSON or breaks the schema answers -32012 Output does not match schema. A schema the server cannot use (a bad `type`, a `pattern` that does not compile, a `$ref` outside it) is -32602 before anything runs. Keywords: see the config schema's `outputSchema`. */
+  outputSchema?: Record<string, unknown> | boolean;
+  /** The model every model call of the run uses instead of its agent's configured one (in a workflow, every `openai` agent's); pricing follows it. -32602 naming `params.model` when no agent of the run has a model (`echo`, `command`) or the agent's `provider.models` does not list it. */
+  model?: string;
   /** Request metadata; a W3C trace context here makes the run's spans join the client's trace. */
   _meta?: RequestMeta;
 }
@@ -882,6 +956,12 @@ export interface WorkflowRunParams {
   timeoutMs?: TimeoutMs;
   /** Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the reply are always sent, and the store keeps every event whatever this says. */
   stream?: StreamOptions;
+  /** What the run may spend, over the agent's or workflow's `limits.budget`. Reaching a limit stops the run at once with -32011 Budget exceeded (`data`: `spentUsd`, `outputTokens`, `modelCalls`, `limit`, `partialOutput`); the run is stored as `failed` with that code. */
+  budget?: Budget;
+  /** A JSON Schema the final output must match (replacing the agent's or workflow's own `outputSchema`). An `openai` model is asked for it (`response_format` `json_schema`); other providers get it in their instructions. The result then carries `structuredOutput`; output that is not JSON or breaks the schema answers -32012 Output does not match schema. A schema the server cannot use (a bad `type`, a `pattern` that does not compile, a `$ref` outside it) is -32602 before anything runs. Keywords: see the config schema's `outputSchema`. */
+  outputSchema?: Record<string, unknown> | boolean;
+  /** The model every model call of the run uses instead of its agent's configured one (in a workflow, every `openai` agent's); pricing follows it. -32602 naming `params.model` when no agent of the run has a model (`echo`, `command`) or the agent's `provider.models` does not list it. */
+  model?: string;
   /** Request metadata; a W3C trace context here makes the run's spans join the client's trace. */
   _meta?: RequestMeta;
 }
@@ -896,6 +976,12 @@ export interface AgentStartParams {
   timeoutMs?: TimeoutMs;
   /** Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the reply are always sent, and the store keeps every event whatever this says. */
   stream?: StreamOptions;
+  /** What the run may spend, over the agent's or workflow's `limits.budget`. Reaching a limit stops the run at once with -32011 Budget exceeded (`data`: `spentUsd`, `outputTokens`, `modelCalls`, `limit`, `partialOutput`); the run is stored as `failed` with that code. */
+  budget?: Budget;
+  /** A JSON Schema the final output must match (replacing the agent's or workflow's own `outputSchema`). An `openai` model is asked for it (`response_format` `json_schema`); other providers get it in their instructions. The result then carries `structuredOutput`; output that is not JSON or breaks the schema answers -32012 Output does not match schema. A schema the server cannot use (a bad `type`, a `pattern` that does not compile, a `$ref` outside it) is -32602 before anything runs. Keywords: see the config schema's `outputSchema`. */
+  outputSchema?: Record<string, unknown> | boolean;
+  /** The model every model call of the run uses instead of its agent's configured one (in a workflow, every `openai` agent's); pricing follows it. -32602 naming `params.model` when no agent of the run has a model (`echo`, `command`) or the agent's `provider.models` does not list it. */
+  model?: string;
   /** Request metadata; a W3C trace context here makes the run's spans join the client's trace. */
   _meta?: RequestMeta;
 }
@@ -910,6 +996,12 @@ export interface WorkflowStartParams {
   timeoutMs?: TimeoutMs;
   /** Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the reply are always sent, and the store keeps every event whatever this says. */
   stream?: StreamOptions;
+  /** What the run may spend, over the agent's or workflow's `limits.budget`. Reaching a limit stops the run at once with -32011 Budget exceeded (`data`: `spentUsd`, `outputTokens`, `modelCalls`, `limit`, `partialOutput`); the run is stored as `failed` with that code. */
+  budget?: Budget;
+  /** A JSON Schema the final output must match (replacing the agent's or workflow's own `outputSchema`). An `openai` model is asked for it (`response_format` `json_schema`); other providers get it in their instructions. The result then carries `structuredOutput`; output that is not JSON or breaks the schema answers -32012 Output does not match schema. A schema the server cannot use (a bad `type`, a `pattern` that does not compile, a `$ref` outside it) is -32602 before anything runs. Keywords: see the config schema's `outputSchema`. */
+  outputSchema?: Record<string, unknown> | boolean;
+  /** The model every model call of the run uses instead of its agent's configured one (in a workflow, every `openai` agent's); pricing follows it. -32602 naming `params.model` when no agent of the run has a model (`echo`, `command`) or the agent's `provider.models` does not list it. */
+  model?: string;
   /** Request metadata; a W3C trace context here makes the run's spans join the client's trace. */
   _meta?: RequestMeta;
 }
@@ -980,6 +1072,12 @@ export interface SessionPromptParams {
   timeoutMs?: TimeoutMs;
   /** Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the reply are always sent, and the store keeps every event whatever this says. */
   stream?: StreamOptions;
+  /** What the run may spend, over the agent's or workflow's `limits.budget`. Reaching a limit stops the run at once with -32011 Budget exceeded (`data`: `spentUsd`, `outputTokens`, `modelCalls`, `limit`, `partialOutput`); the run is stored as `failed` with that code. */
+  budget?: Budget;
+  /** A JSON Schema the final output must match (replacing the agent's or workflow's own `outputSchema`). An `openai` model is asked for it (`response_format` `json_schema`); other providers get it in their instructions. The result then carries `structuredOutput`; output that is not JSON or breaks the schema answers -32012 Output does not match schema. A schema the server cannot use (a bad `type`, a `pattern` that does not compile, a `$ref` outside it) is -32602 before anything runs. Keywords: see the config schema's `outputSchema`. */
+  outputSchema?: Record<string, unknown> | boolean;
+  /** The model every model call of the run uses instead of its agent's configured one (in a workflow, every `openai` agent's); pricing follows it. -32602 naming `params.model` when no agent of the run has a model (`echo`, `command`) or the agent's `provider.models` does not list it. */
+  model?: string;
   /** Request metadata; a W3C trace context here makes the run's spans join the client's trace. */
   _meta?: RequestMeta;
 }
@@ -1160,6 +1258,8 @@ export declare const ErrorCode: {
   readonly RateLimited: -32006;
   readonly Overloaded: -32007;
   readonly ProviderFailure: -32010;
+  readonly BudgetExceeded: -32011;
+  readonly OutputMismatch: -32012;
 };
 
 /** An error answer of the service, or a failure of the connection (ConnectionError). */
@@ -1270,6 +1370,18 @@ export declare class OverloadedError extends AgentWireError<-32007, OverloadedDa
 export declare class ProviderFailureError extends AgentWireError<-32010, ProviderFailureData> {
   constructor(message?: string, options?: { data?: unknown; cause?: unknown });
   static readonly code: -32010;
+}
+
+/** -32011 Budget exceeded; `data`: BudgetExceededData. */
+export declare class BudgetExceededError extends AgentWireError<-32011, BudgetExceededData> {
+  constructor(message?: string, options?: { data?: unknown; cause?: unknown });
+  static readonly code: -32011;
+}
+
+/** -32012 Output does not match schema; `data`: OutputMismatchData. */
+export declare class OutputMismatchError extends AgentWireError<-32012, OutputMismatchData> {
+  constructor(message?: string, options?: { data?: unknown; cause?: unknown });
+  static readonly code: -32012;
 }
 
 /** Every error class of the service, by code. */

@@ -41,7 +41,7 @@ WIDTH = 110
 # Schemas of components.schemas that become dataclasses, besides the notifications (in this order; a class
 # must come after the classes its fields use).
 RESULT_SCHEMAS = [
-    "Usage", "StepUsage", "BranchResult", "AgentInfo", "WorkflowInfo", "PermissionOption", "ServerInfo",
+    "Usage", "BranchResult", "AgentInfo", "WorkflowInfo", "PermissionOption", "ServerInfo",
     "InitializeResult", "SessionNewResult", "RunStartResult", "RunCancelResult", "RunEventsFollowResult",
     "RunError", "RunStepState", "RunInfo", "RunDetails",
 ]
@@ -403,7 +403,7 @@ def generate(schema_path: Path) -> str:
     protocol = doc.schemas["InitializeResult"]["properties"]["protocolVersion"].get("const", "")
     out = [HEADER.format(title=raw["info"]["title"], version=raw["info"]["version"], openrpc=raw["openrpc"],
                          protocol=protocol)]
-    # Results first: notifications use some of them (StepUsage in run/step).
+    # Results first: notifications use some of them (Usage in run/step).
     results = emit_results(doc)
     events, event_table = emit_events(doc)
     requests = emit_server_requests(doc)

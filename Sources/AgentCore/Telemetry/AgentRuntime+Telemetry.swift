@@ -6,7 +6,8 @@ extension AgentRuntime {
         strategy: String?,
         input: String,
         observer: any RunObserver,
-        _ options: RunOptions
+        _ options: RunOptions,
+        budget defaults: Budget? = nil
     ) -> RunContext {
         let runTelemetry = telemetry.startRun(
             runId: runId,
@@ -20,7 +21,9 @@ extension AgentRuntime {
             runId: runId,
             observer: observer,
             telemetry: runTelemetry,
-            mcp: MCPAccess(configured: mcp, session: options.sessionTools)
+            mcp: MCPAccess(configured: mcp, session: options.sessionTools),
+            budget: options.budget.over(defaults),
+            pricing: config.pricing
         )
     }
 }

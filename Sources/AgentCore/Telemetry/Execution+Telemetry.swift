@@ -3,7 +3,7 @@ extension Execution {
     /// reads (its tokenizer); other providers report theirs through ``StepContext/reportInputTokens(_:)``.
     func modelCallStarted(step: StepContext, agent: AgentDefinition, request: ProviderRequest) {
         guard let telemetry = context.telemetry else { return }
-        let (provider, model) = telemetry.model(of: agent.name)
+        let (provider, model) = telemetry.model(of: agent)
         telemetry.modelCallStarted(
             stepId: step.stepId,
             agent: agent.name,
@@ -45,5 +45,12 @@ extension StepContext {
     /// Records the input tokens the model server reported for this step's call.
     public func reportInputTokens(_ count: Int) {
         run.telemetry?.reportInputTokens(stepId: stepId, count)
+    }
+
+    /// Records one priced, reported call in metrics and the step's model call span.
+    func reportCallUsage(_ usage: Usage) {
+        guard let telemetry = run.telemetry else { return }
+        if let input = usage.inputTokens { telemetry.reportInputTokens(stepId: stepId, input) }
+        if let cost = usage.cost { telemetry.recordCost(cost, model: usage.model ?? "unknown", agent: agent) }
     }
 }

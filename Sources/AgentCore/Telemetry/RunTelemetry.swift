@@ -232,9 +232,19 @@ final class RunTelemetry: Sendable {
         }
     }
 
-    /// The provider of step `stepId` reported how many input tokens its call used.
+    /// The provider of step `stepId` reported how many input tokens a call used (added up over the
+    /// step's calls).
     func reportInputTokens(stepId: String, _ count: Int) {
-        state.withLock { $0.modelCalls[stepId]?.inputTokens = count }
+        state.withLock { state in
+            guard var call = state.modelCalls[stepId] else { return }
+            call.inputTokens = (call.inputTokens ?? 0) + count
+            state.modelCalls[stepId] = call
+        }
+    }
+
+    /// A call of `agent`'s to `model` cost `cost` (`llm_cost_dollars_total`).
+    func recordCost(_ cost: USD, model: String, agent: String) {
+        telemetry.metrics.llmCost(model, agent).increment(by: cost.doubleValue)
     }
 
     /// Trace headers for calls made by step `stepId`'s model call (for HTTP providers).
@@ -312,7 +322,13 @@ final class RunTelemetry: Sendable {
     /// The provider type and model name a metric or span gives for `agent`: the configured `model` of
     /// an `openai` agent, the program's name for `command`, `echo` for echo.
     func model(of agent: String) -> (provider: String, model: String) {
-        guard let spec = config.agent(named: agent)?.provider else { return ("unknown", "unknown") }
+        guard let definition = config.agent(named: agent) else { return ("unknown", "unknown") }
+        return model(of: definition)
+    }
+
+    /// The provider and model of `agent` as a run calls it (a request's `model` applied).
+    func model(of agent: AgentDefinition) -> (provider: String, model: String) {
+        let spec = agent.provider
         switch spec {
         case .echo: return (spec.typeName, "echo")
         case .openai(let settings): return (spec.typeName, settings.model)

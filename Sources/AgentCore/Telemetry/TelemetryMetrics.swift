@@ -16,6 +16,8 @@ public final class TelemetryMetrics: Sendable {
     /// `type` is `input` or `output`.
     let llmTokens: MetricFamily<Counter>
     let llmCallDuration: MetricFamily<Timer>
+    /// What model calls cost, in US dollars, by model and agent (calls of priced models only).
+    let llmCost: MetricFamily<FloatingPointCounter>
     let requests: MetricFamily<Counter>
     let requestDuration: MetricFamily<Timer>
     /// Bytes written by the service but not yet taken by the client, sampled when metrics are read.
@@ -32,6 +34,7 @@ public final class TelemetryMetrics: Sendable {
         ("llm_calls_total", ["model", "agent", "status"], "Model calls by how they ended."),
         ("llm_tokens_used_total", ["model", "agent", "type"], "Tokens used by model calls (type: input or output)."),
         ("llm_call_duration_seconds", ["model", "agent", "status"], "Duration of model calls."),
+        ("llm_cost_dollars_total", ["model", "agent"], "What model calls cost in US dollars (priced models only)."),
         ("agentwire_requests_total", ["method", "status"], "JSON-RPC requests answered, by method and outcome."),
         ("agentwire_request_duration_seconds", ["method"], "Time from a request's arrival to its reply."),
         ("agentwire_outbound_queue_bytes", [], "Bytes waiting in the outbound queue to the client."),
@@ -59,6 +62,9 @@ public final class TelemetryMetrics: Sendable {
         llmCalls = counters("llm_calls_total", ["model", "agent", "status"])
         llmTokens = counters("llm_tokens_used_total", ["model", "agent", "type"])
         llmCallDuration = timers("llm_call_duration_seconds", ["model", "agent", "status"])
+        llmCost = MetricFamily("llm_cost_dollars_total", labels: ["model", "agent"], redactor: redactor) {
+            FloatingPointCounter(label: $0, dimensions: $1, factory: factory)
+        }
         requests = counters("agentwire_requests_total", ["method", "status"])
         requestDuration = timers("agentwire_request_duration_seconds", ["method"])
         outboundQueueBytes = Gauge(label: "agentwire_outbound_queue_bytes", dimensions: [], factory: factory)

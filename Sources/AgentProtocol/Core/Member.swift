@@ -54,7 +54,16 @@ extension Member {
             "usage": [
                 "type": "object",
                 "required": ["outputTokens"],
-                "properties": ["outputTokens": ["type": "integer", "minimum": 0]],
+                "properties": [
+                    "outputTokens": ["type": "integer", "minimum": 0],
+                    "inputTokens": ["type": "integer", "minimum": 0],
+                    "cachedInputTokens": ["type": "integer", "minimum": 0],
+                    "reasoningTokens": ["type": "integer", "minimum": 0],
+                    "costUsd": ["type": "number", "minimum": 0],
+                    "modelCalls": ["type": "integer", "minimum": 0],
+                    "model": ["type": "string"],
+                    "source": ["type": "string", "enum": ["server", "counted"]],
+                ],
             ],
         ]
         if duration { properties["durationMs"] = ["type": "integer", "minimum": 0] }

@@ -6,6 +6,7 @@ extension ErrorSpec {
     public static let native: [ErrorSpec] = [
         .parseError, .invalidRequest, .methodNotFound, .invalidParams, .internalError, .requestCancelled, .notFound,
         .messageTooLarge, .shuttingDown, .sessionBusy, .timeout, .rateLimited, .overloaded, .providerFailure,
+        .budgetExceeded, .outputMismatch,
     ]
 
     public static let parseError = ErrorSpec(
@@ -224,6 +225,66 @@ extension ErrorSpec {
                   "Use onError \"continue\" to keep the other steps' results."
                 ],
                 "partialOutput": "draft"
+              }
+            }
+            """#
+    )
+    public static let budgetExceeded = ErrorSpec(
+        "BudgetExceeded",
+        code: .budgetExceeded,
+        json: #"""
+            {
+              "code": -32011,
+              "message": "Budget exceeded",
+              "data": {
+                "runId": "run_3f2a9c1e7b4d5a60",
+                "retryable": false,
+                "suggestions": [
+                  "Raise budget.maxOutputTokens in the request, or the agent's limits.budget."
+                ],
+                "partialOutput": "one two three",
+                "budget": {
+                  "maxOutputTokens": 3
+                },
+                "limit": "maxOutputTokens",
+                "modelCalls": 1,
+                "outputTokens": 3,
+                "spentUsd": 0,
+                "usage": {
+                  "outputTokens": 3,
+                  "modelCalls": 1,
+                  "source": "counted"
+                }
+              }
+            }
+            """#
+    )
+    public static let outputMismatch = ErrorSpec(
+        "OutputMismatch",
+        code: .outputMismatch,
+        json: #"""
+            {
+              "code": -32012,
+              "message": "Output does not match schema",
+              "data": {
+                "runId": "run_3f2a9c1e7b4d5a60",
+                "retryable": false,
+                "suggestions": [
+                  "Say in the agent's systemPrompt what JSON to answer with.",
+                  "Check outputSchema: a model may not be able to meet it."
+                ],
+                "partialOutput": "{\"name\": \"Ada\"}",
+                "errors": [
+                  {
+                    "path": "$.age",
+                    "message": "required"
+                  }
+                ],
+                "usage": {
+                  "outputTokens": 3,
+                  "modelCalls": 1,
+                  "source": "counted"
+                }
               }
             }
             """#

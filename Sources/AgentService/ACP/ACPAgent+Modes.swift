@@ -11,6 +11,17 @@ import JSONRPCTransport
 extension ACPAgent {
     /// The config option choosing what a session runs.
     static let targetOptionId = "agent"
+    /// The config option choosing the model of an agent whose provider lists `models`.
+    static let modelOptionId = "model"
+
+    /// The models a session running `target` may choose: its agent's `provider.models`, the configured
+    /// model first when the list leaves it out. Empty for workflows and agents without a list.
+    func modelChoices(_ target: RunTarget) -> [String] {
+        guard case .agent(let name) = target, let agent = runtime.agent(named: name), !agent.models.isEmpty,
+            let configured = agent.model
+        else { return [] }
+        return agent.models.contains(configured) ? agent.models : [configured] + agent.models
+    }
 
     /// One run target as the selectors show it.
     struct TargetChoice {
@@ -34,8 +45,9 @@ extension ACPAgent {
         return (agents, workflows)
     }
 
-    /// One `select` option listing every agent and workflow, grouped.
-    func configOptions(current: RunTarget) -> [ACPSessionConfigOption] {
+    /// One `select` option listing every agent and workflow, grouped; and, when the agent lists
+    /// `models`, a `model` option (category `model`) with them, `model` chosen (else its configured one).
+    func configOptions(current: RunTarget, model: String? = nil) -> [ACPSessionConfigOption] {
         let choices = targetChoices()
         func options(_ list: [TargetChoice]) -> [ACPSessionConfigSelectOption] {
             list.map {
@@ -48,7 +60,7 @@ extension ACPAgent {
                 ACPSessionConfigSelectGroup(group: "workflows", name: "Workflows", options: options(choices.workflows))
             )
         }
-        return [
+        var options = [
             ACPSessionConfigOption(
                 id: Self.targetOptionId,
                 name: "Agent",
@@ -57,6 +69,26 @@ extension ACPAgent {
                 options: groups
             )
         ]
+        let models = modelChoices(current)
+        if let first = models.first {
+            options.append(
+                ACPSessionConfigOption(
+                    id: Self.modelOptionId,
+                    name: "Model",
+                    description: "The model the agent calls (pricing follows it)",
+                    category: "model",
+                    currentValue: model ?? first,
+                    options: [
+                        ACPSessionConfigSelectGroup(
+                            group: "models",
+                            name: "Models",
+                            options: models.map { ACPSessionConfigSelectOption(value: $0, name: $0, description: nil) }
+                        )
+                    ]
+                )
+            )
+        }
+        return options
     }
 
     /// ACP `SessionModeState`: the same targets as a flat list. Workflow names say so, as a flat list
@@ -82,8 +114,12 @@ extension ACPAgent {
     ) throws(ResponseError) -> ACPSessionSetConfigOptionResult {
         let sessionId = params.sessionId
         let configId = params.configId
+        if configId == Self.modelOptionId { return try setModel(sessionId: sessionId, params.value) }
         guard configId == Self.targetOptionId else {
-            throw .invalidParams(field: "params.configId", "unknown config option '\(configId)' (known: agent)")
+            throw .invalidParams(
+                field: "params.configId",
+                "unknown config option '\(configId)' (known: agent, and model for agents that list models)"
+            )
         }
         let value = params.value
         let target = RunTarget(stored: value)
@@ -94,6 +130,29 @@ extension ACPAgent {
             connection.send(ACPUpdates.notification(sessionId: sessionId, ACPUpdates.currentMode(target.stored)))
         }
         return ACPSessionSetConfigOptionResult(configOptions: configOptions(current: target))
+    }
+
+    /// The `model` config option: the model the session's agent calls from its next prompt on.
+    private func setModel(sessionId: String, _ value: String) throws(ResponseError) -> ACPSessionSetConfigOptionResult {
+        guard let target = state.withLock({ $0.sessions[sessionId]?.target }) else {
+            throw Self.unknownSession(sessionId)
+        }
+        let models = modelChoices(target)
+        guard !models.isEmpty else {
+            throw .invalidParams(
+                field: "params.configId",
+                "the session's \(target.stored) has no models to choose from (its provider lists no models)"
+            )
+        }
+        guard models.contains(value) else {
+            throw .invalidParams(
+                field: "params.value",
+                "no model '\(value)' (models: \(models.joined(separator: ", ")))"
+            )
+        }
+        state.withLock { $0.sessions[sessionId]?.model = value }
+        logger.info("ACP session model set", metadata: ["sessionId": "\(sessionId)", "model": "\(value)"])
+        return ACPSessionSetConfigOptionResult(configOptions: configOptions(current: target, model: value))
     }
 
     /// `session/set_mode`: the same as setting the `agent` config option to `modeId`. The client chose
@@ -116,6 +175,7 @@ extension ACPAgent {
         let previous = state.withLock { state -> RunTarget? in
             guard let previous = state.sessions[sessionId]?.target else { return nil }
             state.sessions[sessionId]!.target = target
+            if previous != target { state.sessions[sessionId]!.model = nil }  // the new agent's own
             return previous
         }
         guard let previous else { throw Self.unknownSession(sessionId) }

@@ -56,7 +56,8 @@ extension ACPAgent {
         connection: Connection
     ) throws(ResponseError) {
         let sessionId = session.id
-        let (target, sessionTools) = state.withLock { state -> (RunTarget, (any MCPToolSource)?) in
+        let (target, sessionTools, model) = state.withLock {
+            state -> (RunTarget, (any MCPToolSource)?, String?) in
             if state.sessions[sessionId] == nil {
                 state.sessions[sessionId] = Session(
                     cwd: "",
@@ -68,7 +69,8 @@ extension ACPAgent {
             let cancelled = state.sessions[sessionId]!.prompt.map { $0.id == id && $0.cancelled } ?? false
             state.sessions[sessionId]!.prompt = (id, cancelled)
             state.sessions[sessionId]!.updatedAt = Date()
-            return (state.sessions[sessionId]!.target, state.sessions[sessionId]!.mcp)
+            let session = state.sessions[sessionId]!
+            return (session.target, session.mcp, session.model)
         }
         let history = session.turns
         let isFirstTurn = history.isEmpty
@@ -86,6 +88,7 @@ extension ACPAgent {
                 history: history,
                 sessionId: sessionId,
                 sessionTools: sessionTools,
+                model: model,
                 kind: "session",
                 observer: observer
             ) { [self] runId, outcome, _ in
@@ -154,14 +157,18 @@ extension ACPAgent {
         let cancelled = state.withLock { $0.sessions[sessionId]?.prompt?.cancelled ?? false }
         let output: String
         let tokens: Int
+        let usage: Usage?
         switch outcome {
         case .success(let result):
             output = result.output
             tokens = result.outputTokens
+            usage = result.usage
         case .failure(let failure):
             output = failure.partialOutput ?? ""
             tokens = failure.outputTokens
+            usage = failure.usage
         }
+        addTurnCost(usage, sessionId: sessionId)
         // The store keeps the turn (or logs why not) before the answer, so a client that goes on elsewhere
         // finds it there.
         _ = await runtime.sessions.endTurn(sessionId, turn: output.isEmpty ? nil : Turn(input: input, output: output))
@@ -187,7 +194,12 @@ extension ACPAgent {
             state.sessions[sessionId]?.updatedAt = now
         }
         func answer(_ reason: ACPSessionPromptResult.StopReason) {
-            let result = ACPSessionPromptResult(stopReason: reason, runId: runId, outputTokens: tokens)
+            let result = ACPSessionPromptResult(
+                stopReason: reason,
+                runId: runId,
+                outputTokens: tokens,
+                usage: usage.map(RunUsage.init)
+            )
             responder.reply(ACPSessionPromptRequest.self, id: id, result)
         }
         switch outcome {
@@ -195,6 +207,14 @@ extension ACPAgent {
             answer(cancelled || result.stopReason == .cancelled ? .cancelled : .endTurn)
         case .failure where cancelled:
             answer(.cancelled)
+        case .failure(let failure)
+        where failure.kind == .budgetExceeded
+            && failure.details["limit"] == .string(Budget.Limit.maxOutputTokens.rawValue):
+            answer(.maxTokens)
+        case .failure(let failure)
+        where failure.kind == .budgetExceeded
+            && failure.details["limit"] == .string(Budget.Limit.maxModelCalls.rawValue):
+            answer(.maxTurnRequests)
         case .failure(let failure):
             responder.reply(id: id, .failure(AgentServer.responseError(failure)))
         }

@@ -18,7 +18,9 @@ extension ACPAgent {
         let target = RunTarget.defaultTarget(runtime)
         let (session, kept) = runtime.sessions.create(agent: target.stored)
         let mcp = connectMCP(servers, sessionId: session.id)
-        state.withLock { $0.sessions[session.id] = Session(cwd: cwd, target: target, updatedAt: Date(), mcp: mcp) }
+        state.withLock {
+            $0.sessions[session.id] = Session(cwd: cwd, target: target, updatedAt: Date(), mcp: mcp, cost: .zero)
+        }
         logger.info("ACP session created", metadata: ["sessionId": "\(session.id)", "target": "\(target.stored)"])
         let result = ACPSessionNewResult(
             sessionId: session.id,

@@ -37,11 +37,19 @@ extension ACPAgent {
         return ACPUpdates.usage(used: used, size: budget.window, cost: sessionCost(sessionId))
     }
 
-    /// The session's cumulative cost, for `usage_update.cost`. Unknown today: no provider reports a
-    /// price (``RunResult`` carries none) and none is configured, so `cost` is left out rather than
-    /// guessed. Once runs carry a cost, sum it per session here.
+    /// The session's cumulative cost, for `usage_update.cost`: the sum of its turns' costs while every
+    /// turn had one (see ``addTurnCost(_:sessionId:)``); left out otherwise rather than guessed.
     func sessionCost(_ sessionId: String) -> ACPUpdates.Cost? {
-        nil
+        state.withLock { $0.sessions[sessionId]?.cost }.map { ACPUpdates.Cost(amount: $0.doubleValue, currency: "USD") }
+    }
+
+    /// Adds a turn's cost to its session's; a turn without one (an unpriced model, a provider that
+    /// reports no usage) makes the session's cost unknown from then on.
+    func addTurnCost(_ usage: Usage?, sessionId: String) {
+        state.withLock { state in
+            guard let cost = state.sessions[sessionId]?.cost else { return }
+            state.sessions[sessionId]!.cost = usage?.cost.map { cost + $0 }
+        }
     }
 
     /// A rough token count (runs of non-blank bytes), for `usage_update`; a byte scan, as prompts and

@@ -38,6 +38,11 @@ public final class ACPAgent: FaceHandler, Sendable {
         var prompt: (id: RequestID, cancelled: Bool)?
         /// The session's MCP servers (from `session/new` or `session/load`), whose tools its agents get.
         var mcp: (any MCPToolSource)?
+        /// The model chosen with the `model` config option; `nil`: the agent's own.
+        var model: String? = nil
+        /// What the session's turns cost so far: zero for a new session, unknown (`nil`) for one whose
+        /// earlier turns ran elsewhere, and unknown from the first turn without a cost on.
+        var cost: USD? = nil
     }
 
     struct State: Sendable {

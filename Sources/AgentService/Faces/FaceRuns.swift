@@ -38,6 +38,7 @@ final class FaceRuns: Sendable {
         history: [Turn] = [],
         sessionId: String? = nil,
         sessionTools: (any MCPToolSource)? = nil,
+        model: String? = nil,
         kind: String,
         observer: any RunObserver,
         finish:
@@ -86,7 +87,7 @@ final class FaceRuns: Sendable {
                 )
             }
         }
-        let options = RunOptions(history: history, sessionTools: sessionTools)
+        let options = RunOptions(history: history, sessionTools: sessionTools, model: model)
         let task = Task { [self] in
             let outcome: Result<RunResult, RunFailure>
             do throws(RunFailure) {

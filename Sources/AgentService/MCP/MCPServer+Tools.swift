@@ -140,6 +140,7 @@ extension MCPServer {
         let outputTokens: Int
         var durationMs: Int?
         let isError: Bool
+        let usage: Usage?
         switch outcome {
         case .success(let result):
             message = result.output
@@ -153,13 +154,16 @@ extension MCPServer {
             }
             outputTokens = result.outputTokens
             durationMs = result.durationMs
+            usage = result.usage
             isError = false
+            if let value = result.structuredOutput { structured["structuredOutput"] = value }
         case .failure(let failure):
             let error = AgentServer.responseError(failure)
             message = failure.message
             structured = ["error": ["code": .int(error.code.rawValue), "message": .string(error.message)]]
             if let partial = failure.partialOutput { structured["partialOutput"] = .string(partial) }
             outputTokens = failure.outputTokens
+            usage = failure.usage
             isError = true
         }
         var serialized: [UInt8] = []
@@ -172,7 +176,8 @@ extension MCPServer {
             isError: isError,
             runId: runId,
             outputTokens: outputTokens,
-            durationMs: durationMs
+            durationMs: durationMs,
+            usage: usage.map(RunUsage.init)
         )
     }
 }

@@ -21,6 +21,8 @@ export const ErrorCode = Object.freeze({
   RateLimited: -32006,
   Overloaded: -32007,
   ProviderFailure: -32010,
+  BudgetExceeded: -32011,
+  OutputMismatch: -32012,
 });
 
 /** -32700 Parse error. */
@@ -149,6 +151,24 @@ export class ProviderFailureError extends AgentWireError {
 ProviderFailureError.code = -32010;
 ProviderFailureError.prototype.name = "ProviderFailureError";
 
+/** -32011 Budget exceeded. */
+export class BudgetExceededError extends AgentWireError {
+  constructor(message = "Budget exceeded", options = {}) {
+    super(message, { data: options.data, cause: options.cause, code: -32011 });
+  }
+}
+BudgetExceededError.code = -32011;
+BudgetExceededError.prototype.name = "BudgetExceededError";
+
+/** -32012 Output does not match schema. */
+export class OutputMismatchError extends AgentWireError {
+  constructor(message = "Output does not match schema", options = {}) {
+    super(message, { data: options.data, cause: options.cause, code: -32012 });
+  }
+}
+OutputMismatchError.code = -32012;
+OutputMismatchError.prototype.name = "OutputMismatchError";
+
 /** Every error class of the service, by code. */
 export const errorClasses = new Map([
   [-32700, ParseError],
@@ -165,6 +185,8 @@ export const errorClasses = new Map([
   [-32006, RateLimitedError],
   [-32007, OverloadedError],
   [-32010, ProviderFailureError],
+  [-32011, BudgetExceededError],
+  [-32012, OutputMismatchError],
 ]);
 
 /** The error of an error answer (`{code, message, data}`): an instance of the class of its code. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as agentwire from '../src/index.js';
 import {
   AgentWireError,
+  BudgetExceededError,
   ConnectionError,
   ErrorCode,
   errorClasses,
@@ -17,6 +18,7 @@ import {
   MessageTooLargeError,
   MethodNotFoundError,
   NotFoundError,
+  OutputMismatchError,
   OverloadedError,
   ProviderFailureError,
   RateLimitedError,
@@ -162,4 +164,23 @@ test('an error answer nobody waits for (a parse error) goes to the logger; the c
   assert.equal((await aw.run('echo', 'still')).output, 'still');
   await waitFor('the warning', () => warnings.length > 0);
   assert.match(warnings[0], /-32700/);
+});
+
+test('a budget and an output schema: -32011 and -32012 from the binary, structuredOutput on success', async (t) => {
+  const aw = await open(t);
+  await assert.rejects(aw.run('echo', 'one two three', { budget: { maxOutputTokens: 2 } }), (error) => {
+    assert.ok(error instanceof BudgetExceededError);
+    assert.equal(error.data.limit, 'maxOutputTokens');
+    assert.equal(error.data.partialOutput, 'one two ');
+    assert.equal(error.data.retryable, false);
+    return true;
+  });
+  const outputSchema = { type: 'object', required: ['name', 'age'] };
+  const result = await aw.run('echo', '{"name": "Ada", "age": 36}', { outputSchema });
+  assert.deepEqual(result.structuredOutput, { name: 'Ada', age: 36 });
+  await assert.rejects(aw.run('echo', '{"name": "Ada"}', { outputSchema }), (error) => {
+    assert.ok(error instanceof OutputMismatchError);
+    assert.deepEqual(error.data.errors, [{ path: '$.age', message: 'required' }]);
+    return true;
+  });
 });

@@ -115,6 +115,8 @@ def build_params(method: str, params: Mapping[str, Any] | None, options: Mapping
             stream.update(_stream_options(value))
             continue
         wire = _camel(key)
+        if wire == "budget" and isinstance(value, Mapping):
+            value = {_camel(k): v for k, v in value.items() if v is not None}  # max_cost_usd -> maxCostUsd
         if wire in declared or wire not in STREAM_OPTIONS:
             out[wire] = value
         else:

@@ -25,33 +25,47 @@ PROTOCOL_VERSION = "agentwire/1"
 
 @dataclass(slots=True)
 class Usage:
-    """Token usage of a run."""
-    #: Number of output tokens the run produced, over all its steps (counted before any coalescing).
+    """
+    Tokens and cost of model calls: of a whole run (summed over its steps) in results, `run/get` and errors
+    that end a run; of one agent call in `run/step`, `run/get`'s steps and a workflow's branches. Input
+    figures are the model server's (`stream_options.include_usage`); a provider that reports nothing (`echo`,
+    `command`) has its output tokens counted from the stream and no input figure.
+    """
+    #: Output tokens: as the model server reported them, else counted from the stream (before any coalescing).
     output_tokens: int
+    #: Input tokens as the model server reported them, cached ones included; over the calls that reported
+    #: them. Absent when no call did.
+    input_tokens: int | None = None
+    #: Input tokens served from the server's prompt cache, when reported.
+    cached_input_tokens: int | None = None
+    #: Output tokens spent on reasoning, when reported (part of `outputTokens`).
+    reasoning_tokens: int | None = None
+    #: What the calls cost in US dollars, from the config's `pricing`: each call rounded to the nearest
+    #: nano-dollar, sums exact. Present only when every call summed had a price (and reported its input
+    #: tokens): a partial sum would be wrong, so a workflow with an unpriced call has none, though its priced
+    #: steps do.
+    cost_usd: float | None = None
+    #: Model requests made: one per agent call, plus one per tool round trip.
+    model_calls: int | None = None
+    #: The model the calls used, when they all used one (`openai` agents).
+    model: str | None = None
+    #: `server` when every figure came from the model server, `counted` when output tokens were counted from
+    #: the stream.
+    source: Literal["server", "counted"] | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Usage:
         """Build one from its JSON object (members it does not know are ignored)."""
-        return cls(d.get("outputTokens"))
-
-
-@dataclass(slots=True)
-class StepUsage:
-    """
-    Tokens a model call read and wrote. `source` is `server` when the server reported the figures, `counted`
-    when they were counted from the stream (then `promptTokens` is 0).
-    """
-    #: `promptTokens`.
-    prompt_tokens: int
-    #: `completionTokens`.
-    completion_tokens: int
-    #: `source`.
-    source: Literal["server", "counted"]
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> StepUsage:
-        """Build one from its JSON object (members it does not know are ignored)."""
-        return cls(d.get("promptTokens"), d.get("completionTokens"), d.get("source"))
+        return cls(
+            d.get("outputTokens"),
+            d.get("inputTokens"),
+            d.get("cachedInputTokens"),
+            d.get("reasoningTokens"),
+            d.get("costUsd"),
+            d.get("modelCalls"),
+            d.get("model"),
+            d.get("source"),
+        )
 
 
 @dataclass(slots=True)
@@ -71,6 +85,8 @@ class BranchResult:
     duration_ms: int
     #: Why the call failed; present when `status` is `failed`.
     error: str | None = None
+    #: What the call used and cost.
+    usage: Usage | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> BranchResult:
@@ -82,6 +98,7 @@ class BranchResult:
             d.get("output"),
             d.get("durationMs"),
             d.get("error"),
+            Usage.from_dict(d["usage"]) if d.get("usage") is not None else None,
         )
 
 
@@ -290,8 +307,8 @@ class RunStepState:
     duration_ms: int | None = None
     #: Why the step failed; present with `failed`.
     error: str | None = None
-    #: Token counts of an `openai` agent call, once it ended.
-    usage: StepUsage | None = None
+    #: What the agent call used and cost, once it ended.
+    usage: Usage | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RunStepState:
@@ -305,7 +322,7 @@ class RunStepState:
             d.get("strategy"),
             d.get("durationMs"),
             d.get("error"),
-            StepUsage.from_dict(d["usage"]) if d.get("usage") is not None else None,
+            Usage.from_dict(d["usage"]) if d.get("usage") is not None else None,
         )
 
 
@@ -460,7 +477,10 @@ class RunResult:
     #: `output` is the partial output). Runs stopped by a cancel notification are answered with error -32800
     #: or not at all.
     stop_reason: Literal["end_turn", "cancelled"]
-    #: Token usage of a run.
+    #: Tokens and cost of model calls: of a whole run (summed over its steps) in results, `run/get` and errors
+    #: that end a run; of one agent call in `run/step`, `run/get`'s steps and a workflow's branches. Input
+    #: figures are the model server's (`stream_options.include_usage`); a provider that reports nothing
+    #: (`echo`, `command`) has its output tokens counted from the stream and no input figure.
     usage: Usage
     #: Elapsed wall-clock time in milliseconds.
     duration_ms: int
@@ -486,6 +506,9 @@ class AgentRunResult(RunResult):
     #: Name of an agent: a built-in one or a key of `agents` in the configuration file. Names use ASCII
     #: letters, digits, `_`, `.` and `-`.
     agent: str
+    #: The output parsed as JSON; present when the run had an `outputSchema` (the request's, or the agent's or
+    #: workflow's in config) and the output matched it.
+    structured_output: Any | None = None
     #: Present on a `session/prompt` answer when the run store could not keep the turn: what failed. The turn
     #: is in the session's history in this process only.
     warnings: list[str] | None = None
@@ -500,6 +523,7 @@ class AgentRunResult(RunResult):
             Usage.from_dict(d["usage"]) if d.get("usage") is not None else None,
             d.get("durationMs"),
             d.get("agent"),
+            d.get("structuredOutput"),
             d.get("warnings"),
         )
 
@@ -519,6 +543,9 @@ class WorkflowRunResult(RunResult):
     #: Every agent call that ended, in the order the calls started (for parallel calls not necessarily
     #: `stepId` order). Under `onError: "continue"` failed calls appear here with their `error`.
     branches: list[BranchResult]
+    #: The output parsed as JSON; present when the run had an `outputSchema` (the request's, or the agent's or
+    #: workflow's in config) and the output matched it.
+    structured_output: Any | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> WorkflowRunResult:
@@ -532,6 +559,7 @@ class WorkflowRunResult(RunResult):
             d.get("workflow"),
             d.get("strategy"),
             [BranchResult.from_dict(item) for item in d["branches"]] if d.get("branches") is not None else None,
+            d.get("structuredOutput"),
         )
 
 
@@ -619,8 +647,9 @@ class RunStep(RunEvent):
     duration_ms: int | None = None
     #: Why the step failed (e.g. `timed out after 500 ms`); present when `status` is `failed`.
     error: str | None = None
-    #: Token counts of an `openai` agent call; sent when the step has ended.
-    usage: StepUsage | None = None
+    #: What the agent call used and cost (`model` and `source` included); sent when an agent call's step has
+    #: ended.
+    usage: Usage | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RunStep:
@@ -636,7 +665,7 @@ class RunStep(RunEvent):
             d.get("strategy"),
             d.get("durationMs"),
             d.get("error"),
-            StepUsage.from_dict(d["usage"]) if d.get("usage") is not None else None,
+            Usage.from_dict(d["usage"]) if d.get("usage") is not None else None,
         )
 
 
@@ -1239,6 +1268,71 @@ class ProviderFailure(AgentWireError):
         return self.data.get("stderr")
 
 
+class BudgetExceeded(AgentWireError):
+    """
+    -32011 Budget exceeded.
+
+    `data` of error -32011: the common members (`ErrorData`), what the run spent, and the limit it reached.
+    Never retryable: the same request would spend the same.
+
+    Example `data`: `{"runId": "run_3f2a9c1e7b4d5a60", "retryable": false, "suggestions": ["Raise
+    budget.maxOutputTokens in the request, or the agent's limits.budget."], "partialOutput": "one two three",
+    "budget": {"maxOutputTokens": 3}, "limit": "maxOutputTokens", "modelCalls": 1, "outputTokens": 3,
+    "spentUsd": 0, "usage": {"outputTokens": 3, "modelCalls": 1, "source": "counted"}}`
+    """
+
+    code = -32011
+
+    @property
+    def spent_usd(self) -> float | None:
+        """What the run's priced model calls cost, in US dollars (0 when none had a price)."""
+        return self.data.get("spentUsd")
+
+    @property
+    def output_tokens(self) -> int | None:
+        """Output tokens as the budget counted them."""
+        return self.data.get("outputTokens")
+
+    @property
+    def model_calls(self) -> int | None:
+        """Model requests the run made."""
+        return self.data.get("modelCalls")
+
+    @property
+    def limit(self) -> Literal["maxCostUsd", "maxOutputTokens", "maxModelCalls"] | None:
+        """The member of the budget the run reached."""
+        return self.data.get("limit")
+
+    @property
+    def budget(self) -> dict[str, Any] | None:
+        """The run's budget: the request's, over the agent's or workflow's `limits.budget`."""
+        return self.data.get("budget")
+
+
+class OutputMismatch(AgentWireError):
+    """
+    -32012 Output does not match schema.
+
+    `data` of error -32012: the common members (`ErrorData`), with the raw output as `partialOutput` and what
+    is wrong with it.
+
+    Example `data`: `{"runId": "run_3f2a9c1e7b4d5a60", "retryable": false, "suggestions": ["Say in the agent's
+    systemPrompt what JSON to answer with.", "Check outputSchema: a model may not be able to meet it."],
+    "partialOutput": "{\\"name\\": \\"Ada\\"}", "errors": [{"path": "$.age", "message": "required"}], "usage":
+    {"outputTokens": 3, "modelCalls": 1, "source": "counted"}}`
+    """
+
+    code = -32012
+
+    @property
+    def errors(self) -> list[dict[str, Any]] | None:
+        """
+        Every problem found (at most 100): `path` is a JSON path into the output (`$` for the whole,
+        `$.items[0].name`), `message` what is wrong there (`not JSON: …` when it does not parse).
+        """
+        return self.data.get("errors")
+
+
 # MARK: Tables
 
 EVENT_TYPES: dict[str, type[RunEvent]] = {
@@ -1268,6 +1362,8 @@ ERRORS_BY_CODE: dict[int, type[AgentWireError]] = {
     -32006: RateLimited,
     -32007: Overloaded,
     -32010: ProviderFailure,
+    -32011: BudgetExceeded,
+    -32012: OutputMismatch,
 }
 """Error code -> its exception class."""
 
@@ -1304,13 +1400,13 @@ METHOD_PARAMS: dict[str, tuple[str, ...]] = {
     "shutdown": (),
     "agents/list": (),
     "workflows/list": (),
-    "agent/run": ("agent", "input", "timeoutMs", "stream", "_meta"),
-    "coordinator/sequential": ("input", "steps", "onError", "stepTimeoutMs", "timeoutMs", "stream", "_meta"),
-    "coordinator/parallel": ("input", "tasks", "aggregate", "onError", "stepTimeoutMs", "timeoutMs", "stream", "_meta"),
-    "coordinator/hierarchical": ("input", "master", "subAgents", "aggregator", "onError", "stepTimeoutMs", "timeoutMs", "stream", "_meta"),
-    "workflow/run": ("workflow", "input", "timeoutMs", "stream", "_meta"),
-    "agent/start": ("agent", "input", "timeoutMs", "stream", "_meta"),
-    "workflow/start": ("workflow", "input", "timeoutMs", "stream", "_meta"),
+    "agent/run": ("agent", "input", "timeoutMs", "stream", "budget", "outputSchema", "model", "_meta"),
+    "coordinator/sequential": ("input", "steps", "onError", "stepTimeoutMs", "timeoutMs", "stream", "budget", "outputSchema", "model", "_meta"),
+    "coordinator/parallel": ("input", "tasks", "aggregate", "onError", "stepTimeoutMs", "timeoutMs", "stream", "budget", "outputSchema", "model", "_meta"),
+    "coordinator/hierarchical": ("input", "master", "subAgents", "aggregator", "onError", "stepTimeoutMs", "timeoutMs", "stream", "budget", "outputSchema", "model", "_meta"),
+    "workflow/run": ("workflow", "input", "timeoutMs", "stream", "budget", "outputSchema", "model", "_meta"),
+    "agent/start": ("agent", "input", "timeoutMs", "stream", "budget", "outputSchema", "model", "_meta"),
+    "workflow/start": ("workflow", "input", "timeoutMs", "stream", "budget", "outputSchema", "model", "_meta"),
     "run/cancel": ("runId",),
     "run/status": ("runId",),
     "run/get": ("runId",),
@@ -1318,7 +1414,7 @@ METHOD_PARAMS: dict[str, tuple[str, ...]] = {
     "run/events": ("runId", "afterSeq", "limit", "follow"),
     "run/delete": ("runId",),
     "session/new": ("agent",),
-    "session/prompt": ("sessionId", "input", "timeoutMs", "stream", "_meta"),
+    "session/prompt": ("sessionId", "input", "timeoutMs", "stream", "budget", "outputSchema", "model", "_meta"),
     "session/close": ("sessionId",),
     "stats/get": ("agent",),
     "stats/reset": (),
@@ -1333,6 +1429,7 @@ __all__ = [
     "AgentInfo",
     "AgentRunResult",
     "BranchResult",
+    "BudgetExceeded",
     "InitializeResult",
     "InternalError",
     "InvalidParams",
@@ -1340,6 +1437,7 @@ __all__ = [
     "MessageTooLarge",
     "MethodNotFound",
     "NotFound",
+    "OutputMismatch",
     "Overloaded",
     "ParseError",
     "PermissionOption",
@@ -1368,7 +1466,6 @@ __all__ = [
     "SessionBusy",
     "SessionNewResult",
     "ShuttingDown",
-    "StepUsage",
     "Timeout",
     "UnknownAgent",
     "UnknownRun",

@@ -186,3 +186,31 @@ def test_errors_pickle(name):
     error = getattr(agentwire, name)("m", None, {"partialOutput": "p"})
     again = pickle.loads(pickle.dumps(error))
     assert type(again) is type(error) and again.code == error.code and again.partial_output == "p"
+
+
+def test_budget_exceeded_keeps_what_was_spent(binary):
+    async def main():
+        async with agentwire.connect(binary) as aw:
+            return await raised(aw.run("echo", "one two three four", budget={"max_output_tokens": 2}))
+
+    error = run(main())
+    assert isinstance(error, agentwire.BudgetExceeded) and error.code == -32011
+    assert error.retryable is False and error.limit == "maxOutputTokens"
+    assert error.partial_output == "one two " and error.output_tokens == 2 and error.model_calls == 1
+    assert error.budget == {"maxOutputTokens": 2}
+
+
+def test_output_mismatch_lists_every_problem(binary):
+    schema = {"type": "object", "required": ["name", "age"]}
+
+    async def main():
+        async with agentwire.connect(binary) as aw:
+            good = await aw.run("echo", '{"name": "Ada", "age": 36}', output_schema=schema)
+            bad = await raised(aw.run("echo", '{"name": "Ada"}', output_schema=schema))
+            return good, bad
+
+    good, bad = run(main())
+    assert good.structured_output == {"name": "Ada", "age": 36}
+    assert isinstance(bad, agentwire.OutputMismatch) and bad.code == -32012
+    assert bad.errors == [{"path": "$.age", "message": "required"}]
+    assert bad.partial_output == '{"name": "Ada"}'

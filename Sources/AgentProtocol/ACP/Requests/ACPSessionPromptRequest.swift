@@ -63,6 +63,10 @@ public struct ACPSessionPromptResult: ResultType, Equatable {
         case endTurn = "end_turn"
         /// `session/cancel` or `$/cancel_request` stopped it.
         case cancelled
+        /// The run's `maxOutputTokens` budget cut it.
+        case maxTokens = "max_tokens"
+        /// The run's `maxModelCalls` budget stopped it.
+        case maxTurnRequests = "max_turn_requests"
     }
 
     public static let name = "ACPSessionPromptResult"
@@ -73,12 +77,13 @@ public struct ACPSessionPromptResult: ResultType, Equatable {
             "stopReason",
             required: true,
             schema: Schema(["enum": .array(StopReason.allCases.map { .string($0.rawValue) })]),
-            description: #"`end_turn`, or `cancelled` after `session/cancel` or `$/cancel_request`."#
+            description:
+                #"`end_turn`; `cancelled` after `session/cancel` or `$/cancel_request`; `max_tokens` when the agent's `limits.budget.maxOutputTokens` cut the turn, `max_turn_requests` when its `maxModelCalls` stopped it (the turn's output is kept either way; `maxCostUsd` answers error -32011)."#
         ),
         .runFactsMeta(
             duration: false,
             description:
-                #"`agentwire`: the turn's run id and the output tokens it produced (`usage.outputTokens`)."#
+                #"`agentwire`: the turn's run id and its usage (output tokens; input tokens and `costUsd` where known, as in the native protocol's `Usage`)."#
         ),
     ]
 
@@ -87,15 +92,20 @@ public struct ACPSessionPromptResult: ResultType, Equatable {
     public var runId: String
     /// Output tokens the turn produced.
     public var outputTokens: Int
+    /// The turn's usage and cost, when known; else only ``outputTokens`` is sent.
+    public var usage: RunUsage?
 
-    public init(stopReason: StopReason, runId: String, outputTokens: Int) {
+    public init(stopReason: StopReason, runId: String, outputTokens: Int, usage: RunUsage? = nil) {
         self.stopReason = stopReason
         self.runId = runId
         self.outputTokens = outputTokens
+        self.usage = usage
     }
 
     public func encode(to object: inout ResultObject) {
         object["stopReason"] = .string(stopReason.rawValue)
-        object["_meta"] = ["agentwire": ["runId": .string(runId), "usage": ["outputTokens": .int(outputTokens)]]]
+        object["_meta"] = [
+            "agentwire": ["runId": .string(runId), "usage": usage?.json ?? ["outputTokens": .int(outputTokens)]]
+        ]
     }
 }

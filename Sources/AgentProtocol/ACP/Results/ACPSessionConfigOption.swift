@@ -4,9 +4,9 @@ import JSONCore
 public struct ACPSessionConfigOption: ResultType, Equatable {
     public static let name = "ACPSessionConfigOption"
     public static let summary =
-        #"A config option of type `select`: `agent`, the agent or workflow the session runs, its choices grouped into agents and workflows."#
+        #"A config option of type `select`: `agent`, the agent or workflow the session runs, its choices grouped into agents and workflows; and `model` (category `model`), the model of an agent whose provider lists `models` in config."#
     public static let members: [Member] = [
-        Member("id", required: true, schema: .string, description: #"The option's id: `agent`."#),
+        Member("id", required: true, schema: .string, description: #"The option's id: `agent` or `model`."#),
         Member("name", required: true, schema: .string, description: #"The option's name, shown to people."#),
         Member("description", required: false, schema: .string, description: #"What the option chooses."#),
         Member(
@@ -14,6 +14,12 @@ public struct ACPSessionConfigOption: ResultType, Equatable {
             required: true,
             schema: Schema(["type": "string", "const": "select"]),
             description: #"Always `select`."#
+        ),
+        Member(
+            "category",
+            required: false,
+            schema: Schema(["type": "string", "enum": ["model"]]),
+            description: #"`model` for the `model` option (UX only); absent for `agent`."#
         ),
         Member("currentValue", required: true, schema: .string, description: #"The value chosen now."#),
         Member(
@@ -27,6 +33,7 @@ public struct ACPSessionConfigOption: ResultType, Equatable {
     public var id: String
     public var name: String
     public var description: String?
+    public var category: String?
     public var currentValue: String
     public var options: [ACPSessionConfigSelectGroup]
 
@@ -34,9 +41,11 @@ public struct ACPSessionConfigOption: ResultType, Equatable {
         id: String,
         name: String,
         description: String? = nil,
+        category: String? = nil,
         currentValue: String,
         options: [ACPSessionConfigSelectGroup]
     ) {
+        self.category = category
         self.id = id
         self.name = name
         self.description = description
@@ -49,6 +58,7 @@ public struct ACPSessionConfigOption: ResultType, Equatable {
         object["name"] = .string(name)
         object["description"] = description.map { .string($0) }
         object["type"] = "select"
+        if let category { object["category"] = .string(category) }
         object["currentValue"] = .string(currentValue)
         object.set("options", options)
     }

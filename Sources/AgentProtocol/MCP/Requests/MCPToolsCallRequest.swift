@@ -102,7 +102,7 @@ public struct MCPToolsCallResult: MCPResult, Equatable {
         .runFactsMeta(
             duration: true,
             description:
-                #"`agentwire`: the run id, its output tokens (`usage.outputTokens`) and, for a run that finished, `durationMs`."#
+                #"`agentwire`: the run id, its usage (output tokens; input tokens and `costUsd` where known, as in the native protocol's `Usage`) and, for a run that finished, `durationMs`."#
         ),
         MCPProtocol.resultTypeMember,
     ]
@@ -117,6 +117,8 @@ public struct MCPToolsCallResult: MCPResult, Equatable {
     public var outputTokens: Int
     /// How long the run took; `nil` for a failed run.
     public var durationMs: Int?
+    /// The run's usage and cost, when known; else only ``outputTokens`` is sent.
+    public var usage: RunUsage?
     public var resultType: MCPResultKind?
 
     public init(
@@ -126,8 +128,10 @@ public struct MCPToolsCallResult: MCPResult, Equatable {
         runId: String,
         outputTokens: Int,
         durationMs: Int? = nil,
+        usage: RunUsage? = nil,
         resultType: MCPResultKind? = nil
     ) {
+        self.usage = usage
         self.content = content
         self.structuredContent = structuredContent
         self.isError = isError
@@ -141,7 +145,9 @@ public struct MCPToolsCallResult: MCPResult, Equatable {
         object.set("content", content)
         object["structuredContent"] = structuredContent
         object["isError"] = .bool(isError)
-        var meta: JSONObject = ["runId": .string(runId), "usage": ["outputTokens": .int(outputTokens)]]
+        var meta: JSONObject = [
+            "runId": .string(runId), "usage": usage?.json ?? ["outputTokens": .int(outputTokens)],
+        ]
         meta["durationMs"] = durationMs.map { .int($0) }
         object["_meta"] = ["agentwire": .object(meta)]
         object.setResultType(resultType)

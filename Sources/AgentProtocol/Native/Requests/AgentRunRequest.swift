@@ -11,7 +11,7 @@ public enum AgentRunRequest: RequestType {
 
         Cancellation: `run/cancel {runId}` answers this request with a normal result, `stopReason: "cancelled"` and the partial output; `$/cancelRequest {id}` (LSP) or `$/cancel_request {requestId}` (ACP) answer it with error -32800, `data: {runId, partialOutput}`; `notifications/cancelled {requestId}` (MCP) cancels the run and this request gets no reply at all.
 
-        Errors: -32602 when `agent` or `input` is missing or not a string, or `timeoutMs` or `stream` is malformed (`data.field` names the field, e.g. `params.agent`); -32001 when the agent is unknown (`data: {agent, available}`); -32007 when `limits.maxConcurrentRuns` runs are in flight; -32006 when `limits.requestsPerMinute` is spent (`data.retryAfterMs`); -32005 when the run or its agent call times out (`data.stepId: "1"` for the latter), or the run is reaped as stale (`data.reason: "stale"`); -32010 when the agent call fails (`data.stepId: "1"`); -32800 when cancelled as above; -32003 after `shutdown`.
+        Errors: -32602 when `agent` or `input` is missing or not a string, or `timeoutMs` or `stream` is malformed (`data.field` names the field, e.g. `params.agent`); -32001 when the agent is unknown (`data: {agent, available}`); -32007 when `limits.maxConcurrentRuns` runs are in flight; -32006 when `limits.requestsPerMinute` is spent (`data.retryAfterMs`); -32005 when the run or its agent call times out (`data.stepId: "1"` for the latter), or the run is reaped as stale (`data.reason: "stale"`); -32010 when the agent call fails (`data; -32011 when the run's `budget` is exceeded; -32012 when its output does not match `outputSchema`.stepId: "1"`); -32800 when cancelled as above; -32003 after `shutdown`.
         """#
     public static let result = ResultSpec(
         name: "agentRunResult",
@@ -19,7 +19,8 @@ public enum AgentRunRequest: RequestType {
         of: AgentRunResult.self
     )
     public static let errors: [ErrorSpec] = [
-        .invalidParams, .notFound, .timeout, .rateLimited, .overloaded, .providerFailure, .requestCancelled,
+        .invalidParams, .notFound, .timeout, .rateLimited, .overloaded, .providerFailure, .budgetExceeded,
+        .outputMismatch, .requestCancelled,
         .shuttingDown,
     ]
     public static let examples = JSONValue(

@@ -18,6 +18,13 @@ public struct AgentRunResult: ResultType, Equatable {
         Member("usage", required: true, schema: RunUsage.ref),
         Member("durationMs", required: true, schema: .ref("DurationMs")),
         Member(
+            "structuredOutput",
+            required: false,
+            schema: Schema(["description": "Any JSON value."]),
+            description:
+                #"The output parsed as JSON; present when the run had an `outputSchema` (the request's, or the agent's or workflow's in config) and the output matched it."#
+        ),
+        Member(
             "warnings",
             required: false,
             schema: Schema(["type": "array", "items": ["type": "string"]]),
@@ -34,6 +41,8 @@ public struct AgentRunResult: ResultType, Equatable {
     public var stopReason: RunStopReason
     public var usage: RunUsage
     public var durationMs: Int
+    /// The output parsed as JSON, when the run had an output schema.
+    public var structuredOutput: JSONValue?
     /// What went wrong beside the run (a session turn the store could not keep); sent only when not empty.
     public var warnings: [String]
 
@@ -44,8 +53,10 @@ public struct AgentRunResult: ResultType, Equatable {
         stopReason: RunStopReason,
         usage: RunUsage,
         durationMs: Int,
+        structuredOutput: JSONValue? = nil,
         warnings: [String] = []
     ) {
+        self.structuredOutput = structuredOutput
         self.runId = runId
         self.agent = agent
         self.output = output
@@ -62,6 +73,7 @@ public struct AgentRunResult: ResultType, Equatable {
         object["stopReason"] = .string(stopReason.rawValue)
         object.set("usage", usage)
         object["durationMs"] = .int(durationMs)
+        if let structuredOutput { object["structuredOutput"] = structuredOutput }
         if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
     }
 }

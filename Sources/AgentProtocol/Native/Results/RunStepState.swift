@@ -49,36 +49,14 @@ public struct RunStepState: ResultType, Equatable {
         Member(
             "usage",
             required: false,
-            schema: .ref("StepUsage"),
-            description: #"Token counts of an `openai` agent call, once it ended."#
+            schema: RunUsage.ref,
+            description: #"What the agent call used and cost, once it ended."#
         ),
     ]
 
     /// A step's lifecycle status (the `StepStatus` schema).
     public enum Status: String, Sendable, Equatable {
         case started, completed, failed, cancelled
-    }
-
-    /// Tokens a model call read and wrote, as `run/step` reports them (the `StepUsage` schema).
-    public struct Usage: Sendable, Equatable {
-        public var promptTokens: Int
-        public var completionTokens: Int
-        /// Whether the server reported the figures (`server`) rather than they were counted from the
-        /// stream (`counted`).
-        public var reported: Bool
-
-        public init(promptTokens: Int, completionTokens: Int, reported: Bool) {
-            self.promptTokens = promptTokens
-            self.completionTokens = completionTokens
-            self.reported = reported
-        }
-
-        var json: JSONValue {
-            [
-                "promptTokens": .int(promptTokens), "completionTokens": .int(completionTokens),
-                "source": reported ? "server" : "counted",
-            ]
-        }
     }
 
     public var stepId: String
@@ -95,8 +73,8 @@ public struct RunStepState: ResultType, Equatable {
     public var durationMs: Int?
     /// Why the step failed.
     public var error: String?
-    /// Token counts of an `openai` agent call, once it ended.
-    public var usage: Usage?
+    /// What the agent call used and cost, once it ended.
+    public var usage: RunUsage?
 
     public init(
         stepId: String,
@@ -107,7 +85,7 @@ public struct RunStepState: ResultType, Equatable {
         strategy: String? = nil,
         durationMs: Int? = nil,
         error: String? = nil,
-        usage: Usage? = nil
+        usage: RunUsage? = nil
     ) {
         self.stepId = stepId
         self.status = status
@@ -129,6 +107,6 @@ public struct RunStepState: ResultType, Equatable {
         if let strategy { object["strategy"] = .string(strategy) }
         if let durationMs { object["durationMs"] = .int(durationMs) }
         if let error { object["error"] = .string(error) }
-        if let usage { object["usage"] = usage.json }
+        object.set("usage", usage)
     }
 }

@@ -69,6 +69,11 @@ public struct StatsEntry: ResultType, Equatable {
                           "type": "integer",
                           "minimum": 0,
                           "description": "Output tokens of finished runs."
+                        },
+                        "costUsd": {
+                          "type": "number",
+                          "minimum": 0,
+                          "description": "What the agent's calls of priced models cost, in US dollars (config `pricing`); absent while none had a price. Agents only."
                         }
                       }
                     }
@@ -172,6 +177,8 @@ public struct StatsEntry: ResultType, Equatable {
         public var avgDurationMs: Double
         /// Output tokens of finished runs.
         public var tokens: Int
+        /// What calls of priced models cost (agents only); `nil` while none had a price.
+        public var costUsd: Double?
 
         public init(
             total: Int,
@@ -182,8 +189,10 @@ public struct StatsEntry: ResultType, Equatable {
             reaped: Int,
             successRate: Double?,
             avgDurationMs: Double,
-            tokens: Int
+            tokens: Int,
+            costUsd: Double? = nil
         ) {
+            self.costUsd = costUsd
             self.total = total
             self.active = active
             self.completed = completed
@@ -196,12 +205,14 @@ public struct StatsEntry: ResultType, Equatable {
         }
 
         var json: JSONValue {
-            [
+            var object: JSONObject = [
                 "total": .int(total), "active": .int(active), "completed": .int(completed), "failed": .int(failed),
                 "cancelled": .int(cancelled), "reaped": .int(reaped),
                 "successRate": successRate.map(JSONValue.double) ?? .null,
                 "avgDurationMs": .double(avgDurationMs), "tokens": .int(tokens),
             ]
+            if let costUsd { object["costUsd"] = .double(costUsd) }
+            return .object(object)
         }
     }
 

@@ -26,6 +26,13 @@ public struct WorkflowRunResult: ResultType, Equatable {
             description:
                 #"Every agent call that ended, in the order the calls started (for parallel calls not necessarily `stepId` order). Under `onError: "continue"` failed calls appear here with their `error`."#
         ),
+        Member(
+            "structuredOutput",
+            required: false,
+            schema: Schema(["description": "Any JSON value."]),
+            description:
+                #"The output parsed as JSON; present when the run had an `outputSchema` (the request's, or the agent's or workflow's in config) and the output matched it."#
+        ),
     ]
 
     public var runId: String
@@ -39,6 +46,8 @@ public struct WorkflowRunResult: ResultType, Equatable {
     public var durationMs: Int
     /// Every agent call that ended, in the order the calls started.
     public var branches: [Branch]
+    /// The output parsed as JSON, when the run had an output schema.
+    public var structuredOutput: JSONValue?
 
     public init(
         runId: String,
@@ -48,8 +57,10 @@ public struct WorkflowRunResult: ResultType, Equatable {
         stopReason: RunStopReason,
         usage: RunUsage,
         durationMs: Int,
-        branches: [Branch]
+        branches: [Branch],
+        structuredOutput: JSONValue? = nil
     ) {
+        self.structuredOutput = structuredOutput
         self.runId = runId
         self.workflow = workflow
         self.strategy = strategy
@@ -69,6 +80,7 @@ public struct WorkflowRunResult: ResultType, Equatable {
         object.set("usage", usage)
         object["durationMs"] = .int(durationMs)
         object.set("branches", branches)
+        if let structuredOutput { object["structuredOutput"] = structuredOutput }
     }
 
     /// One agent call of a workflow run and how it ended.
@@ -97,6 +109,7 @@ public struct WorkflowRunResult: ResultType, Equatable {
                 schema: .string,
                 description: #"Why the call failed; present when `status` is `failed`."#
             ),
+            Member("usage", required: false, schema: RunUsage.ref, description: #"What the call used and cost."#),
         ]
 
         /// How an agent call ended.
@@ -112,8 +125,18 @@ public struct WorkflowRunResult: ResultType, Equatable {
         /// Why the call failed, with ``Status/failed``.
         public var error: String?
         public var durationMs: Int
+        public var usage: RunUsage?
 
-        public init(stepId: String, agent: String, status: Status, output: String, error: String?, durationMs: Int) {
+        public init(
+            stepId: String,
+            agent: String,
+            status: Status,
+            output: String,
+            error: String?,
+            durationMs: Int,
+            usage: RunUsage? = nil
+        ) {
+            self.usage = usage
             self.stepId = stepId
             self.agent = agent
             self.status = status
@@ -129,6 +152,7 @@ public struct WorkflowRunResult: ResultType, Equatable {
             object["output"] = .string(output)
             object["durationMs"] = .int(durationMs)
             if let error { object["error"] = .string(error) }
+            object.set("usage", usage)
         }
     }
 }

@@ -106,7 +106,7 @@ extension NativeProtocol {
                 json: #"""
                     {
                       "title": "ErrorData",
-                      "description": "Members of `data` common to AgentWire's errors about agents, workflows, sessions and runs (-32001, -32004, -32005, -32006, -32007, -32010), sent in this order and followed by the members of the error's kind in alphabetical order.",
+                      "description": "Members of `data` common to AgentWire's errors about agents, workflows, sessions and runs (-32001, -32004, -32005, -32006, -32007, -32010, -32011, -32012), sent in this order and followed by the members of the error's kind in alphabetical order, then `usage`.",
                       "type": "object",
                       "required": [
                         "retryable",
@@ -143,6 +143,116 @@ extension NativeProtocol {
                         "partialOutput": {
                           "type": "string",
                           "description": "Output produced before the error (every agent call so far, in step order, separated by blank lines); present when a run had started, possibly empty."
+                        },
+                        "usage": {
+                          "allOf": [
+                            {
+                              "$ref": "#/components/schemas/Usage"
+                            }
+                          ],
+                          "description": "What the run's model calls used and cost before it ended; present when a run had started and ended with this error."
+                        }
+                      }
+                    }
+                    """#
+            )
+        ),
+        (
+            "BudgetExceededData",
+            Schema(
+                json: #"""
+                    {
+                      "title": "BudgetExceededData",
+                      "description": "`data` of error -32011: the common members (`ErrorData`), what the run spent, and the limit it reached. Never retryable: the same request would spend the same.",
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/ErrorData"
+                        }
+                      ],
+                      "type": "object",
+                      "required": [
+                        "runId",
+                        "partialOutput",
+                        "spentUsd",
+                        "outputTokens",
+                        "modelCalls",
+                        "limit"
+                      ],
+                      "properties": {
+                        "spentUsd": {
+                          "type": "number",
+                          "minimum": 0,
+                          "description": "What the run's priced model calls cost, in US dollars (0 when none had a price)."
+                        },
+                        "outputTokens": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Output tokens as the budget counted them."
+                        },
+                        "modelCalls": {
+                          "type": "integer",
+                          "minimum": 0,
+                          "description": "Model requests the run made."
+                        },
+                        "limit": {
+                          "type": "string",
+                          "enum": [
+                            "maxCostUsd",
+                            "maxOutputTokens",
+                            "maxModelCalls"
+                          ],
+                          "description": "The member of the budget the run reached."
+                        },
+                        "budget": {
+                          "allOf": [
+                            {
+                              "$ref": "#/components/schemas/Budget"
+                            }
+                          ],
+                          "description": "The run's budget: the request's, over the agent's or workflow's `limits.budget`."
+                        }
+                      }
+                    }
+                    """#
+            )
+        ),
+        (
+            "OutputMismatchData",
+            Schema(
+                json: #"""
+                    {
+                      "title": "OutputMismatchData",
+                      "description": "`data` of error -32012: the common members (`ErrorData`), with the raw output as `partialOutput` and what is wrong with it.",
+                      "allOf": [
+                        {
+                          "$ref": "#/components/schemas/ErrorData"
+                        }
+                      ],
+                      "type": "object",
+                      "required": [
+                        "partialOutput",
+                        "errors"
+                      ],
+                      "properties": {
+                        "errors": {
+                          "type": "array",
+                          "minItems": 1,
+                          "description": "Every problem found (at most 100): `path` is a JSON path into the output (`$` for the whole, `$.items[0].name`), `message` what is wrong there (`not JSON: …` when it does not parse).",
+                          "items": {
+                            "type": "object",
+                            "required": [
+                              "path",
+                              "message"
+                            ],
+                            "properties": {
+                              "path": {
+                                "type": "string"
+                              },
+                              "message": {
+                                "type": "string"
+                              }
+                            }
+                          }
                         }
                       }
                     }

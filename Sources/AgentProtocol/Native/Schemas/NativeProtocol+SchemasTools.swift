@@ -4,40 +4,6 @@ extension NativeProtocol {
     /// Shared schemas: usage, tool calls, permission questions, request metadata and spans.
     static let schemasTools: [(name: String, schema: Schema)] = [
         (
-            "StepUsage",
-            Schema(
-                json: #"""
-                    {
-                      "title": "StepUsage",
-                      "description": "Tokens a model call read and wrote. `source` is `server` when the server reported the figures, `counted` when they were counted from the stream (then `promptTokens` is 0).",
-                      "type": "object",
-                      "required": [
-                        "promptTokens",
-                        "completionTokens",
-                        "source"
-                      ],
-                      "properties": {
-                        "promptTokens": {
-                          "type": "integer",
-                          "minimum": 0
-                        },
-                        "completionTokens": {
-                          "type": "integer",
-                          "minimum": 0
-                        },
-                        "source": {
-                          "type": "string",
-                          "enum": [
-                            "server",
-                            "counted"
-                          ]
-                        }
-                      }
-                    }
-                    """#
-            )
-        ),
-        (
             "ToolStatus",
             Schema(
                 json: #"""

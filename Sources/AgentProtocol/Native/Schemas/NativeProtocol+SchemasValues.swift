@@ -231,6 +231,36 @@ extension NativeProtocol {
             )
         ),
         (
+            "Budget",
+            Schema(
+                json: #"""
+                    {
+                      "title": "Budget",
+                      "description": "Limits on what one run spends; members left out come from the agent's or workflow's `limits.budget` in config. The first limit reached stops the run at once (its token stream is cut, no further agent or model call starts) and answers -32011. Each member must be a number in range, else -32602 names it (e.g. `params.budget.maxCostUsd`).",
+                      "type": "object",
+                      "additionalProperties": false,
+                      "properties": {
+                        "maxCostUsd": {
+                          "type": "number",
+                          "minimum": 0,
+                          "description": "US dollars the priced model calls may cost together (at most nine decimal places); checked as each call ends and before a priced call starts."
+                        },
+                        "maxOutputTokens": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Output tokens over all steps: counted from the stream while a call runs, then as the server reported them."
+                        },
+                        "maxModelCalls": {
+                          "type": "integer",
+                          "minimum": 1,
+                          "description": "Model requests: one per agent call plus one per tool round trip."
+                        }
+                      }
+                    }
+                    """#
+            )
+        ),
+        (
             "StreamOptions",
             Schema(
                 json: #"""

@@ -153,8 +153,9 @@ public enum RunStepNotification: NotificationType {
             Member(
                 "usage",
                 required: false,
-                schema: .ref("StepUsage"),
-                description: #"Token counts of an `openai` agent call; sent when the step has ended."#
+                schema: RunUsage.ref,
+                description:
+                    #"What the agent call used and cost (`model` and `source` included); sent when an agent call's step has ended."#
             ),
         ]
 

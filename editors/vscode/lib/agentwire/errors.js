@@ -27,6 +27,8 @@ const ErrorCode = Object.freeze({
   RateLimited: -32006,
   Overloaded: -32007,
   ProviderFailure: -32010,
+  BudgetExceeded: -32011,
+  OutputMismatch: -32012,
 });
 
 /** -32700 Parse error. */
@@ -155,6 +157,24 @@ class ProviderFailureError extends AgentWireError {
 ProviderFailureError.code = -32010;
 ProviderFailureError.prototype.name = "ProviderFailureError";
 
+/** -32011 Budget exceeded. */
+class BudgetExceededError extends AgentWireError {
+  constructor(message = "Budget exceeded", options = {}) {
+    super(message, { data: options.data, cause: options.cause, code: -32011 });
+  }
+}
+BudgetExceededError.code = -32011;
+BudgetExceededError.prototype.name = "BudgetExceededError";
+
+/** -32012 Output does not match schema. */
+class OutputMismatchError extends AgentWireError {
+  constructor(message = "Output does not match schema", options = {}) {
+    super(message, { data: options.data, cause: options.cause, code: -32012 });
+  }
+}
+OutputMismatchError.code = -32012;
+OutputMismatchError.prototype.name = "OutputMismatchError";
+
 /** Every error class of the service, by code. */
 const errorClasses = new Map([
   [-32700, ParseError],
@@ -171,6 +191,8 @@ const errorClasses = new Map([
   [-32006, RateLimitedError],
   [-32007, OverloadedError],
   [-32010, ProviderFailureError],
+  [-32011, BudgetExceededError],
+  [-32012, OutputMismatchError],
 ]);
 
 /** The error of an error answer (`{code, message, data}`): an instance of the class of its code. */
@@ -197,5 +219,7 @@ exports.TimeoutError = TimeoutError;
 exports.RateLimitedError = RateLimitedError;
 exports.OverloadedError = OverloadedError;
 exports.ProviderFailureError = ProviderFailureError;
+exports.BudgetExceededError = BudgetExceededError;
+exports.OutputMismatchError = OutputMismatchError;
 exports.errorClasses = errorClasses;
 exports.errorFromWire = errorFromWire;
