@@ -75,7 +75,7 @@ running_pid() {
     local pid
     [ -f "$STATE/pid" ] || return 1
     pid="$(cat "$STATE/pid")"
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q llama_cpp.server "/proc/$pid/cmdline" 2>/dev/null || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && grep -q local_model_server "/proc/$pid/cmdline" 2>/dev/null || return 1
     echo "$pid"
 }
 
@@ -90,7 +90,8 @@ start() {
     port="$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     model="$(model_path)"
     url="http://127.0.0.1:$port/v1"
-    setsid "$VENV/bin/python" -m llama_cpp.server --model "$model" --model_alias smollm2 \
+    # The stock server, plus the usage chunk streamed completions end with (see local_model_server.py).
+    setsid "$VENV/bin/python" "$ROOT/scripts/local_model_server.py" --model "$model" --model_alias smollm2 \
         --host 127.0.0.1 --port "$port" --n_ctx 2048 --n_threads 1 --interrupt_requests False \
         </dev/null >"$STATE/server.log" 2>&1 &
     pid=$!

@@ -34,7 +34,16 @@ trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkfifo "$work/in"
-"$binary" serve --store memory --metrics-listen "$port" <"$work/in" >"$work/out" 2>"$work/err" &
+# With the local model server (scripts/test.sh starts it), a priced agent on it: its calls cost money, and
+# llm_cost_dollars_total must come out a valid counter.
+llm_url="${AGENTWIRE_TEST_LLM_URL:-}"
+cat >"$work/config.json" <<CONFIG
+{"pricing": {"smollm2": {"inputPerMillion": 0.1, "outputPerMillion": 0.4}},
+ "agents": {"smol": {"provider": {"type": "openai", "baseURL": "${llm_url:-http://127.0.0.1:9/v1}", "model": "smollm2",
+                                  "temperature": 0, "maxTokens": 8, "timeoutSeconds": 300}}}}
+CONFIG
+"$binary" serve --store memory --config "$work/config.json" --metrics-listen "$port" <"$work/in" >"$work/out" \
+    2>"$work/err" &
 server_pid=$!
 exec 3>"$work/in"
 
@@ -45,12 +54,19 @@ cat >&3 <<'REQUESTS'
 {"jsonrpc":"2.0","id":4,"method":"coordinator/parallel","params":{"input":"c d","tasks":[{"agent":"echo"},{"agent":"echo"}]}}
 {"jsonrpc":"2.0","id":5,"method":"nope/unknown"}
 REQUESTS
+if [ -n "$llm_url" ]; then
+    echo '{"jsonrpc":"2.0","id":6,"method":"agent/run","params":{"agent":"smol","input":"Say hi."}}' >&3
+    last=6
+else
+    echo "test-observability: AGENTWIRE_TEST_LLM_URL is unset: llm_cost_dollars_total is not checked" >&2
+    last=5
+fi
 
-for _ in $(seq 1 300); do
-    grep -q '"id":5' "$work/out" 2>/dev/null && break
+for _ in $(seq 1 3000); do
+    grep -q "\"id\":$last" "$work/out" 2>/dev/null && break
     sleep 0.1
 done
-grep -q '"id":5' "$work/out" || { echo "test-observability: no replies; stderr:" >&2; cat "$work/err" >&2; exit 1; }
+grep -q "\"id\":$last" "$work/out" || { echo "test-observability: no replies; stderr:" >&2; cat "$work/err" >&2; exit 1; }
 
 curl -fsS "http://127.0.0.1:$port/metrics" >"$work/metrics"
 # The listener binds loopback when given only a port.
@@ -75,7 +91,7 @@ for expected in \
     'llm_calls_total{model="echo",agent="echo",status="completed"} 5' \
     'llm_tokens_used_total{model="echo",agent="echo",type="output"} 11' \
     'llm_call_duration_seconds_count{model="echo",agent="echo",status="completed"} 5' \
-    'agentwire_requests_total{method="agent/run",status="ok"} 1' \
+    "agentwire_requests_total{method=\"agent/run\",status=\"ok\"} $((last - 4))" \
     'agentwire_requests_total{method="unknown",status="error"} 1' \
     'agentwire_request_duration_seconds_count{method="initialize"} 1' \
     'agentwire_outbound_queue_bytes '; do
@@ -85,6 +101,15 @@ for expected in \
         exit 1
     }
 done
+if [ -n "$llm_url" ]; then
+    grep -qF '# TYPE llm_cost_dollars_total counter' "$work/metrics" \
+        && grep -qE '^llm_cost_dollars_total\{model="smollm2",agent="smol"\} [0-9.e-]+$' "$work/metrics" \
+        && ! grep -qE '^llm_cost_dollars_total\{model="smollm2",agent="smol"\} 0(\.0)?$' "$work/metrics" || {
+        echo "test-observability: no positive llm_cost_dollars_total for the priced agent in:" >&2
+        grep -E 'llm_|"id":6' "$work/metrics" "$work/out" >&2 || true
+        exit 1
+    }
+fi
 # Traces went to the client that asked for them, before each response.
 grep -q '"method":"run/trace"' "$work/out" || { echo "test-observability: no run/trace" >&2; exit 1; }
 

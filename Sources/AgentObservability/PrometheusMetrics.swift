@@ -50,8 +50,14 @@ struct DescribedPrometheusFactory: MetricsFactory {
             : registry.makeCounter(descriptor: descriptor, labels: dimensions)
     }
 
+    /// A Prometheus counter takes fractional increments as well (`llm_cost_dollars_total`).
     func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
-        plain.makeFloatingPointCounter(label: label, dimensions: dimensions)
+        guard let descriptor = descriptor(label) else {
+            return plain.makeFloatingPointCounter(label: label, dimensions: dimensions)
+        }
+        return dimensions.isEmpty
+            ? registry.makeCounter(descriptor: descriptor)
+            : registry.makeCounter(descriptor: descriptor, labels: dimensions)
     }
 
     func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {

@@ -59,3 +59,38 @@ import Tracing
         await listener.stop()
     }
 }
+
+/// Streams one word and reports 1000 input and 2 output tokens of model `small`.
+private struct PricedCall: Provider {
+    func stream(_ request: ProviderRequest, context: StepContext) async throws {
+        context.emitTokens(["priced ", "reply"])
+        context.reportUsage(Usage(inputTokens: 1000, outputTokens: 2, reported: true, model: "small"))
+    }
+}
+
+@Suite struct CostMetricTests {
+    @Test func pricedCallsAddTheirCostToACounterInDollars() async throws {
+        let prometheus = PrometheusMetrics()
+        var settings = OpenAISettings(baseURL: "http://127.0.0.1:9/v1", model: "small")
+        settings.retries = 0
+        let config = AgentConfig(
+            agents: [AgentDefinition(name: "paid", description: "", provider: .openai(settings))],
+            pricing: Pricing([
+                "small": ModelPrice(inputPerMillion: USD(decimal: "2.5")!, outputPerMillion: USD(decimal: "10")!)
+            ])
+        )
+        let runtime = AgentRuntime(
+            config: config,
+            providers: { _ in PricedCall() },
+            telemetry: Telemetry(metrics: prometheus.factory, tracer: NoOpTracer())
+        )
+        for runId in ["run_p1", "run_p2"] {
+            _ = try await runtime.run(agent: "paid", input: "hi", runId: runId, observer: SpanCollector())
+        }
+        let text = prometheus.render()
+        // Twice 1000 × $2.50 + 2 × $10, per million.
+        #expect(text.contains("# TYPE llm_cost_dollars_total counter"), "\(text)")
+        #expect(text.contains(#"llm_cost_dollars_total{model="small",agent="paid"} 0.00504"#), "\(text)")
+        #expect(text.contains(#"llm_tokens_used_total{model="small",agent="paid",type="input"} 2000"#), "\(text)")
+    }
+}

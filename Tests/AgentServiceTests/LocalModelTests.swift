@@ -18,6 +18,7 @@ enum LocalModel {
             #""type": "openai", "baseURL": "\#(url)", "model": "smollm2", "temperature": 0, "timeoutSeconds": 300"#
         let text = """
             {
+              "pricing": {"smollm2": {"inputPerMillion": 0.1, "outputPerMillion": 0.4}},
               "tools": {
                 "weather": {
                   "description": "Get the current weather of a city",
@@ -64,7 +65,14 @@ struct LocalModelTests {
         let steps = client.runNotificationParams(runId, method: "run/step")
         #expect(steps.compactMap { $0["status"]?.stringValue } == ["started", "completed"])
         #expect(steps.first?["name"] == "openai model call")
-        #expect(steps.last?["usage", "completionTokens"]?.integerValue == Int64(tokens.count))
+        // llama.cpp's server reports usage (stream_options.include_usage): the figures are the server's, and
+        // the configured price makes a cost of them.
+        let usage = try #require(result["usage"])
+        #expect(usage["source"] == "server", "\(usage.jsonString)")
+        #expect((usage["inputTokens"]?.integerValue ?? 0) > 0)
+        #expect(usage["outputTokens"]?.integerValue == Int64(tokens.count))
+        #expect((usage["costUsd"]?.doubleValue ?? 0) > 0)
+        #expect(steps.last?["usage"] == usage)
         #expect(client.runSeqs(runId).isStrictlyIncreasing)
     }
 

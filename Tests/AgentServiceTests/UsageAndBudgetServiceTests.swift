@@ -37,7 +37,8 @@ private func pricedConfig(_ server: FakeModelServer) throws -> AgentConfig {
           "agents": {
             "priced": {"provider": {"type": "openai", "baseURL": "\(server.baseURL)", "model": "small", "retries": 0}},
             "picky": {"provider": {"type": "openai", "baseURL": "\(server.baseURL)", "model": "small",
-                                   "models": ["small", "large"], "retries": 0}},
+                                   "models": ["small", "large"], "retries": 0},
+                      "limits": {"contextWindow": 4096}},
             "capped": {"provider": {"type": "echo"}, "limits": {"budget": {"maxOutputTokens": 2}}}
           },
           "workflows": {
@@ -203,8 +204,14 @@ private let callCost = 0.00239
         #expect(reply.message["result", "_meta", "agentwire", "usage", "costUsd"]?.doubleValue == 0.0254)
         let body = try JSONValue.parse(try #require(server.requests.first).bodyText)
         #expect(body["model"] == "large")
-        // picky has no context window, so no usage_update; an echo agent has one.
-        #expect(client.acpUpdates(sessionId, from: start, to: reply.index).kind("usage_update").isEmpty)
+        // The turn's usage_update carries the session's cost so far.
+        let usage = client.acpUpdates(sessionId, from: start, to: reply.index).kind("usage_update")
+        #expect(usage.first?["size"] == 4096)
+        #expect(usage.first?["cost"] == ["amount": 0.0254, "currency": "USD"], "\(usage)")
+        let second = client.messages.count
+        let again = try await client.response(to: client.acpPrompt(sessionId, "again"))
+        let summed = client.acpUpdates(sessionId, from: second, to: again.index).kind("usage_update")
+        #expect(summed.first?["cost", "amount"]?.doubleValue == 0.0508)
 
         // maxOutputTokens ends the turn with max_tokens.
         try await client.acpSetTarget(sessionId, "capped")
