@@ -17,13 +17,7 @@ public struct AgentRunResult: ResultType, Equatable {
         Member("stopReason", required: true, schema: .ref("StopReason")),
         Member("usage", required: true, schema: RunUsage.ref),
         Member("durationMs", required: true, schema: .ref("DurationMs")),
-        Member(
-            "structuredOutput",
-            required: false,
-            schema: Schema(["description": "Any JSON value."]),
-            description:
-                #"The output parsed as JSON; present when the run had an `outputSchema` (the request's, or the agent's or workflow's in config) and the output matched it."#
-        ),
+        .structuredOutput,
         Member(
             "warnings",
             required: false,
@@ -76,4 +70,15 @@ public struct AgentRunResult: ResultType, Equatable {
         if let structuredOutput { object["structuredOutput"] = structuredOutput }
         if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
     }
+}
+
+extension Member {
+    /// `structuredOutput` of the run results: the output parsed as JSON.
+    static let structuredOutput = Member(
+        "structuredOutput",
+        required: false,
+        schema: Schema(["description": "Any JSON value."]),
+        description:
+            #"The output parsed as JSON; present when the run had an `outputSchema` (the request's, or the agent's or workflow's in config) and the output matched it."#
+    )
 }

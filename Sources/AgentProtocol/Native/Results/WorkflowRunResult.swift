@@ -26,13 +26,7 @@ public struct WorkflowRunResult: ResultType, Equatable {
             description:
                 #"Every agent call that ended, in the order the calls started (for parallel calls not necessarily `stepId` order). Under `onError: "continue"` failed calls appear here with their `error`."#
         ),
-        Member(
-            "structuredOutput",
-            required: false,
-            schema: Schema(["description": "Any JSON value."]),
-            description:
-                #"The output parsed as JSON; present when the run had an `outputSchema` (the request's, or the agent's or workflow's in config) and the output matched it."#
-        ),
+        .structuredOutput,
     ]
 
     public var runId: String
