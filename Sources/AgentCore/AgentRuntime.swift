@@ -181,7 +181,8 @@ public final class AgentRuntime: Sendable {
             history: options.history,
             providers: providers,
             model: options.model,
-            outputSchema: options.outputSchema
+            outputSchema: options.outputSchema,
+            reuse: options.reuse
         )
         return try await supervise(
             name: name,
@@ -234,7 +235,8 @@ public final class AgentRuntime: Sendable {
             history: options.history,
             providers: providers,
             model: options.model,
-            outputSchema: outputSchema
+            outputSchema: outputSchema,
+            reuse: options.reuse
         )
         var options = options
         options.timeoutMs = [options.timeoutMs, workflow.timeoutMs].compactMap { $0 }.min()
@@ -353,7 +355,9 @@ public final class AgentRuntime: Sendable {
     ) async throws(RunFailure) -> RunResult {
         let clock = ContinuousClock()
         let started = clock.now
-        context.emit(.started(name: name, strategy: strategy, requestId: options.requestId))
+        context.emit(
+            .started(name: name, strategy: strategy, requestId: options.requestId, resumedFrom: options.resumedFrom)
+        )
         let heartbeatSeconds = config.limits.heartbeatSeconds
         let outcome = Mutex<Result<String, RunFailure>?>(nil)
         // Heartbeats come from the pacer's thread while the run lasts: no task waits for them.

@@ -34,7 +34,7 @@ extension Execution {
                 "step \(index + 1) of \(steps.count) (\(step.agent)) \(result.status.rawValue)"
             )
             switch result.status {
-            case .completed:
+            case .completed, .reused:
                 previous = result.output
                 anyCompleted = true
             case .cancelled: return previous
@@ -72,7 +72,7 @@ extension Execution {
     {
         let masterResult = await call(agent: master, input: input, stepId: "\(Self.rootStep).1", parent: Self.rootStep)
         switch masterResult.status {
-        case .completed: break
+        case .completed, .reused: break
         case .cancelled: return masterResult.output
         default: throw failure(of: masterResult)  // without the master's plan there is nothing to delegate
         }
@@ -128,7 +128,7 @@ extension Execution {
         aggregate: Aggregate,
         nextStep: Int
     ) async throws(RunFailure) -> String {
-        let outputs = results.filter { $0.status == .completed }.map(\.output)
+        let outputs = results.filter(\.status.succeeded).map(\.output)
         let combined = aggregate.combine(outputs)
         guard case .agent(let aggregator) = aggregate, !Task.isCancelled else { return combined }
         let result = await call(

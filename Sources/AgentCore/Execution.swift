@@ -17,6 +17,8 @@ final class Execution: Sendable {
     let model: String?
     /// The JSON Schema the run's final output must match; given to the call that produces it.
     let outputSchema: JSONValue?
+    /// Completed calls of the run this one resumes, by step id.
+    let reuse: [String: Checkpoint]
     private let steps = Mutex<[StepRecord]>([])
     /// Branches of the current fan-out that have ended (plus the steps before it).
     let finishedBranches = Mutex(0)
@@ -26,6 +28,8 @@ final class Execution: Sendable {
         var parent: String?
         var result: BranchResult?
         var providerError: ProviderError?
+        /// The output of a reused call (its context streamed nothing).
+        var reusedOutput: String?
     }
 
     init(
@@ -38,8 +42,10 @@ final class Execution: Sendable {
         history: [Turn] = [],
         providers: @escaping ProviderFactory = builtInProviders,
         model: String? = nil,
-        outputSchema: JSONValue? = nil
+        outputSchema: JSONValue? = nil,
+        reuse: [String: Checkpoint] = [:]
     ) {
+        self.reuse = reuse
         self.model = model
         self.outputSchema = outputSchema
         self.context = context
@@ -62,7 +68,8 @@ final class Execution: Sendable {
     /// call, in step order, separated by blank lines.
     var partialOutput: String {
         steps.withLock { records in
-            records.sorted(by: Self.stepOrder).map(\.context.text).filter { !$0.isEmpty }.joined(separator: "\n\n")
+            records.sorted(by: Self.stepOrder).map { $0.reusedOutput ?? $0.context.text }.filter { !$0.isEmpty }
+                .joined(separator: "\n\n")
         }
     }
 
@@ -80,9 +87,12 @@ final class Execution: Sendable {
         return left.count < right.count
     }
 
-    /// What every agent call of the run has used so far, summed in step order.
+    /// What every agent call of the run has used so far, summed in step order (reused calls used
+    /// nothing this run).
     var usage: Usage {
-        steps.withLock { Usage.sum($0.sorted(by: Self.stepOrder).map(\.context.usage)) }
+        steps.withLock {
+            Usage.sum($0.sorted(by: Self.stepOrder).filter { $0.reusedOutput == nil }.map(\.context.usage))
+        }
     }
 
     /// Calls one agent as a step. Never throws: the outcome says how it ended.
@@ -108,6 +118,9 @@ final class Execution: Sendable {
             )
         }
         if let model { agent = agent.using(model: model) }
+        if let checkpoint = reuse[stepId], checkpoint.agent == name, checkpoint.input == input {
+            return reused(checkpoint, agent: agent, parent: parent)
+        }
         // A run whose budget allows no more starts no further call: no step, no provider.
         do throws(BudgetExceeded) { try context.startModelCall(model: agent.model) } catch {
             return BranchResult(
@@ -133,7 +146,8 @@ final class Execution: Sendable {
                     name: stepName,
                     agent: name,
                     parentStepId: parent,
-                    strategy: strategy
+                    strategy: strategy,
+                    input: input
                 )
             )
         )
@@ -213,6 +227,41 @@ final class Execution: Sendable {
             cost: usage.cost
         )
         steps.withLock { $0[recordIndex].result = result }
+        return result
+    }
+
+    /// A call the run this one resumes completed: reported once as `reused` (with the earlier input and
+    /// output, so this run can be resumed in turn), and its output taken as is.
+    private func reused(_ checkpoint: Checkpoint, agent: AgentDefinition, parent: String?) -> BranchResult {
+        let step = StepContext(run: context, stepId: checkpoint.stepId, agent: checkpoint.agent)
+        let result = BranchResult(
+            stepId: checkpoint.stepId,
+            agent: checkpoint.agent,
+            status: .reused,
+            output: checkpoint.output,
+            error: nil,
+            durationMs: 0,
+            usage: checkpoint.usage
+        )
+        steps.withLock {
+            $0.append(StepRecord(context: step, parent: parent, result: result, reusedOutput: checkpoint.output))
+        }
+        context.emit(
+            .step(
+                StepEvent(
+                    stepId: checkpoint.stepId,
+                    status: .reused,
+                    name: "\(agent.provider.typeName) model call",
+                    agent: checkpoint.agent,
+                    parentStepId: parent,
+                    strategy: strategy,
+                    durationMs: 0,
+                    usage: checkpoint.usage,
+                    input: checkpoint.input,
+                    output: checkpoint.output
+                )
+            )
+        )
         return result
     }
 

@@ -228,6 +228,15 @@ public final class MemoryRunStore: RunStore {
         state.withLock { $0.sessions.removeValue(forKey: sessionId) != nil }
     }
 
+    public func listSessions(_ query: SessionQuery) throws(StoreError) -> SessionPage {
+        let all = state.withLock { state in
+            state.sessions.values.map {
+                SessionSummary(id: $0.id, agent: $0.agent, createdAt: $0.createdAt, turns: $0.turns.count)
+            }
+        }
+        return try SessionPage.page(of: all, query)
+    }
+
     /// Where `batch` goes in its run's batches; `nil` when the run is unknown (deleted) or a batch with
     /// the same `firstSeq` is there already (a retried write).
     private static func insertionIndex(of batch: EventBatch, in batches: [EventBatch]?) -> Int? {

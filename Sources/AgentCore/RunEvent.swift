@@ -5,7 +5,8 @@ import JSONCore
 public enum RunEvent: Sendable, Equatable {
     /// The run began. `name` is the agent, or for workflows the workflow, whose `strategy` is then set;
     /// `requestId` is the id of the request that started it, when there was one.
-    case started(name: String, strategy: String? = nil, requestId: JSONValue? = nil)
+    /// `resumedFrom` is the run a `run/resume` continues.
+    case started(name: String, strategy: String? = nil, requestId: JSONValue? = nil, resumedFrom: String? = nil)
     case step(StepEvent)
     /// A piece of model output from the step `stepId`.
     case token(agent: String, stepId: String, text: String)
@@ -23,6 +24,11 @@ public enum RunEvent: Sendable, Equatable {
 public struct StepEvent: Sendable, Equatable {
     public enum Status: String, Sendable {
         case started, completed, failed, cancelled
+        /// A resumed run took the step's output from the run it resumes: no provider was called.
+        case reused
+
+        /// The step produced its output (now, or in the run a resumed run continues).
+        public var succeeded: Bool { self == .completed || self == .reused }
     }
 
     public var stepId: String
@@ -38,6 +44,12 @@ public struct StepEvent: Sendable, Equatable {
     public var error: String?
     /// Tokens the model read and wrote, when the step has ended and its provider knows.
     public var usage: Usage?
+    /// What an agent call was given, on its `started` event: kept in the run store (a resumed run reuses
+    /// a completed call only for the same input), never sent to clients.
+    public var input: String?
+    /// The output of a `reused` step (the earlier run's), kept in the run store so the resumed run can be
+    /// resumed in turn; never sent to clients.
+    public var output: String?
 
     public init(
         stepId: String,
@@ -48,8 +60,12 @@ public struct StepEvent: Sendable, Equatable {
         strategy: String? = nil,
         durationMs: Int? = nil,
         error: String? = nil,
-        usage: Usage? = nil
+        usage: Usage? = nil,
+        input: String? = nil,
+        output: String? = nil
     ) {
+        self.input = input
+        self.output = output
         self.stepId = stepId
         self.status = status
         self.name = name

@@ -20,6 +20,11 @@ public struct RunOptions: Sendable {
     public var model: String?
     /// The JSON Schema the run's final output must match (replacing the agent's or workflow's own).
     public var outputSchema: JSONValue?
+    /// The run this one resumes (`run/resume`), named in its `started` event.
+    public var resumedFrom: String?
+    /// Completed agent calls of the run this one resumes, by step id: a call of the same step, agent and
+    /// input is not made again; its output is reused (a `reused` step).
+    public var reuse: [String: Checkpoint] = [:]
 
     public init(
         timeoutMs: Int? = nil,

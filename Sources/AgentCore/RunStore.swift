@@ -1,4 +1,5 @@
 import Foundation
+import JSONCore
 
 /// Where runs, their events and sessions are kept, so they outlive the process. The SQLite store (target
 /// `AgentStore`) is the default; ``MemoryRunStore`` keeps nothing on disk. Another database can replace
@@ -45,6 +46,9 @@ public protocol RunStore: Sendable {
     func appendTurn(sessionId: String, turn: Turn) throws(StoreError)
     /// Removes a session and its turns; `false` when there was none.
     func deleteSession(_ sessionId: String) throws(StoreError) -> Bool
+    /// Sessions newest first (by creation time, then id), with their turn counts; `cursor` continues a
+    /// previous page (a ``RunCursor`` of the last session's creation time and id).
+    func listSessions(_ query: SessionQuery) throws(StoreError) -> SessionPage
 }
 
 extension RunStore {
@@ -123,6 +127,11 @@ public struct StoredRun: Sendable, Equatable {
     public var outputTokens: Int
     /// What the run's model calls used and cost, once it ended (`nil` for runs kept by older versions).
     public var usage: Usage?
+    /// The run this one resumes (`run/resume`).
+    public var resumedFrom: String?
+    /// A workflow run's workflow as it ran (``WorkflowDefinition/specJSON``), so it can be resumed as it
+    /// was and a changed definition noticed; `nil` for agent runs and runs kept by older versions.
+    public var definition: JSONValue?
     public var startedAt: Date
     public var endedAt: Date?
     public var owner: RunOwner
@@ -142,11 +151,15 @@ public struct StoredRun: Sendable, Equatable {
         errorMessage: String? = nil,
         outputTokens: Int = 0,
         usage: Usage? = nil,
+        resumedFrom: String? = nil,
+        definition: JSONValue? = nil,
         startedAt: Date = Date(),
         endedAt: Date? = nil,
         owner: RunOwner = .current
     ) {
         self.usage = usage
+        self.resumedFrom = resumedFrom
+        self.definition = definition
         self.id = id
         self.kind = kind
         self.name = name

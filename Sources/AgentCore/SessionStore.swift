@@ -19,6 +19,25 @@ public final class SessionStore: Sendable {
         public var agent: String
         public var turns: [Turn]
         public var busy: Bool
+        /// When it was created, as the store keeps it.
+        public var createdAt: Date = Date()
+    }
+
+    /// What ``fork(_:turns:agent:)`` made: the new session, and why the store could not keep it (it then
+    /// lasts as long as this process), or `nil`.
+    public struct Fork: Sendable {
+        public var session: Session
+        public var notKept: StoreError?
+    }
+
+    /// Why ``fork(_:turns:agent:)`` or ``delete(_:)`` did nothing.
+    public enum Refusal: Error, Sendable {
+        /// The store could not read or remove the session.
+        case store(StoreError)
+        /// It is unknown; or, to delete it, busy.
+        case refused(RunFailure)
+        /// A fork asked for more turns than the session has (it has `turns`).
+        case turnOutOfRange(turns: Int)
     }
 
     /// What ``beginTurn(_:)`` did.
@@ -53,17 +72,116 @@ public final class SessionStore: Sendable {
     /// - Returns: the session, and the store's answer: why it could not keep the session (which then lasts
     ///   as long as this process), or `nil`.
     public func create(agent: String) -> (session: Session, kept: Pending<StoreError?, Never>) {
-        let session = Session(
-            id: "ses_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased(),
-            agent: agent,
-            turns: [],
-            busy: false
-        )
+        let session = Session(id: Self.newId(), agent: agent, turns: [], busy: false)
         sessions.withLock { $0[session.id] = session }
         let kept = keep("keep the new session", session.id) { store throws(StoreError) in
-            try store.insertSession(StoredSession(id: session.id, agent: agent))
+            try store.insertSession(StoredSession(id: session.id, agent: agent, createdAt: session.createdAt))
         }
         return (session, kept)
+    }
+
+    /// A new session with the first `turns` turns of session `id` (all of them when `nil`) and its agent
+    /// (or `agent`), independent of it from then on. A turn in flight is not part of the history yet, so
+    /// it is not copied. At once when `id` is in memory (the store keeps the fork later), otherwise
+    /// after reading it from the store, on the queue.
+    /// - Returns: the fork, or why there is none: `id` is unknown, `turns` is more than it has, or the
+    ///   store could not read it.
+    public func fork(_ id: String, turns: Int? = nil, agent: String? = nil) -> Pending<Fork, Refusal> {
+        if let source = cachedSession(id) {
+            let session: Session
+            do throws(Refusal) { session = try forked(source, turns: turns, agent: agent) } catch {
+                return .answered(.failure(error))
+            }
+            guard let store else { return .answered(.success(Fork(session: session, notKept: nil))) }
+            return onQueue { () throws(Refusal) -> Fork in
+                let notKept = self.kept("keep the forked session", session.id, store) { store throws(StoreError) in
+                    try store.insertSession(Self.record(of: session))
+                }
+                return Fork(session: session, notKept: notKept)
+            }
+        }
+        guard let store else { return .answered(.failure(.refused(Self.unknownSession(id)))) }
+        return onQueue { () throws(Refusal) -> Fork in
+            // A read queued before this call may have brought it into memory.
+            let found: Session?
+            do throws(StoreError) { found = try self.lookUp(id) } catch { throw .store(error) }
+            guard let source = found else { throw .refused(Self.unknownSession(id)) }
+            let session = try self.forked(source, turns: turns, agent: agent)
+            let notKept = self.kept("keep the forked session", session.id, store) { store throws(StoreError) in
+                try store.insertSession(Self.record(of: session))
+            }
+            return Fork(session: session, notKept: notKept)
+        }
+    }
+
+    /// The session, from memory or the store, without keeping a stored one in memory (as
+    /// ``session(_:)`` does); `nil` when it is in neither.
+    public func find(_ id: String) -> Pending<Session?, StoreError> {
+        if let session = cachedSession(id) { return .answered(.success(session)) }
+        guard store != nil else { return .answered(.success(nil)) }
+        return onQueue { () throws(StoreError) -> Session? in try self.lookUp(id) }
+    }
+
+    /// A page of the sessions, newest first: the store's, after every session call made before this
+    /// one; without a store, those in memory.
+    public func list(_ query: SessionQuery) -> Pending<SessionPage, StoreError> {
+        guard let store else {
+            let all = sessions.withLock { sessions in
+                sessions.values.map {
+                    SessionSummary(id: $0.id, agent: $0.agent, createdAt: $0.createdAt, turns: $0.turns.count)
+                }
+            }
+            do throws(StoreError) { return .answered(.success(try SessionPage.page(of: all, query))) } catch {
+                return .answered(.failure(error))
+            }
+        }
+        return onQueue { () throws(StoreError) -> SessionPage in
+            do throws(StoreError) { return try store.listSessions(query) } catch {
+                self.logger.error("The run store could not list sessions", metadata: ["error": "\(error)"])
+                throw error
+            }
+        }
+    }
+
+    /// Deletes a session here (at once) and in the store, unless it has a turn in flight.
+    /// - Returns: whether there was such a session; or why it was not deleted: it is busy, or the store
+    ///   could not read or remove it (it is gone from this process all the same, and deleting it again
+    ///   retries the store).
+    public func delete(_ id: String) -> Pending<Bool, Refusal> {
+        let inMemory: Bool
+        do throws(RunFailure) {
+            inMemory = try sessions.withLock { sessions throws(RunFailure) -> Bool in
+                guard let session = sessions[id] else { return false }
+                guard !session.busy else { throw Self.busySession(id, then: "delete it") }
+                sessions[id] = nil
+                return true
+            }
+        } catch {
+            return .answered(.failure(.refused(error)))
+        }
+        guard let store else { return .answered(.success(inMemory)) }
+        return onQueue { () throws(Refusal) -> Bool in
+            // A prompt queued before this call may have read it back and begun a turn.
+            let readBack = try self.sessions.withLock { sessions throws(Refusal) -> Bool in
+                guard let session = sessions[id] else { return false }
+                guard !session.busy else { throw .refused(Self.busySession(id, then: "delete it")) }
+                sessions[id] = nil
+                return true
+            }
+            var known = inMemory || readBack
+            do throws(StoreError) { if !known { known = try self.stored(id) != nil } } catch { throw .store(error) }
+            if let failure = self.kept(
+                "remove session",
+                id,
+                store,
+                { store throws(StoreError) in
+                    _ = try store.deleteSession(id)
+                }
+            ) {
+                throw .store(failure)
+            }
+            return known
+        }
     }
 
     /// The session if it is in memory; never asks the store.
@@ -152,12 +270,36 @@ public final class SessionStore: Sendable {
     private func read(_ id: String) throws(StoreError) -> Session? {
         if let session = cachedSession(id) { return session }
         guard let stored = try stored(id) else { return nil }
-        let session = Session(id: stored.id, agent: stored.agent, turns: stored.turns, busy: false)
+        let session = Self.inMemory(stored)
         return sessions.withLock { sessions in
             if let existing = sessions[id] { return existing }
             sessions[id] = session
             return session
         }
+    }
+
+    /// From memory, or the store's record, which stays out of memory. Called on the queue.
+    private func lookUp(_ id: String) throws(StoreError) -> Session? {
+        if let session = cachedSession(id) { return session }
+        return try stored(id).map { Self.inMemory($0) }
+    }
+
+    /// A new session in memory: `source`'s agent (or `agent`) and its first `turns` turns.
+    private func forked(_ source: Session, turns: Int?, agent: String?) throws(Refusal) -> Session {
+        let count = turns ?? source.turns.count
+        guard (0...source.turns.count).contains(count) else { throw .turnOutOfRange(turns: source.turns.count) }
+        let session = Session(
+            id: Self.newId(),
+            agent: agent ?? source.agent,
+            turns: Array(source.turns.prefix(count)),
+            busy: false
+        )
+        sessions.withLock { $0[session.id] = session }
+        logger.debug(
+            "Session forked",
+            metadata: ["sessionId": "\(session.id)", "from": "\(source.id)", "turns": "\(count)"]
+        )
+        return session
     }
 
     /// The store's record of the session; its failure is logged. Called on the queue.
@@ -216,18 +358,36 @@ public final class SessionStore: Sendable {
     /// Marks session `id` busy, under the sessions' lock.
     private static func beginTurn(_ id: String, in sessions: inout [String: Session]) throws(RunFailure) -> Session {
         guard var session = sessions[id] else { throw unknownSession(id) }
-        guard !session.busy else {
-            throw RunFailure(
-                kind: .sessionBusy,
-                message: "Session '\(id)' is busy: a turn is already in flight",
-                retryable: true,
-                suggestions: ["Wait for the current turn to finish, or cancel it, then prompt again."],
-                details: ["sessionId": .string(id)]
-            )
-        }
+        guard !session.busy else { throw busySession(id, then: "prompt again") }
         session.busy = true
         sessions[id] = session
         return session
+    }
+
+    /// Why a request cannot act on a session with a turn in flight; `then` says what to do after waiting.
+    static func busySession(_ id: String, then: String) -> RunFailure {
+        RunFailure(
+            kind: .sessionBusy,
+            message: "Session '\(id)' is busy: a turn is already in flight",
+            retryable: true,
+            suggestions: ["Wait for the current turn to finish, or cancel it, then \(then)."],
+            details: ["sessionId": .string(id)]
+        )
+    }
+
+    /// A new session id: `ses_` and 16 hex digits.
+    private static func newId() -> String {
+        "ses_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    }
+
+    /// A stored session as it is in memory (not busy).
+    private static func inMemory(_ stored: StoredSession) -> Session {
+        Session(id: stored.id, agent: stored.agent, turns: stored.turns, busy: false, createdAt: stored.createdAt)
+    }
+
+    /// A session as the store keeps it.
+    private static func record(of session: Session) -> StoredSession {
+        StoredSession(id: session.id, agent: session.agent, createdAt: session.createdAt, turns: session.turns)
     }
 
     /// Why a request names a session there is not.

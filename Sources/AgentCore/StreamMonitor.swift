@@ -93,7 +93,7 @@ public final class StreamMonitor: Sendable {
     ) {
         stats.active -= 1
         switch status {
-        case .completed, .started: stats.completed += 1
+        case .completed, .started, .reused: stats.completed += 1
         case .failed: stats.failed += 1
         case .cancelled: stats.cancelled += 1
         }

@@ -142,3 +142,57 @@ public enum Delegation {
         return zip(subAgents, buckets).filter { !$0.1.isEmpty }.map { ($0.0, $0.1.joined(separator: "\n")) }
     }
 }
+
+extension WorkflowDefinition {
+    /// The workflow as the config file and the `coordinator/*` params write it: `strategy`, its parts,
+    /// `onError` and the timeouts (``ConfigParser/workflowSpec(strategy:_:path:)`` reads it back). A run
+    /// keeps it, so a resumed run follows the workflow it started with, and a change is noticed.
+    public var specJSON: JSONValue {
+        var object: JSONObject = ["strategy": .string(strategy.name)]
+        func template(_ template: Template?) -> JSONValue? { template.map { .string($0.source) } }
+        func aggregate(_ aggregate: Aggregate) -> JSONValue {
+            switch aggregate {
+            case .concat: "concat"
+            case .list: "list"
+            case .agent(let name): ["agent": .string(name)]
+            }
+        }
+        switch strategy {
+        case .sequential(let steps):
+            object["steps"] = .array(
+                steps.map { step in
+                    var member: JSONObject = ["agent": .string(step.agent)]
+                    member["transform"] = template(step.transform)
+                    return .object(member)
+                }
+            )
+        case .parallel(let tasks, let aggregated):
+            object["tasks"] = .array(
+                tasks.map { task in
+                    var member: JSONObject = ["agent": .string(task.agent)]
+                    member["input"] = template(task.input)
+                    return .object(member)
+                }
+            )
+            object["aggregate"] = aggregate(aggregated)
+        case .hierarchical(let master, let subAgents, let aggregated):
+            object["master"] = ["agent": .string(master)]
+            object["subAgents"] = .array(subAgents.map { ["agent": .string($0)] })
+            object["aggregator"] = aggregate(aggregated)
+        }
+        object["onError"] = .string(onError.rawValue)
+        if let timeoutMs { object["timeoutMs"] = .int(timeoutMs) }
+        if let stepTimeoutMs { object["stepTimeoutMs"] = .int(stepTimeoutMs) }
+        return .object(object)
+    }
+
+    /// The workflow `spec` (a ``specJSON``) describes, named `name`.
+    public static func parse(spec: JSONValue, name: String) throws(FieldError) -> WorkflowDefinition {
+        guard case .object(let object) = spec, let strategy = object["strategy"]?.stringValue else {
+            throw FieldError(path: "definition", message: "expected a workflow with a strategy")
+        }
+        var workflow = try ConfigParser.workflowSpec(strategy: strategy, object, path: "definition")
+        workflow.name = name
+        return workflow
+    }
+}

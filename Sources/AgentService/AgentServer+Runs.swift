@@ -93,7 +93,8 @@ extension AgentServer {
             name: workflow.name,
             workflow: workflow.name,
             strategy: workflow.strategy.name,
-            input: input
+            input: input,
+            definition: workflow.specJSON
         )
         try launch(
             id: id,
@@ -108,8 +109,12 @@ extension AgentServer {
     }
 
     func runOptions(_ params: some RunRequestParams, requestId: RequestID) throws(ResponseError) -> RunOptions {
+        try runOptions(params.options, requestId: requestId)
+    }
+
+    func runOptions(_ params: RunRequestOptions, requestId: RequestID) throws(ResponseError) -> RunOptions {
         var options = RunOptions(requestId: requestId.json)
-        if let ms = params.options.timeoutMs {
+        if let ms = params.timeoutMs {
             guard ms > 0, ms <= 86_400_000 else {
                 throw .invalidParams(
                     field: "params.timeoutMs",
@@ -118,8 +123,8 @@ extension AgentServer {
             }
             options.timeoutMs = Int(ms)
         }
-        options.traceContext = try traceContext(params.options.meta)
-        try Self.readSpending(params.options, into: &options)
+        options.traceContext = try traceContext(params.meta)
+        try Self.readSpending(params, into: &options)
         return options
     }
 
@@ -228,7 +233,7 @@ extension AgentServer {
 
     /// How a run ended, as the store keeps it: its status, output (the partial one when it failed), error
     /// and usage.
-    static func storedOutcome(_ outcome: Result<RunResult, RunFailure>) -> RunOutcome {
+    public static func storedOutcome(_ outcome: Result<RunResult, RunFailure>) -> RunOutcome {
         switch outcome {
         case .success(let result):
             return RunOutcome(
@@ -340,6 +345,7 @@ extension WorkflowRunResult.Branch {
             switch branch.status {
             case .completed: .completed
             case .failed: .failed
+            case .reused: .reused
             // An ended call is never `started`; one that did not end was stopped.
             case .cancelled, .started: .cancelled
             }

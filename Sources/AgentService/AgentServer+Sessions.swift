@@ -154,3 +154,115 @@ extension AgentServer {
         }
     }
 }
+
+/// Sessions as stored: `session/fork`, `session/list`, `session/get` and `session/delete`. Each changes
+/// memory at once where it can (a fork of a session in memory, a delete) and answers from a task once the
+/// session queue has done the store's part, so a request sees every session request sent before it.
+extension AgentServer {
+    /// `session/fork`: a new session with the first `turn` turns, kept like one from `session/new`.
+    func forkSession(id: RequestID, _ params: SessionForkRequest.Params, responder: Responder) throws(ResponseError) {
+        let sessionId = params.sessionId
+        var turns: Int?
+        if let turn = params.turn {
+            guard turn >= 0 else { throw Self.turnOutOfRange(nil) }
+            turns = Int(clamping: turn)
+        }
+        let forking = runtime.sessions.fork(sessionId, turns: turns)
+        runs.answerLater(SessionForkRequest.self, id: id, responder: responder) { () async throws(ResponseError) in
+            let fork: SessionStore.Fork
+            do throws(SessionStore.Refusal) { fork = try await forking.value() } catch {
+                throw Self.sessionRefused(error, sessionId: sessionId)
+            }
+            var result = SessionForkResult(sessionId: fork.session.id, agent: fork.session.agent)
+            if let failure = fork.notKept { result.warnings = [Self.sessionNotKept(fork.session.id, failure)] }
+            return result
+        }
+    }
+
+    /// `session/list`: a page of the stored sessions, newest first.
+    func listSessions(id: RequestID, _ params: SessionListRequest.Params, responder: Responder) throws(ResponseError) {
+        var query = SessionQuery()
+        if let cursor = params.cursor {
+            do { _ = try RunCursor(encoded: cursor) } catch {
+                throw .invalidParams(field: "params.cursor", error.message)
+            }
+            query.cursor = cursor
+        }
+        if let value = params.limit {
+            guard (1...500).contains(value) else {
+                throw .invalidParams(field: "params.limit", "expected a whole number from 1 to 500")
+            }
+            query.limit = Int(value)
+        }
+        let listing = runtime.sessions.list(query)
+        runs.answerLater(SessionListRequest.self, id: id, responder: responder) { () async throws(ResponseError) in
+            let page: SessionPage
+            do throws(StoreError) { page = try await listing.value() } catch {
+                throw .internalError("the run store failed to list sessions: \(error)")
+            }
+            return SessionListResult(
+                sessions: page.sessions.map {
+                    SessionInfo(
+                        sessionId: $0.id,
+                        agent: $0.agent,
+                        createdAt: $0.createdAt.formatted(.iso8601),
+                        turns: $0.turns
+                    )
+                },
+                nextCursor: page.nextCursor
+            )
+        }
+    }
+
+    /// `session/get`: the session and its turns, from memory or the store (which it is not read into).
+    func getSession(id: RequestID, _ params: SessionGetRequest.Params, responder: Responder) {
+        let sessionId = params.sessionId
+        let finding = runtime.sessions.find(sessionId)
+        runs.answerLater(SessionGetRequest.self, id: id, responder: responder) { () async throws(ResponseError) in
+            let found: SessionStore.Session?
+            do throws(StoreError) { found = try await finding.value() } catch {
+                throw Self.storeFailure(error, sessionId: sessionId)
+            }
+            guard let session = found else { throw Self.responseError(SessionStore.unknownSession(sessionId)) }
+            return SessionGetResult(
+                sessionId: session.id,
+                agent: session.agent,
+                createdAt: session.createdAt.formatted(.iso8601),
+                turns: session.turns.map { SessionTurn(input: $0.input, output: $0.output) }
+            )
+        }
+    }
+
+    /// `session/delete`: gone from memory at once (unless a turn is in flight); the reply waits for the
+    /// store.
+    func deleteSession(id: RequestID, _ params: SessionDeleteRequest.Params, responder: Responder) {
+        let sessionId = params.sessionId
+        let deleting = runtime.sessions.delete(sessionId)
+        runs.answerLater(SessionDeleteRequest.self, id: id, responder: responder) { () async throws(ResponseError) in
+            let known: Bool
+            do throws(SessionStore.Refusal) { known = try await deleting.value() } catch {
+                throw Self.sessionRefused(error, sessionId: sessionId)
+            }
+            guard known else { throw Self.responseError(SessionStore.unknownSession(sessionId)) }
+            return SessionDeleteResult(deleted: true)
+        }
+    }
+
+    /// What a fork or delete answers when the session store refused it.
+    static func sessionRefused(_ refusal: SessionStore.Refusal, sessionId: String) -> ResponseError {
+        switch refusal {
+        case .store(let error): storeFailure(error, sessionId: sessionId)
+        case .refused(let failure): responseError(failure)
+        case .turnOutOfRange(let turns): turnOutOfRange(turns)
+        }
+    }
+
+    /// -32602 naming `params.turn`; `turns` is how many the session has, when known.
+    static func turnOutOfRange(_ turns: Int?) -> ResponseError {
+        guard let turns else { return .invalidParams(field: "params.turn", "expected a whole number of at least 0") }
+        return .invalidParams(
+            field: "params.turn",
+            "expected a whole number from 0 to \(turns) (the session has \(turns) turn\(turns == 1 ? "" : "s"))"
+        )
+    }
+}

@@ -39,6 +39,10 @@ extension AgentServer {
 
     /// The run's record, or -32001 naming it.
     func storedRun(_ runId: String) async throws(ResponseError) -> StoredRun {
+        try await Self.storedRun(runId, in: recorder)
+    }
+
+    static func storedRun(_ runId: String, in recorder: any RunRecorder) async throws(ResponseError) -> StoredRun {
         let run: StoredRun?
         do { run = try await recorder.readRun(runId) } catch { throw Self.storeFailure(error) }
         guard let run else { throw Self.unknownRun(runId) }
@@ -47,6 +51,14 @@ extension AgentServer {
 
     /// Every event of `runId` after `afterSeq`.
     func storedEvents(_ runId: String, afterSeq: UInt64) async throws(ResponseError) -> [RecordedEvent] {
+        try await Self.storedEvents(runId, afterSeq: afterSeq, in: recorder)
+    }
+
+    static func storedEvents(
+        _ runId: String,
+        afterSeq: UInt64,
+        in recorder: any RunRecorder
+    ) async throws(ResponseError) -> [RecordedEvent] {
         do { return try await recorder.readEvents(runId: runId, afterSeq: afterSeq, subscriber: nil) } catch {
             throw Self.storeFailure(error)
         }
@@ -59,10 +71,20 @@ extension AgentServer {
 
     /// `run/get`: everything kept about a run, with its steps rebuilt from its events.
     func runGet(_ params: RunGetRequest.Params) async throws(ResponseError) -> RunDetails {
+        try await Self.runGet(params, from: recorder, isLive: isLive)
+    }
+
+    /// `run/get` (and `agentwire show`) from `recorder`; `isLive` says whether this process runs a run.
+    /// Reads off the calling thread (the recorder's reads are async), so any task may await it.
+    public static func runGet(
+        _ params: RunGetRequest.Params,
+        from recorder: any RunRecorder,
+        isLive: (String) -> Bool = { _ in false }
+    ) async throws(ResponseError) -> RunDetails {
         let runId = params.runId
-        let run = try await storedRun(runId)
+        let run = try await storedRun(runId, in: recorder)
         let info = Self.runInfo(run, live: isLive(runId))
-        let events = try await storedEvents(runId, afterSeq: 0)
+        let events = try await storedEvents(runId, afterSeq: 0, in: recorder)
         // Each step as its last `run/step` notification has it, less what names the notification.
         var steps: [String: RunStepState] = [:]
         var order: [String] = []
@@ -84,6 +106,15 @@ extension AgentServer {
 
     /// `run/list`.
     func runList(_ params: RunListRequest.Params) async throws(ResponseError) -> RunListResult {
+        try await Self.runList(params, from: recorder, isLive: isLive)
+    }
+
+    /// `run/list` (and `agentwire runs`) from `recorder`; `isLive` says whether this process runs a run.
+    public static func runList(
+        _ params: RunListRequest.Params,
+        from recorder: any RunRecorder,
+        isLive: (String) -> Bool = { _ in false }
+    ) async throws(ResponseError) -> RunListResult {
         var query = RunQuery()
         if let text = params.status {
             guard let status = RunStatus(rawValue: text) else {
@@ -212,7 +243,8 @@ extension AgentServer {
             startedAt: run.startedAt.formatted(.iso8601),
             endedAt: run.endedAt?.formatted(.iso8601),
             durationMs: run.endedAt.map { Int(($0.timeIntervalSince(run.startedAt) * 1000).rounded()) },
-            usage: run.usage.map(RunUsage.init) ?? RunUsage(outputTokens: run.outputTokens)
+            usage: run.usage.map(RunUsage.init) ?? RunUsage(outputTokens: run.outputTokens),
+            resumedFrom: run.resumedFrom
         )
     }
 }
@@ -238,6 +270,7 @@ extension RunStepState {
             case .completed: .completed
             case .failed: .failed
             case .cancelled: .cancelled
+            case .reused: .reused
             }
         self.init(
             stepId: step.stepId,

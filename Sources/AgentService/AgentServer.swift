@@ -143,6 +143,14 @@ public final class AgentServer: FaceHandler, Sendable {
             try promptSession(id: id, request, responder: responder, connection: connection)
         case SessionCloseRequest.method:
             closeSession(id: id, try SessionCloseRequest.Params(decoding: params), responder: responder)
+        case SessionForkRequest.method:
+            try forkSession(id: id, SessionForkRequest.Params(decoding: params), responder: responder)
+        case SessionListRequest.method:
+            try listSessions(id: id, SessionListRequest.Params(decoding: params), responder: responder)
+        case SessionGetRequest.method:
+            getSession(id: id, try SessionGetRequest.Params(decoding: params), responder: responder)
+        case SessionDeleteRequest.method:
+            deleteSession(id: id, try SessionDeleteRequest.Params(decoding: params), responder: responder)
         case StatsGetRequest.method:
             responder.reply(StatsGetRequest.self, id: id, try stats(StatsGetRequest.Params(decoding: params)))
         case StatsResetRequest.method:
@@ -167,6 +175,13 @@ public final class AgentServer: FaceHandler, Sendable {
         case RunEventsRequest.method:
             let request = try RunEventsRequest.Params(decoding: params)
             try runEvents(id: id, request, responder: responder, connection: connection)
+        case RunResumeRequest.method:
+            try resumeRun(
+                id: id,
+                try RunResumeRequest.Params(decoding: params),
+                responder: responder,
+                connection: connection
+            )
         case RunDeleteRequest.method:
             let request = try RunDeleteRequest.Params(decoding: params)
             runs.answerLater(RunDeleteRequest.self, id: id, responder: responder) {

@@ -1,5 +1,6 @@
 import AgentCore
 import AgentProtocol
+import JSONCore
 import JSONRPC
 import JSONRPCTransport
 
@@ -15,6 +16,10 @@ struct RunDescriptor: Sendable {
     var strategy: String? = nil
     var sessionId: String? = nil
     var input: String
+    /// The run this one resumes.
+    var resumedFrom: String? = nil
+    /// A workflow run's workflow as it runs (``WorkflowDefinition/specJSON``).
+    var definition: JSONValue? = nil
 
     func stored(runId: String) -> StoredRun {
         StoredRun(
@@ -25,7 +30,9 @@ struct RunDescriptor: Sendable {
             workflow: workflow,
             strategy: strategy,
             sessionId: sessionId,
-            input: input
+            input: input,
+            resumedFrom: resumedFrom,
+            definition: definition
         )
     }
 }

@@ -36,7 +36,7 @@ public enum RunNotifications {
     static func params(runId: String, seq: UInt64, event: RunEvent) -> JSONObject {
         var params: JSONObject = ["runId": .string(runId), "seq": .int(seq)]
         switch event {
-        case .started(let name, let strategy, let requestId):
+        case .started(let name, let strategy, let requestId, let resumedFrom):
             if let strategy {
                 params["workflow"] = .string(name)
                 params["strategy"] = .string(strategy)
@@ -44,6 +44,7 @@ public enum RunNotifications {
                 params["agent"] = .string(name)
             }
             if let requestId { params["requestId"] = requestId }
+            if let resumedFrom { params["resumedFrom"] = .string(resumedFrom) }
         case .step(let step):
             params["stepId"] = .string(step.stepId)
             params["status"] = .string(step.status.rawValue)

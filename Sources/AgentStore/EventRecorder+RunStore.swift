@@ -49,4 +49,8 @@ extension EventRecorder: RunStore {
     }
 
     public func deleteSession(_ sessionId: String) throws(StoreError) -> Bool { try store.deleteSession(sessionId) }
+
+    public func listSessions(_ query: SessionQuery) throws(StoreError) -> SessionPage {
+        try store.listSessions(query)
+    }
 }

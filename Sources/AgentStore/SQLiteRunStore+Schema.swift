@@ -84,6 +84,14 @@ extension SQLiteRunStore {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN usage TEXT")
         }
+        // What `run/resume` needs (the run a run resumes, a workflow run's definition as it ran, as JSON),
+        // and an index for `session/list`.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN resumed_from TEXT")
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN definition TEXT")
+            // `session/list` pages newest first.
+            try db.execute(sql: "CREATE INDEX sessions_created_at_id ON sessions (created_at, id)")
+        }
         return migrator
     }()
 
@@ -116,13 +124,14 @@ extension SQLiteRunStore {
     /// The columns of a `runs` row as written (input and output go to their own tables).
     static let runColumns = """
         id, kind, name, agent, workflow, strategy, session_id, input, status, error_code, \
-        error_message, output_tokens, started_at, ended_at, owner_pid, owner_instance, usage
+        error_message, output_tokens, started_at, ended_at, owner_pid, owner_instance, usage, resumed_from, \
+        definition
         """
 
     /// A run with its input and output, as ``decodeRun(_:)`` reads it; `WHERE` clauses name `runs.`.
     static let selectRuns = """
         SELECT runs.id, kind, name, agent, workflow, strategy, session_id, status, error_code, error_message,
-            output_tokens, started_at, ended_at, owner_pid, owner_instance, usage,
+            output_tokens, started_at, ended_at, owner_pid, owner_instance, usage, resumed_from, definition,
             COALESCE(run_inputs.input, runs.input) AS input, run_outputs.output AS output
         FROM runs
         LEFT JOIN run_inputs ON run_inputs.run_id = runs.id
@@ -132,12 +141,12 @@ extension SQLiteRunStore {
     /// Inserts a run: its row, its input, and its output when it has ended already.
     static func insert(_ run: StoredRun, into db: Database) throws {
         try db.execute(
-            sql: "INSERT INTO runs (\(runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sql: "INSERT INTO runs (\(runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [
                 run.id, run.kind, run.name, run.agent, run.workflow, run.strategy, run.sessionId,
                 run.status.rawValue, run.errorCode, run.errorMessage, run.outputTokens,
                 run.startedAt.storeSeconds, run.endedAt?.storeSeconds, run.owner.pid, run.owner.instance,
-                run.usage.map { StoredUsage.json($0).jsonString },
+                run.usage.map { StoredUsage.json($0).jsonString }, run.resumedFrom, run.definition?.jsonString,
             ]
         )
         try db.execute(sql: "INSERT INTO run_inputs (run_id, input) VALUES (?, ?)", arguments: [run.id, run.input])
@@ -184,6 +193,8 @@ extension SQLiteRunStore {
             outputTokens: try row.decode(forColumn: "output_tokens"),
             usage: (try row.decode(forColumn: "usage") as String?).flatMap { try? JSONValue.parse($0) }
                 .flatMap(StoredUsage.usage),
+            resumedFrom: try row.decode(forColumn: "resumed_from"),
+            definition: (try row.decode(forColumn: "definition") as String?).flatMap { try? JSONValue.parse($0) },
             startedAt: Date(timeIntervalSinceReferenceDate: startedAt),
             endedAt: endedAt.map(Date.init(timeIntervalSinceReferenceDate:)),
             owner: RunOwner(

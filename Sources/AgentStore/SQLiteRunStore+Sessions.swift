@@ -65,6 +65,41 @@ extension SQLiteRunStore {
         }
     }
 
+    /// Newest first by `(created_at, id)`, the keyset after the cursor; each with its number of turns
+    /// (counted on the turns' primary key).
+    public func listSessions(_ query: SessionQuery) throws(StoreError) -> SessionPage {
+        let limit = RunCursor.clampedLimit(query.limit)
+        let cursor = try query.cursor.map { encoded throws(StoreError) in try RunCursor(encoded: encoded) }
+        var arguments: StatementArguments = []
+        var condition = ""
+        if let cursor {
+            // Strictly after the previous page's last session, newest first.
+            condition = "WHERE (created_at, id) < (?, ?)"
+            arguments += [cursor.startedAt.storeSeconds, cursor.id]
+        }
+        arguments += [limit + 1]  // one more tells whether another page follows
+        let sql = """
+            SELECT id, agent, created_at,
+                (SELECT COUNT(*) FROM turns WHERE turns.session_id = sessions.id) AS turn_count
+            FROM sessions \(condition)
+            ORDER BY created_at DESC, id DESC LIMIT ?
+            """
+        let sessions = try read("list sessions") { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let createdAt: Double = try row.decode(forColumn: "created_at")
+                return SessionSummary(
+                    id: try row.decode(forColumn: "id"),
+                    agent: try row.decode(forColumn: "agent"),
+                    createdAt: Date(timeIntervalSinceReferenceDate: createdAt),
+                    turns: try row.decode(forColumn: "turn_count")
+                )
+            }
+        }
+        let page = Array(sessions.prefix(limit))
+        let more = sessions.count > limit
+        return SessionPage(sessions: page, nextCursor: more ? page.last.map { RunCursor(of: $0).encoded } : nil)
+    }
+
     private static func insertTurn(_ db: Database, sessionId: String, index: Int, turn: Turn) throws {
         try db.execute(
             sql: "INSERT INTO turns (session_id, idx, input, output) VALUES (?, ?, ?, ?)",

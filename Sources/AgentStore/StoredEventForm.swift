@@ -20,10 +20,11 @@ enum StoredEventForm {
     static func body(of event: RunEvent) -> JSONObject {
         var body: JSONObject = [:]
         switch event {
-        case .started(let name, let strategy, let requestId):
+        case .started(let name, let strategy, let requestId, let resumedFrom):
             body["name"] = .string(name)
             if let strategy { body["strategy"] = .string(strategy) }
             if let requestId { body["requestId"] = requestId }
+            if let resumedFrom { body["resumedFrom"] = .string(resumedFrom) }
         case .step(let step):
             body["stepId"] = .string(step.stepId)
             body["status"] = .string(step.status.rawValue)
@@ -34,6 +35,7 @@ enum StoredEventForm {
             if let ms = step.durationMs { body["durationMs"] = .int(ms) }
             if let error = step.error { body["error"] = .string(error) }
             if let usage = step.usage { body["usage"] = StoredUsage.json(usage) }
+            if let input = step.input { body["input"] = .string(input) }
         case .token(let agent, let stepId, let text), .thinking(let agent, let stepId, let text):
             body["agent"] = .string(agent)
             body["stepId"] = .string(stepId)
@@ -64,7 +66,12 @@ enum StoredEventForm {
         switch kind {
         case "started":
             guard let name = fields.string("name") else { return nil }
-            return .started(name: name, strategy: fields.string("strategy"), requestId: body["requestId"])
+            return .started(
+                name: name,
+                strategy: fields.string("strategy"),
+                requestId: body["requestId"],
+                resumedFrom: fields.string("resumedFrom")
+            )
         case "step":
             return step(fields, usage: StoredUsage.usage(body["usage"]))
         case "token", "thinking":
@@ -119,7 +126,8 @@ enum StoredEventForm {
                 strategy: fields.string("strategy"),
                 durationMs: fields.int("durationMs"),
                 error: fields.string("error"),
-                usage: usage
+                usage: usage,
+                input: fields.string("input")
             )
         )
     }

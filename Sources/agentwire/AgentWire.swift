@@ -16,7 +16,10 @@ struct AgentWire: AsyncParsableCommand {
             `agentwire run AGENT INPUT…` runs an agent right here in the terminal.
             """,
         version: AgentServer.version,
-        subcommands: [Serve.self, Run.self, Agents.self, Workflows.self, MCPCommand.self, SchemaCommand.self],
+        subcommands: [
+            Serve.self, Run.self, Runs.self, Show.self, Resume.self, Agents.self, Workflows.self, MCPCommand.self,
+            SchemaCommand.self,
+        ],
         defaultSubcommand: Serve.self
     )
 

@@ -1,4 +1,5 @@
 import AgentCore
+import AgentProtocol
 import AgentService
 import ArgumentParser
 import Foundation
@@ -23,6 +24,11 @@ struct Run: AsyncParsableCommand {
             when the config prices the model, the cost. --model, the --max-* budget options and \
             --output-schema work as the members of agent/run do (docs/PROTOCOL.md).
 
+            The run is kept in the run store `agentwire serve` keeps its runs in, so `agentwire runs`, \
+            `agentwire show` and `agentwire resume` see it (--store memory keeps nothing). When the default \
+            store cannot be opened or written, a warning goes to stderr and the run goes on unkept; a store \
+            named with --store that cannot be opened is an error (status 1) and nothing runs.
+
             Ctrl-C cancels the run and prints the output so far. Exit status: 0 done, 1 the run failed, \
             2 usage error (unknown agent or workflow, no input), 130 interrupted.
             """
@@ -30,29 +36,15 @@ struct Run: AsyncParsableCommand {
 
     @OptionGroup var options: CommonOptions
 
-    @Flag(help: "Print every notification as a JSON line, then the result (errors as one JSON line too).")
-    var json = false
+    @OptionGroup var printing: RunPrintOptions
 
     @Option(help: "Run this workflow (see `agentwire workflows`) instead of an agent.")
     var workflow: String?
 
-    @Flag(name: .shortAndLong, help: "Also print each workflow step's tokens and reasoning on stderr.")
-    var verbose = false
-
-    @Flag(name: .shortAndLong, help: "Print no progress on stderr, only errors.")
-    var quiet = false
-
     @Option(help: "Call this model instead of the agent's configured one (openai agents).")
     var model: String?
 
-    @Option(help: ArgumentHelp("Stop the run once its priced model calls cost more than this.", valueName: "usd"))
-    var maxCostUsd: Double?
-
-    @Option(help: ArgumentHelp("Stop the run past this many output tokens.", valueName: "n"))
-    var maxOutputTokens: Int?
-
-    @Option(help: ArgumentHelp("Stop the run before a model call past this many.", valueName: "n"))
-    var maxModelCalls: Int?
+    @OptionGroup var budget: BudgetOptions
 
     @Option(
         help: ArgumentHelp(
@@ -62,27 +54,17 @@ struct Run: AsyncParsableCommand {
     )
     var outputSchema: String?
 
+    @OptionGroup var storeOptions: StoreOptions
+
     @Argument(help: "The agent to run (see `agentwire agents`); with --workflow, the first word of the input.")
     var agent: String?
 
     @Argument(parsing: .remaining, help: "The input; words are joined with spaces. '-' reads stdin.")
     var input: [String] = []
 
-    func validate() throws {
-        if verbose && quiet { throw ValidationError("--verbose and --quiet exclude each other") }
-    }
-
     func run() async throws {
-        signal(SIGPIPE, SIG_IGN)
-        let interrupt = Interrupt()
-        defer { interrupt.stop() }
-        let style = TerminalStyle.standardError
-        let output = RunOutput(json: json, style: style)
-        do {
+        try await TerminalRun.main(json: printing.json) { output, interrupt in
             try await execute(output: output, interrupt: interrupt)
-        } catch let failure as CLIFailure {
-            output.report(failure)
-            throw ExitCode(failure.exitCode)
         }
     }
 
@@ -107,18 +89,26 @@ struct Run: AsyncParsableCommand {
         }
         let text = try Self.input(words)
         let runOptions = try self.runOptions()
-        let runId = AgentRuntime.makeRunId()
-        let observer = TerminalObserver(
-            json: json,
-            mode: target.isWorkflow
-                ? (quiet ? .workflowQuiet : verbose ? .workflowVerbose : .workflow) : (quiet ? .agentQuiet : .agent),
-            style: output.style
-        )
-        let task = Task<RunResult, any Error> {
-            switch target {
-            case .agent(let name):
+        let store = try storeOptions.openForRecording(output: output)
+        let stored: StoredRun
+        let body: TerminalRun.Body
+        switch target {
+        case .agent(let name):
+            stored = StoredRun(id: "", kind: RunInfo.Kind.agent.rawValue, name: name, agent: name, input: text)
+            body = { runId, observer async throws(RunFailure) in
                 try await runtime.run(agent: name, input: text, runId: runId, observer: observer, options: runOptions)
-            case .workflow(let definition):
+            }
+        case .workflow(let definition):
+            stored = StoredRun(
+                id: "",
+                kind: RunInfo.Kind.workflow.rawValue,
+                name: definition.name,
+                workflow: definition.name,
+                strategy: definition.strategy.name,
+                input: text,
+                definition: definition.specJSON
+            )
+            body = { runId, observer async throws(RunFailure) in
                 try await runtime.run(
                     workflow: definition,
                     input: text,
@@ -128,52 +118,20 @@ struct Run: AsyncParsableCommand {
                 )
             }
         }
-        interrupt.onInterrupt { task.cancel() }
-        let result: RunResult
-        let outcome = await task.result
-        await runtime.shutdown()  // the MCP servers the run started
-        do {
-            result = try outcome.get()
-        } catch let failure as RunFailure {
-            observer.finishLine()
-            // What the run produced before it failed is kept: a workflow's partial output is its output.
-            if !json, target.isWorkflow, let partial = failure.partialOutput, !partial.isEmpty {
-                output.writeOutput(partial)
-            }
-            throw CLIFailure(failure, exitCode: 1)
-        }
-        observer.finishLine()
-        if json {
-            output.writeJSONLine(AgentServer.runResultJSON(result))
-        } else {
-            if target.isWorkflow { output.writeOutput(result.output) }
-            if !quiet {
-                let note = result.stopReason == .cancelled ? "cancelled" : "done"
-                output.note("\(note): \(Self.summary(result.usage)) in \(result.durationMs) ms (\(result.runId))")
-            }
-        }
-        if result.stopReason == .cancelled || interrupt.fired { throw ExitCode(130) }
-    }
-
-    /// The tokens and, when known, the cost: `12 input + 40 output tokens, $0.000123`.
-    static func summary(_ usage: Usage) -> String {
-        var text =
-            usage.inputTokens.map { "\($0) input + \(usage.outputTokens) output tokens" }
-            ?? "\(usage.outputTokens) tokens"
-        if let cost = usage.cost { text += ", \(cost)" }
-        return text
+        try await TerminalRun(printing: printing, output: output, interrupt: interrupt).execute(
+            stored,
+            runtime: runtime,
+            store: store,
+            body: body
+        )
     }
 
     /// The run's options from --model, the budget options and --output-schema, checked as a request's
     /// members are (a bad one is a usage error).
     private func runOptions() throws -> RunOptions {
         var options = RunOptions(model: model)
-        var budget: JSONObject = [:]
-        if let maxCostUsd { budget["maxCostUsd"] = .double(maxCostUsd) }
-        if let maxOutputTokens { budget["maxOutputTokens"] = .int(maxOutputTokens) }
-        if let maxModelCalls { budget["maxModelCalls"] = .int(maxModelCalls) }
         do throws(FieldError) {
-            options.budget = try ConfigParser.parseBudget(.object(budget), path: "budget")
+            options.budget = try budget.budget()
             if let outputSchema {
                 guard let data = FileManager.default.contents(atPath: outputSchema) else {
                     throw FieldError(path: "--output-schema", message: "cannot read \(outputSchema)")
@@ -185,29 +143,14 @@ struct Run: AsyncParsableCommand {
                 options.outputSchema = try ConfigParser.parseOutputSchema(schema, path: "--output-schema")
             }
         } catch {
-            let option =
-                error.path.hasPrefix("budget.") ? "--" + Self.kebab(String(error.path.dropFirst(7))) : error.path
-            throw CLIFailure(usage: "\(option): \(error.message)")
+            throw BudgetOptions.usageFailure(error)
         }
         return options
-    }
-
-    /// `maxCostUsd` → `max-cost-usd`.
-    static func kebab(_ name: String) -> String {
-        name.reduce(into: "") { text, character in
-            if character.isUppercase {
-                text += "-" + character.lowercased()
-            } else {
-                text.append(character)
-            }
-        }
     }
 
     private enum Target {
         case agent(String)
         case workflow(WorkflowDefinition)
-
-        var isWorkflow: Bool { if case .workflow = self { true } else { false } }
     }
 
     /// The run's input: the words, or stdin when they are `-` or absent and stdin is not a terminal.
@@ -222,6 +165,170 @@ struct Run: AsyncParsableCommand {
             throw CLIFailure(usage: "Give the input as arguments, on stdin (`echo hi | agentwire run echo`) or as '-'")
         }
         return words.joined(separator: " ")
+    }
+}
+
+/// --json, --verbose and --quiet: how `agentwire run` and `agentwire resume` print a run.
+struct RunPrintOptions: ParsableArguments {
+    @Flag(help: "Print every notification as a JSON line, then the result (errors as one JSON line too).")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Also print each workflow step's tokens and reasoning on stderr.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Print no progress on stderr, only errors.")
+    var quiet = false
+
+    func validate() throws {
+        if verbose && quiet { throw ValidationError("--verbose and --quiet exclude each other") }
+    }
+
+    func mode(workflow: Bool) -> TerminalObserver.Mode {
+        workflow ? (quiet ? .workflowQuiet : verbose ? .workflowVerbose : .workflow) : (quiet ? .agentQuiet : .agent)
+    }
+}
+
+/// The --max-* options: what a run may spend, as a request's `budget` says it.
+struct BudgetOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Stop the run once its priced model calls cost more than this.", valueName: "usd"))
+    var maxCostUsd: Double?
+
+    @Option(help: ArgumentHelp("Stop the run past this many output tokens.", valueName: "n"))
+    var maxOutputTokens: Int?
+
+    @Option(help: ArgumentHelp("Stop the run before a model call past this many.", valueName: "n"))
+    var maxModelCalls: Int?
+
+    /// The budget, checked as a request's `budget` is (a bad member's path is `budget.NAME`).
+    func budget() throws(FieldError) -> Budget {
+        var budget: JSONObject = [:]
+        if let maxCostUsd { budget["maxCostUsd"] = .double(maxCostUsd) }
+        if let maxOutputTokens { budget["maxOutputTokens"] = .int(maxOutputTokens) }
+        if let maxModelCalls { budget["maxModelCalls"] = .int(maxModelCalls) }
+        return try ConfigParser.parseBudget(.object(budget), path: "budget")
+    }
+
+    /// A bad option as a usage error naming it: `budget.maxCostUsd` → `--max-cost-usd`.
+    static func usageFailure(_ error: FieldError) -> CLIFailure {
+        let option = error.path.hasPrefix("budget.") ? "--" + kebab(String(error.path.dropFirst(7))) : error.path
+        return CLIFailure(usage: "\(option): \(error.message)")
+    }
+
+    /// `maxCostUsd` → `max-cost-usd`.
+    static func kebab(_ name: String) -> String {
+        name.reduce(into: "") { text, character in
+            if character.isUppercase {
+                text += "-" + character.lowercased()
+            } else {
+                text.append(character)
+            }
+        }
+    }
+}
+
+/// A run in this process as `agentwire run` and `agentwire resume` run it: printed as it streams, kept in
+/// the run store, cancelled by Ctrl-C (or by `run/cancel` from a process on the same store), and ended
+/// with the exit status.
+struct TerminalRun {
+    /// Runs the run, given its id and observer.
+    typealias Body = @Sendable (_ runId: String, _ observer: any RunObserver) async throws(RunFailure) -> RunResult
+
+    let printing: RunPrintOptions
+    let output: RunOutput
+    let interrupt: Interrupt
+
+    /// A command's frame: SIGPIPE ignored (a closed pipe ends the output, not the process), Ctrl-C
+    /// handled, and a ``CLIFailure`` reported with its exit status.
+    static func main(json: Bool, _ work: (RunOutput, Interrupt) async throws -> Void) async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let interrupt = Interrupt()
+        defer { interrupt.stop() }
+        let output = RunOutput(json: json, style: .standardError)
+        do {
+            try await work(output, interrupt)
+        } catch let failure as CLIFailure {
+            output.report(failure)
+            throw ExitCode(failure.exitCode)
+        }
+    }
+
+    /// Runs `body` as a new run that `stored` describes (its id is made here), recording it into `store`
+    /// (begun, every event, finished however it ends), prints its output, then writes and closes the
+    /// store before returning or throwing the exit status (1 failed, 130 cancelled).
+    func execute(
+        _ stored: StoredRun,
+        runtime: AgentRuntime,
+        store: StoreOptions.Opened,
+        body: @escaping Body
+    ) async throws {
+        var stored = stored
+        let runId = AgentRuntime.makeRunId()
+        stored.id = runId
+        let isWorkflow = stored.kind == RunInfo.Kind.workflow.rawValue
+        let terminal = TerminalObserver(
+            json: printing.json,
+            mode: printing.mode(workflow: isWorkflow),
+            style: output.style
+        )
+        let recorder = store.recorder
+        recorder.begin(stored)
+        let observer = RecordingObserver(recorder: recorder, client: terminal)
+        let task = Task { () async -> Result<RunResult, RunFailure> in
+            do throws(RunFailure) {
+                return .success(try await body(runId, observer))
+            } catch {
+                return .failure(error)
+            }
+        }
+        interrupt.onInterrupt { task.cancel() }
+        recorder.onCancelRequests { runIds in
+            if runIds.contains(runId) { task.cancel() }
+        }
+        let outcome = await task.value
+        recorder.finish(runId, outcome: AgentServer.storedOutcome(outcome))
+        await runtime.shutdown()  // the MCP servers the run started
+        terminal.finishLine()
+        let status: Int32
+        switch outcome {
+        case .failure(let failure):
+            // What the run produced before it failed is kept: a workflow's partial output is its output.
+            if !printing.json, isWorkflow, let partial = failure.partialOutput, !partial.isEmpty {
+                output.writeOutput(partial)
+            }
+            var reported = CLIFailure(failure, exitCode: 1)
+            if isWorkflow, recorder.isPersistent {
+                reported.suggestions.append(
+                    "`agentwire resume \(runId)` runs it again, reusing the steps that completed."
+                )
+            }
+            output.report(reported)
+            status = 1
+        case .success(let result):
+            if printing.json {
+                output.writeJSONLine(AgentServer.runResultJSON(result))
+            } else {
+                if isWorkflow { output.writeOutput(result.output) }
+                if !printing.quiet {
+                    let note = result.stopReason == .cancelled ? "cancelled" : "done"
+                    let resumed = stored.resumedFrom.map { ", resumed from \($0)" } ?? ""
+                    output.note(
+                        "\(note): \(Self.summary(result.usage)) in \(result.durationMs) ms (\(result.runId)\(resumed))"
+                    )
+                }
+            }
+            status = result.stopReason == .cancelled || interrupt.fired ? 130 : 0
+        }
+        await store.close()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The tokens and, when known, the cost: `12 input + 40 output tokens, $0.000123`.
+    static func summary(_ usage: Usage) -> String {
+        var text =
+            usage.inputTokens.map { "\($0) input + \(usage.outputTokens) output tokens" }
+            ?? "\(usage.outputTokens) tokens"
+        if let cost = usage.cost { text += ", \(cost)" }
+        return text
     }
 }
 

@@ -33,6 +33,8 @@ struct TerminalStyle: Sendable {
 /// the suggestions to print under it, and the exit status.
 struct CLIFailure: Error {
     var error: ResponseError
+    /// What people read instead of the error's message (which --json prints as it is).
+    var message: String?
     var suggestions: [String]
     var exitCode: Int32
 
@@ -70,13 +72,18 @@ struct RunOutput: Sendable {
         StandardStreams.write(style.dim(text) + "\n", to: STDERR_FILENO)
     }
 
+    /// A problem beside the run (it goes on) on stderr, whatever --json and --quiet say.
+    func warn(_ text: String) {
+        StandardStreams.write("\(style.yellow(style.bold("Warning:"))) \(text)\n", to: STDERR_FILENO)
+    }
+
     /// The failure as one JSON line on stdout with --json, else `error: …` and its suggestions on stderr.
     func report(_ failure: CLIFailure) {
         if json {
             writeJSONLine(["error": failure.error.json])
             return
         }
-        var text = "\(style.red(style.bold("Error:"))) \(failure.error.message)\n"
+        var text = "\(style.red(style.bold("Error:"))) \(failure.message ?? failure.error.message)\n"
         for suggestion in failure.suggestions { text += "  \(style.dim(suggestion))\n" }
         StandardStreams.write(text, to: STDERR_FILENO)
     }
@@ -195,7 +202,7 @@ final class TerminalObserver: RunObserver {
         let status =
             switch step.status {
             case .started: step.status.rawValue
-            case .completed: style.green(step.status.rawValue)
+            case .completed, .reused: style.green(step.status.rawValue)
             case .failed: style.red(step.status.rawValue)
             case .cancelled: style.yellow(step.status.rawValue)
             }

@@ -26,7 +26,8 @@ import Testing
         #expect(
             ACPProtocol.requests.map { $0.method } == [
                 "initialize", "authenticate", "session/new", "session/load", "session/list", "session/prompt",
-                "session/set_config_option", "session/set_mode", "session/close",
+                "session/set_config_option", "session/set_mode", "session/close", "session/resume", "session/fork",
+                "session/delete",
             ]
         )
         #expect(ACPProtocol.notifications.map { $0.method } == ["session/cancel", "$/cancel_request"])

@@ -21,6 +21,9 @@ import Testing
         case ACPSessionSetConfigOptionRequest.method: ["sessionId": session, "configId": "agent", "value": "echo"]
         case ACPSessionSetModeRequest.method: ["sessionId": session, "modeId": "echo"]
         case ACPSessionCloseRequest.method: ["sessionId": session]
+        case ACPSessionResumeRequest.method: ["sessionId": session, "cwd": "/work", "mcpServers": []]
+        case ACPSessionForkRequest.method: ["sessionId": session, "cwd": "/work"]
+        case ACPSessionDeleteRequest.method: ["sessionId": session]
         default: [:]
         }
     }
@@ -34,7 +37,7 @@ import Testing
             #expect(reply["error", "code"] != -32601, "\(type.method) is not dispatched")
             #expect(reply["result"] != nil, "\(type.method): \(reply.jsonString)")
         }
-        let unlisted = try await client.request("session/fork", ["sessionId": .string(sessionId)])
+        let unlisted = try await client.request("session/frobnicate", ["sessionId": .string(sessionId)])
         #expect(unlisted["error", "code"] == -32601, "\(unlisted.jsonString)")
     }
 

@@ -225,7 +225,7 @@ import Testing
 
     /// Every help screen: no line broken in the middle (a run of spaces inside the text), every option's
     /// and subcommand's help starting with a capital, and the OTLP exporter's encoding named as it is.
-    @Test(arguments: [[], ["serve"], ["run"], ["agents"], ["workflows"], ["schema"]])
+    @Test(arguments: [[], ["serve"], ["run"], ["runs"], ["show"], ["resume"], ["agents"], ["workflows"], ["schema"]])
     func helpTextsAreWellFormed(command: [String]) async throws {
         let output = try await Self.run(command + ["--help"])
         let text = String(decoding: output.stdout, as: UTF8.self) + output.stderr

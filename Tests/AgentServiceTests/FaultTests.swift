@@ -247,4 +247,5 @@ private final class FailingStore: RunStore {
         try inner.appendTurn(sessionId: sessionId, turn: turn)
     }
     func deleteSession(_ sessionId: String) throws(StoreError) -> Bool { try inner.deleteSession(sessionId) }
+    func listSessions(_ query: SessionQuery) throws(StoreError) -> SessionPage { try inner.listSessions(query) }
 }

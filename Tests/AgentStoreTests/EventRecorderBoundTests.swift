@@ -160,6 +160,7 @@ final class GatedStore: RunStore {
         try inner.appendTurn(sessionId: sessionId, turn: turn)
     }
     func deleteSession(_ sessionId: String) throws(StoreError) -> Bool { try inner.deleteSession(sessionId) }
+    func listSessions(_ query: SessionQuery) throws(StoreError) -> SessionPage { try inner.listSessions(query) }
 }
 
 /// Lets threads through while open; while closed they wait in ``pass()``.

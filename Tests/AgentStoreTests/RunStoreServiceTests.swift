@@ -82,6 +82,7 @@ private final class OrderedStore: RunStore {
         try inner.appendTurn(sessionId: sessionId, turn: turn)
     }
     func deleteSession(_ sessionId: String) throws(StoreError) -> Bool { try inner.deleteSession(sessionId) }
+    func listSessions(_ query: SessionQuery) throws(StoreError) -> SessionPage { try inner.listSessions(query) }
 }
 
 /// What happened, in order, from any thread.

@@ -66,11 +66,13 @@ async def first_process():
     async with spawn(recorder) as (conn, _process):
         init = await asyncio.wait_for(conn.initialize(protocol_version=PROTOCOL_VERSION), TIMEOUT)
         check("initialize answers protocol version 1", init.protocol_version == 1, init.protocol_version)
+        sessions = init.agent_capabilities.session_capabilities
         check(
-            "initialize advertises loadSession, list and close",
+            "initialize advertises loadSession, list, close, resume, fork and delete",
             init.agent_capabilities.load_session
-            and init.agent_capabilities.session_capabilities.list is not None
-            and init.agent_capabilities.session_capabilities.close is not None,
+            and all(
+                getattr(sessions, name) is not None for name in ("list", "close", "resume", "fork", "delete")
+            ),
             init.agent_capabilities,
         )
         check("no authentication needed", init.auth_methods == [], init.auth_methods)
@@ -215,10 +217,81 @@ async def second_process(sid, words):
         check("a loaded session takes prompts", response.stop_reason == "end_turn", response.stop_reason)
 
 
+def said(recorder, session_id, before=0):
+    """The text of the session's agent_message_chunks from update `before` on."""
+    return "".join(u.content.text for u in recorder.of(session_id)[before:] if isinstance(u, AgentMessageChunk))
+
+
+async def delete_session(conn, session_id):
+    """`session/delete`: the SDK's client has no method for it yet, so the request goes out as is."""
+    return await asyncio.wait_for(conn._conn.send_request("session/delete", {"sessionId": session_id}), TIMEOUT)
+
+
+async def third_process(sid, words):
+    """session/resume in a new process: no history is replayed, and the next prompt sees all of it; then a
+    fork, independent of the session, and its deletion."""
+    recorder = Recorder()
+    async with spawn(recorder) as (conn, _process):
+        await asyncio.wait_for(conn.initialize(protocol_version=PROTOCOL_VERSION), TIMEOUT)
+        resumed = await asyncio.wait_for(
+            conn.resume_session(cwd=os.getcwd(), session_id=sid, mcp_servers=[]), TIMEOUT
+        )
+        check(
+            "session/resume offers the modes and the agent option",
+            resumed.modes is not None and resumed.config_options and resumed.config_options[0].id == "agent",
+            resumed,
+        )
+        await asyncio.sleep(0.2)
+        check("session/resume replays nothing", recorder.of(sid) == [], recorder.of(sid))
+        await conn.set_config_option(config_id="agent", session_id=sid, value="echo-history")
+        response = await asyncio.wait_for(conn.prompt(session_id=sid, prompt=[text_block("resumed")]), TIMEOUT)
+        text = said(recorder, sid)
+        check("a resumed session takes prompts", response.stop_reason == "end_turn", response.stop_reason)
+        check(
+            "the prompt after session/resume sees every earlier turn",
+            text.startswith(words) and text.endswith("\nagain\nresumed"),
+            text[-200:],
+        )
+        try:
+            await conn.resume_session(cwd=os.getcwd(), session_id="ses_missing", mcp_servers=[])
+            check("resuming an unknown session fails", False, "it succeeded")
+        except RequestError as error:
+            check("resuming an unknown session fails", error.code == -32002, error.code)
+
+        forked = await asyncio.wait_for(conn.fork_session(cwd="/tmp", session_id=sid, mcp_servers=[]), TIMEOUT)
+        fid = forked.session_id
+        await asyncio.sleep(0.2)
+        check("session/fork answers a new session, replaying nothing", fid != sid and recorder.of(fid) == [],
+              (fid, recorder.of(fid)))
+        check(
+            "the fork runs what the session runs",
+            forked.config_options and forked.config_options[0].current_value == "echo-history",
+            forked.config_options,
+        )
+        await asyncio.wait_for(conn.prompt(session_id=fid, prompt=[text_block("forked")]), TIMEOUT)
+        check("the fork has every turn", said(recorder, fid).endswith("\nagain\nresumed\nforked"),
+              said(recorder, fid)[-200:])
+        before = len(recorder.of(sid))
+        await asyncio.wait_for(conn.prompt(session_id=sid, prompt=[text_block("original")]), TIMEOUT)
+        check("the session does not see the fork's turns", said(recorder, sid, before).endswith("\nresumed\noriginal"),
+              said(recorder, sid, before)[-200:])
+
+        answer = await delete_session(conn, fid)
+        check("session/delete answers {}", answer == {}, answer)
+        listed = await conn.list_sessions(cwd="/tmp")
+        check("session/delete forgets the session here", listed.sessions == [], listed)
+        try:
+            await conn.resume_session(cwd=os.getcwd(), session_id=fid, mcp_servers=[])
+            check("a deleted session cannot be resumed", False, "it succeeded")
+        except RequestError as error:
+            check("a deleted session cannot be resumed", error.code == -32002, error.code)
+
+
 async def main():
     print(f"ACP client tests: agent-client-protocol {version('agent-client-protocol')}", flush=True)
     sid, words = await first_process()
     await second_process(sid, words)
+    await third_process(sid, words)
 
 
 asyncio.run(main())

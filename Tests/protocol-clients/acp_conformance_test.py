@@ -61,6 +61,7 @@ RESPONSE_MODELS = {
     AGENT_METHODS["session_close"]: schema.CloseSessionResponse,
     AGENT_METHODS["session_fork"]: schema.ForkSessionResponse,
     AGENT_METHODS["session_resume"]: schema.ResumeSessionResponse,
+    AGENT_METHODS["session_delete"]: schema.DeleteSessionResponse,
     AGENT_METHODS["logout"]: schema.LogoutResponse,
 }
 # Requests and notifications an agent may send to its client.
@@ -188,6 +189,22 @@ async def second_process(log_prefix, store, config, sid):
         await expect_error("loading an unknown session is an error",
                            conn.load_session(cwd=os.getcwd(), session_id="ses_missing", mcp_servers=[]))
         await asyncio.wait_for(conn.prompt(session_id=sid, prompt=[text_block("again")]), TIMEOUT)
+
+    # A third process resumes the session (no replay), forks it and deletes the fork.
+    recorder = Recorder()
+    async with spawn(recorder, log_prefix + "-resume", store, config) as (conn, _process):
+        await asyncio.wait_for(conn.initialize(protocol_version=PROTOCOL_VERSION), TIMEOUT)
+        await asyncio.wait_for(conn.resume_session(cwd=os.getcwd(), session_id=sid, mcp_servers=[]), TIMEOUT)
+        await expect_error("resuming an unknown session is an error",
+                           conn.resume_session(cwd=os.getcwd(), session_id="ses_missing", mcp_servers=[]))
+        await asyncio.wait_for(conn.prompt(session_id=sid, prompt=[text_block("resumed")]), TIMEOUT)
+        forked = await asyncio.wait_for(conn.fork_session(cwd=os.getcwd(), session_id=sid, mcp_servers=[]), TIMEOUT)
+        await asyncio.wait_for(conn.prompt(session_id=forked.session_id, prompt=[text_block("forked")]), TIMEOUT)
+        await expect_error("forking an unknown session is an error",
+                           conn.fork_session(cwd=os.getcwd(), session_id="ses_missing", mcp_servers=[]))
+        await asyncio.wait_for(conn._conn.send_request("session/delete", {"sessionId": forked.session_id}), TIMEOUT)
+        await expect_error("deleting an unknown session is an error",
+                           conn._conn.send_request("session/delete", {"sessionId": forked.session_id}))
 
 
 # MARK: Validation
@@ -325,7 +342,8 @@ async def main():
                 },
             }, file)
         store = os.path.join(scratch, "acp.sqlite")
-        captures = [os.path.join(scratch, "first"), os.path.join(scratch, "second")]
+        captures = [os.path.join(scratch, "first"), os.path.join(scratch, "second"),
+                    os.path.join(scratch, "second-resume")]
         try:
             sid = await first_process(captures[0], store, config)
             await second_process(captures[1], store, config, sid)

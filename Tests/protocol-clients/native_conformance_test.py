@@ -370,6 +370,16 @@ def main_session(client, store_path, doc, spawn_other):
         response = client.wait(request)
         check("a run cancelled by run/cancel answers stopReason cancelled",
               result_of(response) and result_of(response)["stopReason"] == "cancelled", response)
+        resumed = client.request("run/resume", {"runId": run_id, "stream": {"tokens": False}})
+        check("run/resume does a cancelled run again as a new run",
+              result_of(resumed) and result_of(resumed)["output"] == SLOW_WORDS
+              and result_of(resumed)["runId"] != run_id, resumed)
+        started = client.of_run(result_of(resumed)["runId"], "run/started") if result_of(resumed) else []
+        check("the resumed run names the run it resumes",
+              bool(started) and started[0]["params"].get("resumedFrom") == run_id, started)
+        refused = client.request("run/resume", {"runId": result_of(resumed)["runId"]})
+        check("a completed run is not resumed",
+              error_of(refused).get("data", {}).get("reason") == "completed", refused)
         request = client.start("agent/run", {"agent": "echo-slow", "input": SLOW_WORDS})
         wait_first_token(request)
         client.notify("$/cancelRequest", {"id": request})
@@ -403,6 +413,19 @@ def main_session(client, store_path, doc, spawn_other):
         client.request("session/prompt", {"sessionId": session, "input": "first"})
         response = client.request("session/prompt", {"sessionId": session, "input": "second"})
         check("session/prompt sees the earlier turns", result_of(response)["output"] == "first\nsecond", response)
+        forked = result_of(client.request("session/fork", {"sessionId": session, "turn": 1}))["sessionId"]
+        got = client.request("session/get", {"sessionId": forked})
+        check("session/fork keeps the first turns", [t["input"] for t in result_of(got)["turns"]] == ["first"], got)
+        listed = client.request("session/list", {"limit": 1})
+        check("session/list pages newest first",
+              [s["sessionId"] for s in result_of(listed)["sessions"]] == [forked] and "nextCursor" in result_of(listed),
+              listed)
+        client.request("session/list", {"cursor": result_of(listed)["nextCursor"]})
+        past = client.request("session/fork", {"sessionId": session, "turn": 3})
+        check("session/fork past the last turn is -32602 naming params.turn",
+              error_of(past).get("data", {}).get("field") == "params.turn", past)
+        deleted = client.request("session/delete", {"sessionId": forked})
+        check("session/delete deletes", result_of(deleted) == {"deleted": True}, deleted)
         closed = client.request("session/close", {"sessionId": session})
         check("session/close closes", result_of(closed) == {"closed": True}, closed)
         busy_session = result_of(client.request("session/new", ["echo-slow"]))["sessionId"]
@@ -410,6 +433,8 @@ def main_session(client, store_path, doc, spawn_other):
         wait_first_token(first)
         second = client.request("session/prompt", {"sessionId": busy_session, "input": "me too"})
         check("a second prompt in flight is -32004 session busy", error_of(second).get("code") == -32004, second)
+        busy = client.request("session/delete", {"sessionId": busy_session})
+        check("session/delete of a session in flight is -32004", error_of(busy).get("code") == -32004, busy)
         client.notify("$/cancelRequest", {"id": first})
         client.wait(first)
         client.request("session/close", {"sessionId": busy_session})
@@ -479,6 +504,7 @@ def main_session(client, store_path, doc, spawn_other):
             ("agent/run", {"agent": "nope", "input": "x"}, "agent"),
             ("workflow/run", {"workflow": "nope", "input": "x"}, "workflow"),
             ("session/prompt", {"sessionId": "ses_missing", "input": "x"}, "sessionId"),
+            ("session/get", {"sessionId": "ses_missing"}, "sessionId"),
             ("run/status", {"runId": "run_missing"}, "runId"),
         ):
             response = client.request(method, params)

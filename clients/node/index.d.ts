@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type {
   AgentInfo,
   AgentRunResult,
+  Budget,
   ClientInfo,
   ClientRequests,
   CoordinatorHierarchicalParams,
@@ -93,6 +94,12 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Which notifications this run sends (e.g. `{tokenCoalesceMs: 16}`). */
   stream?: StreamOptions;
+  /** What the run may spend; past a limit it fails with BudgetExceededError. */
+  budget?: Budget;
+  /** A JSON Schema the output must match: the result then has `structuredOutput` (else OutputMismatchError). */
+  outputSchema?: object | boolean;
+  /** The model of the run's `openai` calls instead of the agents' own. */
+  model?: string;
   /** Request metadata (W3C trace context). */
   _meta?: RequestMeta;
   /**
@@ -205,6 +212,8 @@ export declare class AgentWire extends EventEmitter {
   run(agent: string, input: string, options?: RunToEndOptions): Promise<AgentRunResult>;
   /** `workflow/run` to its end. */
   workflow(workflow: string, input: string, options?: RunToEndOptions): Promise<WorkflowRunResult>;
+  /** Resumes a failed, cancelled or interrupted run (`run/resume`); `force` resumes a changed workflow. */
+  resume(runId: string, options?: RunToEndOptions & { force?: boolean }): Promise<AgentRunResult | WorkflowRunResult>;
   /** Any run-starting request to its end. */
   runRequest<M extends RunMethod>(method: M, params: Params<M>, options?: RunRequestOptions): Promise<Result<M>>;
 

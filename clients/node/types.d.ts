@@ -34,8 +34,8 @@ export type Seq = number;
 /** Identifier of a step within a run: `1` for an agent run's single step or a workflow run's workflow step, `1.1`, `1.2`, ... for a workflow's agent calls. */
 export type StepId = string;
 
-/** Lifecycle status of a step. Each step is reported `started` once and later `completed`, `failed` or `cancelled` (stopped while it ran: the run was cancelled, timed out or reaped, or under `onError: "fail"` another branch failed). */
-export type StepStatus = "started" | "completed" | "failed" | "cancelled";
+/** Lifecycle status of a step. Each step is reported `started` once and later `completed`, `failed` or `cancelled` (stopped while it ran: the run was cancelled, timed out or reaped, or under `onError: "fail"` another branch failed). In a run started by `run/resume`, an agent call the resumed run had completed is reported once as `reused`: its output is the earlier one and no model was called. */
+export type StepStatus = "started" | "completed" | "failed" | "cancelled" | "reused";
 
 /** Why a run ended: `end_turn` when it finished, `cancelled` when it was stopped with `run/cancel` (then `output` is the partial output). Runs stopped by a cancel notification are answered with error -32800 or not at all. */
 export type StopReason = "end_turn" | "cancelled";
@@ -139,6 +139,8 @@ export type RunStartedParams = {
   strategy?: StrategyName;
   /** The id of the request that started the run (for `agent/start` and `workflow/start`, that request's id), so a client with several runs in flight knows which is which before any reply. */
   requestId?: string | number;
+  /** The run this one resumes (`run/resume`); present for resumed runs only. */
+  resumedFrom?: RunId;
 };
 
 /** Params of the `run/step` notification. `durationMs` is present when `status` is not `started`; `error` when it is `failed`; `strategy` in workflow runs; `parentStepId` for a workflow's agent calls. */
@@ -299,7 +301,7 @@ export type WorkflowNotFoundData = ErrorData & {
   available: WorkflowName[];
 };
 
-/** `data` of error -32001 when `session/prompt` or `session/close` names an unknown session. */
+/** `data` of error -32001 when a session request (`session/prompt`, `session/close`, `session/fork`, `session/get`, `session/delete`) names an unknown session. */
 export type SessionNotFoundData = ErrorData & {
   /** The requested session id. */
   sessionId: string;
@@ -532,6 +534,60 @@ export interface SessionCloseResult {
   closed: true;
 }
 
+/** Answer to `session/fork`. */
+export interface SessionForkResult {
+  /** The new session's id. */
+  sessionId: SessionId;
+  /** The agent it talks to. */
+  agent: AgentName;
+  /** Present when the run store could not keep the new session: what failed. It then lasts only as long as this process. */
+  warnings?: string[];
+}
+
+/** Answer to `session/list`. */
+export interface SessionListResult {
+  /** The sessions of this page, newest first (by creation time, then id). */
+  sessions: SessionInfo[];
+  /** Present when more sessions follow: pass it as `cursor` for the next page. Opaque. */
+  nextCursor?: string;
+}
+
+/** A session the run store keeps, as `session/list` lists it. */
+export interface SessionInfo {
+  sessionId: SessionId;
+  /** The agent it talks to. */
+  agent: AgentName;
+  /** When the session was created. */
+  createdAt: Timestamp;
+  /** How many turns it has (`session/get` gives them). */
+  turns: number;
+}
+
+/** Answer to `session/get`. */
+export interface SessionGetResult {
+  sessionId: SessionId;
+  /** The agent it talks to. */
+  agent: AgentName;
+  /** When the session was created. */
+  createdAt: Timestamp;
+  /** Its turns, first to last. */
+  turns: SessionTurn[];
+}
+
+/** One turn of a session, as `session/get` gives it. */
+export interface SessionTurn {
+  /** The prompt's input. */
+  input: string;
+  /** What the agent answered (for a cancelled or failed turn, what it produced before). */
+  output: string;
+}
+
+/** Answer to `session/delete`. */
+export interface SessionDeleteResult {
+  /** `true`: the session and its turns were removed (an unknown session is an error instead). */
+  deleted: boolean;
+}
+
 /** Answer to `stats/get`. */
 export interface StatsResult {
   /** Per agent that has been called, by name (only the requested one when `agent` was given). */
@@ -651,8 +707,8 @@ export interface WorkflowRunResult {
 export interface BranchResult {
   stepId: StepId;
   agent: AgentName;
-  /** How the call ended. */
-  status: "completed" | "failed" | "cancelled";
+  /** How the call ended; `reused` in a run started by `run/resume`: the output of the run it resumes, no model called. */
+  status: "completed" | "failed" | "cancelled" | "reused";
   /** What the call produced (partial if it failed or was cancelled). */
   output: string;
   durationMs: DurationMs;
@@ -706,8 +762,10 @@ export interface RunInfo {
   endedAt?: Timestamp;
   /** `endedAt` minus `startedAt` as the store keeps them (to the millisecond; may differ slightly from the `durationMs` of the run's result); absent while it is `running`. */
   durationMs?: DurationMs;
-  /** Output tokens, recorded when the run ends: 0 while it runs, and for failed and interrupted runs. */
+  /** What the run's model calls used and cost, recorded when the run ends (failed runs included): only `outputTokens: 0` while it runs and for interrupted runs. */
   usage: Usage;
+  /** The run this one resumes (`run/resume`); present for resumed runs only. */
+  resumedFrom?: RunId;
 }
 
 /** Answer to `run/get`: the members of `RunInfo`, then `input`, `output`, `error` (failed runs), `sessionId` (session turns), `steps` and `eventCount`, in this member order. */
@@ -1056,6 +1114,24 @@ export interface RunDeleteParams {
   runId: RunId;
 }
 
+/** Params of `run/resume`: Resume a failed, cancelled or interrupted run from its last completed agent calls. */
+export interface RunResumeParams {
+  /** The run. */
+  runId: RunId;
+  /** Resume a named workflow whose configuration changed since the run, with its current definition (steps whose agent and input still match are reused). */
+  force?: boolean;
+  /** Answer `{runId}` at once; the run goes on and its outcome is stored. */
+  detach?: boolean;
+  /** Limit for the whole run in milliseconds (1 to 86400000). Past it the run is stopped with -32005 Timeout and its partial output: in the reply, or for `agent/start` and `workflow/start` in the stored run. For a workflow the smaller of this and the workflow's own `timeoutMs` applies. */
+  timeoutMs?: TimeoutMs;
+  /** Which notifications this run sends to this connection, over the connection's setting from `initialize` (members left out keep that setting). `run/started` and the reply are always sent, and the store keeps every event whatever this says. */
+  stream?: StreamOptions;
+  /** What the run may spend, over the agent's or workflow's `limits.budget`. Reaching a limit stops the run at once with -32011 Budget exceeded (`data`: `spentUsd`, `outputTokens`, `modelCalls`, `limit`, `partialOutput`); the run is stored as `failed` with that code. */
+  budget?: Budget;
+  /** Request metadata; a W3C trace context here makes the run's spans join the client's trace. */
+  _meta?: RequestMeta;
+}
+
 /** Params of `session/new`: Start a conversation with an agent. */
 export interface SessionNewParams {
   /** The agent to talk to (see `agents/list`). */
@@ -1085,6 +1161,34 @@ export interface SessionPromptParams {
 /** Params of `session/close`: Forget a session. */
 export interface SessionCloseParams {
   /** The session to close. */
+  sessionId: SessionId;
+}
+
+/** Params of `session/fork`: Start a new session from the turns of another. */
+export interface SessionForkParams {
+  /** The session to fork. */
+  sessionId: SessionId;
+  /** How many of its turns, from the first, the new session starts with (0 to the number it has); all of them when absent. */
+  turn?: number;
+}
+
+/** Params of `session/list`: List the sessions the run store keeps, newest first. */
+export interface SessionListParams {
+  /** Largest number of sessions to return (1 to 500, default 50). */
+  limit?: number;
+  /** The `nextCursor` of the previous page, to continue the listing. */
+  cursor?: string;
+}
+
+/** Params of `session/get`: A session with its turns. */
+export interface SessionGetParams {
+  /** The session (from `session/new`, `session/fork` or `session/list`). */
+  sessionId: SessionId;
+}
+
+/** Params of `session/delete`: Remove a session and its turns from the run store. */
+export interface SessionDeleteParams {
+  /** The session (from `session/new`, `session/fork` or `session/list`). */
   sessionId: SessionId;
 }
 
@@ -1158,12 +1262,22 @@ export interface ClientRequests {
   "run/events": { params: RunEventsParams; result: RunEventsPage | RunEventsFollowResult };
   /** Remove a finished run and its events from the run store. */
   "run/delete": { params: RunDeleteParams; result: RunDeleteResult };
+  /** Resume a failed, cancelled or interrupted run from its last completed agent calls. */
+  "run/resume": { params: RunResumeParams; result: AgentRunResult | WorkflowRunResult | RunStartResult };
   /** Start a conversation with an agent. */
   "session/new": { params: SessionNewParams; result: SessionNewResult };
   /** One turn of a session: run its agent on an input, with the earlier turns as history. */
   "session/prompt": { params: SessionPromptParams; result: AgentRunResult };
   /** Forget a session. */
   "session/close": { params: SessionCloseParams; result: SessionCloseResult };
+  /** Start a new session from the turns of another. */
+  "session/fork": { params: SessionForkParams; result: SessionForkResult };
+  /** List the sessions the run store keeps, newest first. */
+  "session/list": { params: SessionListParams; result: SessionListResult };
+  /** A session with its turns. */
+  "session/get": { params: SessionGetParams; result: SessionGetResult };
+  /** Remove a session and its turns from the run store. */
+  "session/delete": { params: SessionDeleteParams; result: SessionDeleteResult };
   /** Run statistics per agent and per strategy. */
   "stats/get": { params: StatsGetParams; result: StatsResult };
   /** Forget the statistics. */

@@ -111,6 +111,8 @@ final class RunTelemetry: Sendable {
 
     /// A step started or ended; returns the step's span when it ended.
     func step(_ event: StepEvent) -> SpanRecord? {
+        // A reused step made no call this run: it has no span.
+        if event.status == .reused { return nil }
         let redactor = telemetry.redactor
         // Attributes are made before the lock is taken: the branches of a workflow share it.
         var attributes: [(key: String, value: SpanRecord.Value)] = []
@@ -122,7 +124,7 @@ final class RunTelemetry: Sendable {
                 (TraceNames.agent, .string(redactor.redact(event.agent))),
             ]
             if let strategy = event.strategy { attributes.append((TraceNames.strategy, .string(strategy))) }
-        case .completed, .failed, .cancelled:
+        case .completed, .failed, .cancelled, .reused:
             attributes = [(TraceNames.status, .string(event.status.rawValue))]
             if let error = event.error { attributes.append((TraceNames.error, .string(redactor.clean(error)))) }
         }
@@ -139,7 +141,7 @@ final class RunTelemetry: Sendable {
                     attributes: attributes
                 )
                 return nil
-            case .completed, .failed, .cancelled:
+            case .completed, .failed, .cancelled, .reused:
                 guard var span = state.steps.removeValue(forKey: event.stepId) else { return nil }
                 return span.end(status: Self.code(event.status), message: message, attributes: attributes)
             }
@@ -340,7 +342,7 @@ final class RunTelemetry: Sendable {
 
     static func code(_ status: StepEvent.Status) -> SpanRecord.StatusCode {
         switch status {
-        case .completed: .ok
+        case .completed, .reused: .ok
         case .failed: .error
         case .started, .cancelled: .unset
         }

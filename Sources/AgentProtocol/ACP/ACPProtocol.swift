@@ -17,6 +17,7 @@ public enum ACPProtocol {
         ACPInitializeRequest.self, ACPAuthenticateRequest.self, ACPSessionNewRequest.self,
         ACPSessionLoadRequest.self, ACPSessionListRequest.self, ACPSessionPromptRequest.self,
         ACPSessionSetConfigOptionRequest.self, ACPSessionSetModeRequest.self, ACPSessionCloseRequest.self,
+        ACPSessionResumeRequest.self, ACPSessionForkRequest.self, ACPSessionDeleteRequest.self,
     ]
 
     /// Notifications the client sends.

@@ -19,8 +19,10 @@ public enum NativeProtocol {
         WorkflowRunRequest.self,
         AgentStartRequest.self, WorkflowStartRequest.self, RunCancelRequest.self, RunStatusRequest.self,
         RunGetRequest.self, RunListRequest.self,
-        RunEventsRequest.self, RunDeleteRequest.self, SessionNewRequest.self, SessionPromptRequest.self,
-        SessionCloseRequest.self, StatsGetRequest.self,
+        RunEventsRequest.self, RunDeleteRequest.self, RunResumeRequest.self, SessionNewRequest.self,
+        SessionPromptRequest.self,
+        SessionCloseRequest.self, SessionForkRequest.self, SessionListRequest.self, SessionGetRequest.self,
+        SessionDeleteRequest.self, StatsGetRequest.self,
         StatsResetRequest.self, MetricsGetRequest.self,
     ]
 

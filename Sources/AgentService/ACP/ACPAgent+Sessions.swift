@@ -50,26 +50,70 @@ extension ACPAgent {
         responder: Responder,
         connection: Connection
     ) {
-        let sessionId = params.sessionId
-        let cwd = params.cwd
+        open(
+            ACPSessionLoadRequest.self,
+            id: id,
+            sessionId: params.sessionId,
+            cwd: params.cwd,
+            mcpServers: params.mcpServers,
+            replay: true,
+            responder: responder,
+            connection: connection
+        ) { ACPSessionLoadResult(modes: $0, configOptions: $1) }
+    }
+
+    /// `session/resume`: opens the session as `session/load` does, without replaying its turns.
+    func resumeSession(
+        id: RequestID,
+        _ params: ACPSessionResumeRequest.Params,
+        responder: Responder,
+        connection: Connection
+    ) {
+        open(
+            ACPSessionResumeRequest.self,
+            id: id,
+            sessionId: params.sessionId,
+            cwd: params.cwd,
+            mcpServers: params.mcpServers,
+            replay: false,
+            responder: responder,
+            connection: connection
+        ) { ACPSessionResumeResult(modes: $0, configOptions: $1) }
+    }
+
+    /// Opens a session for `session/load` or `session/resume` and answers with `result` of its modes and
+    /// config options: at once for a session in memory, from a task once the store has read one an
+    /// earlier process created.
+    private func open<R: RequestType>(
+        _ type: R.Type,
+        id: RequestID,
+        sessionId: String,
+        cwd: String,
+        mcpServers: [JSONValue]?,
+        replay: Bool,
+        responder: Responder,
+        connection: Connection,
+        result: @escaping @Sendable (ACPSessionModeState, [ACPSessionConfigOption]) -> R.Result
+    ) {
         let servers: [MCPServerDefinition]
-        do throws(ResponseError) { servers = try Self.mcpServers(params.mcpServers, cwd: cwd) } catch {
+        do throws(ResponseError) { servers = try Self.mcpServers(mcpServers, cwd: cwd) } catch {
             responder.reply(id: id, .failure(error))
             return
         }
         if let cached = runtime.sessions.cachedSession(sessionId) {
-            let result = load(cached, cwd: cwd, servers: servers, connection: connection)
-            responder.reply(ACPSessionLoadRequest.self, id: id, result)
+            let opened = adopt(cached, cwd: cwd, servers: servers, replay: replay, connection: connection)
+            responder.reply(R.self, id: id, result(opened.modes, opened.configOptions))
             return
         }
         let reading = runtime.sessions.session(sessionId)
-        let loading = Task { [self] () async -> Result<ACPSessionLoadResult, ResponseError> in
+        let loading = Task { [self] () async -> Result<R.Result, ResponseError> in
             let found: SessionStore.Session?
             do throws(StoreError) { found = try await reading.value() } catch {
                 return .failure(AgentServer.storeFailure(error, sessionId: sessionId))
             }
             guard let stored = found else { return .failure(Self.unknownSession(sessionId)) }
-            return .success(load(stored, cwd: cwd, servers: servers, connection: connection))
+            let opened = adopt(stored, cwd: cwd, servers: servers, replay: replay, connection: connection)
+            return .success(result(opened.modes, opened.configOptions))
         }
         // Requests for this session that arrive meanwhile (set a mode, prompt, close) wait for the load, so
         // a client that sends them right behind it finds the session as if it had waited for the answer.
@@ -78,7 +122,7 @@ extension ACPAgent {
             state.loading[sessionId] = (state.nextLoad, Task { _ = await loading.value })
             return state.nextLoad
         }
-        runs.supervisor.answerLater(ACPSessionLoadRequest.self, id: id, responder: responder) {
+        runs.supervisor.answerLater(R.self, id: id, responder: responder) {
             [self] () async throws(ResponseError) in
             let result = await loading.value
             state.withLock { state in
@@ -118,13 +162,15 @@ extension ACPAgent {
     }
 
     /// Adopts `stored` with `cwd` and the MCP servers offered now (replacing any it had), and replays its
-    /// turns.
-    private func load(
+    /// turns when `replay` says so.
+    /// - Returns: its modes and config options.
+    private func adopt(
         _ stored: SessionStore.Session,
         cwd: String,
         servers: [MCPServerDefinition],
+        replay: Bool,
         connection: Connection
-    ) -> ACPSessionLoadResult {
+    ) -> (modes: ACPSessionModeState, configOptions: [ACPSessionConfigOption]) {
         let sessionId = stored.id
         let mcp = connectMCP(servers, sessionId: sessionId)
         let (target, replaced) = state.withLock { state -> (RunTarget, (any MCPToolSource)?) in
@@ -138,7 +184,7 @@ extension ACPAgent {
             return (target, replaced)
         }
         disconnectMCP(replaced)
-        for turn in stored.turns {
+        for turn in replay ? stored.turns : [] {
             connection.send(
                 ACPUpdates.notification(sessionId: sessionId, ACPUpdates.chunk("user_message_chunk", text: turn.input))
             )
@@ -149,8 +195,11 @@ extension ACPAgent {
                 )
             )
         }
-        logger.info("ACP session loaded", metadata: ["sessionId": "\(sessionId)", "turns": "\(stored.turns.count)"])
-        return ACPSessionLoadResult(modes: modes(current: target), configOptions: configOptions(current: target))
+        logger.info(
+            replay ? "ACP session loaded" : "ACP session resumed",
+            metadata: ["sessionId": "\(sessionId)", "turns": "\(stored.turns.count)"]
+        )
+        return (modes(current: target), configOptions(current: target))
     }
 
     /// Sessions this process has created or loaded, most recently active first.
@@ -179,6 +228,99 @@ extension ACPAgent {
             throw Self.unknownSession(sessionId)
         }
         disconnectMCP(removed.mcp)
+    }
+
+    /// `session/fork`: a new session with every turn of `sessionId` and what it runs, open here from the
+    /// answer on; the answer waits for the store to keep it (and says in `_meta.agentwire.warnings` when
+    /// it could not).
+    func forkSession(id: RequestID, _ params: ACPSessionForkRequest.Params, responder: Responder) {
+        let sessionId = params.sessionId
+        let cwd = params.cwd
+        let servers: [MCPServerDefinition]
+        do throws(ResponseError) { servers = try Self.mcpServers(params.mcpServers, cwd: cwd) } catch {
+            responder.reply(id: id, .failure(error))
+            return
+        }
+        // What the session runs here, when it is open here (the store knows only its first target).
+        let source = state.withLock { $0.sessions[sessionId] }
+        let forking = runtime.sessions.fork(sessionId, agent: source?.target.stored)
+        runs.supervisor.answerLater(ACPSessionForkRequest.self, id: id, responder: responder) {
+            [self] () async throws(ResponseError) in
+            let fork: SessionStore.Fork
+            do throws(SessionStore.Refusal) { fork = try await forking.value() } catch {
+                throw Self.sessionRefused(error, sessionId: sessionId)
+            }
+            let forkId = fork.session.id
+            let target = source?.target ?? RunTarget(stored: fork.session.agent)
+            let mcp = connectMCP(servers, sessionId: forkId)
+            state.withLock {
+                $0.sessions[forkId] = Session(
+                    cwd: cwd,
+                    target: target,
+                    title: fork.session.turns.first.map { Self.title(for: $0.input) },
+                    updatedAt: Date(),
+                    mcp: mcp,
+                    model: source?.model,
+                    // Its turns are the forked session's, and so is what they cost.
+                    cost: source?.cost
+                )
+            }
+            logger.info(
+                "ACP session forked",
+                metadata: ["sessionId": "\(forkId)", "from": "\(sessionId)", "turns": "\(fork.session.turns.count)"]
+            )
+            var result = ACPSessionForkResult(
+                sessionId: forkId,
+                modes: modes(current: target),
+                configOptions: configOptions(current: target, model: source?.model)
+            )
+            if let failure = fork.notKept {
+                logger.warning(
+                    "The run store could not keep the forked ACP session; it lasts as long as this process",
+                    metadata: ["sessionId": "\(forkId)", "error": "\(failure)"]
+                )
+                result.warnings = [AgentServer.sessionNotKept(forkId, failure)]
+            }
+            return result
+        }
+    }
+
+    /// `session/delete`: the session is forgotten here at once (unless its prompt is in flight) and
+    /// removed from the store; the answer waits for the store.
+    func deleteSession(
+        id: RequestID,
+        _ params: ACPSessionDeleteRequest.Params,
+        responder: Responder
+    ) throws(ResponseError) {
+        let sessionId = params.sessionId
+        // A prompt of this face is in flight from before its turn begins until after it ends, so the
+        // session store refuses no delete this check lets through for it.
+        let removed = try state.withLock { state throws(ResponseError) -> Session? in
+            guard let session = state.sessions[sessionId] else { return nil }
+            guard session.prompt == nil else { throw Self.sessionBusy(sessionId) }
+            return state.sessions.removeValue(forKey: sessionId)
+        }
+        let deleting = runtime.sessions.delete(sessionId)
+        disconnectMCP(removed?.mcp)
+        runs.supervisor.answerLater(ACPSessionDeleteRequest.self, id: id, responder: responder) {
+            () async throws(ResponseError) in
+            let known: Bool
+            do throws(SessionStore.Refusal) { known = try await deleting.value() } catch {
+                throw Self.sessionRefused(error, sessionId: sessionId)
+            }
+            guard known || removed != nil else { throw Self.unknownSession(sessionId) }
+            return ACPEmptyResult()
+        }
+    }
+
+    /// What a fork or delete answers when the session store refused it.
+    static func sessionRefused(_ refusal: SessionStore.Refusal, sessionId: String) -> ResponseError {
+        switch refusal {
+        case .store(let error): AgentServer.storeFailure(error, sessionId: sessionId)
+        case .refused(let failure): turnRefused(failure, sessionId: sessionId)
+        case .turnOutOfRange(let turns):
+            .invalidParams(field: "params.turn", "expected a whole number from 0 to \(turns)")
+        }
     }
 
     static func unknownSession(_ sessionId: String) -> ResponseError {

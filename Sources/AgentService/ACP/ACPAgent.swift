@@ -121,6 +121,19 @@ public final class ACPAgent: FaceHandler, Sendable {
                 try closeSession(request)
                 responder.reply(ACPSessionCloseRequest.self, id: id, ACPEmptyResult())
             }
+        case ACPSessionResumeRequest.method:
+            let request = try ACPSessionResumeRequest.Params(decoding: params)
+            resumeSession(id: id, request, responder: responder, connection: connection)
+        case ACPSessionForkRequest.method:
+            let request = try ACPSessionForkRequest.Params(decoding: params)
+            try afterLoad(of: request.sessionId, id: id, responder: responder) { [self] in
+                forkSession(id: id, request, responder: responder)
+            }
+        case ACPSessionDeleteRequest.method:
+            let request = try ACPSessionDeleteRequest.Params(decoding: params)
+            try afterLoad(of: request.sessionId, id: id, responder: responder) { [self] () throws(ResponseError) in
+                try deleteSession(id: id, request, responder: responder)
+            }
         case ACPSessionPromptRequest.method:
             let request = try ACPSessionPromptRequest.Params(decoding: params)
             try afterLoad(of: request.sessionId, id: id, responder: responder) { [self] () throws(ResponseError) in
@@ -175,7 +188,13 @@ public final class ACPAgent: FaceHandler, Sendable {
                 loadSession: true,
                 promptCapabilities: ACPPromptCapabilities(image: false, audio: false, embeddedContext: true),
                 mcpCapabilities: ACPMCPCapabilities(http: runtime.mcpConnector != nil, sse: false),
-                sessionCapabilities: ACPSessionCapabilities(list: true, close: true)
+                sessionCapabilities: ACPSessionCapabilities(
+                    list: true,
+                    close: true,
+                    resume: true,
+                    fork: true,
+                    delete: true
+                )
             ),
             agentInfo: Implementation(name: "agentwire", title: "AgentWire", version: AgentServer.version)
         )

@@ -128,7 +128,7 @@ final class ACPUpdateObserver: RunObserver {
 
     func runEvent(runId: String, seq: UInt64, event: RunEvent) {
         switch event {
-        case .started(_, let strategy, _):
+        case .started(_, let strategy, _, _):
             state.withLock {
                 $0.runId = runId
                 $0.isWorkflow = strategy != nil

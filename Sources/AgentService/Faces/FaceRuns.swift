@@ -74,7 +74,8 @@ final class FaceRuns: Sendable {
             workflow: workflow?.name,
             strategy: workflow?.strategy.name,
             sessionId: sessionId,
-            input: input
+            input: input,
+            definition: workflow?.specJSON
         )
         // Through the recorder, the row is written by its writer, not on this (reader) thread.
         if let recorder = runtime.recorder {

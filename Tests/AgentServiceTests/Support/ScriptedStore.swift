@@ -11,7 +11,7 @@ final class ScriptedStore: RunStore {
     let reads = ReadGate()
     /// `insertSession`, `appendTurn` and `deleteSession` wait here while it is closed.
     let sessionWrites = ReadGate()
-    /// `session` waits here while it is closed.
+    /// `session` and `listSessions` wait here while it is closed.
     let sessionReads = ReadGate()
     let failSessionWrites: Bool
 
@@ -63,6 +63,10 @@ final class ScriptedStore: RunStore {
     func deleteSession(_ sessionId: String) throws(StoreError) -> Bool {
         try sessionWrite()
         return try inner.deleteSession(sessionId)
+    }
+    func listSessions(_ query: SessionQuery) throws(StoreError) -> SessionPage {
+        sessionReads.pass()
+        return try inner.listSessions(query)
     }
 }
 

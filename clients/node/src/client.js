@@ -288,6 +288,16 @@ export class AgentWire extends EventEmitter {
     return new RunStream(this, 'workflow/run', { workflow, input, ...rest }, { signal, sink: onEvent || noop }).result;
   }
 
+  /**
+   * Resumes a failed, cancelled or interrupted run (`run/resume`): a new run that reuses the agent calls
+   * the original completed. Resolves with its AgentRunResult or WorkflowRunResult, as the original was;
+   * `force: true` resumes a workflow whose definition changed.
+   */
+  resume(runId, options = {}) {
+    const { signal, onEvent, ...rest } = options;
+    return new RunStream(this, 'run/resume', { runId, ...rest }, { signal, sink: onEvent || noop }).result;
+  }
+
   /** Runs any run-starting request to its end; resolves with its result. */
   runRequest(method, params, options = {}) {
     return new RunStream(this, method, params, { signal: options.signal, sink: options.onEvent || noop }).result;

@@ -934,6 +934,17 @@ class AgentWire:
         return await self._run_request("workflow/run", {"workflow": workflow, "input": input}, options,
                                        WorkflowRunResult)
 
+    async def resume(self, run_id: str, **options: Any) -> AgentRunResult | WorkflowRunResult:
+        """Resume a failed, cancelled or interrupted run (`run/resume`): a new run that reuses the agent
+        calls the original completed. Returns the new run's result, an `AgentRunResult` or a
+        `WorkflowRunResult` as the original was (`force=True` resumes a workflow whose definition changed)."""
+        options = dict(options)
+        stream = dict(_QUIET_STREAM)
+        stream.update(_stream_options(options.pop("stream", None) or {}))
+        result = await self.request("run/resume", build_params("run/resume", {"runId": run_id},
+                                                               {**options, "stream": stream}))
+        return (WorkflowRunResult if "workflow" in result else AgentRunResult).from_dict(result)
+
     def session(self, agent: str, *, session_id: str | None = None) -> Session:
         """A conversation with `agent`: `await session.prompt(text)`; created on first use."""
         return Session(self, agent, session_id)

@@ -77,8 +77,9 @@ class BranchResult:
     #: Name of an agent: a built-in one or a key of `agents` in the configuration file. Names use ASCII
     #: letters, digits, `_`, `.` and `-`.
     agent: str
-    #: How the call ended.
-    status: Literal["completed", "failed", "cancelled"]
+    #: How the call ended; `reused` in a run started by `run/resume`: the output of the run it resumes, no
+    #: model called.
+    status: Literal["completed", "failed", "cancelled", "reused"]
     #: What the call produced (partial if it failed or was cancelled).
     output: str
     #: Elapsed wall-clock time in milliseconds.
@@ -294,7 +295,7 @@ class RunStepState:
     step_id: str
     #: The step's last recorded status; `started` if its end was not recorded (the run is still going, or was
     #: interrupted).
-    status: Literal["started", "completed", "failed", "cancelled"]
+    status: Literal["started", "completed", "failed", "cancelled", "reused"]
     #: Human-readable step name.
     name: str
     #: The agent running the step; for step `1` of a workflow run, the workflow's name.
@@ -351,7 +352,8 @@ class RunInfo:
     live: bool
     #: When the run started.
     started_at: str
-    #: Output tokens, recorded when the run ends: 0 while it runs, and for failed and interrupted runs.
+    #: What the run's model calls used and cost, recorded when the run ends (failed runs included): only
+    #: `outputTokens: 0` while it runs and for interrupted runs.
     usage: Usage
     #: The agent, for agent runs and session turns.
     agent: str | None = None
@@ -365,6 +367,8 @@ class RunInfo:
     #: `endedAt` minus `startedAt` as the store keeps them (to the millisecond; may differ slightly from the
     #: `durationMs` of the run's result); absent while it is `running`.
     duration_ms: int | None = None
+    #: The run this one resumes (`run/resume`); present for resumed runs only.
+    resumed_from: str | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RunInfo:
@@ -381,6 +385,7 @@ class RunInfo:
             d.get("strategy"),
             d.get("endedAt"),
             d.get("durationMs"),
+            d.get("resumedFrom"),
         )
 
 
@@ -408,7 +413,8 @@ class RunDetails:
     live: bool
     #: When the run started.
     started_at: str
-    #: Output tokens, recorded when the run ends: 0 while it runs, and for failed and interrupted runs.
+    #: What the run's model calls used and cost, recorded when the run ends (failed runs included): only
+    #: `outputTokens: 0` while it runs and for interrupted runs.
     usage: Usage
     #: The run's input.
     input: str
@@ -433,6 +439,8 @@ class RunDetails:
     #: `endedAt` minus `startedAt` as the store keeps them (to the millisecond; may differ slightly from the
     #: `durationMs` of the run's result); absent while it is `running`.
     duration_ms: int | None = None
+    #: The run this one resumes (`run/resume`); present for resumed runs only.
+    resumed_from: str | None = None
     #: Present when the run `failed`.
     error: RunError | None = None
     #: The session, for session turns.
@@ -457,6 +465,7 @@ class RunDetails:
             d.get("strategy"),
             d.get("endedAt"),
             d.get("durationMs"),
+            d.get("resumedFrom"),
             RunError.from_dict(d["error"]) if d.get("error") is not None else None,
             d.get("sessionId"),
         )
@@ -598,6 +607,8 @@ class RunStarted(RunEvent):
     #: The id of the request that started the run (for `agent/start` and `workflow/start`, that request's id),
     #: so a client with several runs in flight knows which is which before any reply.
     request_id: str | int | None = None
+    #: The run this one resumes (`run/resume`); present for resumed runs only.
+    resumed_from: str | None = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RunStarted:
@@ -609,6 +620,7 @@ class RunStarted(RunEvent):
             d.get("workflow"),
             d.get("strategy"),
             d.get("requestId"),
+            d.get("resumedFrom"),
         )
 
 
@@ -634,7 +646,7 @@ class RunStep(RunEvent):
     #: The step: `1`, `1.1`, `1.2`, ...
     step_id: str
     #: Step status.
-    status: Literal["started", "completed", "failed", "cancelled"]
+    status: Literal["started", "completed", "failed", "cancelled", "reused"]
     #: Human-readable step name.
     name: str
     #: The agent running the step (for step `1` of a workflow run, the workflow).
@@ -1096,8 +1108,8 @@ class UnknownWorkflow(NotFound):
 
 class UnknownSession(NotFound):
     """
-    -32001 Not found: `data` of error -32001 when `session/prompt` or `session/close` names an unknown
-    session.
+    -32001 Not found: `data` of error -32001 when a session request (`session/prompt`, `session/close`,
+    `session/fork`, `session/get`, `session/delete`) names an unknown session.
     """
 
     @property
@@ -1413,9 +1425,14 @@ METHOD_PARAMS: dict[str, tuple[str, ...]] = {
     "run/list": ("status", "agent", "workflow", "limit", "cursor"),
     "run/events": ("runId", "afterSeq", "limit", "follow"),
     "run/delete": ("runId",),
+    "run/resume": ("runId", "force", "detach", "timeoutMs", "stream", "budget", "_meta"),
     "session/new": ("agent",),
     "session/prompt": ("sessionId", "input", "timeoutMs", "stream", "budget", "outputSchema", "model", "_meta"),
     "session/close": ("sessionId",),
+    "session/fork": ("sessionId", "turn"),
+    "session/list": ("limit", "cursor"),
+    "session/get": ("sessionId",),
+    "session/delete": ("sessionId",),
     "stats/get": ("agent",),
     "stats/reset": (),
     "metrics/get": (),

@@ -143,3 +143,22 @@ def test_a_cancel_from_elsewhere_raises_request_cancelled(binary):
 
     error = run(main())
     assert error.code == -32800 and error.partial_output.startswith("w0") and error.run_id.startswith("run_")
+
+
+def test_a_cancelled_run_is_resumed_as_a_new_run(binary):
+    text = words(60)
+
+    async def main():
+        async with agentwire.connect(binary) as aw:
+            started = await aw.request("agent/start", {"agent": "echo-slow", "input": text})
+            run_id = started["runId"]
+            await aw.request("run/cancel", {"runId": run_id})
+            while (await aw.request("run/status", {"runId": run_id}))["status"] == "running":
+                await asyncio.sleep(0.02)
+            result = await aw.resume(run_id)
+            info = await aw.request("run/get", {"runId": result.run_id})
+            return run_id, result, info
+
+    run_id, result, info = run(main())
+    assert isinstance(result, agentwire.AgentRunResult) and result.output == text and result.run_id != run_id
+    assert info["resumedFrom"] == run_id and info["status"] == "completed"

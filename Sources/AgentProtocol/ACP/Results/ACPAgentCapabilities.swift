@@ -150,18 +150,45 @@ public struct ACPSessionCapabilities: ResultType, Equatable {
             schema: Schema(["type": "object"]),
             description: #"Present when `session/close` is answered."#
         ),
+        Member(
+            "resume",
+            required: false,
+            schema: Schema(["type": "object"]),
+            description: #"Present when `session/resume` is answered."#
+        ),
+        Member(
+            "fork",
+            required: false,
+            schema: Schema(["type": "object"]),
+            description: #"Present when `session/fork` is answered (unstable in ACP)."#
+        ),
+        Member(
+            "delete",
+            required: false,
+            schema: Schema(["type": "object"]),
+            description: #"Present when `session/delete` is answered."#
+        ),
     ]
 
     public var list: Bool
     public var close: Bool
+    public var resume: Bool
+    public var fork: Bool
+    public var delete: Bool
 
-    public init(list: Bool, close: Bool) {
+    public init(list: Bool, close: Bool, resume: Bool = false, fork: Bool = false, delete: Bool = false) {
         self.list = list
         self.close = close
+        self.resume = resume
+        self.fork = fork
+        self.delete = delete
     }
 
     public func encode(to object: inout ResultObject) {
         if list { object["list"] = .object([:]) }
         if close { object["close"] = .object([:]) }
+        if resume { object["resume"] = .object([:]) }
+        if fork { object["fork"] = .object([:]) }
+        if delete { object["delete"] = .object([:]) }
     }
 }

@@ -1,6 +1,6 @@
 import JSONCore
 
-/// The answer `{}`: to `authenticate`, `session/set_mode` and `session/close`.
+/// The answer `{}`: to `authenticate`, `session/set_mode`, `session/close` and `session/delete`.
 public struct ACPEmptyResult: ResultType, Equatable {
     public static let name = "ACPEmptyResult"
     public static let summary = #"Always `{}`."#

@@ -60,7 +60,13 @@ public struct RunInfo: ResultType, Equatable {
             required: true,
             schema: Schema(["allOf": [RunUsage.ref.json]]),
             description:
-                #"Output tokens, recorded when the run ends: 0 while it runs, and for failed and interrupted runs."#
+                #"What the run's model calls used and cost, recorded when the run ends (failed runs included): only `outputTokens: 0` while it runs and for interrupted runs."#
+        ),
+        Member(
+            "resumedFrom",
+            required: false,
+            schema: .ref("RunId"),
+            description: #"The run this one resumes (`run/resume`); present for resumed runs only."#
         ),
     ]
     /// Which members each kind and status requires.
@@ -116,6 +122,8 @@ public struct RunInfo: ResultType, Equatable {
     /// `endedAt` minus `startedAt` in milliseconds; `nil` while the run is running.
     public var durationMs: Int?
     public var usage: RunUsage
+    /// The run this one resumes.
+    public var resumedFrom: String?
 
     public init(
         runId: String,
@@ -128,8 +136,10 @@ public struct RunInfo: ResultType, Equatable {
         startedAt: String,
         endedAt: String? = nil,
         durationMs: Int? = nil,
-        usage: RunUsage
+        usage: RunUsage,
+        resumedFrom: String? = nil
     ) {
+        self.resumedFrom = resumedFrom
         self.runId = runId
         self.kind = kind
         self.agent = agent
@@ -155,5 +165,6 @@ public struct RunInfo: ResultType, Equatable {
         if let endedAt { object["endedAt"] = .string(endedAt) }
         if let durationMs { object["durationMs"] = .int(durationMs) }
         object.set("usage", usage)
+        if let resumedFrom { object["resumedFrom"] = .string(resumedFrom) }
     }
 }

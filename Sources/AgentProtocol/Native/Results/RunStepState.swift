@@ -56,7 +56,7 @@ public struct RunStepState: ResultType, Equatable {
 
     /// A step's lifecycle status (the `StepStatus` schema).
     public enum Status: String, Sendable, Equatable {
-        case started, completed, failed, cancelled
+        case started, completed, failed, cancelled, reused
     }
 
     public var stepId: String

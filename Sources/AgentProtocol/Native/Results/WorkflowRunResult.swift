@@ -87,8 +87,9 @@ public struct WorkflowRunResult: ResultType, Equatable {
             Member(
                 "status",
                 required: true,
-                schema: Schema(["type": "string", "enum": ["completed", "failed", "cancelled"]]),
-                description: #"How the call ended."#
+                schema: Schema(["type": "string", "enum": ["completed", "failed", "cancelled", "reused"]]),
+                description:
+                    #"How the call ended; `reused` in a run started by `run/resume`: the output of the run it resumes, no model called."#
             ),
             Member(
                 "output",
@@ -108,7 +109,8 @@ public struct WorkflowRunResult: ResultType, Equatable {
 
         /// How an agent call ended.
         public enum Status: String, Sendable, Equatable {
-            case completed, failed, cancelled
+            /// `reused`: a resumed run took the call's output from the run it resumes.
+            case completed, failed, cancelled, reused
         }
 
         public var stepId: String

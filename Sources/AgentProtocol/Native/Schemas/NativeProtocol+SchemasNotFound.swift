@@ -77,7 +77,7 @@ extension NativeProtocol {
                 json: #"""
                     {
                       "title": "SessionNotFoundData",
-                      "description": "`data` of error -32001 when `session/prompt` or `session/close` names an unknown session.",
+                      "description": "`data` of error -32001 when a session request (`session/prompt`, `session/close`, `session/fork`, `session/get`, `session/delete`) names an unknown session.",
                       "allOf": [
                         {
                           "$ref": "#/components/schemas/ErrorData"

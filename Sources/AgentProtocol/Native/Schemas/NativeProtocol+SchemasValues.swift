@@ -175,13 +175,14 @@ extension NativeProtocol {
                 json: #"""
                     {
                       "title": "StepStatus",
-                      "description": "Lifecycle status of a step. Each step is reported `started` once and later `completed`, `failed` or `cancelled` (stopped while it ran: the run was cancelled, timed out or reaped, or under `onError: \"fail\"` another branch failed).",
+                      "description": "Lifecycle status of a step. Each step is reported `started` once and later `completed`, `failed` or `cancelled` (stopped while it ran: the run was cancelled, timed out or reaped, or under `onError: \"fail\"` another branch failed). In a run started by `run/resume`, an agent call the resumed run had completed is reported once as `reused`: its output is the earlier one and no model was called.",
                       "type": "string",
                       "enum": [
                         "started",
                         "completed",
                         "failed",
-                        "cancelled"
+                        "cancelled",
+                        "reused"
                       ]
                     }
                     """#

@@ -102,6 +102,12 @@ public enum RunStartedNotification: NotificationType {
                     The id of the request that started the run (for `agent/start` and `workflow/start`, that request's id), so a client with several runs in flight knows which is which before any reply.
                     """#
             ),
+            Member(
+                "resumedFrom",
+                required: false,
+                schema: .ref("RunId"),
+                description: #"The run this one resumes (`run/resume`); present for resumed runs only."#
+            ),
         ]
 
         public var runId: String
@@ -110,6 +116,7 @@ public enum RunStartedNotification: NotificationType {
         public var workflow: String?
         public var strategy: String?
         public var requestId: JSONValue?
+        public var resumedFrom: String?
 
         public init(
             runId: String,
@@ -117,8 +124,10 @@ public enum RunStartedNotification: NotificationType {
             agent: String? = nil,
             workflow: String? = nil,
             strategy: String? = nil,
-            requestId: JSONValue? = nil
+            requestId: JSONValue? = nil,
+            resumedFrom: String? = nil
         ) {
+            self.resumedFrom = resumedFrom
             self.runId = runId
             self.seq = seq
             self.agent = agent
@@ -134,6 +143,7 @@ public enum RunStartedNotification: NotificationType {
             workflow = try reader.optionalString("workflow")
             strategy = try reader.optionalString("strategy")
             requestId = try reader.optionalValue("requestId")
+            resumedFrom = try reader.optionalString("resumedFrom")
         }
     }
 }

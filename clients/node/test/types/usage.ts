@@ -57,3 +57,11 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+export async function spending(aw: Awaited<ReturnType<typeof connect>>): Promise<void> {
+  const result = await aw.run('echo', '{"a": 1}', { budget: { maxOutputTokens: 10 }, outputSchema: { type: 'object' } });
+  const cost: number | undefined = result.usage.costUsd;
+  void cost;
+  const resumed = await aw.resume('run_x', { force: true });
+  void resumed.runId;
+}

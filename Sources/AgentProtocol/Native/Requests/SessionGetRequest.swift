@@ -1,0 +1,98 @@
+import JSONCore
+import JSONRPC
+
+/// A session with its turns.
+public enum SessionGetRequest: RequestType {
+    public static let method = "session/get"
+    public static let direction = Direction.clientRequest
+    public static let summary = #"A session with its turns."#
+    public static let description = #"""
+        Answers the session's agent, creation time and every turn in order, each `{input, output}` (a cancelled turn's output is what it produced). A turn still in flight is not listed until it ends. Works for sessions an earlier process created.
+
+        Errors: -32602 when `sessionId` is missing or not a string; -32001 when the session is unknown (`data.sessionId`); -32603 when the run store fails (`data.detail`); -32003 after `shutdown`.
+        """#
+    public static let result = ResultSpec(
+        name: "sessionGetResult",
+        description: #"The session and its turns."#,
+        of: SessionGetResult.self
+    )
+    public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .internalError, .shuttingDown]
+    public static let examples = JSONValue(
+        json: #"""
+            [
+              {
+                "name": "session/get",
+                "params": [
+                  {
+                    "name": "sessionId",
+                    "value": "ses_5b7e0c2a9d4f1e36"
+                  }
+                ],
+                "result": {
+                  "name": "session/get result",
+                  "value": {
+                    "sessionId": "ses_5b7e0c2a9d4f1e36",
+                    "agent": "echo-history",
+                    "createdAt": "2025-11-22T01:20:00Z",
+                    "turns": [
+                      {
+                        "input": "first question",
+                        "output": "first question"
+                      },
+                      {
+                        "input": "second question",
+                        "output": "first question\nsecond question"
+                      }
+                    ]
+                  }
+                }
+              }
+            ]
+            """#
+    )
+
+    public typealias Params = SessionReference
+    public typealias Result = SessionGetResult
+}
+
+/// Answer to `session/get`.
+public struct SessionGetResult: ResultType, Equatable {
+    public static let name = "SessionGetResult"
+    public static let summary = #"Answer to `session/get`."#
+    public static let members: [Member] = [
+        Member("sessionId", required: true, schema: .ref("SessionId")),
+        Member("agent", required: true, schema: .ref("AgentName"), description: #"The agent it talks to."#),
+        Member(
+            "createdAt",
+            required: true,
+            schema: Schema(["allOf": [Schema.ref("Timestamp").json]]),
+            description: #"When the session was created."#
+        ),
+        Member(
+            "turns",
+            required: true,
+            schema: Schema(["type": "array", "items": SessionTurn.ref.json]),
+            description: #"Its turns, first to last."#
+        ),
+    ]
+
+    public var sessionId: String
+    public var agent: String
+    /// ISO 8601.
+    public var createdAt: String
+    public var turns: [SessionTurn]
+
+    public init(sessionId: String, agent: String, createdAt: String, turns: [SessionTurn]) {
+        self.sessionId = sessionId
+        self.agent = agent
+        self.createdAt = createdAt
+        self.turns = turns
+    }
+
+    public func encode(to object: inout ResultObject) {
+        object["sessionId"] = .string(sessionId)
+        object["agent"] = .string(agent)
+        object["createdAt"] = .string(createdAt)
+        object.set("turns", turns)
+    }
+}
