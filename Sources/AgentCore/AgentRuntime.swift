@@ -303,6 +303,21 @@ public final class AgentRuntime: Sendable {
         return result
     }
 
+    /// Runs `workflow`, or the agent `agent` when there is none.
+    public func run(
+        workflow: WorkflowDefinition?,
+        agent: String,
+        input: String,
+        runId: String,
+        observer: any RunObserver,
+        options: RunOptions = RunOptions()
+    ) async throws(RunFailure) -> RunResult {
+        if let workflow {
+            return try await run(workflow: workflow, input: input, runId: runId, observer: observer, options: options)
+        }
+        return try await run(agent: agent, input: input, runId: runId, observer: observer, options: options)
+    }
+
     /// Wraps a run's body with registration for reaping, heartbeats, the run timeout, and the mapping of
     /// cancellation and timeouts to results and errors; ends the run's span with its outcome.
     private func supervise(

@@ -22,6 +22,51 @@ extension AgentServer {
             options.reuse = checkpoints
             return options
         }
+
+        /// The agent an agent run resumes.
+        var agent: String { original.agent ?? original.name }
+
+        /// What the store keeps of the resumed run when it starts.
+        var descriptor: RunDescriptor {
+            guard let workflow else {
+                return RunDescriptor(
+                    kind: .agent,
+                    name: agent,
+                    agent: agent,
+                    input: original.input,
+                    resumedFrom: original.id
+                )
+            }
+            return RunDescriptor(
+                kind: .workflow,
+                name: workflow.name,
+                workflow: workflow.name,
+                strategy: workflow.strategy.name,
+                input: original.input,
+                resumedFrom: original.id,
+                definition: workflow.specJSON
+            )
+        }
+
+        /// The resumed run's record, as it starts.
+        public func stored(runId: String) -> StoredRun { descriptor.stored(runId: runId) }
+
+        /// Runs the resumed run (`options` from ``options(_:)``).
+        public func run(
+            on runtime: AgentRuntime,
+            runId: String,
+            observer: any RunObserver,
+            options: RunOptions
+        ) async throws(RunFailure) -> RunResult {
+            try await runtime.run(
+                workflow: workflow,
+                agent: agent,
+                input: original.input,
+                runId: runId,
+                observer: observer,
+                options: options
+            )
+        }
     }
 
     /// Reads the run off the reader thread, then starts its resumption like `agent/run` or `workflow/run`.
@@ -144,45 +189,17 @@ extension AgentServer {
         responder: Responder,
         connection: Connection
     ) throws(ResponseError) {
-        let original = plan.original
-        let input = original.input
-        let descriptor: RunDescriptor
-        let body: RunBody
-        if let workflow = plan.workflow {
-            descriptor = RunDescriptor(
-                kind: .workflow,
-                name: workflow.name,
-                workflow: workflow.name,
-                strategy: workflow.strategy.name,
-                input: input,
-                resumedFrom: original.id,
-                definition: workflow.specJSON
-            )
-            body = { [runtime] runId, observer async throws(RunFailure) in
-                try await runtime.run(
-                    workflow: workflow,
-                    input: input,
-                    runId: runId,
-                    observer: observer,
-                    options: options
-                )
-            }
-        } else {
-            let agent = original.agent ?? original.name
-            descriptor = RunDescriptor(kind: .agent, name: agent, agent: agent, input: input, resumedFrom: original.id)
-            body = { [runtime] runId, observer async throws(RunFailure) in
-                try await runtime.run(agent: agent, input: input, runId: runId, observer: observer, options: options)
-            }
-        }
+        let runtime = self.runtime
         try launch(
             id: id,
             stream: stream,
             responder: responder,
             connection: connection,
-            descriptor: descriptor,
-            reply: .resumed(detached: detach),
-            body: body
-        )
+            descriptor: plan.descriptor,
+            reply: .resumed(detached: detach)
+        ) { runId, observer async throws(RunFailure) in
+            try await plan.run(on: runtime, runId: runId, observer: observer, options: options)
+        }
     }
 }
 

@@ -75,44 +75,10 @@ struct Resume: AsyncParsableCommand {
             await store.close()
             throw Self.refusal(error, runId: runId, storePath: store.path)
         }
-        let original = plan.original
-        let input = original.input
         let options = plan.options(requested)
-        let stored: StoredRun
-        let body: TerminalRun.Body
-        if let workflow = plan.workflow {
-            stored = StoredRun(
-                id: "",
-                kind: RunInfo.Kind.workflow.rawValue,
-                name: workflow.name,
-                workflow: workflow.name,
-                strategy: workflow.strategy.name,
-                input: input,
-                resumedFrom: original.id,
-                definition: workflow.specJSON
-            )
-            body = { runId, observer async throws(RunFailure) in
-                try await runtime.run(
-                    workflow: workflow,
-                    input: input,
-                    runId: runId,
-                    observer: observer,
-                    options: options
-                )
-            }
-        } else {
-            let agent = original.agent ?? original.name
-            stored = StoredRun(
-                id: "",
-                kind: RunInfo.Kind.agent.rawValue,
-                name: agent,
-                agent: agent,
-                input: input,
-                resumedFrom: original.id
-            )
-            body = { runId, observer async throws(RunFailure) in
-                try await runtime.run(agent: agent, input: input, runId: runId, observer: observer, options: options)
-            }
+        let stored = plan.stored(runId: "")
+        let body: TerminalRun.Body = { runId, observer async throws(RunFailure) in
+            try await plan.run(on: runtime, runId: runId, observer: observer, options: options)
         }
         try await TerminalRun(printing: printing, output: output, interrupt: interrupt).execute(
             stored,

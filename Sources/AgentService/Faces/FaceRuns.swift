@@ -92,27 +92,16 @@ final class FaceRuns: Sendable {
         let task = Task { [self] in
             let outcome: Result<RunResult, RunFailure>
             do throws(RunFailure) {
-                if let workflow {
-                    outcome = .success(
-                        try await runtime.run(
-                            workflow: workflow,
-                            input: input,
-                            runId: runId,
-                            observer: observer,
-                            options: options
-                        )
+                outcome = .success(
+                    try await runtime.run(
+                        workflow: workflow,
+                        agent: target.name,
+                        input: input,
+                        runId: runId,
+                        observer: observer,
+                        options: options
                     )
-                } else {
-                    outcome = .success(
-                        try await runtime.run(
-                            agent: target.name,
-                            input: input,
-                            runId: runId,
-                            observer: observer,
-                            options: options
-                        )
-                    )
-                }
+                )
             } catch {
                 outcome = .failure(error)
             }

@@ -18,41 +18,7 @@ public enum ACPSessionLoadRequest: RequestType {
         inline: true
     )
 
-    public struct Params: ParamsType {
-        public static let members: [Member] = [
-            Member("sessionId", required: true, schema: .string, description: #"The session to load."#),
-            Member(
-                "cwd",
-                required: true,
-                schema: .string,
-                description: #"The session's working directory from now on (an absolute path)."#
-            ),
-            Member(
-                "mcpServers",
-                required: false,
-                schema: Schema(json: #"{"type": "array"}"#),
-                description:
-                    #"MCP servers for the session (ACP requires the member, `[]` included): stdio `{name, command, args, env}` or `{type: \"http\", name, url, headers}`."#
-            ),
-        ]
-        public static var unknownMembers: UnknownMembers { .ignore }
-
-        public var sessionId: String
-        public var cwd: String
-        public var mcpServers: [JSONValue]?
-
-        public init(sessionId: String, cwd: String, mcpServers: [JSONValue]? = nil) {
-            self.sessionId = sessionId
-            self.cwd = cwd
-            self.mcpServers = mcpServers
-        }
-
-        public init(from reader: ParamsReader) throws(ResponseError) {
-            sessionId = try reader.string("sessionId")
-            cwd = try reader.string("cwd")
-            mcpServers = try reader.nullableArray("mcpServers")
-        }
-    }
+    public typealias Params = ACPSessionOpenParams
 
     public typealias Result = ACPSessionLoadResult
 }
@@ -83,5 +49,43 @@ public struct ACPSessionLoadResult: ResultType, Equatable {
     public func encode(to object: inout ResultObject) {
         object.set("modes", modes)
         object.set("configOptions", configOptions)
+    }
+}
+
+/// The params of `session/load`, `session/resume` and `session/fork`: a stored session, the working
+/// directory and the MCP servers from now on (of the new session, for a fork).
+public struct ACPSessionOpenParams: ParamsType {
+    public static let members: [Member] = [
+        Member("sessionId", required: true, schema: .string, description: #"The stored session."#),
+        Member(
+            "cwd",
+            required: true,
+            schema: .string,
+            description: #"The session's working directory from now on (an absolute path)."#
+        ),
+        Member(
+            "mcpServers",
+            required: false,
+            schema: Schema(json: #"{"type": "array"}"#),
+            description:
+                #"MCP servers for the session (`session/load` requires the member, `[]` included): stdio `{name, command, args, env}` or `{type: \"http\", name, url, headers}`."#
+        ),
+    ]
+    public static var unknownMembers: UnknownMembers { .ignore }
+
+    public var sessionId: String
+    public var cwd: String
+    public var mcpServers: [JSONValue]?
+
+    public init(sessionId: String, cwd: String, mcpServers: [JSONValue]? = nil) {
+        self.sessionId = sessionId
+        self.cwd = cwd
+        self.mcpServers = mcpServers
+    }
+
+    public init(from reader: ParamsReader) throws(ResponseError) {
+        sessionId = try reader.string("sessionId")
+        cwd = try reader.string("cwd")
+        mcpServers = try reader.nullableArray("mcpServers")
     }
 }

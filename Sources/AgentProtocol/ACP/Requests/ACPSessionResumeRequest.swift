@@ -18,41 +18,7 @@ public enum ACPSessionResumeRequest: RequestType {
         inline: true
     )
 
-    public struct Params: ParamsType {
-        public static let members: [Member] = [
-            Member("sessionId", required: true, schema: .string, description: #"The session to resume."#),
-            Member(
-                "cwd",
-                required: true,
-                schema: .string,
-                description: #"The session's working directory from now on (an absolute path)."#
-            ),
-            Member(
-                "mcpServers",
-                required: false,
-                schema: Schema(json: #"{"type": "array"}"#),
-                description:
-                    #"MCP servers for the session: stdio `{name, command, args, env}` or `{type: \"http\", name, url, headers}`."#
-            ),
-        ]
-        public static var unknownMembers: UnknownMembers { .ignore }
-
-        public var sessionId: String
-        public var cwd: String
-        public var mcpServers: [JSONValue]?
-
-        public init(sessionId: String, cwd: String, mcpServers: [JSONValue]? = nil) {
-            self.sessionId = sessionId
-            self.cwd = cwd
-            self.mcpServers = mcpServers
-        }
-
-        public init(from reader: ParamsReader) throws(ResponseError) {
-            sessionId = try reader.string("sessionId")
-            cwd = try reader.string("cwd")
-            mcpServers = try reader.nullableArray("mcpServers")
-        }
-    }
+    public typealias Params = ACPSessionOpenParams
 
     public typealias Result = ACPSessionResumeResult
 }
