@@ -462,7 +462,8 @@ public final class AgentRuntime: Sendable {
             failure.runId = context.runId
             failure.outputTokens = context.outputTokens
             failure.usage = usage
-            if failure.partialOutput == nil { failure.partialOutput = execution.partialOutput }
+            // Every branch has stopped by now: what they streamed after the failure was decided is kept too.
+            failure.partialOutput = execution.partialOutput
             throw failure
         case nil:
             return RunResult(

@@ -44,8 +44,11 @@ public enum FuzzHarness {
     public static let runId = "run_fuzz"
 
     /// How long work an input started (a task still letting go of its connection) may outlast its end of
-    /// input before the next input starts anyway.
+    /// input before the next input starts anyway; a caller that keeps the output (a test comparing it, a
+    /// replay) waits longer, as a busy machine may leave the tasks that write the last replies unscheduled
+    /// for seconds.
     static let quiescenceLimit: DispatchTimeInterval = .seconds(2)
+    static let quiescenceLimitKeepingOutput: DispatchTimeInterval = .seconds(30)
 
     /// Logs nothing: formatting log lines would cost more than most inputs.
     static let logger = Logger(label: "agentwire.fuzz") { _ in SwiftLogNoOpLogHandler() }
@@ -67,7 +70,7 @@ public enum FuzzHarness {
         // letting go of the connection on another thread; were the next input to start meanwhile, that
         // work would count towards its coverage, and a crash in it would be blamed on an input that
         // cannot reproduce it.
-        release.wait(atMost: quiescenceLimit)
+        release.wait(atMost: keepingOutput ? quiescenceLimitKeepingOutput : quiescenceLimit)
         return outbound.takeWritten()
     }
 
