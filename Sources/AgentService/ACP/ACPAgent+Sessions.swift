@@ -93,11 +93,35 @@ extension ACPAgent {
         replay: Bool,
         responder: Responder,
         connection: Connection,
+        queued: Bool = false,
         result: @escaping @Sendable (ACPSessionModeState, [ACPSessionConfigOption]) -> R.Result
     ) {
         let servers: [MCPServerDefinition]
         do throws(ResponseError) { servers = try Self.mcpServers(mcpServers, cwd: cwd) } catch {
             responder.reply(id: id, .failure(error))
+            return
+        }
+        // Behind a load of the session and the requests queued after it (a `session/delete`, say), it
+        // opens the session as they left it, in the order the client sent them.
+        if !queued, state.withLock({ $0.loading[sessionId] != nil }) {
+            do {
+                try afterLoad(of: sessionId, id: id, responder: responder) { [self] () throws(ResponseError) in
+                    open(
+                        type,
+                        id: id,
+                        sessionId: sessionId,
+                        cwd: cwd,
+                        mcpServers: mcpServers,
+                        replay: replay,
+                        responder: responder,
+                        connection: connection,
+                        queued: true,
+                        result: result
+                    )
+                }
+            } catch {
+                responder.reply(id: id, .failure(error))
+            }
             return
         }
         if let cached = runtime.sessions.cachedSession(sessionId) {
