@@ -173,7 +173,7 @@ extension AgentServer {
             do throws(SessionStore.Refusal) { fork = try await forking.value() } catch {
                 throw Self.sessionRefused(error, sessionId: sessionId)
             }
-            var result = SessionForkResult(sessionId: fork.session.id, agent: fork.session.agent)
+            var result = SessionNewResult(sessionId: fork.session.id, agent: fork.session.agent)
             if let failure = fork.notKept { result.warnings = [Self.sessionNotKept(fork.session.id, failure)] }
             return result
         }
@@ -182,18 +182,7 @@ extension AgentServer {
     /// `session/list`: a page of the stored sessions, newest first.
     func listSessions(id: RequestID, _ params: SessionListRequest.Params, responder: Responder) throws(ResponseError) {
         var query = SessionQuery()
-        if let cursor = params.cursor {
-            do { _ = try RunCursor(encoded: cursor) } catch {
-                throw .invalidParams(field: "params.cursor", error.message)
-            }
-            query.cursor = cursor
-        }
-        if let value = params.limit {
-            guard (1...500).contains(value) else {
-                throw .invalidParams(field: "params.limit", "expected a whole number from 1 to 500")
-            }
-            query.limit = Int(value)
-        }
+        (query.cursor, query.limit) = try Self.page(cursor: params.cursor, limit: params.limit, default: query.limit)
         let listing = runtime.sessions.list(query)
         runs.answerLater(SessionListRequest.self, id: id, responder: responder) { () async throws(ResponseError) in
             let page: SessionPage

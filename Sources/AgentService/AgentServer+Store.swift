@@ -127,21 +127,29 @@ extension AgentServer {
         }
         query.agent = params.agent
         query.workflow = params.workflow
-        if let cursor = params.cursor {
-            do { _ = try RunCursor(encoded: cursor) } catch {
-                throw .invalidParams(field: "params.cursor", error.message)
-            }
-            query.cursor = cursor
-        }
-        if let value = params.limit {
-            guard (1...500).contains(value) else {
-                throw .invalidParams(field: "params.limit", "expected a whole number from 1 to 500")
-            }
-            query.limit = Int(value)
-        }
+        (query.cursor, query.limit) = try Self.page(cursor: params.cursor, limit: params.limit, default: query.limit)
         let page: RunPage
         do { page = try await recorder.readRuns(query) } catch { throw Self.storeFailure(error) }
         return RunListResult(runs: page.runs.map { Self.runInfo($0, live: isLive($0.id)) }, nextCursor: page.nextCursor)
+    }
+
+    /// The `cursor` and `limit` of a page request (`run/list`, `session/list`), checked: a cursor this
+    /// server wrote, 1 to 500 entries (`defaultLimit` when absent).
+    static func page(
+        cursor: String?,
+        limit: Int64?,
+        default defaultLimit: Int
+    ) throws(ResponseError) -> (cursor: String?, limit: Int) {
+        if let cursor {
+            do { _ = try RunCursor(encoded: cursor) } catch {
+                throw .invalidParams(field: "params.cursor", error.message)
+            }
+        }
+        guard let limit else { return (cursor, defaultLimit) }
+        guard (1...500).contains(limit) else {
+            throw .invalidParams(field: "params.limit", "expected a whole number from 1 to 500")
+        }
+        return (cursor, Int(limit))
     }
 
     /// `run/delete`: a finished run and its events.

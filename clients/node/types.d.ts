@@ -520,7 +520,7 @@ export interface WorkflowInfo {
   onError: OnError;
 }
 
-/** Answer to `session/new`. */
+/** Answer to `session/new` and `session/fork`: the new session. */
 export interface SessionNewResult {
   sessionId: SessionId;
   agent: AgentName;
@@ -532,16 +532,6 @@ export interface SessionNewResult {
 export interface SessionCloseResult {
   /** Always `true`; an unknown session is an error instead. */
   closed: true;
-}
-
-/** Answer to `session/fork`. */
-export interface SessionForkResult {
-  /** The new session's id. */
-  sessionId: SessionId;
-  /** The agent it talks to. */
-  agent: AgentName;
-  /** Present when the run store could not keep the new session: what failed. It then lasts only as long as this process. */
-  warnings?: string[];
 }
 
 /** Answer to `session/list`. */
@@ -1271,7 +1261,7 @@ export interface ClientRequests {
   /** Forget a session. */
   "session/close": { params: SessionCloseParams; result: SessionCloseResult };
   /** Start a new session from the turns of another. */
-  "session/fork": { params: SessionForkParams; result: SessionForkResult };
+  "session/fork": { params: SessionForkParams; result: SessionNewResult };
   /** List the sessions the run store keeps, newest first. */
   "session/list": { params: SessionListParams; result: SessionListResult };
   /** A session with its turns. */

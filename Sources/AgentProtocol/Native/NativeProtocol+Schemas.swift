@@ -14,7 +14,7 @@ extension NativeProtocol {
         // Lifecycle, listing, sessions, stats
         InitializeResult.self, ServerInfo.self, ServerCapabilities.self, EmptyObject.self,
         AgentsListResult.self, AgentInfo.self, WorkflowsListResult.self, WorkflowInfo.self,
-        SessionNewResult.self, SessionCloseResult.self, SessionForkResult.self, SessionListResult.self,
+        SessionNewResult.self, SessionCloseResult.self, SessionListResult.self,
         SessionInfo.self, SessionGetResult.self, SessionTurn.self, SessionDeleteResult.self,
         StatsResult.self, StatsEntry.self, StatsResetResult.self, MetricsGetResult.self,
         PermissionResult.self,

@@ -293,7 +293,7 @@ extension ACPAgent {
                 "ACP session forked",
                 metadata: ["sessionId": "\(forkId)", "from": "\(sessionId)", "turns": "\(fork.session.turns.count)"]
             )
-            var result = ACPSessionForkResult(
+            var result = ACPSessionNewResult(
                 sessionId: forkId,
                 modes: modes(current: target),
                 configOptions: configOptions(current: target, model: source?.model)

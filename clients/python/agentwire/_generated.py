@@ -196,7 +196,7 @@ class InitializeResult:
 
 @dataclass(slots=True)
 class SessionNewResult:
-    """Answer to `session/new`."""
+    """Answer to `session/new` and `session/fork`: the new session."""
     #: Server-assigned identifier of a session (`ses_` and 16 hex digits today; treat it as opaque).
     session_id: str
     #: Name of an agent: a built-in one or a key of `agents` in the configuration file. Names use ASCII
@@ -1403,6 +1403,7 @@ RESULT_TYPES: dict[str, Any] = {
     "run/get": RunDetails,
     "session/new": SessionNewResult,
     "session/prompt": AgentRunResult,
+    "session/fork": SessionNewResult,
 }
 """Request method -> the class of its result, where one is generated."""
 

@@ -18,22 +18,8 @@ public enum ACPSessionDeleteRequest: RequestType {
         inline: true
     )
 
-    public struct Params: ParamsType {
-        public static let members: [Member] = [
-            Member("sessionId", required: true, schema: .string, description: #"The session to delete."#)
-        ]
-        public static var unknownMembers: UnknownMembers { .ignore }
-
-        public var sessionId: String
-
-        public init(sessionId: String) {
-            self.sessionId = sessionId
-        }
-
-        public init(from reader: ParamsReader) throws(ResponseError) {
-            sessionId = try reader.string("sessionId")
-        }
-    }
+    /// `{sessionId}`, as `session/close` takes it.
+    public typealias Params = ACPSessionCloseRequest.Params
 
     public typealias Result = ACPEmptyResult
 }

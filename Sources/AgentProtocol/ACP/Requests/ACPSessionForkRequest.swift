@@ -14,61 +14,11 @@ public enum ACPSessionForkRequest: RequestType {
     public static let result = ResultSpec(
         name: "forkSessionResult",
         description: #"The new session's id, modes and config options."#,
-        of: ACPSessionForkResult.self,
+        of: ACPSessionNewResult.self,
         inline: true
     )
 
     public typealias Params = ACPSessionOpenParams
 
-    public typealias Result = ACPSessionForkResult
-}
-
-/// Answer to `session/fork` (ACP `ForkSessionResponse`).
-public struct ACPSessionForkResult: ResultType, Equatable {
-    public static let name = "ACPSessionForkResult"
-    public static let summary =
-        #"Answer to `session/fork`: the new session's id, its modes and its config options; in `_meta.agentwire.warnings`, what the run store could not keep."#
-    public static let members: [Member] = [
-        Member("sessionId", required: true, schema: .string, description: #"The new session's id."#),
-        Member("modes", required: false, schema: ACPSessionModeState.schema, description: #"The session's modes."#),
-        Member(
-            "configOptions",
-            required: false,
-            schema: Schema(["type": "array", "items": ACPSessionConfigOption.schema.json]),
-            description: #"The session's config options: `agent`, and `model` where its agent lists models."#
-        ),
-        .agentwireMeta(
-            required: ["warnings"],
-            properties: ["warnings": ["type": "array", "items": ["type": "string"]]],
-            description:
-                #"`agentwire.warnings`: what went wrong beside the answer, such as the run store failing to keep the session (it then lasts as long as this process). Absent when nothing did."#
-        ),
-    ]
-
-    public var sessionId: String
-    public var modes: ACPSessionModeState
-    public var configOptions: [ACPSessionConfigOption]
-    /// What went wrong beside the answer (`_meta.agentwire.warnings`); none leaves `_meta` out.
-    public var warnings: [String]
-
-    public init(
-        sessionId: String,
-        modes: ACPSessionModeState,
-        configOptions: [ACPSessionConfigOption],
-        warnings: [String] = []
-    ) {
-        self.sessionId = sessionId
-        self.modes = modes
-        self.configOptions = configOptions
-        self.warnings = warnings
-    }
-
-    public func encode(to object: inout ResultObject) {
-        object["sessionId"] = .string(sessionId)
-        object.set("modes", modes)
-        object.set("configOptions", configOptions)
-        if !warnings.isEmpty {
-            object["_meta"] = ["agentwire": ["warnings": .array(warnings.map { .string($0) })]]
-        }
-    }
+    public typealias Result = ACPSessionNewResult
 }

@@ -57,7 +57,7 @@ public enum ACPSessionNewRequest: RequestType {
 public struct ACPSessionNewResult: ResultType, Equatable {
     public static let name = "ACPSessionNewResult"
     public static let summary =
-        #"Answer to `session/new`: the session's id, its modes and its config options; in `_meta.agentwire.warnings`, what the run store could not keep."#
+        #"Answer to `session/new` and `session/fork`: the new session's id, its modes and its config options; in `_meta.agentwire.warnings`, what the run store could not keep."#
     public static let members: [Member] = [
         Member("sessionId", required: true, schema: .string, description: #"The new session's id."#),
         Member("modes", required: false, schema: ACPSessionModeState.schema, description: #"The session's modes."#),
@@ -65,7 +65,7 @@ public struct ACPSessionNewResult: ResultType, Equatable {
             "configOptions",
             required: false,
             schema: Schema(["type": "array", "items": ACPSessionConfigOption.schema.json]),
-            description: #"The session's config options: `agent`."#
+            description: #"The session's config options: `agent`, and `model` where its agent lists models."#
         ),
         .agentwireMeta(
             required: ["warnings"],

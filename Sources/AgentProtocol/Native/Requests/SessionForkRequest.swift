@@ -14,7 +14,7 @@ public enum SessionForkRequest: RequestType {
     public static let result = ResultSpec(
         name: "sessionForkResult",
         description: #"The new session's id and agent."#,
-        of: SessionForkResult.self
+        of: SessionNewResult.self
     )
     public static let errors: [ErrorSpec] = [.invalidParams, .notFound, .internalError, .shuttingDown]
     public static let examples = JSONValue(
@@ -76,41 +76,5 @@ public enum SessionForkRequest: RequestType {
         }
     }
 
-    public typealias Result = SessionForkResult
-}
-
-/// Answer to `session/fork`.
-public struct SessionForkResult: ResultType, Equatable {
-    public static let name = "SessionForkResult"
-    public static let summary = #"Answer to `session/fork`."#
-    public static let members: [Member] = [
-        Member("sessionId", required: true, schema: .ref("SessionId"), description: #"The new session's id."#),
-        Member("agent", required: true, schema: .ref("AgentName"), description: #"The agent it talks to."#),
-        Member(
-            "warnings",
-            required: false,
-            schema: Schema(["type": "array", "items": ["type": "string"]]),
-            description:
-                #"Present when the run store could not keep the new session: what failed. It then lasts only as long as this process."#
-        ),
-    ]
-
-    /// The new session's id.
-    public var sessionId: String
-    /// The agent it talks to (the forked session's).
-    public var agent: String
-    /// What went wrong beside the answer (the store could not keep the session); left out when empty.
-    public var warnings: [String]
-
-    public init(sessionId: String, agent: String, warnings: [String] = []) {
-        self.sessionId = sessionId
-        self.agent = agent
-        self.warnings = warnings
-    }
-
-    public func encode(to object: inout ResultObject) {
-        object["sessionId"] = .string(sessionId)
-        object["agent"] = .string(agent)
-        if !warnings.isEmpty { object["warnings"] = .array(warnings.map { .string($0) }) }
-    }
+    public typealias Result = SessionNewResult
 }

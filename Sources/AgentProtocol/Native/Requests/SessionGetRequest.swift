@@ -59,22 +59,15 @@ public enum SessionGetRequest: RequestType {
 public struct SessionGetResult: ResultType, Equatable {
     public static let name = "SessionGetResult"
     public static let summary = #"Answer to `session/get`."#
-    public static let members: [Member] = [
-        Member("sessionId", required: true, schema: .ref("SessionId")),
-        Member("agent", required: true, schema: .ref("AgentName"), description: #"The agent it talks to."#),
-        Member(
-            "createdAt",
-            required: true,
-            schema: Schema(["allOf": [Schema.ref("Timestamp").json]]),
-            description: #"When the session was created."#
-        ),
-        Member(
-            "turns",
-            required: true,
-            schema: Schema(["type": "array", "items": SessionTurn.ref.json]),
-            description: #"Its turns, first to last."#
-        ),
-    ]
+    public static let members: [Member] =
+        SessionInfo.identity + [
+            Member(
+                "turns",
+                required: true,
+                schema: Schema(["type": "array", "items": SessionTurn.ref.json]),
+                description: #"Its turns, first to last."#
+            )
+        ]
 
     public var sessionId: String
     public var agent: String

@@ -67,10 +67,10 @@ public enum SessionNewRequest: RequestType {
     public typealias Result = SessionNewResult
 }
 
-/// Answer to `session/new`.
+/// Answer to `session/new` and `session/fork`: the new session.
 public struct SessionNewResult: ResultType, Equatable {
     public static let name = "SessionNewResult"
-    public static let summary = #"Answer to `session/new`."#
+    public static let summary = #"Answer to `session/new` and `session/fork`: the new session."#
     public static let members: [Member] = [
         Member("sessionId", required: true, schema: .ref("SessionId")),
         Member("agent", required: true, schema: .ref("AgentName")),

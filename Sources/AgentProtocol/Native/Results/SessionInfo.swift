@@ -4,7 +4,18 @@ import JSONCore
 public struct SessionInfo: ResultType, Equatable {
     public static let name = "SessionInfo"
     public static let summary = #"A session the run store keeps, as `session/list` lists it."#
-    public static let members: [Member] = [
+    public static let members: [Member] =
+        identity + [
+            Member(
+                "turns",
+                required: true,
+                schema: Schema(["type": "integer", "minimum": 0]),
+                description: #"How many turns it has (`session/get` gives them)."#
+            )
+        ]
+
+    /// What `session/list` and `session/get` say of a session before its turns.
+    static let identity: [Member] = [
         Member("sessionId", required: true, schema: .ref("SessionId")),
         Member("agent", required: true, schema: .ref("AgentName"), description: #"The agent it talks to."#),
         Member(
@@ -12,12 +23,6 @@ public struct SessionInfo: ResultType, Equatable {
             required: true,
             schema: Schema(["allOf": [Schema.ref("Timestamp").json]]),
             description: #"When the session was created."#
-        ),
-        Member(
-            "turns",
-            required: true,
-            schema: Schema(["type": "integer", "minimum": 0]),
-            description: #"How many turns it has (`session/get` gives them)."#
         ),
     ]
 
