@@ -87,12 +87,13 @@ extension AgentServer {
         let events = try await storedEvents(runId, afterSeq: 0, in: recorder)
         // Each step as its last `run/step` notification has it, less what names the notification.
         var steps: [String: RunStepState] = [:]
-        var order: [String] = []
         for recorded in events {
             guard case .step(let step) = recorded.event else { continue }
-            if steps[step.stepId] == nil { order.append(step.stepId) }
             steps[step.stepId] = RunStepState(step)
         }
+        // In step-id order (a step before the steps inside it, `1.2` before `1.10`): parallel branches start in
+        // whatever order the machine runs them, and a run reads the same every time it is shown.
+        let order = steps.keys.sorted { stepPath($0).lexicographicallyPrecedes(stepPath($1)) }
         return RunDetails(
             info: info,
             input: run.input,
@@ -102,6 +103,11 @@ extension AgentServer {
             steps: order.compactMap { steps[$0] },
             eventCount: events.count
         )
+    }
+
+    /// A step id's numbers (`1.2.10` is `[1, 2, 10]`); anything that is not a number sorts first.
+    private static func stepPath(_ stepId: String) -> [Int] {
+        stepId.split(separator: ".").map { Int($0) ?? -1 }
     }
 
     /// `run/list`.

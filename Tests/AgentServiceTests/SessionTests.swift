@@ -8,10 +8,16 @@ import Testing
 // Sessions: `session/new`, `session/prompt` (the provider sees earlier turns; one turn at a time) and
 // `session/close`.
 
-/// The built-in config plus `slow-history`: echo-history with 50 ms before each word.
+/// The built-in config plus `slow-history` (echo-history with 50 ms before each word) and `stalled-history`
+/// (10 s before each word: no word comes before any timeout a test sets).
 private func sessionConfig() throws -> AgentConfig {
     try .mergedOverBuiltIns(
-        #"{"agents": {"slow-history": {"provider": {"type": "echo", "delayMs": 50, "history": true}}}}"#,
+        #"""
+        {"agents": {
+          "slow-history": {"provider": {"type": "echo", "delayMs": 50, "history": true}},
+          "stalled-history": {"provider": {"type": "echo", "delayMs": 10000, "history": true}}
+        }}
+        """#,
         file: "session-tests.json"
     )
 }
@@ -126,16 +132,16 @@ extension TestClient {
 
     @Test func aFailedTurnWithoutOutputIsNotKept() async throws {
         let client = TestClient(config: try sessionConfig())
-        let sessionId = try await client.newSession(agent: "slow-history")
-        // The first word would come after 50 ms; the run may last 1 ms.
+        let sessionId = try await client.newSession(agent: "stalled-history")
+        // The first word would come after 10 s; the run may last 1 ms.
         let failed = try await client.request(
             "session/prompt",
             ["sessionId": .string(sessionId), "input": "lost", "timeoutMs": 1]
         )
         #expect(failed["error", "code"] == -32005, "\(failed.jsonString)")
         #expect(failed["error", "data", "partialOutput"] == "")
-        let next = try await client.prompt(sessionId, "kept")
-        #expect(next["result", "output"] == "kept", "\(next.jsonString)")
+        let stored = try await client.request("session/get", ["sessionId": .string(sessionId)])
+        #expect(stored["result", "turns"] == [], "\(stored.jsonString)")
     }
 
     @Test func closingASessionDoesNotStopItsTurnInFlight() async throws {

@@ -768,7 +768,7 @@ export type RunDetails = RunInfo & ({
   error?: RunError;
   /** The session, for session turns. */
   sessionId?: SessionId;
-  /** Every step the run reported, in the order the steps started, each in its last recorded state (rebuilt from the run's events). */
+  /** Every step the run reported, in step-id order (`1`, `1.1`, `1.2`, ..., `1.10`), each in its last recorded state (rebuilt from the run's events). */
   steps: RunStepState[];
   /** How many events the run has kept (what `run/events` from `afterSeq` 0 returns). */
   eventCount: number;

@@ -422,8 +422,8 @@ class RunDetails:
     #: or `failed` (possibly empty). `null` while it is `running` and for an `interrupted` run; its
     #: `run/token` events (`run/events`) hold what was produced.
     output: str | None
-    #: Every step the run reported, in the order the steps started, each in its last recorded state (rebuilt
-    #: from the run's events).
+    #: Every step the run reported, in step-id order (`1`, `1.1`, `1.2`, ..., `1.10`), each in its last
+    #: recorded state (rebuilt from the run's events).
     steps: list[RunStepState]
     #: How many events the run has kept (what `run/events` from `afterSeq` 0 returns).
     event_count: int

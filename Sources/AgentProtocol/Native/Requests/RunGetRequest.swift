@@ -7,7 +7,7 @@ public enum RunGetRequest: RequestType {
     public static let direction = Direction.clientRequest
     public static let summary = #"Everything the run store keeps about a run."#
     public static let description = #"""
-        Answers the members of `run/status`, then the run's `input`; its `output` (`null` while it is `running` and for an `interrupted` run, the partial output for a `cancelled` or `failed` one); `error` (`{code, message}`) for a `failed` run; `sessionId` for a session turn; `steps`, each step's last recorded `run/step` state in the order the steps started (rebuilt from the run's events, so a step whose end was not recorded shows `started`); and `eventCount`, the number of events `run/events` can return. For a running run of this process, events not yet written to the store are included.
+        Answers the members of `run/status`, then the run's `input`; its `output` (`null` while it is `running` and for an `interrupted` run, the partial output for a `cancelled` or `failed` one); `error` (`{code, message}`) for a `failed` run; `sessionId` for a session turn; `steps`, each step's last recorded `run/step` state in step-id order (rebuilt from the run's events, so a step whose end was not recorded shows `started`); and `eventCount`, the number of events `run/events` can return. For a running run of this process, events not yet written to the store are included.
 
         Errors: -32602 when `runId` is missing or not a string (`data.field: "params.runId"`); -32001 when the store has no such run (`data.runId`); -32603 when the run store fails (`data.detail`); -32003 after `shutdown`.
         """#
@@ -139,7 +139,7 @@ public struct RunDetails: ResultType, Equatable {
             required: true,
             schema: Schema(["type": "array", "items": RunStepState.ref.json]),
             description:
-                #"Every step the run reported, in the order the steps started, each in its last recorded state (rebuilt from the run's events)."#
+                #"Every step the run reported, in step-id order (`1`, `1.1`, `1.2`, ..., `1.10`), each in its last recorded state (rebuilt from the run's events)."#
         ),
         Member(
             "eventCount",
@@ -161,7 +161,7 @@ public struct RunDetails: ResultType, Equatable {
     public var error: RunError?
     /// The session, for session turns.
     public var sessionId: String?
-    /// Every step, in the order the steps started, each in its last recorded state.
+    /// Every step, in step-id order, each in its last recorded state.
     public var steps: [RunStepState]
     /// How many events the run has kept.
     public var eventCount: Int
