@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: CJansson
@@ -121,10 +122,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // MARK: AgentPostgres
+        .target(
+            name: "AgentPostgres",
+            dependencies: [
+                "AgentCore",
+                "JSONCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(
             name: "AgentStoreTests",
             dependencies: [
                 "AgentCore",
+                "AgentPostgres",
                 "AgentStore",
                 "JSONCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -246,6 +258,7 @@ let package = Package(
                 "CShims",
                 "AgentObservability",
                 "AgentService",
+                "AgentPostgres",
                 "AgentProviders",
                 "AgentStore",
                 "JSONCore",

@@ -11,6 +11,8 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=yes,interactive=no,threads=crashed,registers=none,images=none}"
 swift build --build-tests
 eval "$(bash scripts/local-model.sh ci-env || echo 'exit 1')"  # real model server for end-to-end tests
+# A throwaway PostgreSQL for the shared run store tests; its stop joins the EXIT trap set just above.
+eval "$(bash scripts/postgres.sh ci-env || echo 'exit 1')"
 # The official Python MCP SDK, whose server the MCP client tests call (and the ACP/MCP SDK clients below).
 AGENTWIRE_TEST_PYTHON="$(bash scripts/setup-protocol-clients.sh)"
 export AGENTWIRE_TEST_PYTHON

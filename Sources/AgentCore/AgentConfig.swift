@@ -10,6 +10,8 @@ public struct AgentConfig: Sendable, Equatable {
     public var mcpServers: [MCPServerDefinition]
     /// Prices by model (`pricing`), for the cost of each model call.
     public var pricing: Pricing
+    /// The run store the file names (`store`), used when the command line and environment name none.
+    public var store: StoreSettings?
 
     public init(
         agents: [AgentDefinition],
@@ -189,5 +191,18 @@ public struct FieldError: Error, Sendable, Equatable {
 
     static func unknown(_ path: String, allowed: [String]) -> FieldError {
         FieldError(path: path, message: "unknown setting (expected one of: \(allowed.joined(separator: ", ")))")
+    }
+}
+
+/// The config's `store`: where runs are kept, and how a shared store treats servers that go silent.
+public struct StoreSettings: Sendable, Equatable {
+    /// A SQLite file path, `memory`, or a PostgreSQL URL.
+    public var url: String
+    /// PostgreSQL: how long a server may miss heartbeats before its running runs are interrupted.
+    public var leaseTimeoutMs: Int?
+
+    public init(url: String, leaseTimeoutMs: Int? = nil) {
+        self.url = url
+        self.leaseTimeoutMs = leaseTimeoutMs
     }
 }

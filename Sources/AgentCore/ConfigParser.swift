@@ -59,6 +59,7 @@ public enum ConfigParser {
         }
         if let limits = top["limits"] { config.limits = try parseLimits(limits, path: "$.limits") }
         if let pricing = top["pricing"] { config.pricing = try parsePricing(pricing, path: "$.pricing") }
+        if let store = top["store"] { config.store = try parseStore(store, path: "$.store") }
         // Every workflow may only name agents that exist.
         for workflow in config.workflows {
             for agent in workflow.agents where config.agent(named: agent) == nil {
@@ -253,6 +254,18 @@ public enum ConfigParser {
         limits.statsWindow =
             try optionalInt(object, "statsWindow", path: path, range: 1...1_000_000) ?? limits.statsWindow
         return limits
+    }
+
+    static func parseStore(_ value: JSONValue, path: String) throws(FieldError) -> StoreSettings {
+        if let url = value.stringValue, !url.isEmpty { return StoreSettings(url: url) }
+        guard case .object(let object) = value else {
+            throw .expected(path, "a store URL or path (a non-empty string), or an object with `url`", got: value)
+        }
+        try onlyKeys(object, ConfigSchema.members(of: "store"), path: path)
+        let url = try requiredString(object, "url", path: path)
+        guard !url.isEmpty else { throw .expected("\(path).url", "a non-empty string", got: object["url"]) }
+        let lease = try optionalInt(object, "leaseTimeoutMs", path: path, range: 1000...3_600_000)
+        return StoreSettings(url: url, leaseTimeoutMs: lease)
     }
 
     // MARK: Member readers

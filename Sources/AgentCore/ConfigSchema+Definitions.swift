@@ -151,6 +151,33 @@ extension ConfigSchema {
             """#
         ),
         (
+            "store",
+            #"""
+            {
+              "title": "Run store",
+              "description": "Where runs, their events and sessions are kept (see docs/OPERATIONS.md).",
+              "type": "object",
+              "additionalProperties": false,
+              "required": [
+                "url"
+              ],
+              "properties": {
+                "url": {
+                  "description": "A SQLite file path, `memory`, or a PostgreSQL URL `postgres://user:password@host:port/database?sslmode=prefer` (sslmode: disable, prefer, require, verify-full).",
+                  "type": "string",
+                  "minLength": 1
+                },
+                "leaseTimeoutMs": {
+                  "description": "PostgreSQL: how long a server may miss its heartbeats before its running runs are marked interrupted by another server. Default 15000.",
+                  "type": "integer",
+                  "minimum": 1000,
+                  "maximum": 3600000
+                }
+              }
+            }
+            """#
+        ),
+        (
             "provider",
             #"""
             {

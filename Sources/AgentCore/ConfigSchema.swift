@@ -65,6 +65,18 @@ public enum ConfigSchema {
             "limits": {
               "$ref": "#/$defs/limits"
             },
+            "store": {
+              "description": "The run store, used when neither `--store` nor the AGENTWIRE_STORE environment variable names one: a SQLite file path, `memory`, or a PostgreSQL URL (`postgres://user:password@host:port/database?sslmode=prefer`), or an object with that `url` and options. Several servers given the same PostgreSQL URL share runs, sessions and cancellation. The default is the SQLite file $XDG_STATE_HOME/agentwire/agentwire.sqlite.",
+              "oneOf": [
+                {
+                  "type": "string",
+                  "minLength": 1
+                },
+                {
+                  "$ref": "#/$defs/store"
+                }
+              ]
+            },
             "pricing": {
               "description": "USD prices per million tokens, keyed by model name (the `model` an `openai` agent or a request names). Each model call of a priced model gets a cost (`usage.costUsd`, summed for workflows and sessions, `llm_cost_dollars_total`, `stats/get`); models without a price get none, never a wrong 0.",
               "type": "object",

@@ -63,6 +63,9 @@ public protocol RunRecorder: Sendable {
     func interruptIfAbandoned(_ run: StoredRun) async throws(StoreError) -> Bool
     /// `handler` gets the ids of runs of this process that another process asked to cancel.
     func onCancelRequests(_ handler: @escaping @Sendable ([String]) -> Void)
+    /// Watches another process's writes of `runId`, when the store hears of them (see
+    /// ``RunStore/watchWrites(runId:)``); `nil` when a follow has to poll every ``flushInterval``.
+    func watchWrites(runId: String) -> RunWriteWatch?
 
     // MARK: Lifecycle
 

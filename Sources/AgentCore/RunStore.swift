@@ -19,7 +19,9 @@ public protocol RunStore: Sendable {
     /// Records how a run ended: its final status, output, error, usage and end time.
     func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError)
     /// Writes new runs, then event batches, then outcomes, in one transaction where the store has them.
-    /// This is how the service writes: in the background, every few tens of milliseconds.
+    /// This is how the service writes: in the background, every few tens of milliseconds. A write that
+    /// failed is tried again as it was, so it must be harmless twice: a new run that is there already
+    /// is left as it is (its batches and outcome are still written).
     func write(_ changes: RunChanges) throws(StoreError)
 
     func run(_ runId: String) throws(StoreError) -> StoredRun?
@@ -37,9 +39,22 @@ public protocol RunStore: Sendable {
     func requestCancel(_ runId: String) throws(StoreError)
     /// Ids of this owner's running runs whose cancellation another process requested.
     func cancelRequests(owner: RunOwner) throws(StoreError) -> [String]
-    /// Marks `running` runs whose owner process is gone as `interrupted`; returns their ids.
-    /// `isAlive` decides, per owner, whether its process still runs.
+    /// Marks `running` runs whose owner process is gone as `interrupted`; returns their ids. Each run is
+    /// returned by one call only, however many processes call at once. `isAlive` decides, per owner,
+    /// whether it still runs (see ``interruptAbandonedRuns(gone:)``).
     func markInterrupted(isAlive: (RunOwner) -> Bool) throws(StoreError) -> [String]
+    /// Whether `owner` still runs its runs, as this store can tell: the default asks the system about
+    /// its pid (every process on one machine); a store shared by machines decides by the owner's lease.
+    func ownerIsAlive(_ owner: RunOwner) throws(StoreError) -> Bool
+    /// Calls `handler` with the ids of `owner`'s runs that another process asked to cancel, as soon as the
+    /// store hears of it (PostgreSQL's `LISTEN`). The default does nothing: the recorder also polls
+    /// ``cancelRequests(owner:)``, which every store answers.
+    func watchCancelRequests(owner: RunOwner, _ handler: @escaping @Sendable ([String]) -> Void)
+    /// Starts watching what any process writes of `runId` (events, outcome), for a follow of a run this
+    /// process does not run; `nil` (the default) when the store hears of no writes and the follow polls.
+    func watchWrites(runId: String) -> RunWriteWatch?
+    /// Releases the store (connections, files); later calls fail.
+    func close() throws(StoreError)
 
     func insertSession(_ session: StoredSession) throws(StoreError)
     func session(_ sessionId: String) throws(StoreError) -> StoredSession?
@@ -52,6 +67,24 @@ public protocol RunStore: Sendable {
 }
 
 extension RunStore {
+    public func ownerIsAlive(_ owner: RunOwner) throws(StoreError) -> Bool { owner.isAlive }
+
+    public func watchCancelRequests(owner: RunOwner, _ handler: @escaping @Sendable ([String]) -> Void) {}
+
+    public func watchWrites(runId: String) -> RunWriteWatch? { nil }
+
+    public func close() throws(StoreError) {}
+
+    /// Marks the runs of owners that are gone (``ownerIsAlive(_:)``) interrupted; `gone` counts as gone
+    /// without asking. An owner the store cannot tell about counts as alive: nothing is interrupted by
+    /// mistake.
+    public func interruptAbandonedRuns(gone: RunOwner? = nil) throws(StoreError) -> [String] {
+        try markInterrupted { owner in
+            guard owner != gone else { return false }
+            return (try? ownerIsAlive(owner)) ?? true
+        }
+    }
+
     /// One call after another; a store with transactions should do it in one.
     public func write(_ changes: RunChanges) throws(StoreError) {
         for run in changes.runs { try insertRun(run) }

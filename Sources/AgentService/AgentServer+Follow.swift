@@ -86,8 +86,11 @@ extension AgentServer {
             follower.runEnded()
             return
         }
-        // Not running here: replay what is stored and, while another live process runs it, poll for more.
-        // A run whose owner is gone is marked interrupted, so the follow always ends.
+        // Not running here: replay what is stored and, while another live process runs it, read more each
+        // time the store hears of a write (PostgreSQL), or every flush interval. A run whose owner is gone
+        // is marked interrupted, so the follow always ends.
+        let watch = recorder.watchWrites(runId: runId)
+        defer { watch?.stop() }
         while !follower.isEnded {
             let run: StoredRun?
             do { run = try await recorder.readRun(runId) } catch { throw Self.storeFailure(error) }
@@ -96,7 +99,13 @@ extension AgentServer {
             let abandoned: Bool
             do { abandoned = try await recorder.interruptIfAbandoned(run) } catch { throw Self.storeFailure(error) }
             if abandoned { continue }
-            do { try await Task.sleep(for: recorder.flushInterval) } catch { break }
+            if let watch {
+                // The owner's liveness is looked at again at least this often.
+                await watch.next(atMost: .seconds(1))
+                if Task.isCancelled { break }
+            } else {
+                do { try await Task.sleep(for: recorder.flushInterval) } catch { break }
+            }
         }
         follower.goLive()
         follower.runEnded()

@@ -15,6 +15,7 @@ extension EventRecorder {
                 done.resume(returning: Result { () throws(StoreError) -> T in try body(store) })
             }
         }
+        if case .failure = result { storeErrors.read.increment() }
         return try result.get()
     }
 
@@ -68,20 +69,20 @@ extension EventRecorder {
         try await read { store throws(StoreError) in
             guard let run = try store.run(runId) else { return .unknown }
             guard !run.status.isFinal else { return .notRunning }
-            if run.owner.isAlive {
+            if try store.ownerIsAlive(run.owner) {
                 try store.requestCancel(runId)
                 return .requested
             }
-            _ = try store.markInterrupted { owner in owner != run.owner && owner.isAlive }
+            _ = try store.interruptAbandonedRuns(gone: run.owner)
             return .interrupted
         }
     }
 
     public func interruptIfAbandoned(_ run: StoredRun) async throws(StoreError) -> Bool {
-        guard !run.owner.isAlive else { return false }
-        _ = try await read { store throws(StoreError) in
-            try store.markInterrupted { owner in owner != run.owner && owner.isAlive }
+        try await read { store throws(StoreError) in
+            guard try !store.ownerIsAlive(run.owner) else { return false }
+            _ = try store.interruptAbandonedRuns(gone: run.owner)
+            return true
         }
-        return true
     }
 }

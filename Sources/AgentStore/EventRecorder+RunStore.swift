@@ -40,6 +40,14 @@ extension EventRecorder: RunStore {
         try store.markInterrupted(isAlive: isAlive)
     }
 
+    public func ownerIsAlive(_ owner: RunOwner) throws(StoreError) -> Bool { try store.ownerIsAlive(owner) }
+
+    public func watchCancelRequests(owner: RunOwner, _ handler: @escaping @Sendable ([String]) -> Void) {
+        store.watchCancelRequests(owner: owner, handler)
+    }
+
+    public func watchWrites(runId: String) -> RunWriteWatch? { store.watchWrites(runId: runId) }
+
     public func insertSession(_ session: StoredSession) throws(StoreError) { try store.insertSession(session) }
 
     public func session(_ sessionId: String) throws(StoreError) -> StoredSession? { try store.session(sessionId) }

@@ -20,7 +20,7 @@ extension EventRecorder {
                     signal.complete(generation, last: true)
                     return
                 }
-                self.writePending()
+                self.writePending(asked: generation > signal.completedGeneration || last)
                 signal.complete(generation, last: last)
                 if last { return }
                 round += 1
@@ -32,11 +32,17 @@ extension EventRecorder {
     }
 
     /// Takes everything pending and writes it in one transaction. Runs waiting for capacity go on as
-    /// soon as the backlog is taken, while it is written. A failing store is reported once and what failed
-    /// to be written is dropped, so runs keep streaming and memory stays bounded.
+    /// soon as the backlog is taken, while it is written.
+    ///
+    /// A write that fails is kept (``WriteBacklog``) and tried again before anything newer, first after
+    /// 100 ms, then backing off to 5 s, and at once when a read is waiting for it (`asked`); runs keep
+    /// streaming meanwhile. Past ``maxBacklogBytes`` of event payloads the oldest batches are dropped,
+    /// so memory stays bounded; runs and outcomes are always kept. Each failure counts in
+    /// `store_errors_total{operation="write"}`; the first is logged, then one line a minute while it
+    /// lasts, and one when the store is back.
     ///
     /// - Important: Writer thread only: one write at a time keeps a run's batches in `seq` order.
-    func writePending() {
+    func writePending(asked: Bool = true) {
         // Under the lock only whole dictionaries change hands (a thousand streaming runs must not wait
         // while the writer walks them); encoding and writing happen outside it.
         let (taken, changes, waiters) = state.withLock { state in
@@ -55,20 +61,34 @@ extension EventRecorder {
             return (taken, changes, waiters)
         }
         for waiter in waiters { waiter.resume() }
-        guard !taken.isEmpty || !changes.isEmpty else { return }
-        var write = changes
-        write.eventBatches = taken.map { $0.value.batch(runId: $0.key) }
+        var fresh = changes
+        fresh.eventBatches = taken.map { $0.value.batch(runId: $0.key) }
+        let now = ContinuousClock.now
+        let write = failedWrites.withLock { backlog -> RunChanges? in
+            backlog.append(fresh, bound: maxBacklogBytes)
+            guard !backlog.changes.isEmpty, asked || backlog.retryAt.map({ now >= $0 }) ?? true else { return nil }
+            return backlog.changes
+        }
+        guard let write else { return }
         do {
             try store.write(write)
-        } catch {
-            let first = state.withLock { state in
-                defer { state.writeFailureReported = true }
-                return !state.writeFailureReported
+            let (failures, dropped) = failedWrites.withLock { backlog in backlog.written(write.eventBatches.count) }
+            if failures > 0 {
+                logger.notice(
+                    "The run store is back; what waited is written",
+                    metadata: ["failedWrites": "\(failures)", "droppedBatches": "\(dropped)"]
+                )
             }
-            if first {
+        } catch {
+            storeErrors.write.increment()
+            let (report, dropped) = failedWrites.withLock { backlog in backlog.failed(at: now) }
+            if report {
                 logger.error(
-                    "The run store failed; runs go on streaming but are not kept",
-                    metadata: ["error": "\(error)"]
+                    "The run store failed; runs go on streaming, and what they record waits to be written",
+                    metadata: [
+                        "error": "\(error)", "waitingBatches": "\(write.eventBatches.count)",
+                        "droppedBatches": "\(dropped)",
+                    ]
                 )
             }
         }
@@ -83,6 +103,7 @@ extension EventRecorder {
             guard !ids.isEmpty else { return }
             for handler in handlers { handler(ids) }
         } catch {
+            storeErrors.poll.increment()
             let first = state.withLock { state in
                 defer { state.pollFailureReported = true }
                 return !state.pollFailureReported
@@ -108,10 +129,8 @@ extension EventRecorder {
         }
         for waiter in waiters { waiter.resume() }
         signal.stop()  // the writer writes what is pending, then ends
-        if let sqlite = store as? SQLiteRunStore {
-            do { try sqlite.close() } catch {
-                logger.error("The run store did not close cleanly", metadata: ["error": "\(error)"])
-            }
+        do { try store.close() } catch {
+            logger.error("The run store did not close cleanly", metadata: ["error": "\(error)"])
         }
     }
 }
@@ -163,6 +182,13 @@ final class WriterSignal: @unchecked Sendable {
         return (requested, stopping)
     }
 
+    /// The last flush written.
+    var completedGeneration: UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        return completed
+    }
+
     /// Writer: the round that read `generation` is written.
     func complete(_ generation: UInt64, last: Bool) {
         condition.lock()
@@ -186,5 +212,59 @@ final class WriterSignal: @unchecked Sendable {
         stopping = true
         condition.broadcast()
         while !stopped { condition.wait() }
+    }
+}
+
+/// Writes that failed, waiting to be tried again (writer thread; see ``EventRecorder/writePending(asked:)``).
+struct WriteBacklog {
+    /// Everything not yet written, oldest first.
+    var changes = RunChanges()
+    /// Payload bytes of `changes.eventBatches`.
+    var bytes = 0
+    /// Failures in a row.
+    var failures = 0
+    /// Batches dropped since the store last failed, to stay within the bound.
+    var dropped = 0
+    var retryAt: ContinuousClock.Instant?
+    var lastReport: ContinuousClock.Instant?
+
+    /// Adds newer changes behind the ones waiting; drops the oldest batches past `bound` bytes.
+    mutating func append(_ newer: RunChanges, bound: Int) {
+        guard !newer.isEmpty else { return }
+        if changes.isEmpty {
+            changes = newer
+            bytes = newer.eventBatches.reduce(0) { $0 + $1.payload.count }
+        } else {
+            changes.runs += newer.runs
+            changes.eventBatches += newer.eventBatches
+            changes.outcomes += newer.outcomes
+            bytes += newer.eventBatches.reduce(0) { $0 + $1.payload.count }
+        }
+        var drop = 0
+        while bytes > bound, drop < changes.eventBatches.count {
+            bytes -= changes.eventBatches[drop].payload.count
+            drop += 1
+        }
+        if drop > 0 {
+            changes.eventBatches.removeFirst(drop)
+            dropped += drop
+        }
+    }
+
+    /// The write went through: returns the failures before it and the batches dropped meanwhile.
+    mutating func written(_ batches: Int) -> (failures: Int, dropped: Int) {
+        defer { self = WriteBacklog() }
+        return (failures, dropped)
+    }
+
+    /// The write failed at `now`: when to try again, and whether to log it (the first failure, then once
+    /// a minute).
+    mutating func failed(at now: ContinuousClock.Instant) -> (report: Bool, dropped: Int) {
+        failures += 1
+        let backoff = Duration.milliseconds(100) * (1 << min(failures - 1, 6))
+        retryAt = now + min(backoff, .seconds(5))
+        let report = lastReport.map { now - $0 >= .seconds(60) } ?? true
+        if report { lastReport = now }
+        return (report, dropped)
     }
 }

@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// Records runs into a ``RunStore`` (SQLite, or any other) without the token path ever waiting for it.
@@ -35,9 +36,15 @@ public final class EventRecorder: RunRecorder, Sendable {
     let signal = WriterSignal()
     /// Reads, one at a time, in the order they were asked.
     let reads = DispatchQueue(label: "agentwire.store.reads", qos: .userInitiated)
+    /// Writes that failed, tried again by the writer. Taken alone, by the writer (and tests).
+    let failedWrites = Mutex(WriteBacklog())
+    /// Past this many bytes of event payloads waiting after failed writes, the oldest are dropped.
+    public let maxBacklogBytes: Int
+    let storeErrors = StoreErrorCounters()
 
     public static let defaultFlushInterval: Duration = .milliseconds(50)
     public static let defaultMaxPendingBytes = 8 << 20
+    public static let defaultMaxBacklogBytes = 64 << 20
     /// The writer thread's nice value (0 is normal, 19 the lowest): when streaming keeps every core busy
     /// the disk work yields to it, and catches up in the next gap.
     static let writerNice: Int32 = 5
@@ -49,8 +56,10 @@ public final class EventRecorder: RunRecorder, Sendable {
         store: any RunStore,
         logger: Logger,
         flushInterval: Duration = defaultFlushInterval,
-        maxPendingBytes: Int = defaultMaxPendingBytes
+        maxPendingBytes: Int = defaultMaxPendingBytes,
+        maxBacklogBytes: Int = defaultMaxBacklogBytes
     ) {
+        self.maxBacklogBytes = maxBacklogBytes
         self.store = store
         self.logger = logger
         self.flushInterval = flushInterval
@@ -75,7 +84,6 @@ public final class EventRecorder: RunRecorder, Sendable {
         var writerWoken = false
         /// Runs waiting at a checkpoint for the writer to take the backlog.
         var capacityWaiters: [CheckedContinuation<Void, Never>] = []
-        var writeFailureReported = false
         var pollFailureReported = false
         /// After ``EventRecorder/close()``: nothing more is recorded.
         var closed = false
@@ -180,6 +188,8 @@ public final class EventRecorder: RunRecorder, Sendable {
 
     public func onCancelRequests(_ handler: @escaping @Sendable ([String]) -> Void) {
         state.withLock { $0.cancelHandlers.append(handler) }
+        // A store that hears of requests passes them on at once; the writer's polls remain for the others.
+        store.watchCancelRequests(owner: .current, handler)
     }
 }
 
@@ -221,4 +231,16 @@ struct PendingEvents {
         }
         return EventBatch(runId: runId, firstSeq: firstSeq, lastSeq: lastSeq, payload: payload)
     }
+}
+
+/// `store_errors_total{operation}`: store calls that failed, by what was being done. Each counter is made
+/// when it counts (the metrics system is set up after the store is opened; failures are rare).
+struct StoreErrorCounters: Sendable {
+    struct Operation: Sendable {
+        let name: String
+        func increment() { Counter(label: "store_errors_total", dimensions: [("operation", name)]).increment() }
+    }
+    let write = Operation(name: "write")
+    let read = Operation(name: "read")
+    let poll = Operation(name: "poll")
 }

@@ -96,8 +96,12 @@ public final class SQLiteRunStore: RunStore {
             for (runId, outcome) in changes.outcomes { outcomes[runId] = outcome }
             var inserted: Set<String> = []
             for var run in changes.runs {
+                // There already: a write retried after its commit went through (see `RunStore.write`).
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM runs WHERE id = ?", arguments: [run.id]) == true {
+                    continue
+                }
                 if let outcome = outcomes[run.id] { run.apply(outcome) }
-                try Self.insertNew(run, db)
+                try Self.insert(run, into: db)
                 inserted.insert(run.id)
             }
             try Self.append(changes.eventBatches, db)

@@ -85,27 +85,21 @@ struct CommonOptions: ParsableArguments {
     func makeRuntime(
         label: String,
         defaultLevel: Logger.Level = .info,
+        config loaded: LoadedConfig? = nil,
         store: (any RunStore)? = nil,
         telemetry: () throws -> Telemetry = { Telemetry() }
     ) throws -> AgentRuntime {
+        let loaded = try loaded ?? loadConfig()
         let level = logLevel ?? defaultLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
-        var agentConfig = AgentConfig.builtIn
         let logger = Logger(label: label)
-        if let path = AgentConfig.discover(explicit: config) {
-            do {
-                agentConfig = try AgentConfig.load(path: path)
-            } catch {
-                throw CommandFailure("invalid config: \(error)")
-            }
-            logger.info("Loaded config", metadata: ["path": "\(path)"])
-        }
+        if let path = loaded.path { logger.info("Loaded config", metadata: ["path": "\(path)"]) }
         return AgentRuntime(
-            config: agentConfig,
+            config: loaded.config,
             store: store ?? MemoryRunStore(),
             providers: Providers.factory,
             logger: logger,
@@ -113,6 +107,24 @@ struct CommonOptions: ParsableArguments {
             mcp: MCPHub.connector(logger: Logger(label: "agentwire.mcp"))
         )
     }
+
+    /// The config file (`--config`, else the one discovered), or the built-in config; logs nothing.
+    func loadConfig() throws -> LoadedConfig {
+        guard let path = AgentConfig.discover(explicit: config) else {
+            return LoadedConfig(config: .builtIn, path: nil)
+        }
+        do {
+            return LoadedConfig(config: try AgentConfig.load(path: path), path: path)
+        } catch {
+            throw CommandFailure("invalid config: \(error)")
+        }
+    }
+}
+
+/// A config and the file it came from (`nil`: the built-in config).
+struct LoadedConfig {
+    var config: AgentConfig
+    var path: String?
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -63,7 +63,7 @@ struct Resume: AsyncParsableCommand {
         do throws(FieldError) { requested.budget = try budget.budget() } catch {
             throw BudgetOptions.usageFailure(error)
         }
-        let store = try storeOptions.open()
+        let store = try await storeOptions.open(config: runtime.config.store)
         let plan: AgentServer.ResumePlan
         do {
             plan = try await AgentServer.resumePlan(

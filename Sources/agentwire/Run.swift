@@ -89,7 +89,7 @@ struct Run: AsyncParsableCommand {
         }
         let text = try Self.input(words)
         let runOptions = try self.runOptions()
-        let store = try storeOptions.openForRecording(output: output)
+        let store = try await storeOptions.openForRecording(output: output, config: runtime.config.store)
         let stored: StoredRun
         let body: TerminalRun.Body
         switch target {

@@ -53,16 +53,17 @@ struct Runs: AsyncParsableCommand {
     }
 
     private func list(output: RunOutput) async throws {
-        _ = try options.makeRuntime(label: "agentwire.runs", defaultLevel: .warning)
-        let store = try storeOptions.open()
-        defer { store.recorder.close() }
+        let runtime = try options.makeRuntime(label: "agentwire.runs", defaultLevel: .warning)
+        let store = try await storeOptions.open(config: runtime.config.store)
         let list: RunListResult
         do {
             list = try await AgentServer.runList(
                 RunListRequest.Params(status: status?.rawValue, limit: Int64(limit)),
                 from: store.recorder
             )
+            await store.close()
         } catch {
+            await store.close()
             throw CLIFailure(error, exitCode: 1)
         }
         if json { return output.writeJSONLine(list.json) }
@@ -109,44 +110,49 @@ extension RunStatus: ExpressibleByArgument {}
 struct StoreOptions: ParsableArguments {
     @Option(
         help: """
-            The run store: the SQLite file `agentwire serve --store` keeps runs in (default: \
-            $XDG_STATE_HOME/agentwire/agentwire.sqlite, ~/.local/state/… when unset), or 'memory' for none.
+            The run store: the SQLite file `agentwire serve --store` keeps runs in, 'memory' for none, or a \
+            PostgreSQL URL (postgres://user:password@host:port/db). Default: $AGENTWIRE_STORE, else the \
+            config's `store`, else $XDG_STATE_HOME/agentwire/agentwire.sqlite (~/.local/state/… when unset).
             """
     )
     var store: String?
 
     struct Opened {
         let recorder: any RunRecorder
-        /// The file, or `memory`.
+        /// The file, `memory`, or the URL with its password masked.
         let path: String
     }
 
     /// The store as `serve` opens it, its runs left running by processes that are gone marked
-    /// interrupted (as every `serve` does when it starts). A file that does not exist is read as an empty
-    /// store: reading creates nothing.
-    func open() throws -> Opened {
-        let path = store == "memory" ? "memory" : store ?? StoreSetup.defaultPath()
-        guard path == "memory" || FileManager.default.fileExists(atPath: path) else {
-            return Opened(recorder: MemoryRunStore(), path: path)
+    /// interrupted (as every `serve` does when it starts). A SQLite file that does not exist is read as
+    /// an empty store: reading creates nothing.
+    func open(config: StoreSettings?) async throws -> Opened {
+        let choice = StoreSetup.choose(option: store, config: config)
+        guard choice.isMemory || choice.isPostgres || FileManager.default.fileExists(atPath: choice.location) else {
+            return Opened(recorder: MemoryRunStore(), path: choice.described)
         }
         let logger = Logger(label: "agentwire.store")
-        let opened = try StoreSetup.open(path, logger: logger)
-        StoreSetup.recover(opened, retainDays: 0, logger: logger)
-        return Opened(recorder: opened, path: path)
+        let opened = try await StoreSetup.open(choice, logger: logger)
+        await StoreSetup.recover(opened, retainDays: 0, logger: logger)
+        return Opened(recorder: opened, path: choice.described)
     }
 
     /// The store a run is kept in (`agentwire run`), created when missing. When it cannot be opened, the
     /// run is kept in memory only: after a warning on stderr for the default store, while a store named
-    /// with --store is a failure (status 1), since whoever named it expects to find the run there.
-    func openForRecording(output: RunOutput) throws -> Opened {
-        if store == "memory" { return Opened(recorder: MemoryRunStore(), path: "memory") }
-        let path = store ?? StoreSetup.defaultPath()
+    /// with --store, AGENTWIRE_STORE or the config is a failure (status 1), since whoever named it expects
+    /// to find the run there.
+    func openForRecording(output: RunOutput, config: StoreSettings?) async throws -> Opened {
+        let choice = StoreSetup.choose(option: store, config: config)
+        if choice.isMemory { return Opened(recorder: MemoryRunStore(), path: "memory") }
+        let logger = Logger(label: "agentwire.store")
         do {
-            let sqlite = try SQLiteRunStore(path: path)
-            return Opened(recorder: EventRecorder(store: sqlite, logger: Logger(label: "agentwire.store")), path: path)
+            let opened = try await StoreSetup.offThePool { () throws(StoreError) -> any RunRecorder in
+                EventRecorder(store: try StoreSetup.openStore(choice, logger: logger), logger: logger)
+            }
+            return Opened(recorder: opened, path: choice.described)
         } catch {
             // The error names the store: `Cannot open the run store at PATH: …`.
-            guard store == nil else {
+            guard choice.source == .default else {
                 throw CLIFailure(
                     ResponseError(code: .internalError, message: error.message),
                     suggestions: ["--store memory runs without keeping the run."],

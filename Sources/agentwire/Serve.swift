@@ -46,8 +46,10 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: """
-            Where runs, their events and sessions are kept: a SQLite file, or 'memory' for nothing on disk \
-            (default: $XDG_STATE_HOME/agentwire/agentwire.sqlite, ~/.local/state/… when unset).
+            Where runs, their events and sessions are kept: a SQLite file, 'memory' for nothing on disk, or a \
+            PostgreSQL URL (postgres://user:password@host:port/db?sslmode=prefer) that several servers share. \
+            Default: $AGENTWIRE_STORE, else the config's `store`, else \
+            $XDG_STATE_HOME/agentwire/agentwire.sqlite (~/.local/state/… when unset).
             """
     )
     var store: String?
@@ -90,15 +92,20 @@ struct Serve: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let runStore = try StoreSetup.open(store, keptInMemory: memoryRuns, logger: storeLogger)
+        let loaded = try options.loadConfig()
+        let runStore = try await StoreSetup.open(
+            StoreSetup.choose(option: store, config: loaded.config.store),
+            keptInMemory: memoryRuns,
+            logger: storeLogger
+        )
         var backends: TelemetryBackends? = nil
-        let runtime = try options.makeRuntime(label: "agentwire", store: runStore) {
+        let runtime = try options.makeRuntime(label: "agentwire", config: loaded, store: runStore) {
             let made = try telemetryOptions.bootstrap(logger: Logger(label: "agentwire.telemetry"))
             backends = made
             return made.telemetry
         }
         let logger = Logger(label: "agentwire")
-        StoreSetup.recover(runStore, retainDays: retainDays, logger: logger)
+        await StoreSetup.recover(runStore, retainDays: retainDays, logger: logger)
         let telemetryServices = try await backends?.services(listen: telemetryOptions.metricsListen, logger: logger)
         let lifecycle = Lifecycle(
             services: (telemetryServices ?? []) + [
@@ -185,57 +192,3 @@ struct Serve: AsyncParsableCommand {
 
 extension Framing: ExpressibleByArgument {}
 extension ProtocolFace: ExpressibleByArgument {}
-
-/// Opens the run store and settles what earlier processes left behind.
-enum StoreSetup {
-    static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let base =
-            environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? ((environment["HOME"] ?? NSHomeDirectory()) as NSString).appendingPathComponent(".local/state")
-        return ((base as NSString).appendingPathComponent("agentwire") as NSString).appendingPathComponent(
-            "agentwire.sqlite"
-        )
-    }
-
-    /// The run store as the faces record into it: memory as it is, a SQLite file through an
-    /// ``EventRecorder`` (whose writer thread keeps the disk off the token path).
-    static func open(
-        _ option: String?,
-        keptInMemory: Int = MemoryRunStore.defaultKeptFinishedRuns,
-        logger: Logger
-    ) throws -> any RunStore & RunRecorder {
-        if option == "memory" { return MemoryRunStore(keptFinishedRuns: keptInMemory) }
-        let path = option ?? defaultPath()
-        do {
-            return EventRecorder(store: try SQLiteRunStore(path: path), logger: logger)
-        } catch {
-            throw CommandFailure("cannot open the run store at \(path): \(error) (use --store PATH or --store memory)")
-        }
-    }
-
-    /// Runs left `running` by processes that are gone become interrupted; old runs are pruned. A store
-    /// that fails here is reported and serving goes on: reads and writes report their own failures.
-    static func recover(_ store: any RunStore, retainDays: Int, logger: Logger) {
-        do {
-            let interrupted = try store.markInterrupted { $0.isAlive }
-            if !interrupted.isEmpty {
-                logger.notice(
-                    "Runs left by an earlier process are marked interrupted",
-                    metadata: ["runs": "\(interrupted)"]
-                )
-            }
-        } catch {
-            logger.error("Cannot mark the runs of earlier processes interrupted", metadata: ["error": "\(error)"])
-        }
-        guard retainDays > 0 else { return }
-        let cutoff = Date().addingTimeInterval(-Double(retainDays) * 86_400)
-        do {
-            let pruned = try store.pruneRuns(endedBefore: cutoff)
-            if pruned > 0 {
-                logger.info("Pruned old runs", metadata: ["runs": "\(pruned)", "retainDays": "\(retainDays)"])
-            }
-        } catch {
-            logger.error("Cannot prune old runs", metadata: ["error": "\(error)"])
-        }
-    }
-}

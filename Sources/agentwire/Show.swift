@@ -43,13 +43,14 @@ struct Show: AsyncParsableCommand {
     }
 
     private func show(output: RunOutput) async throws {
-        _ = try options.makeRuntime(label: "agentwire.show", defaultLevel: .warning)
-        let store = try storeOptions.open()
-        defer { store.recorder.close() }
+        let runtime = try options.makeRuntime(label: "agentwire.show", defaultLevel: .warning)
+        let store = try await storeOptions.open(config: runtime.config.store)
         let details: RunDetails
         do {
             details = try await AgentServer.runGet(RunGetRequest.Params(runId: runId), from: store.recorder)
+            await store.close()
         } catch {
+            await store.close()
             guard error.code == .notFound else { throw CLIFailure(error, exitCode: 1) }
             throw CLIFailure(
                 error,

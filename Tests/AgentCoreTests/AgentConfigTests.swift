@@ -176,6 +176,13 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
             #"{"agents": {"bad name!": {"provider": {"type": "echo"}}}}"#, "$.agents.bad name!",
             "a name of letters, digits", "the string \"bad name!\""
         ),
+        (#"{"store": 5}"#, "$.store", "a store URL or path", "an integer"),
+        (#"{"store": ""}"#, "$.store", "a store URL or path", "a string"),
+        (#"{"store": {"leaseTimeoutMs": 5000}}"#, "$.store.url", "a string", "nothing"),
+        (
+            #"{"store": {"url": "postgres://h/db", "leaseTimeoutMs": 10}}"#, "$.store.leaseTimeoutMs",
+            "from 1000 to 3600000", "an integer"
+        ),
     ]
 
     @Test(arguments: wrongTypes)
@@ -209,6 +216,22 @@ private func loadError(_ contents: String) throws -> (file: TempConfigFile, erro
         #expect(error.file == file.path)
         #expect(error.path == path, "\(error)")
         #expect(error.message.contains(allowed), "\(error)")
+    }
+
+    @Test func theStoreIsAURLOrAnObjectWithOptions() throws {
+        let plain = try AgentConfig.parse(
+            JSONValue.parse(#"{"store": "postgres://aw@db.internal/agentwire"}"#),
+            file: "c.json"
+        )
+        #expect(plain.store == StoreSettings(url: "postgres://aw@db.internal/agentwire"))
+        let detailed = try AgentConfig.parse(
+            JSONValue.parse(#"{"store": {"url": "/var/lib/aw.sqlite", "leaseTimeoutMs": 30000}}"#),
+            file: "c.json"
+        )
+        #expect(detailed.store == StoreSettings(url: "/var/lib/aw.sqlite", leaseTimeoutMs: 30000))
+        #expect(try AgentConfig.parse(JSONValue.parse("{}"), file: "c.json").store == nil)
+        let (_, error) = try loadError(#"{"store": {"url": "memory", "lease": 1}}"#)
+        #expect(error.path == "$.store.lease" && error.message.contains("leaseTimeoutMs"), "\(error)")
     }
 
     @Test func unknownProviderTypeIsRejected() throws {

@@ -129,38 +129,14 @@ import Testing
 }
 
 /// A memory store whose writes wait at a gate, as a disk that has stopped answering.
-final class GatedStore: RunStore {
+final class GatedStore: MemoryBackedStore {
     let inner = MemoryRunStore()
     let writes = Gate()
 
-    func insertRun(_ run: StoredRun) throws(StoreError) { try inner.insertRun(run) }
-    func appendEventBatches(_ batches: [EventBatch]) throws(StoreError) { try inner.appendEventBatches(batches) }
-    func finishRun(_ runId: String, outcome: RunOutcome) throws(StoreError) {
-        try inner.finishRun(runId, outcome: outcome)
-    }
     func write(_ changes: RunChanges) throws(StoreError) {
         writes.pass()
         try inner.write(changes)
     }
-    func run(_ runId: String) throws(StoreError) -> StoredRun? { try inner.run(runId) }
-    func eventBatches(runId: String, afterSeq: UInt64, limit: Int) throws(StoreError) -> [EventBatch] {
-        try inner.eventBatches(runId: runId, afterSeq: afterSeq, limit: limit)
-    }
-    func listRuns(_ query: RunQuery) throws(StoreError) -> RunPage { try inner.listRuns(query) }
-    func deleteRun(_ runId: String) throws(StoreError) -> Bool { try inner.deleteRun(runId) }
-    func pruneRuns(endedBefore date: Date) throws(StoreError) -> Int { try inner.pruneRuns(endedBefore: date) }
-    func requestCancel(_ runId: String) throws(StoreError) { try inner.requestCancel(runId) }
-    func cancelRequests(owner: RunOwner) throws(StoreError) -> [String] { try inner.cancelRequests(owner: owner) }
-    func markInterrupted(isAlive: (RunOwner) -> Bool) throws(StoreError) -> [String] {
-        try inner.markInterrupted(isAlive: isAlive)
-    }
-    func insertSession(_ session: StoredSession) throws(StoreError) { try inner.insertSession(session) }
-    func session(_ sessionId: String) throws(StoreError) -> StoredSession? { try inner.session(sessionId) }
-    func appendTurn(sessionId: String, turn: Turn) throws(StoreError) {
-        try inner.appendTurn(sessionId: sessionId, turn: turn)
-    }
-    func deleteSession(_ sessionId: String) throws(StoreError) -> Bool { try inner.deleteSession(sessionId) }
-    func listSessions(_ query: SessionQuery) throws(StoreError) -> SessionPage { try inner.listSessions(query) }
 }
 
 /// Lets threads through while open; while closed they wait in ``pass()``.

@@ -1,21 +1,34 @@
 import AgentCore
+import AgentPostgres
 import AgentStore
 import Foundation
+import JSONCore
 import Synchronization
 import Testing
 
-/// The stores every contract test runs against.
-enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
-    case memory, sqlite
+/// The stores every contract test runs against: PostgreSQL too when the test server is set
+/// (`AGENTWIRE_TEST_POSTGRES_URL`); without it, its cases are left out and stderr says so once.
+enum StoreKind: String, CustomTestStringConvertible {
+    case memory, sqlite, postgres
+
+    static let allCases: [StoreKind] = {
+        guard PostgresTestDatabase.url != nil else {
+            PostgresTestDatabase.sayWhySkipped("the postgres cases of the store contract tests")
+            return [.memory, .sqlite]
+        }
+        return [.memory, .sqlite, .postgres]
+    }()
 
     var testDescription: String { rawValue }
 }
 
-/// A fresh store of one kind; a SQLite store lives in a temporary directory removed at the end.
+/// A fresh store of one kind; a SQLite store lives in a temporary directory removed at the end, a
+/// PostgreSQL store in a database of its own on the test server, dropped at the end.
 final class StoreFixture {
     let kind: StoreKind
     let directory: URL
     let path: String
+    private let database: PostgresTestDatabase?
     private(set) var store: any RunStore
 
     init(_ kind: StoreKind) throws {
@@ -25,22 +38,39 @@ final class StoreFixture {
         )
         path = directory.appendingPathComponent("runs.sqlite").path
         switch kind {
-        case .memory: store = MemoryRunStore()
-        case .sqlite: store = try SQLiteRunStore(path: path)
+        case .memory:
+            database = nil
+            store = MemoryRunStore()
+        case .sqlite:
+            database = nil
+            store = try SQLiteRunStore(path: path)
+        case .postgres:
+            let database = try PostgresTestDatabase()
+            self.database = database
+            store = try database.openStore()
         }
     }
 
-    /// The store as the next process sees it: the SQLite file closed and opened again; the memory store
-    /// is the same object (it has nothing to reopen).
+    /// The store as the next process sees it: the SQLite file or PostgreSQL connections closed and opened
+    /// again; the memory store is the same object (it has nothing to reopen).
     func reopen() throws -> any RunStore {
-        if kind == .sqlite {
+        switch kind {
+        case .memory:
+            break
+        case .sqlite:
             try (store as? SQLiteRunStore)?.close()
             store = try SQLiteRunStore(path: path)
+        case .postgres:
+            try store.close()
+            store = try database!.openStore()
         }
         return store
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    deinit {
+        if kind == .postgres { try? store.close() }
+        try? FileManager.default.removeItem(at: directory)
+    }
 }
 
 let base = Date(timeIntervalSince1970: 1_750_000_000)
@@ -161,6 +191,64 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
         #expect(try store.run("r") == expected)
         try store.finishRun("missing", outcome: RunOutcome(status: .completed, output: "", outputTokens: 0))
         #expect(try store.run("missing") == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases) func usageResumptionAndDefinitionReadBackEqual(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        let store = fixture.store
+        var run = makeRun("wf", workflow: "review")
+        run.resumedFrom = "wf-before"
+        run.definition = ["strategy": "sequential", "steps": [["agent": "echo", "input": "{{input}}"]], "n": 2]
+        try store.insertRun(run)
+        #expect(try store.run("wf") == run)
+
+        let usage = Usage(
+            inputTokens: 1200,
+            outputTokens: 340,
+            cachedInputTokens: 100,
+            reasoningTokens: 20,
+            cost: USD(nanos: 1_234_567),
+            modelCalls: 3,
+            reported: true,
+            model: "gpt-test"
+        )
+        let outcome = RunOutcome(status: .completed, output: "done", outputTokens: 340, usage: usage, endedAt: base)
+        try store.finishRun("wf", outcome: outcome)
+        run.apply(outcome)
+        #expect(try store.run("wf") == run)
+        #expect(try store.listRuns(RunQuery(workflow: "review")).runs == [run])
+
+        // Without a cost or input figures (a provider that reports nothing), and a run that starts and
+        // ends in one write.
+        var quiet = makeRun("quiet")
+        let partial = RunOutcome(
+            status: .failed,
+            output: "",
+            outputTokens: 7,
+            usage: Usage(outputTokens: 7, modelCalls: 1),
+            endedAt: base.addingTimeInterval(1)
+        )
+        try store.write(RunChanges(runs: [quiet], outcomes: [("quiet", partial)]))
+        quiet.apply(partial)
+        #expect(try store.run("quiet") == quiet)
+    }
+
+    /// What people and models write comes back as it was, whatever its characters. (U+0000 is not here:
+    /// the SQLite store cuts a text there; PostgresRunStoreTests checks the PostgreSQL store keeps it.)
+    @Test(arguments: StoreKind.allCases) func everyCharacterOfTheTextsIsKept(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        try checkTextsAreKept(
+            in: fixture.store,
+            "tab\t, newline\n, emoji 🧪, combining e\u{301}, quote ' \" and \\ backslash, \u{7f}\u{1}"
+        )
+    }
+
+    /// CI promises a PostgreSQL server (`AGENTWIRE_REQUIRE_POSTGRES=1`): then leaving its cases out fails.
+    @Test func postgresCasesRunWhenRequired() {
+        #expect(
+            !PostgresTestDatabase.required || StoreKind.allCases.contains(.postgres),
+            "AGENTWIRE_REQUIRE_POSTGRES=1 but AGENTWIRE_TEST_POSTGRES_URL is not set: the PostgreSQL store is untested"
+        )
     }
 
     // MARK: Events
@@ -520,4 +608,27 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
         #expect(try reopened.session("ses_1")?.turns == [])
         #expect(try reopened.session("ses_2") != nil)
     }
+}
+
+/// Writes `odd` in every free text a store keeps (a run's input, output and error, a session's turns) and
+/// expects it back as it was.
+func checkTextsAreKept(in store: any RunStore, _ odd: String) throws {
+    var run = makeRun("r")
+    run.input = odd
+    try store.insertRun(run)
+    let outcome = RunOutcome(
+        status: .failed,
+        output: odd + " out",
+        errorCode: -32000,
+        errorMessage: odd + " error",
+        outputTokens: 1,
+        endedAt: base
+    )
+    try store.finishRun("r", outcome: outcome)
+    run.apply(outcome)
+    #expect(try store.run("r") == run)
+    let turns = [Turn(input: odd, output: ""), Turn(input: "", output: odd)]
+    try store.insertSession(StoredSession(id: "s", agent: "echo", createdAt: base, turns: [turns[0]]))
+    try store.appendTurn(sessionId: "s", turn: turns[1])
+    #expect(try store.session("s")?.turns == turns)
 }

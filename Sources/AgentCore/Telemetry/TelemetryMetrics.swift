@@ -38,6 +38,7 @@ public final class TelemetryMetrics: Sendable {
         ("agentwire_requests_total", ["method", "status"], "JSON-RPC requests answered, by method and outcome."),
         ("agentwire_request_duration_seconds", ["method"], "Time from a request's arrival to its reply."),
         ("agentwire_outbound_queue_bytes", [], "Bytes waiting in the outbound queue to the client."),
+        ("store_errors_total", ["operation"], "Run store calls that failed, by operation (write, read, poll)."),
     ]
 
     init(factory: any MetricsFactory, redactor: Redactor) {
