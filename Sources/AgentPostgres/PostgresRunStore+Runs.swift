@@ -195,7 +195,7 @@ extension PostgresRunStore {
     )
         async throws -> Bool
     {
-        let usage = run.usage.map { PostgresUsage.json($0).jsonString }
+        let usage = run.usage.map { StoredUsage.json($0).jsonString }
         let definition = run.definition?.jsonString
         return try await !connection.query(
             """
@@ -245,7 +245,7 @@ extension PostgresRunStore {
     )
         async throws -> Bool
     {
-        let usage = outcome.usage.map { PostgresUsage.json($0).jsonString }
+        let usage = outcome.usage.map { StoredUsage.json($0).jsonString }
         return try await !connection.query(
             """
             UPDATE runs SET status = \(outcome.status.rawValue), output = \(bytes(outcome.output)),
@@ -285,7 +285,7 @@ extension PostgresRunStore {
             errorCode: try column("error_code", Int?.self),
             errorMessage: try column("error_message", ByteBuffer?.self).map(text),
             outputTokens: try column("output_tokens", Int.self),
-            usage: try column("usage", String?.self).flatMap { try? JSONValue.parse($0) }.flatMap(PostgresUsage.usage),
+            usage: try column("usage", String?.self).flatMap { try? JSONValue.parse($0) }.flatMap(StoredUsage.usage),
             resumedFrom: try column("resumed_from"),
             definition: try column("definition", String?.self).flatMap { try? JSONValue.parse($0) },
             startedAt: Date(timeIntervalSinceReferenceDate: try column("started_at", Double.self)),

@@ -1,11 +1,9 @@
-import AgentCore
 import JSONCore
 
-/// How a ``Usage`` is kept in a run's `usage` column: the same JSON as the SQLite store's (AgentStore's
-/// internal `StoredUsage`), cost in whole nano-dollars. Reads the older step form (`promptTokens`,
-/// `completionTokens`) too.
-enum PostgresUsage {
-    static func json(_ usage: Usage) -> JSONValue {
+/// How a ``Usage`` is kept by the stores (in a step event's body and a run's `usage` column): its own property
+/// names, cost in whole nano-dollars. Reads the older step form (`promptTokens`, `completionTokens`) too.
+public enum StoredUsage {
+    public static func json(_ usage: Usage) -> JSONValue {
         var object: JSONObject = ["outputTokens": .int(usage.outputTokens), "modelCalls": .int(usage.modelCalls)]
         if let input = usage.inputTokens { object["inputTokens"] = .int(input) }
         if let cached = usage.cachedInputTokens { object["cachedInputTokens"] = .int(cached) }
@@ -17,7 +15,7 @@ enum PostgresUsage {
     }
 
     /// The usage `value` holds; `nil` when it holds none this version can read.
-    static func usage(_ value: JSONValue?) -> Usage? {
+    public static func usage(_ value: JSONValue?) -> Usage? {
         guard case .object(let object)? = value else { return nil }
         func int(_ key: String) -> Int? { object[key]?.integerValue.map { Int($0) } }
         if let output = int("outputTokens") {
