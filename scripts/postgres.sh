@@ -14,12 +14,14 @@
 #                                outside CI, AGENTWIRE_SKIP_POSTGRES=1 skips it
 #
 # As root the cluster runs as the `postgres` user (initdb refuses root); otherwise as the caller. Its state
-# (directory, port, postmaster PID, URL) is kept in ~/.cache/agentwire/postgres/state.
+# (directory, port, postmaster PID, URL) is kept in ~/.cache/agentwire/postgres/<checkout>/state.
 set -euo pipefail
 shopt -s inherit_errexit  # `url="$(start)"` stops at a failure too
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-CACHE="${AGENTWIRE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/agentwire}/postgres"
+# One cluster per checkout: two clones (a CI run beside a developer's tree) never share or stop each other's.
+checkout_key="$(cd "$ROOT" && pwd -P | cksum | cut -d' ' -f1)"
+CACHE="${AGENTWIRE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/agentwire}/postgres/$checkout_key"
 STATE_FILE="$CACHE/state"
 # Each cluster's directory: /tmp/agentwire-postgres.XXXXXX (data/, server.log, the Unix socket).
 DIR_PREFIX="/tmp/agentwire-postgres."

@@ -44,6 +44,7 @@ extension PostgresRunStore {
             + "and \(changes.outcomes.count) outcomes"
         let (logger, host) = (queryLogger, host)
         try transaction(action) { connection in
+            try await Self.commitWithoutWaitingForTheDisk(connection, logger)
             var outcomes: [String: RunOutcome] = [:]
             for (runId, outcome) in changes.outcomes { outcomes[runId] = outcome }
             var inserted: Set<String> = []
@@ -212,6 +213,13 @@ extension PostgresRunStore {
             """,
             logger: logger
         ).strings().isEmpty
+    }
+
+    /// The recorder's writes, every 50 ms, commit without waiting for the WAL to reach the disk, as the
+    /// SQLite store's (WAL, `synchronous = NORMAL`) do: a crash of this process loses nothing committed;
+    /// a crash of the database server itself may lose its last fraction of a second of events.
+    static func commitWithoutWaitingForTheDisk(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        _ = try await connection.query("SET LOCAL synchronous_commit TO OFF", logger: logger).collect()
     }
 
     /// Skips batches already there (a retried write) and batches of runs that are not there; one

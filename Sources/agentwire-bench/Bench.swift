@@ -29,9 +29,15 @@ struct Bench: ParsableCommand {
             OpenAI-compatible server streams tokens at a fixed rate to an openai agent; each token's time from \
             the server's write to its run/token line on stdout, p50 and p99), and telemetry's cost (the token run on a \
             server with --no-telemetry and on one with Prometheus metrics served over --metrics-listen and spans \
-            exported over OTLP to a loopback sink, alternately, medians compared). \
+            exported over OTLP to a loopback sink, alternately, medians compared), and the PostgreSQL run store \
+            (--postgres-url: the token run with --store memory and with the database, alternately, medians \
+            compared; short echo runs through two servers on the database at once, every one then read back as \
+            completed; run/cancel sent to one server for a slow run on the other, until the run's end reaches its \
+            client; and a run on one server followed from the other with run/events, each token's delay between \
+            the two clients). \
             Each phase but start-up gets its own server, initialized before the clock starts; every server but \
-            the store phase's SQLite ones runs with --store memory, so nothing is written to the state directory. \
+            the store phase's SQLite ones and the postgres phase's database ones runs with --store memory, so nothing \
+            is written to the state directory. \
             A phase that runs past --timeout has its server killed and is reported as failed. \
             Exit status: 0 when every phase ran (targets met or not), 1 when one failed.
 
@@ -119,6 +125,41 @@ struct Bench: ParsableCommand {
     )
     var telemetryReps: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            The postgres phase's database, e.g. postgres://user:pass@127.0.0.1:5432/db?sslmode=disable (default: \
+            $AGENTWIRE_BENCH_POSTGRES_URL, else $AGENTWIRE_TEST_POSTGRES_URL; scripts/postgres.sh start prints one). \
+            Without one the phase is skipped. Runs it makes are left in the database.
+            """,
+            valueName: "url"
+        )
+    )
+    var postgresURL: String?
+
+    @Option(
+        help: """
+            Token runs of the postgres phase with each store, alternating memory and PostgreSQL; medians are \
+            reported (default 3; 1 with --quick).
+            """
+    )
+    var postgresReps: Int?
+
+    @Option(help: "Short echo runs of the postgres phase, split between its two servers (default 1000).")
+    var postgresRuns: Int = 1000
+
+    @Option(help: "Runs each server of the postgres phase keeps in flight while sending them (default 16).")
+    var postgresInFlight: Int = 16
+
+    @Option(help: "Cross-server cancels of the postgres phase (default 20; 5 with --quick).")
+    var postgresCancels: Int?
+
+    @Option(
+        help:
+            "Runs of 400 words at 1 per 5 ms the postgres phase follows from another server (default 5; 2 with --quick)."
+    )
+    var postgresFollows: Int?
+
     @Flag(
         help: """
             A smaller run: 5 starts, 2000 pings, 10000 pipelined pings, 100000 words, one token run with each \
@@ -138,12 +179,15 @@ struct Bench: ParsableCommand {
             """
             Phases to run, comma-separated: startup, idle, pings, pipelined, tokens, streams, workflow, \
             slowclient, store, acp, provider, telemetry, clients (run from the repository's root: it runs \
-            clients/python/bench.py and clients/node/bench.mjs).
+            clients/python/bench.py and clients/node/bench.mjs), postgres (default: all of them, postgres only \
+            when a database URL is given).
             """,
             valueName: "list"
         )
     )
-    var phases: String =
+    var phases: String?
+
+    private static let defaultPhases =
         "startup,idle,pings,pipelined,tokens,streams,workflow,slowclient,store,acp,provider,telemetry,clients"
 
     @Option(
@@ -153,11 +197,21 @@ struct Bench: ParsableCommand {
 
     private static let phaseNames: Set<String> = [
         "startup", "pings", "pipelined", "tokens", "store", "workflow", "acp", "idle", "streams", "slowclient",
-        "provider", "telemetry", "clients",
+        "provider", "telemetry", "clients", "postgres",
     ]
 
     private var selectedPhases: Set<String> {
-        Set(phases.split(separator: ",").map { $0.filter { $0 != " " } })
+        let list = phases ?? (resolvedPostgresURL == nil ? Self.defaultPhases : Self.defaultPhases + ",postgres")
+        return Set(list.split(separator: ",").map { $0.filter { $0 != " " } })
+    }
+
+    /// --postgres-url, else the first of the phase's environment variables that is set and not empty.
+    private var resolvedPostgresURL: String? {
+        if let postgresURL, !postgresURL.isEmpty { return postgresURL }
+        for name in PostgresPhase.environmentVariables {
+            if let value = getenv(name).map({ String(cString: $0) }), !value.isEmpty { return value }
+        }
+        return nil
     }
 
     func validate() throws {
@@ -166,7 +220,9 @@ struct Bench: ParsableCommand {
             ("--branches", branches), ("--workflow-reps", workflowReps), ("--store-reps", storeReps),
             ("--acp-words", acpWords), ("--streams", streams),
             ("--provider-tokens", providerTokens), ("--provider-interval-ms", providerIntervalMs),
-            ("--telemetry-reps", telemetryReps),
+            ("--telemetry-reps", telemetryReps), ("--postgres-reps", postgresReps), ("--postgres-runs", postgresRuns),
+            ("--postgres-in-flight", postgresInFlight), ("--postgres-cancels", postgresCancels),
+            ("--postgres-follows", postgresFollows),
         ]
         for (name, value) in counts {
             if let value, value < 1 { throw ValidationError("\(name) must be at least 1") }
@@ -176,6 +232,9 @@ struct Bench: ParsableCommand {
             throw ValidationError("--duration must be at least 1, --warmup not negative")
         }
         guard maxQueuedBytes >= 65536 else { throw ValidationError("--max-queued-bytes must be at least 65536") }
+        if let url = resolvedPostgresURL, !url.hasPrefix("postgres://"), !url.hasPrefix("postgresql://") {
+            throw ValidationError("the postgres phase's URL must start with postgres:// or postgresql://")
+        }
         let unknown = selectedPhases.subtracting(Self.phaseNames)
         guard unknown.isEmpty else {
             throw ValidationError(
@@ -333,6 +392,34 @@ struct Bench: ParsableCommand {
                 countOnly: countOnly,
                 timeout: timeout
             )
+        }
+
+        if selected.contains("postgres") {
+            if let url = resolvedPostgresURL {
+                let plan = PostgresPhase.Plan(
+                    url: url,
+                    words: words,
+                    reps: postgresReps ?? (quick ? 1 : 3),
+                    countOnly: countOnly,
+                    runs: postgresRuns,
+                    inFlight: postgresInFlight,
+                    cancels: postgresCancels ?? (quick ? 5 : 20),
+                    cancelDelayMs: 20,
+                    follows: postgresFollows ?? (quick ? 2 : 5),
+                    followWords: 400,
+                    followDelayMs: 5,
+                    timeout: timeout
+                )
+                results.postgres = phase("postgres") { () throws(BenchError) in
+                    try PostgresPhase.measure(binary: binary, plan: plan)
+                }
+            } else {
+                let reason =
+                    "no database: pass --postgres-url or set AGENTWIRE_BENCH_POSTGRES_URL or AGENTWIRE_TEST_POSTGRES_URL "
+                    + "(scripts/postgres.sh start prints a URL)"
+                progress("postgres skipped: \(reason)")
+                results.postgresSkipped = reason
+            }
         }
 
         let python = venvPython

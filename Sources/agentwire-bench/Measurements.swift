@@ -86,6 +86,9 @@ struct BenchResults {
     var streams: Result<StreamsFigures, BenchError>?
     var slowClient: Result<SlowClientFigures, BenchError>?
     var telemetry: Result<TelemetryFigures, BenchError>?
+    var postgres: Result<PostgresFigures, BenchError>?
+    /// Why the postgres phase was selected but not run (no database URL); not a failure.
+    var postgresSkipped: String?
     /// The Python and Node clients (a runtime that is missing is a failure naming it).
     var clients: [Result<ClientFigures, BenchError>]?
 
@@ -97,7 +100,7 @@ struct BenchResults {
         return isFailure(startup) || isFailure(sequential) || isFailure(pipelined) || isFailure(tokens)
             || isFailure(store) || isFailure(workflow) || isFailure(acp) || isFailure(provider) || isFailure(idle)
             || isFailure(streams)
-            || isFailure(slowClient) || isFailure(telemetry)
+            || isFailure(slowClient) || isFailure(telemetry) || isFailure(postgres)
             || (clients ?? []).contains { isFailure($0) }
     }
 }
@@ -109,6 +112,10 @@ enum Targets {
     static let tokensPerSecond = 2_000_000.0
     /// How much slower the token phase may be with a SQLite run store than with `--store memory`, in percent.
     static let storeCostPercent = 10.0
+    /// How much slower the token phase may be with a PostgreSQL run store than with `--store memory`, in percent.
+    static let postgresCostPercent = 10.0
+    /// From `run/cancel` sent to one server to the end of the run on another sharing its PostgreSQL store, median.
+    static let postgresCancelMs = 250.0
     /// How far apart token throughput with metrics and tracing on and off may be, in percent.
     static let telemetryCostPercent = 10.0
     /// A parallel workflow's `durationMs` minus its slowest branch's.

@@ -161,6 +161,11 @@ extension Report {
             return members
         }
         phase("telemetry", results.telemetry) { $0.json }
+        if let skipped = results.postgresSkipped {
+            members.append(("postgres", .object([("skipped", .bool(true)), ("reason", .string(skipped))])))
+        } else {
+            phase("postgres", results.postgres, postgresJSON)
+        }
         if let clients = results.clients {
             members.append(
                 (

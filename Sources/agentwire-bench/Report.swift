@@ -158,6 +158,7 @@ enum Report {
         }
 
         rows += TelemetryFigures.rows(results.telemetry)
+        rows += postgresRows(results.postgres, skipped: results.postgresSkipped)
 
         for result in results.clients ?? [] {
             switch result {
@@ -220,16 +221,24 @@ enum Report {
                 "; \(Format.grouped(f.reads)) reads of \(Format.grouped(Double(f.bytesReceived) / Double(max(f.reads, 1)) / 1024)) KiB avg"
             row("tokens", f.cost, notes)
         }
+        func median(_ runs: [TokenFigures]) -> PhaseCost {
+            PhaseCost(
+                wallSeconds: Summary(runs.map(\.cost.wallSeconds)).median,
+                clientCPUSeconds: Summary(runs.map(\.cost.clientCPUSeconds)).median,
+                serverCPUSeconds: Summary(runs.map(\.cost.serverCPUSeconds)).median
+            )
+        }
         if case .success(let f)? = results.store {
-            func median(_ runs: [TokenFigures]) -> PhaseCost {
-                PhaseCost(
-                    wallSeconds: Summary(runs.map(\.cost.wallSeconds)).median,
-                    clientCPUSeconds: Summary(runs.map(\.cost.clientCPUSeconds)).median,
-                    serverCPUSeconds: Summary(runs.map(\.cost.serverCPUSeconds)).median
-                )
-            }
             row("store: memory", median(f.memory), "medians of \(f.memory.count) token runs with --store memory")
             row("store: SQLite", median(f.sqlite), "medians of \(f.sqlite.count) token runs with --store FILE")
+        }
+        if case .success(let f)? = results.postgres {
+            row("postgres: memory", median(f.memory), "medians of \(f.memory.count) token runs with --store memory")
+            row(
+                "postgres: PostgreSQL",
+                median(f.postgres),
+                "medians of \(f.postgres.count) token runs with --store \(f.database)"
+            )
         }
         if case .success(let f)? = results.workflow, let first = f.reps.first {
             let c = first.counts

@@ -133,3 +133,149 @@ extension Report {
         ]
     }
 }
+
+/// Table rows and JSON members of the postgres phase.
+extension Report {
+    static func postgresRows(_ result: Result<PostgresFigures, BenchError>?, skipped: String?) -> [[String]] {
+        if let skipped { return [["PostgreSQL run store", "skipped", "", skipped]] }
+        switch result {
+        case .success(let f)?:
+            let n = "median of \(f.memory.count)"
+            let bulk = f.bulk
+            let cancel = f.cancel.latency
+            let follow = f.follow.latency
+            func ms(_ s: Summary) -> String {
+                "\(Format.ms(s.median)) / \(Format.ms(s.percentile(90))) / \(Format.ms(s.max)) ms"
+            }
+            return [
+                [
+                    "tokens, --store memory (\(Format.grouped(f.words)) words, \(n))",
+                    "\(Format.grouped(f.memoryTokensPerSecond.median)) /s", "", "",
+                ],
+                [
+                    "tokens, --store postgres://… (\(Format.grouped(f.words)) words, \(n))",
+                    "\(Format.grouped(f.postgresTokensPerSecond.median)) /s", "", "",
+                ],
+                [
+                    "  PostgreSQL store cost, 1 − postgres / memory tokens/s", Format.fixed(f.costPercent, 1) + " %",
+                    "< \(Format.grouped(Targets.postgresCostPercent)) %", status(f.meetsCostTarget),
+                ],
+                [
+                    "  tokens/s memory, postgres (each run)",
+                    f.memory.map { Format.grouped($0.tokensPerSecond) }.joined(separator: " ") + "; "
+                        + f.postgres.map { Format.grouped($0.tokensPerSecond) }.joined(separator: " "),
+                    "", "",
+                ],
+                [
+                    "  server CPU memory / postgres (median)",
+                    "\(Format.ms(f.memoryServerCPUSeconds.median * 1000)) / \(Format.ms(f.postgresServerCPUSeconds.median * 1000)) ms "
+                        + "(\(f.serverCPUCostPercent >= 0 ? "+" : "")\(Format.fixed(f.serverCPUCostPercent, 1)) %)",
+                    "", "",
+                ],
+                [
+                    "\(Format.grouped(bulk.runs)) echo runs through 2 servers on one database (\(bulk.inFlight) in flight each)",
+                    "\(Format.grouped(bulk.runsPerSecond)) runs/s", "", "",
+                ],
+                [
+                    "  wall, all / server A / server B",
+                    ([bulk.seconds] + bulk.serverSeconds).map { Format.ms($0 * 1000) }.joined(separator: " / ") + " ms",
+                    "", "",
+                ],
+                [
+                    "  completed in the store (run/status on server A, \(bulk.checkRounds) round\(bulk.checkRounds == 1 ? "" : "s"))",
+                    "\(Format.grouped(bulk.runs)) / \(Format.grouped(bulk.runs)) in \(Format.ms(bulk.checkMs)) ms", "",
+                    "",
+                ],
+                [
+                    "cross-server cancel: run/cancel on B to the end of A's run on A's client, median (\(cancel.count) runs)",
+                    Format.ms(cancel.median) + " ms", "≤ \(Format.grouped(Targets.postgresCancelMs)) ms",
+                    status(f.meetsCancelTarget),
+                ],
+                ["  median / p90 / max", ms(cancel), "", ""],
+                [
+                    "  to A's response; to B's reply {cancelled: true} (median / p90 / max)",
+                    ms(Summary(f.cancel.responseMs)) + "; " + ms(Summary(f.cancel.replyMs)), "", "",
+                ],
+                [
+                    "  A's run/started to B reading the run as running (median / p90 / max)",
+                    ms(Summary(f.cancel.visibleMs)), "", "",
+                ],
+                [
+                    "cross-server follow: a token on B's run/events follow − on A's client, median "
+                        + "(\(Format.grouped(follow.count)) tokens of \(f.follow.runs) runs at 1 per \(f.follow.delayMs) ms)",
+                    Format.ms(follow.median) + " ms", "", "",
+                ],
+                ["  median / p90 / max", ms(follow), "", ""],
+            ]
+        case .failure(let e)?: return [["PostgreSQL run store", "FAILED", "", e.description]]
+        case nil: return []
+        }
+    }
+
+    static func postgresJSON(_ f: PostgresFigures) -> [(String, JSONOut)] {
+        func summary(_ s: Summary) -> JSONOut {
+            .object([
+                ("count", .integer(s.count)), ("medianMs", .real(s.median, digits: 3)),
+                ("p90Ms", .real(s.percentile(90), digits: 3)), ("maxMs", .real(s.max, digits: 3)),
+                ("minMs", .real(s.min, digits: 3)),
+            ])
+        }
+        func runs(_ figures: [TokenFigures]) -> JSONOut {
+            .array(
+                figures.map { r in
+                    .object([
+                        ("seconds", .real(r.seconds, digits: 6)),
+                        ("tokensPerSecond", .real(r.tokensPerSecond, digits: 0)),
+                        ("serverRunMs", r.serverRunMs.map { .integer($0) } ?? .null),
+                        ("serverCPUSeconds", .real(r.cost.serverCPUSeconds, digits: 6)),
+                    ])
+                }
+            )
+        }
+        let bulk = f.bulk
+        return [
+            ("database", .string(f.database)),
+            ("words", .integer(f.words)), ("reps", .integer(f.memory.count)),
+            ("memoryTokensPerSecond", .real(f.memoryTokensPerSecond.median, digits: 0)),
+            ("postgresTokensPerSecond", .real(f.postgresTokensPerSecond.median, digits: 0)),
+            ("costPercent", .real(f.costPercent, digits: 2)),
+            ("memoryServerCPUSeconds", .real(f.memoryServerCPUSeconds.median, digits: 6)),
+            ("postgresServerCPUSeconds", .real(f.postgresServerCPUSeconds.median, digits: 6)),
+            ("serverCPUCostPercent", .real(f.serverCPUCostPercent, digits: 2)),
+            ("targetCostPercent", .real(Targets.postgresCostPercent, digits: 0)),
+            ("meetsCostTarget", .bool(f.meetsCostTarget)),
+            ("memoryRuns", runs(f.memory)), ("postgresRuns", runs(f.postgres)),
+            (
+                "twoServers",
+                .object([
+                    ("runs", .integer(bulk.runs)), ("inFlightPerServer", .integer(bulk.inFlight)),
+                    ("seconds", .real(bulk.seconds, digits: 6)),
+                    ("runsPerSecond", .real(bulk.runsPerSecond, digits: 1)),
+                    ("serverSeconds", .array(bulk.serverSeconds.map { .real($0, digits: 6) })),
+                    ("completedInStore", .integer(bulk.runs)), ("checkMs", .real(bulk.checkMs, digits: 3)),
+                    ("checkRounds", .integer(bulk.checkRounds)),
+                ])
+            ),
+            (
+                "cancel",
+                .object([
+                    ("delayMs", .integer(f.cancel.delayMs)), ("latency", summary(f.cancel.latency)),
+                    ("toResponse", summary(Summary(f.cancel.responseMs))),
+                    ("toCancelReply", summary(Summary(f.cancel.replyMs))),
+                    ("runVisibleOnB", summary(Summary(f.cancel.visibleMs))),
+                    ("latencyMs", .array(f.cancel.latencyMs.map { .real($0, digits: 3) })),
+                    ("targetMedianMs", .real(Targets.postgresCancelMs, digits: 0)),
+                    ("meetsTarget", .bool(f.meetsCancelTarget)),
+                ])
+            ),
+            (
+                "follow",
+                .object([
+                    ("runs", .integer(f.follow.runs)), ("words", .integer(f.follow.words)),
+                    ("delayMs", .integer(f.follow.delayMs)), ("replayedTokens", .integer(f.follow.replayed)),
+                    ("latency", summary(f.follow.latency)),
+                ])
+            ),
+        ]
+    }
+}
