@@ -189,7 +189,8 @@ private func flakyConfig(_ server: FakeModelServer) throws -> AgentConfig {
             """#.utf8
         ).write(to: URL(fileURLWithPath: configPath))
         let store = directory.path("runs.sqlite")
-        let input = String.numberedWords(500)
+        // 30 s of the slow step: it is still running when a loaded machine gets round to the kill.
+        let input = String.numberedWords(1500)
 
         let doomed = try TestClient(binaryArguments: ["--store", store, "--config", configPath])
         let reply = try await doomed.request("workflow/start", ["workflow": "long", "input": .string(input)])

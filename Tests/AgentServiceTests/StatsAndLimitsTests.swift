@@ -20,7 +20,7 @@ private func limitsConfig(agents: String = "", limits: String = "") throws -> Ag
 private let limitsAgents = #"""
     "slow": {"provider": {"type": "echo", "delayMs": 50}},
     "fragile": {"provider": {"type": "echo", "delayMs": 10000}, "limits": {"timeoutMs": 100}},
-    "sleepy": {"provider": {"type": "echo", "delayMs": 5000}}
+    "sleepy": {"provider": {"type": "echo", "delayMs": 20000}}
     """#
 
 /// `stats/get` once no run of this connection is in flight any more (a run's response can reach the client
@@ -249,9 +249,9 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
     }
 
     @Test func aStaleWorkflowRunIsReapedAndCountedAsFailed() async throws {
-        // 2 s, not 1: on a loaded machine the run may wait that long before its echo step has streamed, and
-        // would be reaped with nothing to show; `sleepy` stays silent for 5 s either way.
-        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 2"#))
+        // 4 s, not 1: on a loaded machine the run may wait that long before its echo step has streamed, and
+        // would be reaped with nothing to show; `sleepy` stays silent for 20 s either way.
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 4"#))
         let reply = try await client.request(
             "coordinator/sequential",
             ["input": "zzz", "steps": [["agent": "echo"], ["agent": "sleepy"]]]
@@ -271,10 +271,10 @@ private func settledStats(_ client: TestClient, _ params: JSONValue? = nil) asyn
     }
 
     @Test func aSlowButActiveRunIsNotReaped() async throws {
-        // Tokens every 50 ms keep a 4 s run alive past a 2 s stale limit (wide margins: a loaded machine
-        // may pause a run for up to a second).
-        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 2"#))
-        let input = String.numberedWords(80)
+        // Tokens every 50 ms keep an 8 s run alive past a 4 s stale limit (wide margins: a loaded machine
+        // may pause a run for a second or two).
+        let client = TestClient(config: try limitsConfig(agents: limitsAgents, limits: #""staleAfterSeconds": 4"#))
+        let input = String.numberedWords(160)
         let reply = try await client.request("agent/run", ["agent": "slow", "input": .string(input)])
         #expect(reply["result", "output"] == .string(input), "\(reply.jsonString)")
         #expect(reply["result", "stopReason"] == "end_turn")
