@@ -16,11 +16,13 @@ eval "$(bash scripts/postgres.sh ci-env || echo 'exit 1')"
 # The official Python MCP SDK, whose server the MCP client tests call (and the ACP/MCP SDK clients below).
 AGENTWIRE_TEST_PYTHON="$(bash scripts/setup-protocol-clients.sh)"
 export AGENTWIRE_TEST_PYTHON
-# The MCP client suites start a Python MCP server per test (a second of CPU each): they run after the rest,
-# so the rest's timing-sensitive tests (reaping, cross-process cancellation) do not share the cores with them.
-mcp_suites='MCPToolTests|MCPSessionAndProcessTests'
-swift test --skip-build --skip "$mcp_suites"
-swift test --skip-build --filter "$mcp_suites"
+# These suites run after the rest, so the rest's timing-sensitive tests (reaping, cross-process
+# cancellation, replies from tasks) do not share the cores with them: the MCP client suites start a Python
+# MCP server per test (a second of CPU each), and the PostgreSQL ones call the store synchronously from
+# their tests, each call holding a thread of the test process's shared pool while the database answers.
+late_suites='MCPToolTests|MCPSessionAndProcessTests|Postgres|RunStoreContractTests|SessionListContractTests'
+swift test --skip-build --skip "$late_suites"
+swift test --skip-build --filter "$late_suites"
 # ACP and MCP through the official Python SDKs, against the binary built above.
 bash scripts/test-protocols.sh
 # The editor plug-ins inside Neovim, Emacs and node.

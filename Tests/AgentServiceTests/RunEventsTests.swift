@@ -306,7 +306,8 @@ import Testing
                 )
             )
             let elapsed = ContinuousClock.now - began
-            #expect(elapsed < .seconds(2), "the reply comes right after the replay (took \(elapsed))")
+            // Right after the replay: no poll or wait for more (10 s only so a loaded machine is not a failure).
+            #expect(elapsed < .seconds(10), "the reply comes right after the replay (took \(elapsed))")
             #expect(
                 reply.message["result"]
                     == [
