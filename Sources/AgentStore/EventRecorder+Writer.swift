@@ -72,7 +72,7 @@ extension EventRecorder {
         guard let write else { return }
         do {
             try store.write(write)
-            let (failures, dropped) = failedWrites.withLock { backlog in backlog.written(write.eventBatches.count) }
+            let (failures, dropped) = failedWrites.withLock { backlog in backlog.written() }
             if failures > 0 {
                 logger.notice(
                     "The run store is back; what waited is written",
@@ -252,7 +252,7 @@ struct WriteBacklog {
     }
 
     /// The write went through: returns the failures before it and the batches dropped meanwhile.
-    mutating func written(_ batches: Int) -> (failures: Int, dropped: Int) {
+    mutating func written() -> (failures: Int, dropped: Int) {
         defer { self = WriteBacklog() }
         return (failures, dropped)
     }
