@@ -36,6 +36,7 @@ enum StoredEventForm {
             if let error = step.error { body["error"] = .string(error) }
             if let usage = step.usage { body["usage"] = StoredUsage.json(usage) }
             if let input = step.input { body["input"] = .string(input) }
+            if let output = step.output { body["output"] = .string(output) }
         case .token(let agent, let stepId, let text), .thinking(let agent, let stepId, let text):
             body["agent"] = .string(agent)
             body["stepId"] = .string(stepId)
@@ -127,7 +128,8 @@ enum StoredEventForm {
                 durationMs: fields.int("durationMs"),
                 error: fields.string("error"),
                 usage: usage,
-                input: fields.string("input")
+                input: fields.string("input"),
+                output: fields.string("output")
             )
         )
     }

@@ -17,6 +17,7 @@ import type {
   RequestMeta,
   RunCancelResult,
   RunEvent,
+  RunStartResult,
   ServerCapabilities,
   ServerInfo,
   ServerNotification,
@@ -111,6 +112,17 @@ export interface RunOptions {
 
 /** Options of the calls that run to the end (run, workflow, prompt, runRequest). */
 export type RunToEndOptions = RunOptions;
+
+/** Options of resume(): the params of `run/resume` besides `runId`, and `signal` and `onEvent`. */
+export interface ResumeOptions extends Pick<RunOptions, 'signal' | 'timeoutMs' | 'stream' | 'budget' | '_meta' | 'onEvent'> {
+  /** Resume a named workflow whose configuration changed since the run, with its current definition. */
+  force?: boolean;
+  /**
+   * Answer `{runId}` at once, as `agent/start` does: the new run goes on by itself and its outcome is
+   * kept in the run store (`onEvent` is not called; its notifications reach the `notification` event).
+   */
+  detach?: boolean;
+}
 
 /** Options of streamRequest and runRequest (their params are given whole). */
 export interface RunRequestOptions {
@@ -212,8 +224,11 @@ export declare class AgentWire extends EventEmitter {
   run(agent: string, input: string, options?: RunToEndOptions): Promise<AgentRunResult>;
   /** `workflow/run` to its end. */
   workflow(workflow: string, input: string, options?: RunToEndOptions): Promise<WorkflowRunResult>;
-  /** Resumes a failed, cancelled or interrupted run (`run/resume`); `force` resumes a changed workflow. */
-  resume(runId: string, options?: RunToEndOptions & { force?: boolean }): Promise<AgentRunResult | WorkflowRunResult>;
+  /** Resumes a failed, cancelled or interrupted run (`run/resume`) to its end; `force` resumes a changed workflow. */
+  resume(runId: string, options?: ResumeOptions & { detach?: false }): Promise<AgentRunResult | WorkflowRunResult>;
+  /** `run/resume` with `detach: true`: resolves at once with the new run's id. */
+  resume(runId: string, options: ResumeOptions & { detach: true }): Promise<RunStartResult>;
+  resume(runId: string, options?: ResumeOptions): Promise<AgentRunResult | WorkflowRunResult | RunStartResult>;
   /** Any run-starting request to its end. */
   runRequest<M extends RunMethod>(method: M, params: Params<M>, options?: RunRequestOptions): Promise<Result<M>>;
 

@@ -934,15 +934,21 @@ class AgentWire:
         return await self._run_request("workflow/run", {"workflow": workflow, "input": input}, options,
                                        WorkflowRunResult)
 
-    async def resume(self, run_id: str, **options: Any) -> AgentRunResult | WorkflowRunResult:
+    async def resume(self, run_id: str, *, detach: bool = False,
+                     **options: Any) -> AgentRunResult | WorkflowRunResult | RunStartResult:
         """Resume a failed, cancelled or interrupted run (`run/resume`): a new run that reuses the agent
         calls the original completed. Returns the new run's result, an `AgentRunResult` or a
-        `WorkflowRunResult` as the original was (`force=True` resumes a workflow whose definition changed)."""
+        `WorkflowRunResult` as the original was (`force=True` resumes a workflow whose definition changed).
+        With `detach=True` the server answers at once, as `start` does: the `RunStartResult` naming the new
+        run (its `run_id`), which goes on by itself; `follow` or `get_run` it."""
         options = dict(options)
         stream = dict(_QUIET_STREAM)
         stream.update(_stream_options(options.pop("stream", None) or {}))
-        result = await self.request("run/resume", build_params("run/resume", {"runId": run_id},
-                                                               {**options, "stream": stream}))
+        params = build_params("run/resume", {"runId": run_id},
+                              {**options, "detach": True if detach else None, "stream": stream})
+        result = await self.request("run/resume", params)
+        if detach:
+            return RunStartResult.from_dict(result)
         return (WorkflowRunResult if "workflow" in result else AgentRunResult).from_dict(result)
 
     def session(self, agent: str, *, session_id: str | None = None) -> Session:

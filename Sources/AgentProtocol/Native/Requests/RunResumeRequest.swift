@@ -11,7 +11,7 @@ public enum RunResumeRequest: RequestType {
 
         It streams and answers like the request that started the original: an agent run answers like `agent/run`, a workflow run like `workflow/run`. With `detach: true` it answers `{runId}` at once, like `agent/start` and `workflow/start`, and the outcome is kept in the store.
 
-        Errors: -32602 when `runId` is missing, the run `completed` (`data.reason: "completed"`), is still running in a live process (`data.reason: "running"`), is a session turn (`data.reason: "session"`), or its workflow changed (`data.reason: "definitionChanged"`), with `data.field: "params.runId"`; -32001 when the store has no such run, or its agent no longer exists; the errors of `agent/run` and `workflow/run` for the new run.
+        Errors: -32602 when `runId` is missing, the run `completed` (`data.reason: "completed"`), is still running in a live process (`data.reason: "running"`), is a session turn (`data.reason: "session"`), its workflow changed (`data.reason: "definitionChanged"`), or it is a named workflow's run kept without its definition, so that a change cannot be ruled out (`data.reason: "definitionUnknown"`), with `data.field: "params.runId"` (`force: true` resumes the last two with the current definition); -32001 when the store has no such run, or its agent no longer exists; the errors of `agent/run` and `workflow/run` for the new run.
         """#
     public static let result = ResultSpec(
         name: "runResumeResult",

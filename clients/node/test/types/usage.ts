@@ -10,6 +10,7 @@ import {
   ErrorCode,
   type AgentRunResult,
   type RunEvent,
+  type RunStartResult,
   type RunTokenParams,
   type WorkflowRunResult,
 } from 'agentwire';
@@ -64,4 +65,8 @@ export async function spending(aw: Awaited<ReturnType<typeof connect>>): Promise
   void cost;
   const resumed = await aw.resume('run_x', { force: true });
   void resumed.runId;
+  const finished: AgentRunResult | WorkflowRunResult = await aw.resume('run_x', { timeoutMs: 5000 });
+  void finished.output;
+  const detached: RunStartResult = await aw.resume('run_x', { detach: true });
+  void detached.runId;
 }

@@ -295,10 +295,12 @@ class AgentWire extends EventEmitter {
   /**
    * Resumes a failed, cancelled or interrupted run (`run/resume`): a new run that reuses the agent calls
    * the original completed. Resolves with its AgentRunResult or WorkflowRunResult, as the original was;
-   * `force: true` resumes a workflow whose definition changed.
+   * `force: true` resumes a workflow whose definition changed. With `detach: true` it resolves at once
+   * with the server's answer, `{runId}` of the new run, which goes on by itself (as `agent/start` does).
    */
   resume(runId, options = {}) {
     const { signal, onEvent, ...rest } = options;
+    if (rest.detach) return this.request('run/resume', { runId, ...rest }, { signal });
     return new RunStream(this, 'run/resume', { runId, ...rest }, { signal, sink: onEvent || noop }).result;
   }
 
