@@ -31,10 +31,13 @@ public struct ProviderRequest: Sendable {
 public struct Turn: Sendable, Equatable {
     public var input: String
     public var output: String
+    /// What the turn's run used and cost, as its result reported it; `nil` for a turn kept without it.
+    public var usage: Usage?
 
-    public init(input: String, output: String) {
+    public init(input: String, output: String, usage: Usage? = nil) {
         self.input = input
         self.output = output
+        self.usage = usage
     }
 }
 

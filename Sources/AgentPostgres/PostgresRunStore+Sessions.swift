@@ -1,5 +1,6 @@
 import AgentCore
 import Foundation
+import JSONCore
 import PostgresNIO
 
 /// Sessions and their turns, in order.
@@ -18,14 +19,16 @@ extension PostgresRunStore {
             ).strings()
             guard !inserted.isEmpty else { throw StoreError("Session '\(session.id)' already exists") }
             guard !session.turns.isEmpty else { return }
+            // Arrays sent as parameters hold no NULL: a turn without usage goes as '' and is kept as NULL.
             _ = try await connection.query(
                 """
-                INSERT INTO turns (session_id, idx, input, output)
-                SELECT \(session.id), (t.n - 1)::integer, t.input, t.output
+                INSERT INTO turns (session_id, idx, input, output, usage)
+                SELECT \(session.id), (t.n - 1)::integer, t.input, t.output, NULLIF(t.usage, '')
                 FROM unnest(
-                    \(session.turns.map { bytes($0.input) })::bytea[], \(session.turns.map { bytes($0.output) })::bytea[]
+                    \(session.turns.map { bytes($0.input) })::bytea[], \(session.turns.map { bytes($0.output) })::bytea[],
+                    \(session.turns.map { storedUsage($0) ?? "" })::text[]
                 )
-                    WITH ORDINALITY AS t(input, output, n)
+                    WITH ORDINALITY AS t(input, output, usage, n)
                 """,
                 logger: logger
             ).collect()
@@ -37,15 +40,15 @@ extension PostgresRunStore {
         return try connection("read session '\(sessionId)'") { connection in
             // One statement: the session and its turns as of one moment.
             var session: StoredSession?
-            for try await (agent, createdAt, input, output) in try await connection.query(
+            for try await (agent, createdAt, input, output, usage) in try await connection.query(
                 """
-                SELECT sessions.agent, sessions.created_at, turns.input, turns.output
+                SELECT sessions.agent, sessions.created_at, turns.input, turns.output, turns.usage
                 FROM sessions LEFT JOIN turns ON turns.session_id = sessions.id
                 WHERE sessions.id = \(sessionId)
                 ORDER BY turns.idx
                 """,
                 logger: logger
-            ).decode((String, Double, ByteBuffer?, ByteBuffer?).self) {
+            ).decode((String, Double, ByteBuffer?, ByteBuffer?, String?).self) {
                 if session == nil {
                     session = StoredSession(
                         id: sessionId,
@@ -53,7 +56,10 @@ extension PostgresRunStore {
                         createdAt: Date(timeIntervalSinceReferenceDate: createdAt)
                     )
                 }
-                if let input, let output { session?.turns.append(Turn(input: text(input), output: text(output))) }
+                if let input, let output {
+                    let usage = usage.flatMap { try? JSONValue.parse($0) }.flatMap(StoredUsage.usage)
+                    session?.turns.append(Turn(input: text(input), output: text(output), usage: usage))
+                }
             }
             return session
         }
@@ -71,8 +77,9 @@ extension PostgresRunStore {
             guard !locked.isEmpty else { return }
             _ = try await connection.query(
                 """
-                INSERT INTO turns (session_id, idx, input, output)
-                SELECT \(sessionId), COALESCE(MAX(idx) + 1, 0), \(bytes(turn.input)), \(bytes(turn.output))
+                INSERT INTO turns (session_id, idx, input, output, usage)
+                SELECT \(sessionId), COALESCE(MAX(idx) + 1, 0), \(bytes(turn.input)), \(bytes(turn.output)),
+                    \(storedUsage(turn))
                 FROM turns WHERE session_id = \(sessionId)
                 """,
                 logger: logger
@@ -135,4 +142,9 @@ extension PostgresRunStore {
         let more = sessions.count > limit
         return SessionPage(sessions: page, nextCursor: more ? page.last.map { RunCursor(of: $0).encoded } : nil)
     }
+}
+
+/// A turn's usage as the `usage` column keeps it (StoredUsage's JSON), or `nil` when it has none.
+private func storedUsage(_ turn: Turn) -> String? {
+    turn.usage.map { StoredUsage.json($0).jsonString }
 }

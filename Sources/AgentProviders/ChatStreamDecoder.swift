@@ -64,9 +64,10 @@ public struct ChatStreamDecoder: Sendable {
         }
         if case .object(let counts)? = chunk["usage"] {
             func count(_ value: JSONValue?) -> Int? { value?.integerValue.map { Int(max($0, 0)) } }
+            // What the server leaves out stays unknown: no input count (so no cost), the output counted here.
             usage = Usage(
-                inputTokens: count(counts["prompt_tokens"]) ?? 0,
-                outputTokens: count(counts["completion_tokens"]) ?? 0,
+                inputTokens: count(counts["prompt_tokens"]),
+                outputTokens: count(counts["completion_tokens"]) ?? contentPieces,
                 cachedInputTokens: count(counts["prompt_tokens_details"]?["cached_tokens"]),
                 reasoningTokens: count(counts["completion_tokens_details"]?["reasoning_tokens"]),
                 reported: true

@@ -115,13 +115,14 @@ extension AgentServer {
                 reply: .agentResult(SessionPromptRequest.self),
                 onFinish: { outcome in
                     let output: String
+                    let usage: Usage?
                     switch outcome {
-                    case .success(let result): output = result.output
-                    case .failure(let failure): output = failure.partialOutput ?? ""
+                    case .success(let result): (output, usage) = (result.output, result.usage)
+                    case .failure(let failure): (output, usage) = (failure.partialOutput ?? "", failure.usage)
                     }
                     let kept = sessions.endTurn(
                         sessionId,
-                        turn: output.isEmpty ? nil : Turn(input: input, output: output)
+                        turn: output.isEmpty ? nil : Turn(input: input, output: output, usage: usage)
                     )
                     return Self.turnWarnings(sessionId, await kept.value())
                 }
@@ -213,11 +214,18 @@ extension AgentServer {
                 throw Self.storeFailure(error, sessionId: sessionId)
             }
             guard let session = found else { throw Self.responseError(SessionStore.unknownSession(sessionId)) }
+            let usages = session.turns.compactMap(\.usage)
+            var total = usages.isEmpty ? nil : Usage.sum(usages)
+            // A turn kept without its usage cost something unknown: no total cost then.
+            if usages.count < session.turns.count { total?.cost = nil }
             return SessionGetResult(
                 sessionId: session.id,
                 agent: session.agent,
                 createdAt: session.createdAt.formatted(.iso8601),
-                turns: session.turns.map { SessionTurn(input: $0.input, output: $0.output) }
+                turns: session.turns.map {
+                    SessionTurn(input: $0.input, output: $0.output, usage: $0.usage.map(RunUsage.init))
+                },
+                usage: total.map(RunUsage.init)
             )
         }
     }

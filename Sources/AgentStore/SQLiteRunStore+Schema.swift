@@ -92,6 +92,10 @@ extension SQLiteRunStore {
             // `session/list` pages newest first.
             try db.execute(sql: "CREATE INDEX sessions_created_at_id ON sessions (created_at, id)")
         }
+        // A session turn's usage and cost (StoredUsage's JSON), for `session/get`; NULL for earlier turns.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: "ALTER TABLE turns ADD COLUMN usage TEXT")
+        }
         return migrator
     }()
 

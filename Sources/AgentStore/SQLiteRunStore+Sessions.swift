@@ -1,6 +1,7 @@
 import AgentCore
 import Foundation
 import GRDB
+import JSONCore
 
 /// Sessions and their turns, in order.
 extension SQLiteRunStore {
@@ -30,10 +31,15 @@ extension SQLiteRunStore {
             else { return nil }
             let turns = try Row.fetchAll(
                 db,
-                sql: "SELECT input, output FROM turns WHERE session_id = ? ORDER BY idx",
+                sql: "SELECT input, output, usage FROM turns WHERE session_id = ? ORDER BY idx",
                 arguments: [sessionId]
             ).map { row in
-                Turn(input: try row.decode(forColumn: "input"), output: try row.decode(forColumn: "output"))
+                Turn(
+                    input: try row.decode(forColumn: "input"),
+                    output: try row.decode(forColumn: "output"),
+                    usage: (try row.decode(forColumn: "usage") as String?).flatMap { try? JSONValue.parse($0) }
+                        .flatMap(StoredUsage.usage)
+                )
             }
             let createdAt: Double = try row.decode(forColumn: "created_at")
             return StoredSession(
@@ -102,8 +108,8 @@ extension SQLiteRunStore {
 
     private static func insertTurn(_ db: Database, sessionId: String, index: Int, turn: Turn) throws {
         try db.execute(
-            sql: "INSERT INTO turns (session_id, idx, input, output) VALUES (?, ?, ?, ?)",
-            arguments: [sessionId, index, turn.input, turn.output]
+            sql: "INSERT INTO turns (session_id, idx, input, output, usage) VALUES (?, ?, ?, ?, ?)",
+            arguments: [sessionId, index, turn.input, turn.output, turn.usage.map { StoredUsage.json($0).jsonString }]
         )
     }
 }

@@ -88,6 +88,15 @@ import Testing
         #expect(decoder.contentPieces == 1)
     }
 
+    @Test func aUsageChunkWithoutPromptTokensLeavesTheInputUnknown() throws {
+        var decoder = ChatStreamDecoder()
+        _ = try decoder.decode(#"{"choices":[{"delta":{"content":"Hel"}}]}"#)
+        _ = try decoder.decode(#"{"choices":[{"delta":{"content":"lo"}}]}"#)
+        _ = try decoder.decode(#"{"choices":[],"usage":{"total_tokens":7}}"#)
+        #expect(decoder.usage == Usage(outputTokens: 2, reported: true))
+        #expect(decoder.usage?.inputTokens == nil)
+    }
+
     @Test func anErrorObjectOrGarbageIsAProviderError() {
         var decoder = ChatStreamDecoder()
         #expect(throws: ProviderError.self) { try decoder.decode(#"{"error":{"message":"model crashed"}}"#) }

@@ -169,14 +169,22 @@ extension TestClient {
         #expect(result["agent"] == "echo-history")
         #expect(
             result["turns"] == [
-                ["input": "first question", "output": "first question"],
-                ["input": "second question", "output": "first question\nsecond question"],
+                [
+                    "input": "first question", "output": "first question",
+                    "usage": ["outputTokens": 2, "modelCalls": 1, "source": "counted"],
+                ],
+                [
+                    "input": "second question", "output": "first question\nsecond question",
+                    "usage": ["outputTokens": 4, "modelCalls": 1, "source": "counted"],
+                ],
             ]
         )
+        // The turns' usage summed; echo has no price, so no cost.
+        #expect(result["usage"] == ["outputTokens": 6, "modelCalls": 2, "source": "counted"])
         let createdAt = try #require(result["createdAt"]?.stringValue)
         let date = try #require(try? Date(createdAt, strategy: .iso8601), "\(createdAt)")
         #expect(date >= before && date <= Date().addingTimeInterval(1))
-        #expect(result.objectValue?.keys.sorted() == ["agent", "createdAt", "sessionId", "turns"])
+        #expect(result.objectValue?.keys.sorted() == ["agent", "createdAt", "sessionId", "turns", "usage"])
     }
 
     @Test(arguments: RunStoreKind.allCases)

@@ -79,6 +79,58 @@ private let callCost = 0.00239
         #expect(stats["agents", "priced", "sinceStart", "costUsd"]?.doubleValue == 0.00478)
     }
 
+    @Test func aSessionKeepsEachTurnsUsageAndSumsIt() async throws {
+        let server = try await usageServer()
+        defer { Task { await server.stop() } }
+        let directory = try StoreTestDirectory()
+        let first = TestClient(config: try pricedConfig(server), store: try RunStoreKind.sqlite.open(in: directory))
+        let opened = try await first.request("session/new", ["agent": "priced"])
+        let sessionId = try #require(opened["result", "sessionId"]?.stringValue, "\(opened.jsonString)")
+        var reported: [JSONValue] = []
+        for input in ["hi", "again"] {
+            let reply = try await first.request(
+                "session/prompt",
+                ["sessionId": .string(sessionId), "input": .string(input)]
+            )
+            reported.append(try #require(reply["result", "usage"], "\(reply.jsonString)"))
+        }
+        #expect(reported.map { $0["costUsd"]?.doubleValue } == [callCost, callCost])
+
+        /// `session/get` answers each turn's usage as its prompt reported it, and their sum.
+        func expectUsage(of sessionId: String, from client: TestClient) async throws {
+            let session = try await client.storeResult("session/get", ["sessionId": .string(sessionId)])
+            #expect(session["turns"]?.arrayValue?.map { $0["usage"] } == reported)
+            #expect(session["usage", "costUsd"]?.doubleValue == 0.00478)
+            #expect(session["usage", "outputTokens"] == 8)
+            #expect(session["usage", "inputTokens"] == 2000)
+            #expect(session["usage", "modelCalls"] == 2)
+        }
+        try await expectUsage(of: sessionId, from: first)
+
+        // The next process, on the same SQLite file: the same, and a fork keeps the turns' usage.
+        let second = TestClient(config: try pricedConfig(server), store: try RunStoreKind.sqlite.open(in: directory))
+        try await expectUsage(of: sessionId, from: second)
+        let forked = try await second.storeResult("session/fork", ["sessionId": .string(sessionId)])
+        try await expectUsage(of: try #require(forked["sessionId"]?.stringValue), from: second)
+    }
+
+    @Test func aSessionWithATurnKeptWithoutUsageHasNoTotalCost() async throws {
+        let server = try await usageServer()
+        defer { Task { await server.stop() } }
+        let store = MemoryRunStore()
+        try store.insertSession(
+            StoredSession(id: "ses_earlier", agent: "priced", turns: [Turn(input: "before", output: "usage")])
+        )
+        let client = TestClient(config: try pricedConfig(server), store: store)
+        let reply = try await client.request("session/prompt", ["sessionId": "ses_earlier", "input": "now"])
+        #expect(reply["result", "usage", "costUsd"]?.doubleValue == callCost, "\(reply.jsonString)")
+        let session = try await client.storeResult("session/get", ["sessionId": "ses_earlier"])
+        #expect(session["turns"]?.arrayValue?.map { $0["usage"] != nil } == [false, true])
+        // What the earlier turn cost is unknown: the total has its tokens but no cost.
+        #expect(session["usage", "outputTokens"] == 4)
+        #expect(session["usage", "costUsd"] == nil)
+    }
+
     @Test func anEchoRunHasCountedUsageAndNoCost() async throws {
         let client = TestClient()
         let (result, _) = try await client.requestRun("agent/run", ["agent": "echo", "input": "a b c"])

@@ -608,6 +608,37 @@ func makeBatches(_ runId: String, batches: Int, eventsPerBatch count: Int, from 
         #expect(try reopened.session("ses_1")?.turns == [])
         #expect(try reopened.session("ses_2") != nil)
     }
+
+    @Test(arguments: StoreKind.allCases) func aTurnsUsageReadsBackEqual(kind: StoreKind) throws {
+        let fixture = try StoreFixture(kind)
+        let store = fixture.store
+        let priced = Usage(
+            inputTokens: 1000,
+            outputTokens: 4,
+            cachedInputTokens: 120,
+            reasoningTokens: 2,
+            cost: USD(nanos: 2_390_000),
+            modelCalls: 2,
+            reported: true,
+            model: "small"
+        )
+        let counted = Usage(outputTokens: 3, reported: false)
+        let turns = [
+            Turn(input: "one", output: "1", usage: priced),
+            Turn(input: "two", output: "2"),
+            Turn(input: "three", output: "3", usage: counted),
+        ]
+        // Inserted with the session (as a fork is kept) and appended one by one (as turns end).
+        try store.insertSession(StoredSession(id: "forked", agent: "echo", createdAt: base, turns: turns))
+        try store.insertSession(StoredSession(id: "grown", agent: "echo", createdAt: base))
+        for turn in turns { try store.appendTurn(sessionId: "grown", turn: turn) }
+        #expect(try store.session("forked")?.turns == turns)
+        #expect(try store.session("grown")?.turns == turns)
+
+        let reopened = try fixture.reopen()
+        #expect(try reopened.session("forked")?.turns == turns)
+        #expect(try reopened.session("grown")?.turns.map(\.usage) == [priced, nil, counted])
+    }
 }
 
 /// Writes `odd` in every free text a store keeps (a run's input, output and error, a session's turns) and

@@ -43,4 +43,30 @@ import Testing
         #expect(try store.run("old-running")?.output == "finally")
         #expect(try store.listRuns(RunQuery()).runs.map(\.input) == ["still going", "old input"])
     }
+
+    @Test func sessionTurnsKeptBeforeUsageReadBackWithout() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentwire-v4-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("runs.sqlite").path
+
+        // The file as version 4 left it: turns without usage.
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteRunStore.migrator.migrate(queue, upTo: "v4")
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO sessions (id, agent, created_at) VALUES ('ses_old', 'echo', 1);
+                    INSERT INTO turns (session_id, idx, input, output) VALUES ('ses_old', 0, 'hi', 'hi');
+                    """
+            )
+        }
+        try queue.close()
+
+        let store = try SQLiteRunStore(path: path)
+        #expect(try store.session("ses_old")?.turns == [Turn(input: "hi", output: "hi")])
+        let usage = Usage(outputTokens: 2, reported: false)
+        try store.appendTurn(sessionId: "ses_old", turn: Turn(input: "again", output: "hi again", usage: usage))
+        #expect(try store.session("ses_old")?.turns.map(\.usage) == [nil, usage])
+    }
 }

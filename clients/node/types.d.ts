@@ -562,6 +562,8 @@ export interface SessionGetResult {
   createdAt: Timestamp;
   /** Its turns, first to last. */
   turns: SessionTurn[];
+  /** What the session's turns used and cost, summed over those that carry `usage`. `costUsd` is present only when every turn has one: a partial sum would be wrong. Absent when no turn carries usage. */
+  usage?: Usage;
 }
 
 /** One turn of a session, as `session/get` gives it. */
@@ -570,6 +572,8 @@ export interface SessionTurn {
   input: string;
   /** What the agent answered (for a cancelled or failed turn, what it produced before). */
   output: string;
+  /** What the turn's run used and cost, as the `session/prompt` result reported it. Absent for turns kept by a version that did not record it. */
+  usage?: Usage;
 }
 
 /** Answer to `session/delete`. */
@@ -1305,7 +1309,7 @@ export interface ClientNotifications {
 export interface ServerNotifications {
   /** A run has started. */
   "run/started": RunStartedParams;
-  /** A step of a run started, completed, failed or was cancelled. */
+  /** A step of a run started, completed, failed, was cancelled or was reused. */
   "run/step": RunStepParams;
   /** A piece of run output. */
   "run/token": RunTokenParams;

@@ -171,8 +171,11 @@ extension ACPAgent {
         addTurnCost(usage, sessionId: sessionId)
         // The store keeps the turn (or logs why not) before the answer, so a client that goes on elsewhere
         // finds it there.
-        _ = await runtime.sessions.endTurn(sessionId, turn: output.isEmpty ? nil : Turn(input: input, output: output))
-            .value()
+        _ = await runtime.sessions.endTurn(
+            sessionId,
+            turn: output.isEmpty ? nil : Turn(input: input, output: output, usage: usage)
+        )
+        .value()
         observer.finish(output: output)
         if let budget {
             let usage = usageUpdate(sessionId: sessionId, budget: budget, input: input, outputTokens: tokens)

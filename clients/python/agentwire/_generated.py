@@ -627,15 +627,18 @@ class RunStarted(RunEvent):
 @dataclass(slots=True)
 class RunStep(RunEvent):
     """
-    `run/step`: A step of a run started, completed, failed or was cancelled.
+    `run/step`: A step of a run started, completed, failed, was cancelled or was reused.
 
     Reports step progress. Each step is announced with `status: started` and later reported `completed`,
-    `failed` (with `error`) or `cancelled`, then with `durationMs`. Step ids nest: an agent run has the single
-    step `1`; in a workflow run step `1` is the workflow itself (its `agent` is the workflow name, its `name`
-    e.g. `sequential workflow pipeline`) and its agent calls are `1.1`, `1.2`, ... with `parentStepId: "1"`.
-    Agent calls are named after their provider (e.g. `echo model call`). Steps of workflow runs carry
-    `strategy`. Steps of parallel branches interleave. Not sent when the stream option `steps` is off. The
-    whole params object is described by the `RunStepParams` schema.
+    `failed` (with `error`) or `cancelled`, then with `durationMs`. In a run started by `run/resume`, an agent
+    call the resumed run had completed is reported once, with no `started` before it and no `run/token`, as
+    `status: "reused"`: its output is the earlier one (in the result's `branches`), `durationMs` is 0, `usage`
+    is the earlier call's, and its provider is not called. Step ids nest: an agent run has the single step
+    `1`; in a workflow run step `1` is the workflow itself (its `agent` is the workflow name, its `name` e.g.
+    `sequential workflow pipeline`) and its agent calls are `1.1`, `1.2`, ... with `parentStepId: "1"`. Agent
+    calls are named after their provider (e.g. `echo model call`). Steps of workflow runs carry `strategy`.
+    Steps of parallel branches interleave. Not sent when the stream option `steps` is off. The whole params
+    object is described by the `RunStepParams` schema.
     """
     method: ClassVar[str] = "run/step"
 

@@ -60,18 +60,28 @@ public struct SessionTurn: ResultType, Equatable {
             schema: .string,
             description: #"What the agent answered (for a cancelled or failed turn, what it produced before)."#
         ),
+        Member(
+            "usage",
+            required: false,
+            schema: RunUsage.ref,
+            description:
+                #"What the turn's run used and cost, as the `session/prompt` result reported it. Absent for turns kept by a version that did not record it."#
+        ),
     ]
 
     public var input: String
     public var output: String
+    public var usage: RunUsage?
 
-    public init(input: String, output: String) {
+    public init(input: String, output: String, usage: RunUsage? = nil) {
         self.input = input
         self.output = output
+        self.usage = usage
     }
 
     public func encode(to object: inout ResultObject) {
         object["input"] = .string(input)
         object["output"] = .string(output)
+        object.set("usage", usage)
     }
 }
