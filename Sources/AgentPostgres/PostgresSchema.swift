@@ -98,6 +98,17 @@ enum PostgresSchema {
         // Event batches are written every 50 ms while runs stream: kept out of line as they are, not
         // compressed (pglz costs the database more CPU than the space is worth for a run's tokens).
         (2, ["ALTER TABLE event_batches ALTER COLUMN payload SET STORAGE EXTERNAL"]),
+        // A session turn's usage and cost (StoredUsage's JSON, as a run's), for `session/get`; NULL for earlier
+        // turns.
+        (3, ["ALTER TABLE turns ADD COLUMN usage text"]),
+        // A run's input and output are kept uncompressed too, as event payloads: pglz took about 0.2 s of
+        // the database's CPU for each of a million-word run's two texts.
+        (
+            4,
+            [
+                "ALTER TABLE runs ALTER COLUMN input SET STORAGE EXTERNAL, ALTER COLUMN output SET STORAGE EXTERNAL"
+            ]
+        ),
     ]
 
     /// The newest version this build knows.

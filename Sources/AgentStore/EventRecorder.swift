@@ -44,6 +44,10 @@ public final class EventRecorder: RunRecorder, Sendable {
 
     public static let defaultFlushInterval: Duration = .milliseconds(50)
     public static let defaultMaxPendingBytes = 8 << 20
+    /// The bound for a store across a network (PostgreSQL): each write is a round trip to a server that
+    /// does its own share of the work, so more may wait before runs are slowed down; a run of about two
+    /// million tokens streams at full speed, longer ones at the store's pace.
+    public static let remoteMaxPendingBytes = 32 << 20
     public static let defaultMaxBacklogBytes = 64 << 20
     /// The writer thread's nice value (0 is normal, 19 the lowest): when streaming keeps every core busy
     /// the disk work yields to it, and catches up in the next gap.
@@ -213,23 +217,69 @@ struct PendingEvents {
     }
 
     func batch(runId: String) -> EventBatch {
+        // Bursts of one step recorded one after another become one record.
+        let records = tokenRecords()
         var payload: [UInt8] = []
         // Token bursts are most of it: sized up front, the payload is written once, never moved.
         payload.reserveCapacity(
-            items.reduce(0) { total, item in
-                guard case .tokens(_, let agent, let stepId, let texts) = item else { return total + 256 }
-                return total + EventBatchCodec.tokensSize(agent: agent, stepId: stepId, texts: texts)
+            records.reduce(0) { total, record in
+                guard case .tokens(_, let agent, let stepId, let range) = record else { return total + 256 }
+                return total + EventBatchCodec.tokensSize(agent: agent, stepId: stepId, bursts: bursts(range))
             }
         )
-        for item in items {
-            switch item {
-            case .tokens(let first, let agent, let stepId, let texts):
-                EventBatchCodec.appendTokens(firstSeq: first, agent: agent, stepId: stepId, texts: texts, to: &payload)
-            case .event(let seq, let event):
+        for record in records {
+            switch record {
+            case .tokens(let first, let agent, let stepId, let range):
+                EventBatchCodec.appendTokens(
+                    firstSeq: first,
+                    agent: agent,
+                    stepId: stepId,
+                    bursts: bursts(range),
+                    to: &payload
+                )
+            case .event(let index):
+                guard case .event(let seq, let event) = items[index] else { continue }
                 EventBatchCodec.appendEvent(seq: seq, event: event, to: &payload)
             }
         }
         return EventBatch(runId: runId, firstSeq: firstSeq, lastSeq: lastSeq, payload: payload)
+    }
+
+    /// A record of the payload: the items `range`, token bursts of one step with consecutive `seq`s,
+    /// or the event at `index`.
+    private enum Record {
+        case tokens(firstSeq: UInt64, agent: String, stepId: String, range: Range<Int>)
+        case event(index: Int)
+    }
+
+    private func tokenRecords() -> [Record] {
+        var records: [Record] = []
+        var index = 0
+        while index < items.count {
+            guard case .tokens(let first, let agent, let stepId, let texts) = items[index] else {
+                records.append(.event(index: index))
+                index += 1
+                continue
+            }
+            var end = index + 1
+            var next = first + UInt64(texts.count)
+            while end < items.count, case .tokens(let seq, let a, let s, let more) = items[end], seq == next,
+                a == agent, s == stepId
+            {
+                next += UInt64(more.count)
+                end += 1
+            }
+            records.append(.tokens(firstSeq: first, agent: agent, stepId: stepId, range: index..<end))
+            index = end
+        }
+        return records
+    }
+
+    private func bursts(_ range: Range<Int>) -> LazyMapCollection<ArraySlice<Item>, [String]> {
+        items[range].lazy.map { item in
+            guard case .tokens(_, _, _, let texts) = item else { return [] }
+            return texts
+        }
     }
 }
 

@@ -147,7 +147,7 @@ struct StoreOptions: ParsableArguments {
         let logger = Logger(label: "agentwire.store")
         do {
             let opened = try await StoreSetup.offThePool { () throws(StoreError) -> any RunRecorder in
-                EventRecorder(store: try StoreSetup.openStore(choice, logger: logger), logger: logger)
+                try StoreSetup.recorder(choice, logger: logger)
             }
             return Opened(recorder: opened, path: choice.described)
         } catch {

@@ -60,7 +60,7 @@ enum StoreSetup {
         if choice.isMemory { return MemoryRunStore(keptFinishedRuns: keptInMemory) }
         return try await offThePool { () throws(CommandFailure) -> any RunStore & RunRecorder in
             do {
-                return EventRecorder(store: try openStore(choice, logger: logger), logger: logger)
+                return try recorder(choice, logger: logger)
             } catch {
                 throw CommandFailure(
                     "cannot open the run store \(choice.described) (from \(choice.source.rawValue)): \(error) "
@@ -68,6 +68,16 @@ enum StoreSetup {
                 )
             }
         }
+    }
+
+    /// The store in an ``EventRecorder``, whose backlog bound suits the store's kind.
+    static func recorder(_ choice: Choice, logger: Logger) throws(StoreError) -> EventRecorder {
+        EventRecorder(
+            store: try openStore(choice, logger: logger),
+            logger: logger,
+            maxPendingBytes: choice.isPostgres
+                ? EventRecorder.remoteMaxPendingBytes : EventRecorder.defaultMaxPendingBytes
+        )
     }
 
     /// The store itself, unwrapped.

@@ -25,6 +25,44 @@ import Testing
         #expect(events.last == RecordedEvent(seq: 8, event: .token(agent: "agent b", stepId: "1.2", text: "last")))
     }
 
+    @Test func burstsRecordedOneAfterAnotherAreOneRecordAndReadBackAsRecorded() {
+        var pending = PendingEvents(firstSeq: 1, lastSeq: 1)
+        pending.add(.tokens(firstSeq: 1, agent: "echo", stepId: "1", texts: ["a ", "b "]), lastSeq: 2, bytes: 0)
+        pending.add(.tokens(firstSeq: 3, agent: "echo", stepId: "1", texts: ["c "]), lastSeq: 3, bytes: 0)
+        pending.add(.event(seq: 4, event: .heartbeat), lastSeq: 4, bytes: 0)
+        pending.add(.tokens(firstSeq: 5, agent: "echo", stepId: "1", texts: ["d "]), lastSeq: 5, bytes: 0)
+        pending.add(.tokens(firstSeq: 6, agent: "echo", stepId: "1.2", texts: ["e "]), lastSeq: 6, bytes: 0)
+        pending.add(.tokens(firstSeq: 7, agent: "other", stepId: "1.2", texts: ["f"]), lastSeq: 7, bytes: 0)
+        pending.add(
+            .tokens(firstSeq: 8, agent: "other", stepId: "1.2", texts: [String(repeating: "g", count: 300)]),
+            lastSeq: 8,
+            bytes: 0
+        )
+        let batch = pending.batch(runId: "r")
+        let expected: [RunEvent] = [
+            .token(agent: "echo", stepId: "1", text: "a "), .token(agent: "echo", stepId: "1", text: "b "),
+            .token(agent: "echo", stepId: "1", text: "c "), .heartbeat, .token(agent: "echo", stepId: "1", text: "d "),
+            .token(agent: "echo", stepId: "1.2", text: "e "), .token(agent: "other", stepId: "1.2", text: "f"),
+            .token(agent: "other", stepId: "1.2", text: String(repeating: "g", count: 300)),
+        ]
+        let events = EventBatchCodec.decode(batch.payload)
+        #expect(events.map(\.seq) == Array(1...8))
+        #expect(events.map(\.event) == expected)
+        // Four token records for six bursts: seqs 1–3 of step 1 share one, and so do 7 and 8 of "other".
+        #expect(batch.payload.filter { $0 == UInt8(ascii: "W") }.count == 4)
+    }
+
+    @Test func tokenBurstsOfEarlierVersionsReadBack() {
+        var payload: [UInt8] = []
+        LegacyPayload.appendTokens(firstSeq: 1, agent: "echo", stepId: "1", texts: ["old ", "", "burst"], to: &payload)
+        EventBatchCodec.appendTokens(firstSeq: 4, agent: "echo", stepId: "1", texts: ["new"], to: &payload)
+        let events = EventBatchCodec.decode(payload)
+        #expect(events.map(\.seq) == [1, 2, 3, 4])
+        #expect(
+            events.map(\.event) == ["old ", "", "burst", "new"].map { .token(agent: "echo", stepId: "1", text: $0) }
+        )
+    }
+
     @Test func everyKindOfEventReadsBackAsRecorded() {
         let events = Self.everyKind
         var payload: [UInt8] = []
@@ -183,6 +221,18 @@ import Testing
                 )
             )
         ),
+        .step(StepEvent(stepId: "1.1", status: .started, name: "draft", agent: "echo", input: "the \"input\"\n\u{0}")),
+        .step(
+            StepEvent(
+                stepId: "1.2",
+                status: .reused,
+                name: "draft",
+                agent: "echo",
+                durationMs: 0,
+                input: String(repeating: "long input ", count: 10_000),
+                output: "its output ✓"
+            )
+        ),
         .token(agent: "echo", stepId: "1", text: "one token \u{0}"),
         .thinking(agent: "echo", stepId: "1", text: "thinking…"),
         .progress(percent: 33, message: "1 of 3"),
@@ -203,8 +253,23 @@ import Testing
     ]
 }
 
-/// The payload records earlier versions wrote for events other than token bursts.
+/// The payload records earlier versions wrote: events as notifications, and token bursts with u32 lengths.
 enum LegacyPayload {
+    static func appendTokens(
+        firstSeq: UInt64,
+        agent: String,
+        stepId: String,
+        texts: [String],
+        to payload: inout [UInt8]
+    ) {
+        payload.append(UInt8(ascii: "T"))
+        withUnsafeBytes(of: firstSeq.littleEndian) { payload.append(contentsOf: $0) }
+        EventBatchCodec.appendString(agent, to: &payload)
+        EventBatchCodec.appendString(stepId, to: &payload)
+        withUnsafeBytes(of: UInt32(texts.count).littleEndian) { payload.append(contentsOf: $0) }
+        for text in texts { EventBatchCodec.appendString(text, to: &payload) }
+    }
+
     static func appendEvent(seq: UInt64, method: String, params: String, to payload: inout [UInt8]) {
         payload.append(UInt8(ascii: "E"))
         withUnsafeBytes(of: seq.littleEndian) { payload.append(contentsOf: $0) }

@@ -267,7 +267,7 @@ struct PostgresRunStoreTests {
         let versions = try stores[0].texts(
             "SELECT version::text, count(*)::text FROM agentwire_schema_migrations GROUP BY version ORDER BY version"
         )
-        #expect(versions == [["1", "1"], ["2", "1"]])
+        #expect(versions == [["1", "1"], ["2", "1"], ["3", "1"], ["4", "1"]])
         for (index, store) in stores.enumerated() {
             try store.insertRun(makeRun("run-\(index)", owner: store.owner))
         }
@@ -276,7 +276,7 @@ struct PostgresRunStoreTests {
         // A later start finds the schema in place and applies nothing.
         let later = try database.openStore()
         try later.close()
-        #expect(try stores[1].texts("SELECT count(*)::text FROM agentwire_schema_migrations") == [["2"]])
+        #expect(try stores[1].texts("SELECT count(*)::text FROM agentwire_schema_migrations") == [["4"]])
     }
 
     @Test func anExpiredLeasesRunsAreInterruptedOnceByOneServer() async throws {
