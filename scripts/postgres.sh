@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the shared run store's tests and benchmarks: Debian's server binaries,
-# a cluster in a temporary directory under /tmp, listening on a free loopback port, password-protected.
+# a cluster in a temporary directory under /tmp, listening on a free loopback port, password-protected,
+# offering TLS with a self-signed certificate (the URL it prints connects without).
 #
 #   scripts/postgres.sh start    install the server if needed, start a cluster (or reuse the running one),
 #                                print its URL
@@ -37,14 +38,14 @@ server_bin() {
 }
 
 install() {
-    server_bin >/dev/null && return 0
+    server_bin >/dev/null && command -v openssl >/dev/null && return 0
     local sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    log "installing postgresql"
+    log "installing postgresql and openssl"
     $sudo apt-get update -qq
     # A first install occasionally fails on a transient archive error; one retry settles it.
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql \
-        || $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql openssl \
+        || $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql openssl
     server_bin >/dev/null || { log "no server binaries under /usr/lib/postgresql/*/bin after installing"; exit 1; }
 }
 
@@ -107,10 +108,21 @@ start() {
         exit 1
     fi
     rm -f "$dir/pwfile"
+    # TLS with a self-signed certificate for 127.0.0.1, so tests can check every sslmode against it (plain
+    # connections are still accepted: the URL says sslmode=disable).
+    if ! as_owner openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=127.0.0.1" \
+        -addext "subjectAltName=IP:127.0.0.1" -keyout "$dir/data/server.key" -out "$dir/data/server.crt" \
+        >"$CACHE/openssl.log" 2>&1 9>&-; then
+        log "making the server's certificate failed:"
+        tail -n 20 "$CACHE/openssl.log" >&2
+        remove_cluster
+        exit 1
+    fi
+    as_owner chmod 600 "$dir/data/server.key"
     # Tests start many servers at once, each with a pool of connections: more than the default 100.
     # pg_ctl waits until the server is ready, and notices one that exits while starting.
     if ! as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300" \
+        -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=300 -c ssl=on" \
         start >/dev/null 9>&-; then
         log "the server did not start on 127.0.0.1:$port; its log:"
         tail -n 40 "$dir/server.log" >&2 || true

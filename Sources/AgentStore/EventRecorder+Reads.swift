@@ -3,15 +3,22 @@ import Foundation
 
 /// Reading runs back, and settling runs of other processes.
 extension EventRecorder {
-    /// Runs `body` on the read queue, after everything recorded before this call is written.
+    /// Runs `body` on the read queue, after everything recorded before this call is written. When that
+    /// write fails, so does the read, at once: the store has just failed, and what it would answer would
+    /// miss what this process recorded.
     func read<T: Sendable>(
         _ body: @escaping @Sendable (any RunStore) throws(StoreError) -> T
     ) async throws(StoreError) -> T {
         let generation = signal.requestFlush()
         let (store, signal) = (self.store, self.signal)
         let result = await withCheckedContinuation { (done: CheckedContinuation<Result<T, StoreError>, Never>) in
-            reads.async {
+            reads.async { [self] in
                 signal.waitUntilFlushed(generation)
+                if let failure = failedWrites.withLock({ $0.failures > 0 ? $0.lastError : nil }) {
+                    let message = "the run store failed to write what this process recorded, which waits to be written"
+                    done.resume(returning: .failure(StoreError("\(message): \(failure.message)")))
+                    return
+                }
                 done.resume(returning: Result { () throws(StoreError) -> T in try body(store) })
             }
         }

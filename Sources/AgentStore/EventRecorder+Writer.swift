@@ -81,7 +81,7 @@ extension EventRecorder {
             }
         } catch {
             storeErrors.write.increment()
-            let (report, dropped) = failedWrites.withLock { backlog in backlog.failed(at: now) }
+            let (report, dropped) = failedWrites.withLock { backlog in backlog.failed(at: now, error: error) }
             if report {
                 logger.error(
                     "The run store failed; runs go on streaming, and what they record waits to be written",
@@ -227,6 +227,8 @@ struct WriteBacklog {
     var dropped = 0
     var retryAt: ContinuousClock.Instant?
     var lastReport: ContinuousClock.Instant?
+    /// Why the last write failed, while writes fail.
+    var lastError: StoreError?
 
     /// Adds newer changes behind the ones waiting; drops the oldest batches past `bound` bytes.
     mutating func append(_ newer: RunChanges, bound: Int) {
@@ -259,8 +261,9 @@ struct WriteBacklog {
 
     /// The write failed at `now`: when to try again, and whether to log it (the first failure, then once
     /// a minute).
-    mutating func failed(at now: ContinuousClock.Instant) -> (report: Bool, dropped: Int) {
+    mutating func failed(at now: ContinuousClock.Instant, error: StoreError) -> (report: Bool, dropped: Int) {
         failures += 1
+        lastError = error
         let backoff = Duration.milliseconds(100) * (1 << min(failures - 1, 6))
         retryAt = now + min(backoff, .seconds(5))
         let report = lastReport.map { now - $0 >= .seconds(60) } ?? true

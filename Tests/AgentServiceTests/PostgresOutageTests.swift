@@ -63,8 +63,8 @@ struct PostgresOutageTests {
         forwarder.cut()
         let tokensBeforeTheCut = client.runTokenTexts(runId).count
 
-        // A read of the store fails, and says so, within the store's deadline: 10 s a call, and a read first
-        // waits for the writer's attempt to write what came before it, then makes its own.
+        // A read of the store fails, and says so, within the store's deadline of 10 s: a read waits for the
+        // writer's attempt to write what came before it, and fails with it.
         let whileDown = try await client.request("run/get", ["runId": .string(runId)], timeout: .seconds(30))
         #expect(whileDown["error", "code"] == .integer(-32603), "\(whileDown.jsonString)")
 

@@ -53,8 +53,12 @@ import Testing
         record(recorder, run: "run_a", words: 100)
         record(recorder, run: "run_b", words: 30, ending: nil)  // still running when the store comes back
         #expect(store.failures.withLock { $0 } > 0)
-        // Reads fail while it is down, and say why.
-        await #expect(throws: StoreError.self) { _ = try await recorder.readRun("run_a") }
+        // Reads fail while it is down, and say why: at once, from the write they waited for.
+        let reads = store.reads.withLock { $0 }
+        let error = await #expect(throws: StoreError.self) { _ = try await recorder.readRun("run_a") }
+        #expect(error?.message.contains("connection lost") == true, "\(String(describing: error))")
+        #expect(error?.message.contains("waits to be written") == true, "\(String(describing: error))")
+        #expect(store.reads.withLock { $0 } == reads, "no read of a store that just failed")
         #expect(try store.inner.run("run_a") == nil)
 
         store.down.withLock { $0 = false }
@@ -94,6 +98,8 @@ final class FlakyStore: MemoryBackedStore {
     let inner = MemoryRunStore()
     let down = Mutex(false)
     let failures = Mutex(0)
+    /// Calls of `run(_:)`.
+    let reads = Mutex(0)
 
     private func check() throws(StoreError) {
         guard down.withLock({ $0 }) else { return }
@@ -106,6 +112,7 @@ final class FlakyStore: MemoryBackedStore {
         try inner.write(changes)
     }
     func run(_ runId: String) throws(StoreError) -> StoredRun? {
+        reads.withLock { $0 += 1 }
         try check()
         return try inner.run(runId)
     }
