@@ -65,7 +65,7 @@ import Testing
         }
     }
 
-    /// A `T` record (unchanged across versions).
+    /// A `T` record, as earlier versions wrote a burst of tokens.
     static func appendTokens(
         firstSeq: UInt64,
         agent: String,

@@ -50,6 +50,20 @@ private final class ModelsByName: Sendable {
 }
 
 /// Agents named after their models, all served by `server`, and `workflows` (a JSON object's members).
+/// A client of a server whose agents ask `server`'s models, keeping its runs in a SQLite file in `directory`
+/// (so a resumption reads them back from the store).
+private func storedClient(
+    _ server: FakeModelServer,
+    agents: [String],
+    workflows: String,
+    in directory: StoreTestDirectory
+) throws -> TestClient {
+    TestClient(
+        config: try modelsConfig(server, agents: agents, workflows: workflows),
+        store: try SQLiteRunStore(path: directory.path("runs.sqlite"))
+    )
+}
+
 private func modelsConfig(_ server: FakeModelServer, agents: [String], workflows: String) throws -> AgentConfig {
     let agentMembers = agents.map {
         #""\#($0)": {"provider": {"type": "openai", "baseURL": "\#(server.baseURL)", "model": "\#($0)", "retries": 0}}"#
@@ -90,14 +104,12 @@ extension TestClient {
         let server = try await models.start()
         defer { Task { await server.stop() } }
         let directory = try StoreTestDirectory()
-        let client = TestClient(
-            config: try modelsConfig(
-                server,
-                agents: ["one", "two", "three"],
-                workflows:
-                    #""chain": {"strategy": "sequential", "steps": [{"agent": "one"}, {"agent": "two"}, {"agent": "three"}]}"#
-            ),
-            store: try SQLiteRunStore(path: directory.path("runs.sqlite"))
+        let client = try storedClient(
+            server,
+            agents: ["one", "two", "three"],
+            workflows:
+                #""chain": {"strategy": "sequential", "steps": [{"agent": "one"}, {"agent": "two"}, {"agent": "three"}]}"#,
+            in: directory
         )
 
         let failed = try await client.request("workflow/run", ["workflow": "chain", "input": "go"])
@@ -135,14 +147,12 @@ extension TestClient {
         let server = try await models.start()
         defer { Task { await server.stop() } }
         let directory = try StoreTestDirectory()
-        let client = TestClient(
-            config: try modelsConfig(
-                server,
-                agents: ["one", "two", "three"],
-                workflows:
-                    #""fan": {"strategy": "parallel", "tasks": [{"agent": "one"}, {"agent": "two"}, {"agent": "three"}], "aggregate": "list"}"#
-            ),
-            store: try SQLiteRunStore(path: directory.path("runs.sqlite"))
+        let client = try storedClient(
+            server,
+            agents: ["one", "two", "three"],
+            workflows:
+                #""fan": {"strategy": "parallel", "tasks": [{"agent": "one"}, {"agent": "two"}, {"agent": "three"}], "aggregate": "list"}"#,
+            in: directory
         )
 
         let failed = try await client.request("workflow/run", ["workflow": "fan", "input": "go"])
@@ -173,14 +183,12 @@ extension TestClient {
         let server = try await models.start()
         defer { Task { await server.stop() } }
         let directory = try StoreTestDirectory()
-        let client = TestClient(
-            config: try modelsConfig(
-                server,
-                agents: ["planner", "left", "right"],
-                workflows:
-                    #""delegate": {"strategy": "hierarchical", "master": {"agent": "planner"}, "subAgents": [{"agent": "left"}, {"agent": "right"}]}"#
-            ),
-            store: try SQLiteRunStore(path: directory.path("runs.sqlite"))
+        let client = try storedClient(
+            server,
+            agents: ["planner", "left", "right"],
+            workflows:
+                #""delegate": {"strategy": "hierarchical", "master": {"agent": "planner"}, "subAgents": [{"agent": "left"}, {"agent": "right"}]}"#,
+            in: directory
         )
 
         let failed = try await client.request("workflow/run", ["workflow": "delegate", "input": "plan it"])
