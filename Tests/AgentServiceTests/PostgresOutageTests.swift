@@ -77,11 +77,18 @@ struct PostgresOutageTests {
         #expect(tokensBeforeTheCut < streamed.count, "tokens kept streaming after the database went away")
         #expect(streamed.joined() == input)
 
-        // The failed writes are counted.
-        let metrics = try await client.request("metrics/get")
-        let text = metrics["result", "text"]?.stringValue ?? ""
-        let writeErrors = text.split(separator: "\n").first { $0.hasPrefix(#"store_errors_total{operation="write"} "#) }
-        let failedWrites = writeErrors.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+        // The failed writes are counted (a write fails once its 10 s deadline has passed, which may be after
+        // the run's end).
+        var writeErrors: Substring?
+        var failedWrites = 0.0
+        let countedBy = ContinuousClock.now + .seconds(30)
+        while failedWrites == 0, ContinuousClock.now < countedBy {
+            let metrics = try await client.request("metrics/get")
+            let text = metrics["result", "text"]?.stringValue ?? ""
+            writeErrors = text.split(separator: "\n").first { $0.hasPrefix(#"store_errors_total{operation="write"} "#) }
+            failedWrites = writeErrors.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } ?? 0
+            if failedWrites == 0 { try await Task.sleep(for: .milliseconds(200)) }
+        }
         #expect(failedWrites > 0, "\(writeErrors.map(String.init) ?? "no store_errors_total{operation=\"write\"}")")
 
         // The database comes back: what waited is written, and the run reads as it ran.
