@@ -55,6 +55,10 @@ public protocol RunStore: Sendable {
     func watchWrites(runId: String) -> RunWriteWatch?
     /// Releases the store (connections, files); later calls fail.
     func close() throws(StoreError)
+    /// How many bytes of recorded events may wait to be written before recording runs are slowed down,
+    /// when the store has a bound of its own to ask for (a store across a network, whose every write is a
+    /// round trip); `nil` (the default) leaves it to the recorder.
+    var pendingBytesBound: Int? { get }
 
     func insertSession(_ session: StoredSession) throws(StoreError)
     func session(_ sessionId: String) throws(StoreError) -> StoredSession?
@@ -74,6 +78,8 @@ extension RunStore {
     public func watchWrites(runId: String) -> RunWriteWatch? { nil }
 
     public func close() throws(StoreError) {}
+
+    public var pendingBytesBound: Int? { nil }
 
     /// Marks the runs of owners that are gone (``ownerIsAlive(_:)``) interrupted; `gone` counts as gone
     /// without asking. An owner the store cannot tell about counts as alive: nothing is interrupted by

@@ -44,10 +44,6 @@ public final class EventRecorder: RunRecorder, Sendable {
 
     public static let defaultFlushInterval: Duration = .milliseconds(50)
     public static let defaultMaxPendingBytes = 8 << 20
-    /// The bound for a store across a network (PostgreSQL): each write is a round trip to a server that
-    /// does its own share of the work, so more may wait before runs are slowed down; a run of about two
-    /// million tokens streams at full speed, longer ones at the store's pace.
-    public static let remoteMaxPendingBytes = 32 << 20
     public static let defaultMaxBacklogBytes = 64 << 20
     /// The writer thread's nice value (0 is normal, 19 the lowest): when streaming keeps every core busy
     /// the disk work yields to it, and catches up in the next gap.
@@ -55,19 +51,20 @@ public final class EventRecorder: RunRecorder, Sendable {
 
     /// - Parameters:
     ///   - flushInterval: how often pending changes are written when nothing asks sooner.
-    ///   - maxPendingBytes: how much may wait before recording runs are slowed down.
+    ///   - maxPendingBytes: how much may wait before recording runs are slowed down: by default the
+    ///     store's ``RunStore/pendingBytesBound``, else ``defaultMaxPendingBytes``.
     public init(
         store: any RunStore,
         logger: Logger,
         flushInterval: Duration = defaultFlushInterval,
-        maxPendingBytes: Int = defaultMaxPendingBytes,
+        maxPendingBytes: Int? = nil,
         maxBacklogBytes: Int = defaultMaxBacklogBytes
     ) {
         self.maxBacklogBytes = maxBacklogBytes
         self.store = store
         self.logger = logger
         self.flushInterval = flushInterval
-        self.maxPendingBytes = maxPendingBytes
+        self.maxPendingBytes = maxPendingBytes ?? store.pendingBytesBound ?? Self.defaultMaxPendingBytes
         self.isPersistent = !(store is MemoryRunStore)
         startWriter()
     }

@@ -56,7 +56,7 @@ enum PostgresPhase {
                 followAgent: ["provider": ["type": "echo", "delayMs": .int(plan.followDelayMs)]],
             ]
         ]
-        try writeFile(configPath, Array(config.jsonString.utf8))
+        try ServerProcess.writeFile(configPath, Array(config.jsonString.utf8))
         let configured = ["--config", configPath] + storeArguments
         let cancel = try cancelRuns(binary: binary, plan: plan, arguments: configured)
         let follow = try followRuns(binary: binary, plan: plan, arguments: configured)
@@ -485,14 +485,5 @@ enum PostgresPhase {
         let user = rest[..<at]
         guard let colon = user.firstIndex(of: ":") else { return url }
         return String(url[..<scheme.upperBound]) + user[..<colon] + ":***" + rest[at...]
-    }
-
-    private static func writeFile(_ path: String, _ bytes: [UInt8]) throws(BenchError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw .errno("cannot create \(path)") }
-        defer { close(fd) }
-        if let code = bytes.withUnsafeBytes({ ServerProcess.writeAll(fd: fd, $0) }) {
-            throw .errno("cannot write \(path)", code)
-        }
     }
 }

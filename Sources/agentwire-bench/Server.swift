@@ -121,6 +121,16 @@ final class ServerProcess {
         return nil
     }
 
+    /// Creates (or empties) the file `path`, readable by its owner only, and writes `bytes` to it.
+    static func writeFile(_ path: String, _ bytes: [UInt8]) throws(BenchError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw .errno("cannot create \(path)") }
+        defer { close(fd) }
+        if let code = bytes.withUnsafeBytes({ writeAll(fd: fd, $0) }) {
+            throw .errno("cannot write \(path)", code)
+        }
+    }
+
     /// Closes the server's stdin, which asks it to exit.
     func closeInput() {
         if inputFD >= 0 {

@@ -94,7 +94,7 @@ enum StreamsPhase {
         let config =
             #"{"agents":{"\#(agent)":{"provider":{"type":"echo","delayMs":\#(delayMs)}}},"#
             + #""limits":{"maxConcurrentRuns":\#(streams + 64)}}"#
-        try writeFile(configPath, Array(config.utf8))
+        try ServerProcess.writeFile(configPath, Array(config.utf8))
         let session = try Session(
             binary: binary,
             timeout: warmupSeconds + seconds + timeout,
@@ -353,15 +353,6 @@ enum StreamsPhase {
         }
         done.wait()
         return result.withLock { $0 }
-    }
-
-    private static func writeFile(_ path: String, _ bytes: [UInt8]) throws(BenchError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw .errno("cannot create \(path)") }
-        defer { close(fd) }
-        if let code = bytes.withUnsafeBytes({ ServerProcess.writeAll(fd: fd, $0) }) {
-            throw .errno("cannot write \(path)", code)
-        }
     }
 }
 

@@ -70,14 +70,9 @@ enum StoreSetup {
         }
     }
 
-    /// The store in an ``EventRecorder``, whose backlog bound suits the store's kind.
+    /// The store in an ``EventRecorder``.
     static func recorder(_ choice: Choice, logger: Logger) throws(StoreError) -> EventRecorder {
-        EventRecorder(
-            store: try openStore(choice, logger: logger),
-            logger: logger,
-            maxPendingBytes: choice.isPostgres
-                ? EventRecorder.remoteMaxPendingBytes : EventRecorder.defaultMaxPendingBytes
-        )
+        EventRecorder(store: try openStore(choice, logger: logger), logger: logger)
     }
 
     /// The store itself, unwrapped.
