@@ -276,6 +276,7 @@ let package = Package(
             dependencies: [
                 "AgentCore",
                 "AgentService",
+                "JSONRPC",
                 "JSONRPCTransport",
                 .product(name: "Logging", package: "swift-log"),
             ]

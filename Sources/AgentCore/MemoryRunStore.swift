@@ -76,6 +76,9 @@ public final class MemoryRunStore: RunStore {
     /// How many finished runs are kept, at most.
     public let keptFinishedRuns: Int
 
+    /// Every call takes a lock and nothing else.
+    public var answersAtOnce: Bool { true }
+
     /// The default for ``keptFinishedRuns``.
     public static let defaultKeptFinishedRuns = 1_000
 

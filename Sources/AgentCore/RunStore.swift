@@ -59,6 +59,9 @@ public protocol RunStore: Sendable {
     /// when the store has a bound of its own to ask for (a store across a network, whose every write is a
     /// round trip); `nil` (the default) leaves it to the recorder.
     var pendingBytesBound: Int? { get }
+    /// Whether every call answers at once, with no I/O and nothing to wait for (a store in memory); the
+    /// sessions then call it where they are called instead of on their queue. `false` by default.
+    var answersAtOnce: Bool { get }
 
     func insertSession(_ session: StoredSession) throws(StoreError)
     func session(_ sessionId: String) throws(StoreError) -> StoredSession?
@@ -80,6 +83,8 @@ extension RunStore {
     public func close() throws(StoreError) {}
 
     public var pendingBytesBound: Int? { nil }
+
+    public var answersAtOnce: Bool { false }
 
     /// Marks the runs of owners that are gone (``ownerIsAlive(_:)``) interrupted; `gone` counts as gone
     /// without asking. An owner the store cannot tell about counts as alive: nothing is interrupted by

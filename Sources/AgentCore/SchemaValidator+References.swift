@@ -54,12 +54,27 @@ extension SchemaValidator {
             default:
                 return problem("\(path) is \(target.typeName), with no member \(JSONValue.string(token).jsonString)")
             }
-            pointer += "/" + token.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            pointer += "/" + pointerToken(token)
         }
         switch target {
         case .object, .bool: return .success(ResolvedReference(schema: target, pointer: pointer, path: path))
         default: return problem("\(path) is \(target.typeName), not a schema")
         }
+    }
+
+    /// `key` as a JSON pointer token: `~` written `~0` and `/` written `~1` (RFC 6901). Most keys have
+    /// neither and are returned as they are, without a search through Foundation.
+    static func pointerToken(_ key: String) -> String {
+        guard key.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return key }
+        var token = ""
+        for character in key.unicodeScalars {
+            switch character {
+            case "~": token += "~0"
+            case "/": token += "~1"
+            default: token.unicodeScalars.append(character)
+            }
+        }
+        return token
     }
 
     /// A JSON pointer token with `~1` and `~0` undone, or `nil` for another character after `~`.

@@ -27,8 +27,11 @@ struct SchemaCheck {
         var depth: Int
 
         func member(_ key: String) -> Place {
-            let token = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
-            return Place(path: SchemaValidator.memberPath(path, key), pointer: pointer + "/" + token, depth: depth)
+            Place(
+                path: SchemaValidator.memberPath(path, key),
+                pointer: pointer + "/" + SchemaValidator.pointerToken(key),
+                depth: depth
+            )
         }
 
         func element(_ index: Int) -> Place {

@@ -8,11 +8,13 @@ import Synchronization
 /// them. When the store fails to keep a change, the change still holds in this process: the failure is
 /// logged (naming the session) and returned, so the face tells the client in the reply it is writing.
 ///
-/// Nothing here calls the store on the caller's thread (for a face, the connection's reader). What
-/// happens in memory happens in the call; the store's part is queued, in the order of the calls, on the
-/// store's serial queue `agentwire.sessions`, and its answer is a ``Pending`` that a task awaits.
+/// Nothing here calls a store that does I/O on the caller's thread (for a face, the connection's reader).
+/// What happens in memory happens in the call; the store's part is queued, in the order of the calls, on
+/// the store's serial queue `agentwire.sessions`, and its answer is a ``Pending`` that a task awaits.
 /// Because the calls are queued as they are made, requests about one session reach the store in the
-/// order they arrived, and a turn begun after a read is begun there, in that order.
+/// order they arrived, and a turn begun after a read is begun there, in that order. A store that answers
+/// at once (``RunStore/answersAtOnce``, a store in memory) is called in the call instead, which keeps
+/// that order too, without a thread hop per call.
 public final class SessionStore: Sendable {
     public struct Session: Sendable, Equatable {
         public var id: String
@@ -62,10 +64,13 @@ public final class SessionStore: Sendable {
     private let logger: Logger
     /// Every store call of the sessions, one at a time, in the order the calls were made.
     private let queue = DispatchQueue(label: "agentwire.sessions")
+    /// The store answers at once: its calls are made in the call, not on `queue`.
+    private let callsInline: Bool
 
     public init(store: (any RunStore)? = nil, logger: Logger = Logger(label: "agentwire.sessions")) {
         self.store = store
         self.logger = logger
+        self.callsInline = store?.answersAtOnce ?? false
     }
 
     /// A new session of `agent`, in memory at once.
@@ -342,10 +347,13 @@ public final class SessionStore: Sendable {
         }
     }
 
-    /// Queues `work` now; its answer comes later.
+    /// Queues `work` now; its answer comes later (or, with a store that answers at once, does it now).
     private func onQueue<Success: Sendable, Failure: Error>(
         _ work: @escaping @Sendable () throws(Failure) -> Success
     ) -> Pending<Success, Failure> {
+        if callsInline {
+            do throws(Failure) { return .answered(.success(try work())) } catch { return .answered(.failure(error)) }
+        }
         let pending = Pending<Success, Failure>()
         queue.async {
             do throws(Failure) { pending.answer(.success(try work())) } catch { pending.answer(.failure(error)) }

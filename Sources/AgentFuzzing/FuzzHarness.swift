@@ -1,6 +1,7 @@
 import AgentCore
 import AgentService
 import Foundation
+import JSONRPC
 import JSONRPCTransport
 import Logging
 import Synchronization
@@ -99,8 +100,23 @@ public enum FuzzHarness {
             logger: logger,
             onRelease: released
         )
-        connection.serve(input, handler: FaceRouter(runtime: runtime, logger: logger) { _ in })
+        let router = FaceRouter(runtime: runtime, logger: logger) { _ in }
+        if let executor = InlineExecutor.installed {
+            connection.serve(input, handler: TakingTurns(router, executor: executor))
+        } else {
+            connection.serve(input, handler: router)
+        }
         return connection.outbound
+    }
+
+    /// Serves the inputs that follow with the process's global executor taken over by one that runs an
+    /// input's tasks on the thread serving it (``InlineExecutor``): no thread hand-off per run, and the
+    /// same interleaving of messages and runs every time an input is served. For the fuzz binary only: it
+    /// cannot be undone, and a process that runs anything else concurrently (a test runner) would find
+    /// its tasks waiting for the next input. Returns false where the runtime offers no way to do it.
+    @discardableResult
+    public static func runTasksInline() -> Bool {
+        InlineExecutor.install()
     }
 
     /// A runtime of its own for one input: the harness's configuration over a memory store holding the
@@ -150,5 +166,40 @@ private final class Release: Sendable {
             sched_yield()
         }
         _ = semaphore.wait(timeout: .now() + limit)
+    }
+}
+
+/// The reader and the input's tasks take turns on the serving thread: after each message, the jobs that
+/// were waiting run once (a run advances by a step, so a later message can find it mid-way, as a
+/// cancellation would); at end of input every job runs to the end, and then the face's own end-of-input
+/// handling runs. Where a face waits for its runs (end of input, `exit`), the serving thread runs their
+/// jobs (``RunSupervisor/workWhileWaiting``) until none is left, and then lets the executor's helper
+/// thread serve whatever comes from elsewhere.
+private final class TakingTurns: MessageHandler {
+    private let face: any MessageHandler
+    private let executor: InlineExecutor
+
+    init(_ face: any MessageHandler, executor: InlineExecutor) {
+        self.face = face
+        self.executor = executor
+    }
+
+    func handle(_ incoming: Incoming, on connection: Connection) {
+        executor.own()  // again: a face that waited for its runs (`exit`) may have handed the queue over
+        face.handle(incoming, on: connection)
+        executor.drain(all: false)
+    }
+
+    func skippedOversizedMessage(bytes: Int, limit: Int, on connection: Connection) {
+        executor.own()
+        face.skippedOversizedMessage(bytes: bytes, limit: limit, on: connection)
+        executor.drain(all: false)
+    }
+
+    func inputClosed(on connection: Connection) {
+        executor.own()
+        executor.drain(all: true)
+        face.inputClosed(on: connection)
+        executor.release()
     }
 }

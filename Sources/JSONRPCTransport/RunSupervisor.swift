@@ -172,6 +172,13 @@ public final class RunSupervisor: Sendable {
     /// Runs admitted whose reply is not yet queued.
     public var unsettled: Int { state.withLock { $0.unsettled } }
 
+    /// Work that a thread waiting in ``waitUntilSettled(deadline:)`` runs before it blocks, and again as
+    /// long as it ran something: the runs' own steps, in a process that runs a connection's tasks on the
+    /// thread serving it (the fuzz harness's executor), where blocking would leave them waiting for the
+    /// very thread that waits for them. Returns whether it ran anything. `nil` (everywhere else): the
+    /// thread just blocks. Set once, before any connection is served.
+    nonisolated(unsafe) public static var workWhileWaiting: (@Sendable () -> Bool)?
+
     /// Blocks the calling thread until every admitted run has been answered, or until `deadline`.
     /// - Returns: whether everything settled.
     @discardableResult
@@ -179,6 +186,12 @@ public final class RunSupervisor: Sendable {
         settledCondition.lock()
         defer { settledCondition.unlock() }
         while unsettled > 0 {
+            if let work = Self.workWhileWaiting {
+                settledCondition.unlock()
+                let ran = work()
+                settledCondition.lock()
+                if ran { continue }
+            }
             guard let deadline else {
                 settledCondition.wait()
                 continue

@@ -7,8 +7,12 @@ import Foundation
 // found by the fuzzer reproduces in an ordinary build. With `--output`, the replayer also prints what the
 // service wrote for each input, which is what to look at when an input misbehaves without crashing.
 
+/// The fuzzer and the replayer serve inputs the same way: an input's tasks run on the thread serving it.
+private let tasksRunInline: Void = { FuzzHarness.runTasksInline() }()
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    tasksRunInline
     FuzzHarness.run(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
@@ -17,6 +21,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     @main
     enum Replay {
         static func main() {
+            tasksRunInline
             var paths = Array(CommandLine.arguments.dropFirst())
             let showOutput = paths.first == "--output"
             if showOutput { paths.removeFirst() }

@@ -124,6 +124,103 @@ import Testing
         #expect(prompted.last?["result", "output"] == "x", "\(prompted)")
     }
 
+    // MARK: The fuzz binary, whose inputs' tasks run on the thread serving them
+
+    /// `agentwire-fuzz`, built next to `agentwire`.
+    static var fuzzBinary: URL {
+        TestClient.binaryURL.deletingLastPathComponent().appendingPathComponent("agentwire-fuzz")
+    }
+
+    /// What the fuzz binary's replayer wrote for each of `files`, served one after another in one process
+    /// as the fuzzer serves its inputs (`agentwire-fuzz --output`).
+    static func replayed(_ files: [URL]) async throws -> [[UInt8]] {
+        let run = try await BinaryRun.run(["--output"] + files.map(\.path), executable: fuzzBinary, input: [])
+        #expect(run.status == 0)
+        var rest = run.stdout[...]
+        var outputs: [[UInt8]] = []
+        for (index, file) in files.enumerated() {
+            let header = Array("==> \(file.path)\n".utf8)
+            guard rest.starts(with: header) else {
+                Issue.record("no output for \(file.lastPathComponent): \(String(decoding: rest, as: UTF8.self))")
+                return outputs
+            }
+            rest = rest.dropFirst(header.count)
+            let next =
+                index + 1 < files.count ? Array("\n==> \(files[index + 1].path)\n".utf8) : Array("\nreplayed ".utf8)
+            guard let end = rest.firstRange(of: next)?.lowerBound else {
+                Issue.record("output of \(file.lastPathComponent) does not end")
+                return outputs
+            }
+            outputs.append(Array(rest[..<end]))
+            rest = rest[(end + 1)...]
+        }
+        return outputs
+    }
+
+    static func seedURL(_ name: String) -> URL {
+        corpus.appendingPathComponent("seeds").appendingPathComponent(name)
+    }
+
+    /// The fuzz binary takes over the global executor so that an input's tasks run between its messages on
+    /// the serving thread; it still writes, input after input, what a connection on pipes writes.
+    @Test func fuzzBinaryWritesWhatPipesWrite() async throws {
+        let seeds = [
+            "ping.ndjson", "initialize.lsp", "lists.ndjson", "empty-batch.ndjson", "parse-error.ndjson",
+            "bad-length.lsp", "unknown-method.ndjson", "null-params.lsp", "shutdown-exit.ndjson",
+            "acp-session.ndjson", "mcp-discover.ndjson",
+        ]
+        let outputs = try await Self.replayed(seeds.map(Self.seedURL))
+        try #require(outputs.count == seeds.count)
+        for (seed, output) in zip(seeds, outputs) {
+            let overPipes = await Self.servedOverPipes(try Self.seed(seed))
+            let lines = { (bytes: [UInt8]) in String(decoding: bytes, as: UTF8.self).split(separator: "\n").sorted() }
+            if Self.answeredFromATask.contains(seed) {
+                #expect(lines(output) == lines(overPipes), "\(seed)")
+            } else {
+                #expect(output == overPipes, "\(seed): \(String(decoding: output, as: UTF8.self))")
+            }
+        }
+    }
+
+    /// Nothing a face waits for on the serving thread (`exit`, end of input) is left waiting for that
+    /// thread: a store read still under way when `exit` arrives is answered, and so is every run.
+    @Test func fuzzBinaryAnswersWhatAFaceWaitsFor() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let readThenExit = directory.appendingPathComponent("read-then-exit.ndjson")
+        try Data(
+            """
+            {"jsonrpc":"2.0","id":1,"method":"run/status","params":{"runId":"run_fuzz"}}
+            {"jsonrpc":"2.0","id":2,"method":"shutdown"}
+            {"jsonrpc":"2.0","method":"exit"}
+
+            """.utf8
+        ).write(to: readThenExit)
+        let outputs = try await Self.replayed([readThenExit, Self.seedURL("workflow-run.ndjson")])
+        try #require(outputs.count == 2)
+        let exited = Self.frames(outputs[0])
+        #expect(exited.first { $0["id"] == 1 }?["result", "status"] == "completed", "\(exited)")
+        #expect(exited.contains { $0["id"] == 2 }, "\(exited)")
+        let replies = Self.frames(outputs[1]).filter { $0["id"] != nil }
+        #expect(replies.count == 1 && replies.first?["result", "output"] != nil, "\(replies)")
+    }
+
+    /// The fuzz binary serves an input the same way every time: a cancellation meets its run at the same
+    /// point, so a failing input reproduces.
+    @Test func fuzzBinaryServesAnInputTheSameWayEveryTime() async throws {
+        let outputs = try await Self.replayed(Array(repeating: Self.seedURL("cancel.ndjson"), count: 8))
+        try #require(outputs.count == 8)
+        // Run ids are random and durations are measured; the rest must not vary.
+        let normalized = outputs.map { output in
+            String(decoding: output, as: UTF8.self)
+                .replacing(/run_[0-9a-f]{16}/, with: "run_")
+                .replacing(/"durationMs":[0-9]+/, with: #""durationMs":0"#)
+        }
+        #expect(Set(normalized).count == 1, "\(normalized)")
+        #expect(normalized[0].contains("run/step"), "\(normalized[0])")
+    }
+
     /// Serves `input` as `agentwire serve` does: a connection on pipes, its reader and writer threads,
     /// the same runtime and face router; returns everything written until the face closed the output.
     static func servedOverPipes(_ input: [UInt8]) async -> [UInt8] {

@@ -10,11 +10,12 @@ struct BinaryRun {
     /// What it wrote to stderr, when `stderr` was `.pipe`.
     var stderr: [UInt8]
 
-    /// Runs the binary with `arguments`; throws ``TestClientError/timeout(received:)`` (after killing it)
+    /// Runs the binary (`agentwire`, or `executable`) with `arguments`; throws ``TestClientError/timeout(received:)`` (after killing it)
     /// when it has not ended within `timeout`.
     /// - Parameter interruptAfter: sends SIGINT, as Ctrl-C would, this long after its first output (on stdout, or on stderr when that is a pipe).
     static func run(
         _ arguments: [String],
+        executable: URL = TestClient.binaryURL,
         environment: [String: String] = TestClient.binaryEnvironment,
         input: [UInt8],
         stderr: SpawnedProcess.Stream = .null,
@@ -22,7 +23,7 @@ struct BinaryRun {
         interruptAfter: Duration? = nil
     ) async throws -> BinaryRun {
         let process = try SpawnedProcess(
-            executable: TestClient.binaryURL.path,
+            executable: executable.path,
             arguments: arguments,
             environment: environment,
             stdin: .pipe,
