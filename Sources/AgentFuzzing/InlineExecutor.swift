@@ -147,7 +147,8 @@ final class InlineExecutor: TaskExecutor, @unchecked Sendable {
 
     private func helperLoop() {
         condition.lock()
-        var stalled: (ran: Int, head: Int)?
+        /// How many jobs had run when the last look found jobs waiting for the owner.
+        var stalledAt: Int?
         while true {
             if !owned, let job = popLocked() {
                 condition.unlock()
@@ -158,21 +159,21 @@ final class InlineExecutor: TaskExecutor, @unchecked Sendable {
             helperWaiting = true
             _ = condition.wait(until: Date(timeIntervalSinceNow: Self.rescueAfter))
             helperWaiting = false
-            // Jobs waited a whole look while the owner ran none of them: it is blocked (in a face's wait
-            // for runs whose next step is one of these jobs). They run here until the owner drains again.
+            // Jobs waited from one look to the next while the owner ran none of them: it is blocked
+            // somewhere that is not a face's wait for its runs. They run here until none is left.
             guard owned, head < jobs.count else {
-                stalled = nil
+                stalledAt = nil
                 continue
             }
-            if let seen = stalled, seen.ran == ran {
+            if stalledAt == ran {
                 while owned, let job = popLocked() {
                     condition.unlock()
                     run(job)
                     condition.lock()
                 }
-                stalled = nil
+                stalledAt = nil
             } else {
-                stalled = (ran, head)
+                stalledAt = ran
             }
         }
     }
