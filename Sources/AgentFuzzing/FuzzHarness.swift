@@ -185,14 +185,17 @@ private final class TakingTurns: MessageHandler {
     }
 
     func handle(_ incoming: Incoming, on connection: Connection) {
-        executor.own()  // again: a face that waited for its runs (`exit`) may have handed the queue over
-        face.handle(incoming, on: connection)
-        executor.drain(all: false)
+        turn { face.handle(incoming, on: connection) }
     }
 
     func skippedOversizedMessage(bytes: Int, limit: Int, on connection: Connection) {
-        executor.own()
-        face.skippedOversizedMessage(bytes: bytes, limit: limit, on: connection)
+        turn { face.skippedOversizedMessage(bytes: bytes, limit: limit, on: connection) }
+    }
+
+    /// The face reads one message, then the jobs waiting run once.
+    private func turn(_ read: () -> Void) {
+        executor.own()  // again: a face that waited for its runs (`exit`) may have handed the queue over
+        read()
         executor.drain(all: false)
     }
 

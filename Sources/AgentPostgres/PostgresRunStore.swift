@@ -165,13 +165,13 @@ public final class PostgresRunStore: RunStore, Sendable {
         return store
     }
 
-    /// Stops the heartbeat and `LISTEN`, deletes this process's lease (a clean exit: nobody waits for it to
-    /// expire), and closes the connections. Later calls fail; closing again does nothing.
     /// Each write is a round trip to a server that does its own share of the work, so more may wait than
     /// the recorder's default before runs slow down: a run of about two million tokens streams at full
     /// speed, longer ones at the database's pace.
     public var pendingBytesBound: Int? { 32 << 20 }
 
+    /// Stops the heartbeat and `LISTEN`, deletes this process's lease (a clean exit: nobody waits for it to
+    /// expire), and closes the connections. Later calls fail; closing again does nothing.
     public func close() throws(StoreError) {
         let first = tasks.withLock { tasks -> Bool in
             defer { tasks.closed = true }

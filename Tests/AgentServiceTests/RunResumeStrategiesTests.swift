@@ -49,7 +49,6 @@ private final class ModelsByName: Sendable {
     }
 }
 
-/// Agents named after their models, all served by `server`, and `workflows` (a JSON object's members).
 /// A client of a server whose agents ask `server`'s models, keeping its runs in a SQLite file in `directory`
 /// (so a resumption reads them back from the store).
 private func storedClient(
@@ -64,6 +63,7 @@ private func storedClient(
     )
 }
 
+/// Agents named after their models, all served by `server`, and `workflows` (a JSON object's members).
 private func modelsConfig(_ server: FakeModelServer, agents: [String], workflows: String) throws -> AgentConfig {
     let agentMembers = agents.map {
         #""\#($0)": {"provider": {"type": "openai", "baseURL": "\#(server.baseURL)", "model": "\#($0)", "retries": 0}}"#
