@@ -58,8 +58,7 @@ public final class AgentRuntime: Sendable {
 
     /// A new run id: short, unique across processes sharing a store.
     public static func makeRunId() -> String {
-        let digits = String(UInt64.random(in: .min ... .max), radix: 16)
-        return "run_" + String(repeating: "0", count: 16 - digits.count) + digits
+        "run_" + RandomHex.make(bytes: 8)
     }
 
     // MARK: Validation and admission

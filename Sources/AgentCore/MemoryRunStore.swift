@@ -71,7 +71,7 @@ public final class MemoryRunStore: RunStore {
         }
     }
 
-    let state = Mutex(State())
+    let state: Mutex<State>
 
     /// How many finished runs are kept, at most.
     public let keptFinishedRuns: Int
@@ -84,6 +84,17 @@ public final class MemoryRunStore: RunStore {
 
     public init(keptFinishedRuns: Int = MemoryRunStore.defaultKeptFinishedRuns) {
         self.keptFinishedRuns = max(1, keptFinishedRuns)
+        self.state = Mutex(State())
+    }
+
+    /// A store holding what `other` holds now (runs, their events, sessions), changed apart from it from
+    /// then on; `other`'s event subscribers and cancel handlers stay with `other`.
+    public init(copying other: MemoryRunStore) {
+        self.keptFinishedRuns = other.keptFinishedRuns
+        var copied = other.state.withLock { $0 }
+        copied.subscribers = [:]
+        copied.cancelHandlers = []
+        self.state = Mutex(copied)
     }
 
     // MARK: Runs

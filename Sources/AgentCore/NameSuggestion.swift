@@ -1,23 +1,29 @@
 /// "Did you mean …?" for a name that names nothing: the closest known name by edit distance.
 public enum NameSuggestion {
     /// The candidate closest to `name` (ignoring case), if it is close enough to be what was meant: at
-    /// most one edit for names up to four characters, two up to eight, three beyond; or a name that
-    /// starts with what was typed (`fan` for `fanout`).
+    /// most one edit for names up to four characters, two up to eight, three beyond (counting Unicode
+    /// scalars); or a name that starts with what was typed (`fan` for `fanout`).
     public static func closest(to name: String, in candidates: [String]) -> String? {
-        let typed = Array(name.lowercased())
+        let typed = Array(name.lowercased().unicodeScalars)
         guard !typed.isEmpty else { return nil }
         let limit = typed.count <= 4 ? 1 : typed.count <= 8 ? 2 : 3
         var best: (name: String, distance: Int)?
         for candidate in candidates where candidate != name {
-            let lowered = Array(candidate.lowercased())
-            let distance = lowered.starts(with: typed) ? 0 : editDistance(typed, lowered)
+            let lowered = Array(candidate.lowercased().unicodeScalars)
+            if lowered.starts(with: typed) {
+                if 0 < (best?.distance ?? .max) { best = (candidate, 0) }
+                continue
+            }
+            // Names whose lengths differ by more than the limit are further apart than it.
+            guard abs(lowered.count - typed.count) <= limit else { continue }
+            let distance = editDistance(typed, lowered)
             if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
         return best?.name
     }
 
     /// Levenshtein distance, with a transposition of two neighbours counting as one edit (`ecoh`, `echo`).
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous2 = [Int](repeating: 0, count: b.count + 1)

@@ -62,15 +62,14 @@ public final class SessionStore: Sendable {
     /// Where sessions are kept across restarts; `nil` keeps them in memory only.
     private let store: (any RunStore)?
     private let logger: Logger
-    /// Every store call of the sessions, one at a time, in the order the calls were made.
-    private let queue = DispatchQueue(label: "agentwire.sessions")
-    /// The store answers at once: its calls are made in the call, not on `queue`.
-    private let callsInline: Bool
+    /// Every store call of the sessions, one at a time, in the order the calls were made; `nil` when the
+    /// store answers at once, and its calls are made in the call.
+    private let queue: DispatchQueue?
 
     public init(store: (any RunStore)? = nil, logger: Logger = Logger(label: "agentwire.sessions")) {
         self.store = store
         self.logger = logger
-        self.callsInline = store?.answersAtOnce ?? false
+        self.queue = store?.answersAtOnce ?? false ? nil : DispatchQueue(label: "agentwire.sessions")
     }
 
     /// A new session of `agent`, in memory at once.
@@ -351,7 +350,7 @@ public final class SessionStore: Sendable {
     private func onQueue<Success: Sendable, Failure: Error>(
         _ work: @escaping @Sendable () throws(Failure) -> Success
     ) -> Pending<Success, Failure> {
-        if callsInline {
+        guard let queue else {
             do throws(Failure) { return .answered(.success(try work())) } catch { return .answered(.failure(error)) }
         }
         let pending = Pending<Success, Failure>()
@@ -385,7 +384,7 @@ public final class SessionStore: Sendable {
 
     /// A new session id: `ses_` and 16 hex digits.
     private static func newId() -> String {
-        "ses_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        "ses_" + RandomHex.make(bytes: 8)
     }
 
     /// A stored session as it is in memory (not busy).

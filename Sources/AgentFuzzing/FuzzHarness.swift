@@ -122,8 +122,11 @@ public enum FuzzHarness {
     /// A runtime of its own for one input: the harness's configuration over a memory store holding the
     /// fixtures, and new statistics, sessions and rate-limit window.
     static func makeRuntime() -> AgentRuntime {
-        AgentRuntime(config: config, store: seededStore(), logger: logger, telemetry: telemetry)
+        AgentRuntime(config: config, store: MemoryRunStore(copying: fixtures), logger: logger, telemetry: telemetry)
     }
+
+    /// The fixtures every input's store starts from (a copy of this store, which no input changes).
+    private static let fixtures = seededStore()
 
     /// A memory store holding the fixtures ``sessionId`` and ``runId``, the same for every input.
     private static func seededStore() -> MemoryRunStore {

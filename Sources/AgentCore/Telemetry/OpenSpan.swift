@@ -27,8 +27,8 @@ struct OpenSpan: @unchecked Sendable {
             traceId = ids.traceId
             spanId = ids.spanId
         } else {
-            traceId = parent?.record.traceId ?? root.trace?.traceId ?? TraceContext.randomId(bytes: 16)
-            spanId = TraceContext.randomId(bytes: 8)
+            traceId = parent?.record.traceId ?? root.trace?.traceId ?? RandomHex.make(bytes: 16)
+            spanId = RandomHex.make(bytes: 8)
         }
         return OpenSpan(
             span: span,

@@ -38,6 +38,12 @@ public struct Redactor: Sendable {
     /// `text` with secrets masked and cut to ``maxLength``. Only the part that is kept (and a margin) is
     /// searched, so a multi-megabyte output costs no more than a short one.
     public func clean(_ text: String) -> String {
+        // A text of no more bytes than the limit has no more characters either: nothing to cut, nor to
+        // count character by character.
+        if text.utf8.count <= maxLength {
+            let masked = redact(text)
+            if masked.utf8.count <= maxLength { return masked }
+        }
         let window = text.prefix(maxLength + Self.margin)
         let cut = window.endIndex < text.endIndex
         let masked = redact(String(window))

@@ -55,27 +55,6 @@ public struct TraceContext: Sendable, Equatable {
             (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
         }
     }
-
-    /// A random id of `bytes` bytes as lowercase hex, never all zero: one draw from the system generator
-    /// per eight bytes (each draw is a `getrandom` call, and ids are made under the run's lock).
-    static func randomId(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef".utf8)
-        while true {
-            var text: [UInt8] = []
-            text.reserveCapacity(bytes * 2)
-            var nonZero = false
-            var word: UInt64 = 0
-            for index in 0..<bytes {
-                if index % 8 == 0 { word = generator.next() }
-                let byte = UInt8(truncatingIfNeeded: word >> (UInt64(index % 8) * 8))
-                if byte != 0 { nonZero = true }
-                text.append(digits[Int(byte >> 4)])
-                text.append(digits[Int(byte & 0x0F)])
-            }
-            if nonZero { return String(decoding: text, as: UTF8.self) }
-        }
-    }
 }
 
 /// Reads trace headers out of a dictionary for `Tracer.extract`.
