@@ -38,7 +38,7 @@ public final class AgentRuntime: Sendable {
         self.telemetry = telemetry
         self.logger = logger
         self.monitor = StreamMonitor(windowSize: config.limits.statsWindow)
-        self.sessions = SessionStore(store: store)
+        self.sessions = SessionStore(store: store, logger: logger)
     }
 
     public var agents: [AgentDefinition] { config.agents }

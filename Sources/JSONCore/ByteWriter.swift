@@ -11,17 +11,45 @@ public enum ByteWriter {
         buffer.append(UInt8(ascii: "\""))
         var text = String(text)
         text.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress else { return }
+            let count = utf8.count
             var runStart = 0
-            for (i, byte) in utf8.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-                if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                appendEscape(byte, to: &buffer)
-                runStart = i + 1
+            var i = 0
+            while i < count {
+                // Eight bytes at a time while none of them needs escaping (most text).
+                if i + 8 <= count, !anyNeedsEscape(UnsafeRawPointer(base + i)) {
+                    i += 8
+                    continue
+                }
+                let byte = utf8[i]
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                    if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+                    appendEscape(byte, to: &buffer)
+                    runStart = i + 1
+                }
+                i += 1
             }
-            if runStart < utf8.count {
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<utf8.count]))
+            if runStart < count {
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
             }
         }
         buffer.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes at `bytes` is a control byte, `"` or `\`: each test sets a byte's
+    /// top bit where it holds (a byte below 0x20, or one equal to the mark), with no false answer for the
+    /// word as a whole (a borrow can only spread from a byte that holds).
+    @usableFromInline @inline(__always)
+    static func anyNeedsEscape(_ bytes: UnsafeRawPointer) -> Bool {
+        let word = bytes.loadUnaligned(as: UInt64.self)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let tops: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word
+        let quote = (quotes &- ones) & ~quotes
+        let backslash = (backslashes &- ones) & ~backslashes
+        return (control | quote | backslash) & tops != 0
     }
 
     @usableFromInline

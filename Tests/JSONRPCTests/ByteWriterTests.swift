@@ -55,6 +55,23 @@ struct ByteWriterTests {
         #expect(written(text) == JSONValue.string(text).encoded())
     }
 
+    /// The writer skips eight bytes at a time where none needs escaping: a byte that does is found at
+    /// every offset in such a word, next to multi-byte UTF-8 too.
+    @Test func aByteToEscapeIsFoundAtEveryOffset() {
+        var mismatches: [String] = []
+        for special in ["\"", "\\", "\n", "\u{0}", "\u{1F}"] {
+            for plain in ["abcdefghijklmnopqrstuvwx", "ééééééééééé ", "😀😀😀😀😀😀", "\u{7F}\u{7F} !#$%&'()*+,-./0123"] {
+                for offset in 0...plain.count {
+                    var text = plain
+                    text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: offset))
+                    let expected = JSONValue.string(text).encoded()
+                    if written(text) != expected { mismatches.append("\(shown(written(text))) vs \(shown(expected))") }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+    }
+
     @Test func controlBytesUseShortFormsOrUpperCaseHex() {
         #expect(shown(written("\u{8}\u{C}\n\r\t")) == #""\b\f\n\r\t""#)
         #expect(shown(written("\u{0}\u{1F}\u{1B}")) == #""\u0000\u001F\u001B""#)
