@@ -243,7 +243,10 @@ import Testing
                 let router = FaceRouter(runtime: FuzzHarness.makeRuntime(), logger: FuzzHarness.logger) { _ in
                     if !exited.exchange(true, ordering: .relaxed) { close(serverOutput) }
                 }
-                connection.start(handler: router)
+                // The reader closes its input once it has read it to the end: a face that exits early (`exit`)
+                // leaves the reader reading, and a descriptor closed under it could be reused by another
+                // test's pipe, whose output the reader would then take.
+                connection.start(handler: ClosingInputHandler(router, closing: toServer[0]))
                 var output: [UInt8] = []
                 var buffer = [UInt8](repeating: 0, count: 64 * 1024)
                 while true {
@@ -253,7 +256,6 @@ import Testing
                     output += buffer[0..<n]
                 }
                 close(fromServer[0])
-                close(toServer[0])
                 continuation.resume(returning: output)
             }.start()
         }

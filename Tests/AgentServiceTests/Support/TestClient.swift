@@ -374,7 +374,7 @@ final class LogCapture: LogHandler, @unchecked Sendable {
 
 /// Hands everything to `inner`, then closes the in-process server's input descriptor once its reader
 /// has finished with it (the reader never reads it again after `inputClosed`).
-private final class ClosingInputHandler: MessageHandler {
+final class ClosingInputHandler: MessageHandler {
     private let inner: any MessageHandler
     private let fd: Int32
 
@@ -384,6 +384,10 @@ private final class ClosingInputHandler: MessageHandler {
     }
 
     func handle(_ incoming: Incoming, on connection: Connection) { inner.handle(incoming, on: connection) }
+
+    func skippedOversizedMessage(bytes: Int, limit: Int, on connection: Connection) {
+        inner.skippedOversizedMessage(bytes: bytes, limit: limit, on: connection)
+    }
 
     func inputClosed(on connection: Connection) {
         inner.inputClosed(on: connection)
