@@ -10,13 +10,14 @@ public enum NameSuggestion {
         var best: (name: String, distance: Int)?
         for candidate in candidates where candidate != name {
             let lowered = Array(candidate.lowercased().unicodeScalars)
+            let distance: Int
             if lowered.starts(with: typed) {
-                if 0 < (best?.distance ?? .max) { best = (candidate, 0) }
-                continue
+                distance = 0
+            } else if abs(lowered.count - typed.count) > limit {
+                continue  // its length alone puts it further away than the limit
+            } else {
+                distance = editDistance(typed, lowered)
             }
-            // Names whose lengths differ by more than the limit are further apart than it.
-            guard abs(lowered.count - typed.count) <= limit else { continue }
-            let distance = editDistance(typed, lowered)
             if distance <= limit, distance < (best?.distance ?? .max) { best = (candidate, distance) }
         }
         return best?.name

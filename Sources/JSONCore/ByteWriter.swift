@@ -64,12 +64,16 @@ public enum ByteWriter {
         case 0x0D: buffer.append(UInt8(ascii: "r"))
         case 0x09: buffer.append(UInt8(ascii: "t"))
         default:
-            let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-            buffer.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-            buffer.append(hex[Int(byte >> 4)])
-            buffer.append(hex[Int(byte & 0xF)])
+            buffer.append(UInt8(ascii: "u"))
+            buffer.append(UInt8(ascii: "0"))
+            buffer.append(UInt8(ascii: "0"))
+            buffer.append(upperHex[Int(byte >> 4)])
+            buffer.append(upperHex[Int(byte & 0xF)])
         }
     }
+
+    /// Hex digits as jansson writes them in `\u00XX`.
+    private static let upperHex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// Appends a decimal integer.
     @inlinable

@@ -38,16 +38,13 @@ public struct Redactor: Sendable {
     /// `text` with secrets masked and cut to ``maxLength``. Only the part that is kept (and a margin) is
     /// searched, so a multi-megabyte output costs no more than a short one.
     public func clean(_ text: String) -> String {
-        // A text of no more bytes than the limit has no more characters either: nothing to cut, nor to
-        // count character by character.
-        if text.utf8.count <= maxLength {
-            let masked = redact(text)
-            if masked.utf8.count <= maxLength { return masked }
-        }
-        let window = text.prefix(maxLength + Self.margin)
+        // A text has no more characters than bytes: one within a limit in bytes is within it in characters,
+        // with no need to count them one grapheme at a time.
+        let searched = maxLength + Self.margin
+        let window = text.utf8.count <= searched ? text[...] : text.prefix(searched)
         let cut = window.endIndex < text.endIndex
         let masked = redact(String(window))
-        guard cut || masked.count > maxLength else { return masked }
+        guard cut || (masked.utf8.count > maxLength && masked.count > maxLength) else { return masked }
         return masked.prefix(maxLength) + "… [truncated; \(text.utf8.count) bytes in all]"
     }
 
